@@ -1,0 +1,1 @@
+//! Writing the draft and the event stream.

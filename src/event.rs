@@ -1,0 +1,146 @@
+//! The Event: one thing a log says happened, at one instant, traced to its file and line.
+
+use crate::time::Nanos;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Severity, normalised across formats (syslog priorities, Pino numbers, `WARNING`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    Debug,
+    Info,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+
+    /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
+    pub fn parse(word: &str) -> Option<Level> {
+        let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if w.len() > 9 {
+            return None;
+        }
+        let lower = w.to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "error" | "err" | "fatal" | "critical" | "crit" | "emerg" | "emergency" | "panic" | "severe"
+            | "dpanic" => Level::Error,
+            "warn" | "warning" => Level::Warn,
+            "info" | "notice" | "information" | "informational" => Level::Info,
+            "debug" | "trace" | "verbose" | "fine" | "finer" | "finest" => Level::Debug,
+            _ => return None,
+        })
+    }
+
+    /// Syslog severity 0–7 (RFC 5424 §6.2.1).
+    pub fn from_syslog(severity: u8) -> Level {
+        match severity {
+            0..=3 => Level::Error,
+            4 => Level::Warn,
+            5 | 6 => Level::Info,
+            _ => Level::Debug,
+        }
+    }
+}
+
+/// Whether an alert began or ended at this event's time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AlertState {
+    Firing,
+    Resolved,
+}
+
+/// What a deploy line says happened to the rollout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeployPhase {
+    Started,
+    Finished,
+    Failed,
+}
+
+/// What kind of thing happened. The payloads carry what the correlator pairs and ranks on,
+/// so it never has to re-read message text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    /// An ordinary log line.
+    Log,
+    /// One HTTP request from an access log.
+    Http { status: u16, duration: Option<Nanos> },
+    /// An alert notification. `key` identifies the alert across repeated notifications
+    /// (the fingerprint when the source has one); `started` is when it began firing.
+    Alert { name: String, state: AlertState, key: String, started: Nanos },
+    /// A rollout step. `rollback` marks a deploy back to an earlier version.
+    Deploy { phase: DeployPhase, version: Option<String>, rollback: bool },
+    /// A process or unit restarted (systemd, Kubernetes back-off).
+    Restart,
+    /// The kernel (or the kubelet) killed a process for lack of memory.
+    Oom,
+    /// Replicas were added or removed.
+    Scale,
+}
+
+impl Kind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Log => "log",
+            Kind::Http { .. } => "http",
+            Kind::Alert { .. } => "alert",
+            Kind::Deploy { .. } => "deploy",
+            Kind::Restart => "restart",
+            Kind::Oom => "oom",
+            Kind::Scale => "scale",
+        }
+    }
+}
+
+/// Where an event came from: the path as the user would type it (relative to the argument it
+/// was found under) and the 1-based line where the event starts.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    pub path: Arc<str>,
+    pub line: u64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub time: Nanos,
+    pub kind: Kind,
+    pub level: Option<Level>,
+    pub service: Option<String>,
+    pub message: String,
+    /// Structured fields the line carried besides time, level, service and message. A
+    /// `BTreeMap` so that output is byte-identical from run to run.
+    pub fields: BTreeMap<String, Value>,
+    pub source: SourceRef,
+}
+
+impl Event {
+    pub fn is_error(&self) -> bool {
+        self.level == Some(Level::Error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_words_from_many_formats() {
+        assert_eq!(Level::parse("ERROR"), Some(Level::Error));
+        assert_eq!(Level::parse("[warn]"), Some(Level::Warn));
+        assert_eq!(Level::parse("Warning:"), Some(Level::Warn));
+        assert_eq!(Level::parse("notice"), Some(Level::Info));
+        assert_eq!(Level::parse("checkout"), None);
+        assert_eq!(Level::from_syslog(3), Level::Error);
+        assert_eq!(Level::from_syslog(6), Level::Info);
+    }
+}

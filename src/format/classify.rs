@@ -1,0 +1,188 @@
+//! Recognising what a log line's wording says happened, whatever format carried it: a deploy
+//! step, a kernel OOM kill, a systemd unit restarting or failing.
+
+use crate::event::{DeployPhase, Event, Kind, Level};
+use serde_json::Value;
+
+/// Upgrades a plain log event's kind (and level, service) when its message says more.
+pub fn classify(event: &mut Event) {
+    if event.kind != Kind::Log {
+        return;
+    }
+    if let Some(process) = oom_victim(&event.message) {
+        event.kind = Kind::Oom;
+        event.level = Some(Level::Error);
+        event.fields.insert("process".into(), Value::String(process.clone()));
+        event.service = Some(process);
+        return;
+    }
+    if let Some((unit, restart)) = systemd_unit(&event.message) {
+        event.service = Some(unit);
+        if restart {
+            event.kind = Kind::Restart;
+            event.level = Some(event.level.unwrap_or(Level::Warn).max(Level::Warn));
+        } else {
+            event.level = Some(Level::Error);
+        }
+        return;
+    }
+    if let Some((phase, rollback)) = deploy_step(&event.message) {
+        let version = version_in(&event.message);
+        if let Some(name) = version.as_deref().and_then(|v| named_before(&event.message, v)) {
+            event.service = Some(name);
+        }
+        if phase == DeployPhase::Failed {
+            event.level = Some(Level::Error);
+        }
+        event.kind = Kind::Deploy { phase, version, rollback };
+    }
+}
+
+/// `Out of memory: Killed process 1234 (java)` and the cgroup variant → `java`.
+fn oom_victim(message: &str) -> Option<String> {
+    let at = message.find("Killed process ")?;
+    if !message[..at].contains("out of memory") && !message[..at].contains("Out of memory") {
+        return None;
+    }
+    let rest = &message[at..];
+    let open = rest.find('(')?;
+    let close = rest[open..].find(')')? + open;
+    Some(rest[open + 1..close].to_string())
+}
+
+/// systemd's unit messages: `checkout.service: Scheduled restart job, restart counter is at 3.`
+/// → (`checkout`, restart); failures (`Failed with result`, `Main process exited, code=killed`)
+/// → (`checkout`, not a restart).
+fn systemd_unit(message: &str) -> Option<(String, bool)> {
+    let (unit, rest) = message.split_once(".service: ")?;
+    if unit.is_empty() || unit.contains(' ') {
+        return None;
+    }
+    if rest.starts_with("Scheduled restart job") {
+        Some((unit.to_string(), true))
+    } else if rest.starts_with("Failed with result") || rest.contains("code=killed") || rest.contains("status=1/FAILURE")
+    {
+        Some((unit.to_string(), false))
+    } else {
+        None
+    }
+}
+
+/// A deploy line says a rollout (or rollback) started, finished or failed. Both a deploy word
+/// and a phase word are required: "deployment config loaded" is not a deploy.
+fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
+    let lower = message.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
+    let rollback = has(&["rollback", "rollbacks"])
+        || lower.contains("rolled back")
+        || lower.contains("rolling back")
+        || lower.contains("roll back");
+    let deploy_word = rollback || has(&["deploy", "deploying", "deployed", "deployment", "rollout", "release", "releasing"]);
+    if !deploy_word {
+        return None;
+    }
+    let phase = if has(&["failed", "failure", "aborted", "errored"]) {
+        DeployPhase::Failed
+    } else if has(&["finished", "succeeded", "successful", "successfully", "completed", "complete", "done", "deployed"])
+        || lower.contains("rolled back")
+    {
+        DeployPhase::Finished
+    } else if has(&["started", "starting", "start", "begin", "beginning", "initiated", "deploying", "releasing"])
+        || lower.contains("rolling back")
+    {
+        DeployPhase::Started
+    } else {
+        return None;
+    };
+    Some((phase, rollback))
+}
+
+/// The version a line names: `v4.2.0`, `4.2.0-rc1`, `image:tag` tags, or `version 42`.
+pub fn version_in(message: &str) -> Option<String> {
+    let tokens = message.split(|c: char| c.is_whitespace() || c == ',' || c == '\'' || c == '"' || c == '(' || c == ')');
+    let mut previous = "";
+    for raw in tokens {
+        let tok = raw.trim_end_matches(['.', ':', ';']);
+        let tag = tok.rsplit_once(':').map_or(tok, |(_, t)| t);
+        let bare = tag.strip_prefix('v').unwrap_or(tag);
+        let parts = bare.split(['-', '+']).next().map_or(0, |core| core.split('.').count());
+        let dotted = (parts >= 3 || (parts == 2 && tag.starts_with('v')))
+            && bare.split(['-', '+']).next().is_some_and(|core| core.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())));
+        let numbered = previous.eq_ignore_ascii_case("version") && tok.bytes().any(|c| c.is_ascii_digit()) && tok.bytes().all(|c| c.is_ascii_alphanumeric());
+        if dotted || numbered {
+            return Some(tag.to_string());
+        }
+        previous = tok;
+    }
+    None
+}
+
+/// The service a deploy line names right before its version: `deploy checkout v4.2.0`.
+fn named_before(message: &str, version: &str) -> Option<String> {
+    const NOT_NAMES: &[&str] =
+        &["deploy", "deploying", "deployed", "of", "to", "version", "release", "rollback", "back", "for", "at", "the", "from", "started", "finished"];
+    let at = message.find(version)?;
+    let before = message[..at].trim_end().trim_end_matches([':', '=']).trim_end();
+    let word = before.rsplit(char::is_whitespace).next()?;
+    let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
+    let ok = !word.is_empty()
+        && !NOT_NAMES.contains(&word.to_ascii_lowercase().as_str())
+        && word.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && word.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+    ok.then(|| word.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::SourceRef;
+
+    fn classified(message: &str) -> Event {
+        let mut e = Event {
+            time: 0,
+            kind: Kind::Log,
+            level: None,
+            service: Some("deployer".into()),
+            message: message.into(),
+            fields: Default::default(),
+            source: SourceRef { path: "x".into(), line: 1 },
+        };
+        classify(&mut e);
+        e
+    }
+
+    #[test]
+    fn deploy_lines() {
+        let e = classified("deploy checkout v4.2.0 started by ci (pipeline 8812)");
+        assert_eq!(e.kind, Kind::Deploy { phase: DeployPhase::Started, version: Some("v4.2.0".into()), rollback: false });
+        assert_eq!(e.service.as_deref(), Some("checkout"));
+        let e = classified("Rollback of checkout to v4.1.3 finished");
+        assert_eq!(e.kind, Kind::Deploy { phase: DeployPhase::Finished, version: Some("v4.1.3".into()), rollback: true });
+        let e = classified("deployment of payments 2.3.1 failed: image pull error");
+        assert!(matches!(e.kind, Kind::Deploy { phase: DeployPhase::Failed, .. }));
+        assert_eq!(e.level, Some(Level::Error));
+        assert_eq!(classified("deployment config loaded from /etc/x").kind, Kind::Log);
+    }
+
+    #[test]
+    fn oom_and_systemd() {
+        let e = classified("Out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB");
+        assert_eq!((e.kind, e.service.as_deref()), (Kind::Oom, Some("java")));
+        let e = classified("Memory cgroup out of memory: Killed process 77 (node) total-vm:1kB");
+        assert_eq!(e.service.as_deref(), Some("node"));
+        let e = classified("checkout.service: Scheduled restart job, restart counter is at 3.");
+        assert_eq!((e.kind, e.service.as_deref()), (Kind::Restart, Some("checkout")));
+        let e = classified("checkout.service: Failed with result 'oom-kill'.");
+        assert_eq!((e.kind, e.level), (Kind::Log, Some(Level::Error)));
+    }
+
+    #[test]
+    fn versions() {
+        assert_eq!(version_in("pulled registry/app:2.7.0 ok").as_deref(), Some("2.7.0"));
+        assert_eq!(version_in("Release version 42 created").as_deref(), Some("42"));
+        assert_eq!(version_in("no version here"), None);
+        assert_eq!(version_in("took 1.5 seconds"), None);
+        assert_eq!(version_in("now at v2.7").as_deref(), Some("v2.7"));
+    }
+}

@@ -1,0 +1,164 @@
+//! JSON lines: application logs under whatever keys their library uses, plus the JSON shapes
+//! that carry alerts (Alertmanager payloads) and changes (Kubernetes events).
+//!
+//! A line is split into borrowed keys and raw values without building a DOM; only the time
+//! is decoded before the window decides, and the other fields only for events that survive.
+
+use super::{alertmanager, k8s, timestamp, Cx};
+use crate::event::{Event, Level};
+use crate::time::Nanos;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+use std::borrow::{Borrow, Cow};
+use std::collections::{BTreeMap, HashMap};
+
+/// A key or string borrowed from the line unless it had escapes.
+#[derive(Deserialize, Hash, PartialEq, Eq, Debug)]
+pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
+
+impl Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+pub type Object<'a> = HashMap<Text<'a>, &'a RawValue>;
+
+/// Keys that hold the time, most specific first.
+const TIME_KEYS: &[&str] = &[
+    "@timestamp", "timestamp", "time", "ts", "datetime", "date", "t", "eventTime", "__REALTIME_TIMESTAMP",
+    "_time", "@t", "created_at", "createdAt", "occurred_at", "asctime",
+];
+const MESSAGE_KEYS: &[&str] = &["message", "msg", "MESSAGE", "@message", "@m", "log", "text", "body", "event"];
+const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "log.level", "levelname", "loglevel", "@level", "@l", "PRIORITY"];
+const SERVICE_KEYS: &[&str] = &[
+    "service", "service.name", "app", "application", "app_name", "component", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "name",
+];
+
+pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let trimmed = line.trim_start();
+    if !trimmed.starts_with('{') {
+        return false;
+    }
+    let Ok(obj) = serde_json::from_str::<Object>(trimmed) else {
+        return false;
+    };
+    if alertmanager::is_payload(&obj) {
+        return alertmanager::parse(&obj, cx, out);
+    }
+    if k8s::is_event(&obj) {
+        return k8s::parse(&obj, cx, out);
+    }
+    let Some((time_key, time)) = TIME_KEYS.iter().find_map(|k| Some((*k, time_value(obj.get(*k)?, cx)?))) else {
+        return false;
+    };
+    if !cx.keep(time) {
+        return true;
+    }
+    let message_key = MESSAGE_KEYS.iter().find(|k| obj.get(**k).and_then(|v| string(v)).is_some());
+    let message = message_key
+        .and_then(|k| obj.get(*k).and_then(|v| string(v)))
+        .map(|m| m.trim_end().to_string())
+        .unwrap_or_else(|| trimmed.to_string());
+    let level_key = LEVEL_KEYS.iter().find(|k| obj.get(**k).and_then(|v| level(v)).is_some());
+    let lvl = level_key.and_then(|k| obj.get(*k).and_then(|v| level(v)));
+    let service_key = SERVICE_KEYS.iter().find(|k| obj.get(**k).and_then(|v| service(v)).is_some());
+    let svc = service_key.and_then(|k| obj.get(*k).and_then(|v| service(v)));
+    let used = [Some(time_key), message_key.copied(), level_key.copied(), service_key.copied()];
+    let fields: BTreeMap<String, Value> = obj
+        .iter()
+        .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())))
+        .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
+        .collect();
+    out.push(cx.event(time, lvl, svc, message, fields));
+    true
+}
+
+/// A string value, borrowed when it has no escapes.
+pub fn string<'a>(raw: &'a RawValue) -> Option<Cow<'a, str>> {
+    if !raw.get().starts_with('"') {
+        return None;
+    }
+    serde_json::from_str::<Text>(raw.get()).ok().map(|t| t.0)
+}
+
+/// A nested object, split like the line itself.
+pub fn object<'a>(raw: &'a RawValue) -> Option<Object<'a>> {
+    raw.get().starts_with('{').then(|| serde_json::from_str(raw.get()).ok()).flatten()
+}
+
+/// An RFC 3339 string, or epoch seconds/ms/µs/ns as a number or a string of digits.
+pub fn time_value(raw: &RawValue, cx: &Cx) -> Option<Nanos> {
+    let text = raw.get();
+    if let Some(s) = string(raw) {
+        if let Some((stamp, used)) = timestamp::iso(s.as_bytes()) {
+            return (used == s.len()).then(|| cx.resolve(&stamp)).flatten();
+        }
+        return timestamp::epoch(&s);
+    }
+    timestamp::epoch(text)
+}
+
+fn level(raw: &RawValue) -> Option<Level> {
+    if let Some(s) = string(raw) {
+        if let Ok(n) = s.parse::<u8>() {
+            return (n <= 7).then(|| Level::from_syslog(n));
+        }
+        return Level::parse(&s);
+    }
+    // Bunyan and Pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
+    let n: u32 = raw.get().parse().ok()?;
+    Some(match n {
+        50.. => Level::Error,
+        40..=49 => Level::Warn,
+        30..=39 => Level::Info,
+        _ => Level::Debug,
+    })
+}
+
+/// A service name, from a string or from ECS's `{"service": {"name": …}}`.
+fn service(raw: &RawValue) -> Option<String> {
+    if let Some(s) = string(raw) {
+        let s = s.strip_suffix(".service").unwrap_or(&s);
+        return (!s.is_empty()).then(|| s.to_string());
+    }
+    object(raw).and_then(|o| o.get("name").and_then(|v| string(v)).map(|s| s.into_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::Level;
+    use crate::format::testing::*;
+
+    #[test]
+    fn common_keys_and_epoch_units() {
+        let (events, counts, _) = parse_all(
+            "svc.jsonl",
+            &[
+                r#"{"@timestamp":"2023-10-11T14:00:01.5Z","log.level":"ERROR","message":"db down","service.name":"orders"}"#,
+                r#"{"level":50,"time":1697032802123,"pid":1,"hostname":"h","msg":"pino error"}"#,
+                r#"{"__REALTIME_TIMESTAMP":"1697032803123456","PRIORITY":"3","_SYSTEMD_UNIT":"checkout.service","MESSAGE":"pool exhausted"}"#,
+                r#"{"ts":1697032804.25,"level":"warn","msg":"slow","user":{"id":7}}"#,
+                r#"{"no_time":true}"#,
+            ],
+        );
+        assert_eq!(counts.unparsed, 1);
+        let got: Vec<_> = events
+            .iter()
+            .map(|e| (utc(e.time), e.level, e.service.clone().unwrap_or_default(), e.message.clone()))
+            .collect();
+        assert_eq!(got[0], ("2023-10-11T14:00:01.500Z".into(), Some(Level::Error), "orders".into(), "db down".into()));
+        assert_eq!(got[1], ("2023-10-11T14:00:02.123Z".into(), Some(Level::Error), "svc".into(), "pino error".into()));
+        assert_eq!(got[2], ("2023-10-11T14:00:03.123456Z".into(), Some(Level::Error), "checkout".into(), "pool exhausted".into()));
+        assert_eq!(got[3].0, "2023-10-11T14:00:04.250Z");
+        assert_eq!(events[3].fields.get("user").map(|v| v.to_string()).as_deref(), Some(r#"{"id":7}"#));
+    }
+
+    #[test]
+    fn broken_json_is_not_an_event() {
+        let (events, counts, _) = parse_all("x.jsonl", &[r#"{"time":"2023-10-11T14:00:01Z","msg":"cut"#]);
+        assert!(events.is_empty());
+        assert_eq!(counts.unparsed, 1);
+    }
+}

@@ -1,0 +1,134 @@
+//! logfmt: `time=… level=… msg="…" key=value`. Key order varies between writers (Alertmanager
+//! changed it across versions), so lines are read as key/value pairs, never by position.
+
+use super::{timestamp, Cx};
+use crate::event::{Event, Level};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+const TIME_KEYS: &[&str] = &["time", "ts", "timestamp", "t", "@timestamp", "date"];
+const MESSAGE_KEYS: &[&str] = &["msg", "message", "desc"];
+const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "at"];
+const SERVICE_KEYS: &[&str] = &["service", "svc", "app", "application", "component"];
+
+/// The pairs of a line, values still quoted; no allocation.
+fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= b.len() {
+            return None;
+        }
+        let key_start = i;
+        while i < b.len() && b[i] != b'=' && b[i] != b' ' {
+            i += 1;
+        }
+        let key = &line[key_start..i];
+        if i >= b.len() || b[i] == b' ' {
+            return Some((key, ""));
+        }
+        i += 1;
+        let value_start = i;
+        if b.get(i) == Some(&b'"') {
+            i += 1;
+            while i < b.len() && b[i] != b'"' {
+                i += if b[i] == b'\\' { 2 } else { 1 };
+            }
+            i = (i + 1).min(b.len());
+        } else {
+            while i < b.len() && b[i] != b' ' {
+                i += 1;
+            }
+        }
+        Some((key, &line[value_start..i]))
+    })
+}
+
+fn unquote(v: &str) -> Cow<'_, str> {
+    match v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+        Some(inner) if inner.contains('\\') => Cow::Owned(inner.replace("\\\"", "\"").replace("\\\\", "\\")),
+        Some(inner) => Cow::Borrowed(inner),
+        None => Cow::Borrowed(v),
+    }
+}
+
+pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let mut with_value = 0;
+    let mut time = None;
+    for (k, v) in pairs(line) {
+        if k.is_empty() || !k.bytes().all(|c| c.is_ascii_graphic() && c != b'"') {
+            return false;
+        }
+        if !v.is_empty() {
+            with_value += 1;
+        }
+        if time.is_none() && TIME_KEYS.contains(&k) {
+            let v = unquote(v);
+            time = match timestamp::iso(v.as_bytes()) {
+                Some((stamp, used)) if used == v.len() => cx.resolve(&stamp),
+                _ => timestamp::epoch(&v),
+            };
+        }
+    }
+    let Some(time) = time.filter(|_| with_value >= 2) else {
+        return false;
+    };
+    if !cx.keep(time) {
+        return true;
+    }
+    let (mut message, mut level, mut service) = (None, None, None);
+    let mut fields = BTreeMap::new();
+    for (k, v) in pairs(line) {
+        let v = unquote(v);
+        if TIME_KEYS.contains(&k) {
+            continue;
+        } else if message.is_none() && MESSAGE_KEYS.contains(&k) {
+            message = Some(v.into_owned());
+        } else if level.is_none() && LEVEL_KEYS.contains(&k) && Level::parse(&v).is_some() {
+            level = Level::parse(&v);
+        } else if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
+            service = Some(v.into_owned());
+        } else {
+            fields.insert(k.to_string(), Value::String(v.into_owned()));
+        }
+    }
+    let message = message.unwrap_or_else(|| line.to_string());
+    out.push(cx.event(time, level, service, message, fields));
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::Level;
+    use crate::format::testing::*;
+    use crate::format::Format;
+
+    #[test]
+    fn key_order_does_not_matter() {
+        let (events, _, format) = parse_all(
+            "alertmanager.log",
+            &[
+                r#"ts=2023-10-11T14:00:01.512Z caller=dispatch.go:164 level=debug component=dispatcher msg="Received alert" alert=HighErrorRate[3b1f0c9][active]"#,
+                r#"time=2025-02-10T13:58:19.005Z level=ERROR source=dispatch.go:360 msg="Notify for alerts failed" component=dispatcher err="webhook[0]: connection \"refused\"""#,
+            ],
+        );
+        assert_eq!(format, Some(Format::Logfmt));
+        assert_eq!(events[0].message, "Received alert");
+        assert_eq!(events[0].level, Some(Level::Debug));
+        assert_eq!(events[0].service.as_deref(), Some("dispatcher"));
+        assert_eq!(utc(events[1].time), "2025-02-10T13:58:19.005Z");
+        assert_eq!(events[1].level, Some(Level::Error));
+        assert_eq!(events[1].fields["err"], r#"webhook[0]: connection "refused""#);
+    }
+
+    #[test]
+    fn prose_with_an_equals_sign_is_not_logfmt() {
+        let (events, counts, _) = parse_all("x.log", &["the answer is x=1 today"]);
+        assert!(events.is_empty());
+        assert_eq!(counts.unparsed, 1);
+    }
+}

@@ -1,0 +1,177 @@
+//! Syslog: RFC 5424 (`<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG`) and the BSD form of RFC
+//! 3164 as files hold it (`[<PRI>]Mmm dd hh:mm:ss host tag[pid]: msg`, no year, no zone), also
+//! with an ISO timestamp as rsyslog and `journalctl -o short-iso` write it. The tag names the
+//! service; kernel OOM kills and systemd unit failures are recognised by their wording.
+
+use super::{timestamp, Cx};
+use crate::event::{Event, Level};
+use nom::bytes::complete::{take_till1, take_while1, take_while_m_n};
+use nom::character::complete::{char, digit1};
+use nom::combinator::{map_res, opt};
+use nom::sequence::{delimited, terminated};
+use nom::IResult;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn pri(i: &str) -> IResult<&str, u8> {
+    delimited(char('<'), map_res(take_while_m_n(1, 3, |c: char| c.is_ascii_digit()), str::parse), char('>'))(i)
+}
+
+fn field(i: &str) -> IResult<&str, &str> {
+    terminated(take_till1(|c| c == ' '), char(' '))(i)
+}
+
+/// `tag[pid]: ` or `tag: ` → (tag, pid).
+fn tag_pid(i: &str) -> IResult<&str, (&str, Option<&str>)> {
+    let (i, name) = take_while1(|c: char| c.is_ascii_alphanumeric() || "-_./@".contains(c))(i)?;
+    let (i, pid) = opt(delimited(char('['), digit1, char(']')))(i)?;
+    let (i, _) = char(':')(i)?;
+    Ok((i.strip_prefix(' ').unwrap_or(i), (name, pid)))
+}
+
+/// The structured data of RFC 5424: `-` or `[id k="v" …]…`, where `]` may be escaped in values.
+fn structured_data(i: &str) -> IResult<&str, &str> {
+    if let Some(rest) = i.strip_prefix('-') {
+        return Ok((rest, ""));
+    }
+    let b = i.as_bytes();
+    let mut at = 0;
+    while b.get(at) == Some(&b'[') {
+        let mut quoted = false;
+        at += 1;
+        while at < b.len() {
+            match b[at] {
+                b'\\' => at += 1,
+                b'"' => quoted = !quoted,
+                b']' if !quoted => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        if at >= b.len() {
+            return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)));
+        }
+        at += 1;
+    }
+    if at == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)));
+    }
+    Ok((&i[at..], &i[..at]))
+}
+
+struct Parts<'a> {
+    pri: Option<u8>,
+    time: i64,
+    host: &'a str,
+    app: &'a str,
+    pid: Option<&'a str>,
+    msg: &'a str,
+    sd: &'a str,
+}
+
+fn rfc5424<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
+    let (i, p) = pri(line).ok()?;
+    let i = i.strip_prefix("1 ")?;
+    let (i, ts) = field(i).ok()?;
+    let (i, host) = field(i).ok()?;
+    let (i, app) = field(i).ok()?;
+    let (i, procid) = field(i).ok()?;
+    let (i, _msgid) = field(i).ok()?;
+    let (i, sd) = structured_data(i).ok()?;
+    let msg = i.strip_prefix(' ').unwrap_or(i).trim_start_matches('\u{feff}');
+    let time = match timestamp::iso(ts.as_bytes()) {
+        Some((stamp, used)) if used == ts.len() => cx.resolve(&stamp),
+        _ => None,
+    };
+    let nil = |s: &'a str| (s != "-").then_some(s);
+    Some(Parts { pri: Some(p), time: time?, host, app: nil(app).unwrap_or(""), pid: nil(procid), msg, sd })
+}
+
+fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
+    let (i, p) = opt(pri)(line).ok()?;
+    let b = i.as_bytes();
+    let (time, used) = if let Some((stamp, used)) = timestamp::bsd(b) {
+        (cx.resolve_yearless(stamp), used)
+    } else {
+        let (stamp, used) = timestamp::iso(b)?;
+        (cx.resolve(&stamp), used)
+    };
+    let i = i[used..].strip_prefix(' ')?;
+    let (i, host) = field(i).ok()?;
+    // A level word where the host goes means an application log line, not syslog.
+    if Level::parse(host).is_some() || host == "-" || host.starts_with('[') {
+        return None;
+    }
+    let (msg, (app, pid)) = tag_pid(i).ok()?;
+    Some(Parts { pri: p, time: time?, host, app, pid, msg, sd: "" })
+}
+
+pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let Some(parts) = rfc5424(line, cx).or_else(|| bsd(line, cx)) else {
+        return false;
+    };
+    let time = parts.time;
+    if !cx.keep(time) {
+        return true;
+    }
+    let level = parts.pri.map(|p| Level::from_syslog(p % 8)).or_else(|| {
+        let first = parts.msg.split([' ', ':']).next().unwrap_or("");
+        Level::parse(first).filter(|_| first.len() >= 4)
+    });
+    let mut fields = BTreeMap::new();
+    fields.insert("host".to_string(), Value::String(parts.host.to_string()));
+    if let Some(pid) = parts.pid {
+        fields.insert("pid".to_string(), Value::String(pid.to_string()));
+    }
+    if !parts.sd.is_empty() {
+        fields.insert("structured_data".to_string(), Value::String(parts.sd.to_string()));
+    }
+    let service = (!parts.app.is_empty()).then(|| parts.app.to_string());
+    out.push(cx.event(time, level, service, parts.msg.to_string(), fields));
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::{Kind, Level};
+    use crate::format::testing::*;
+    use crate::format::Format;
+
+    #[test]
+    fn rfc5424_with_structured_data() {
+        let (events, _, format) = parse_all(
+            "syslog",
+            &[r#"<165>1 2023-10-11T14:00:01.003+02:00 web-01 checkout 4242 PAY [meta@32473 env="prod" x="a\]b"] charge failed"#],
+        );
+        assert_eq!(format, Some(Format::Syslog));
+        let e = &events[0];
+        assert_eq!(utc(e.time), "2023-10-11T12:00:01.003Z");
+        assert_eq!((e.service.as_deref(), e.message.as_str(), e.level), (Some("checkout"), "charge failed", Some(Level::Info)));
+        assert_eq!(e.fields["host"], "web-01");
+    }
+
+    #[test]
+    fn bsd_lines_take_the_anchored_year() {
+        let (events, _, _) = parse_all(
+            "node-2/syslog",
+            &[
+                "Oct 11 14:09:12 node-2 kernel: [1841.205117] Out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB",
+                "Oct  1 04:05:06 node-2 systemd[1]: checkout.service: Scheduled restart job, restart counter is at 3.",
+                "<11>Oct 11 14:10:00 node-2 sshd[77]: error: kex failed",
+            ],
+        );
+        let oom = events.iter().find(|e| e.kind == Kind::Oom).expect("oom");
+        assert_eq!(utc(oom.time), "2023-10-11T14:09:12Z");
+        assert_eq!(oom.service.as_deref(), Some("java"));
+        let restart = events.iter().find(|e| e.kind == Kind::Restart).expect("restart");
+        assert_eq!((utc(restart.time).as_str(), restart.service.as_deref()), ("2023-10-01T04:05:06Z", Some("checkout")));
+        let sshd = events.iter().find(|e| e.service.as_deref() == Some("sshd")).expect("sshd");
+        assert_eq!(sshd.level, Some(Level::Error));
+    }
+
+    #[test]
+    fn application_lines_are_not_syslog() {
+        let (_, _, format) = parse_all("x.log", &["2023-10-11T14:00:01Z ERROR pool: exhausted"]);
+        assert_eq!(format, Some(Format::Text));
+    }
+}

@@ -1,0 +1,125 @@
+//! Lines that begin with a timestamp: log4j, logback, Spring Boot, Python `logging`, Rust
+//! `tracing`, Go `log`, nginx's error log, and the plain lines deploy scripts write.
+//! The level is the first level word among the leading tokens; the message is what follows
+//! the layout's own separator, so thread names and logger padding do not split one message
+//! into many.
+
+use super::{timestamp, Cx};
+use crate::event::{Event, Level};
+use std::collections::BTreeMap;
+
+/// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`).
+const LEVEL_WINDOW: usize = 4;
+
+pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let bracketed = line.starts_with('[');
+    let start = usize::from(bracketed);
+    let Some((stamp, used)) = timestamp::iso(&line.as_bytes()[start..]) else {
+        return false;
+    };
+    let mut rest = &line[start + used..];
+    if bracketed {
+        let Some(r) = rest.strip_prefix(']') else { return false };
+        rest = r;
+    }
+    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return false;
+    }
+    let Some(time) = cx.resolve(&stamp) else {
+        return false;
+    };
+    if !cx.keep(time) {
+        return true;
+    }
+    let (level, message) = split_level(rest.trim_start());
+    out.push(cx.event(time, level, None, message.to_string(), BTreeMap::new()));
+    true
+}
+
+/// Finds the level word and returns the message the layout puts after it.
+fn split_level(rest: &str) -> (Option<Level>, &str) {
+    let mut offset = 0;
+    for token in rest.split(' ').take(LEVEL_WINDOW + 4).filter(|t| !t.is_empty()).take(LEVEL_WINDOW) {
+        let at = rest[offset..].find(token).map_or(offset, |i| offset + i);
+        offset = at + token.len();
+        let word = token.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
+        if let Some(level) = Level::parse(word).filter(|_| word.len() >= 4 && is_level_word(word)) {
+            return (Some(level), message_after(&rest[offset..]).unwrap_or(rest));
+        }
+    }
+    (None, rest)
+}
+
+/// Level words are written in one case (`ERROR`, `error`), never as prose (`Error:` is).
+fn is_level_word(word: &str) -> bool {
+    word.bytes().all(|c| c.is_ascii_uppercase()) || word.bytes().all(|c| c.is_ascii_lowercase())
+}
+
+/// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
+/// `logger - `, Python's ` - `, or tracing's spans.
+fn message_after(after: &str) -> Option<&str> {
+    let after = after.trim_start();
+    if let Some(i) = after.find(" --- ") {
+        let tail = &after[i + 5..];
+        return tail.find(" : ").map(|j| tail[j + 3..].trim_start());
+    }
+    if let Some(msg) = after.strip_prefix("- ").or_else(|| after.strip_prefix(": ")) {
+        return Some(msg.trim_start());
+    }
+    // `[thread] logger - message` / `logger -- message` (logback TTLL).
+    let Some(head_end) = after.find(" - ").or_else(|| after.find(" -- ")) else {
+        return Some(after);
+    };
+    let head = &after[..head_end];
+    let logger_like = head.split(' ').filter(|t| !t.is_empty()).count() <= 2 && !head.contains('"');
+    if !logger_like {
+        return Some(after);
+    }
+    let dash = &after[head_end + 1..];
+    Some(dash.trim_start_matches('-').trim_start())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::Level;
+    use crate::format::testing::*;
+
+    fn one(line: &str) -> (String, Option<Level>, String) {
+        let (events, _, _) = parse_all("checkout.log", &[line]);
+        let e = events.into_iter().next().expect("an event");
+        (utc(e.time), e.level, e.message)
+    }
+
+    #[test]
+    fn layouts_in_the_wild() {
+        assert_eq!(
+            one("2023-10-11 14:00:01.123 ERROR [http-nio-8080-exec-7] c.a.Checkout - payment failed id=42"),
+            ("2023-10-11T14:00:01.123Z".into(), Some(Level::Error), "payment failed id=42".into())
+        );
+        assert_eq!(
+            one("2023-10-11T14:00:01.123+02:00 ERROR 4242 --- [checkout] [           main] c.a.Checkout : msg here"),
+            ("2023-10-11T12:00:01.123Z".into(), Some(Level::Error), "msg here".into())
+        );
+        assert_eq!(
+            one("2023-10-11 14:00:01,123 - payments.client - WARNING - bank slow"),
+            ("2023-10-11T14:00:01.123Z".into(), Some(Level::Warn), "bank slow".into())
+        );
+        assert_eq!(
+            one("2023-10-11T14:00:01.289898Z  WARN handle{req_id=7}: checkout::pay: upstream slow latency_ms=2304").2,
+            "handle{req_id=7}: checkout::pay: upstream slow latency_ms=2304"
+        );
+        assert_eq!(
+            one("2023/10/11 14:00:01 [error] 31#31: *7 upstream timed out, client: 10.0.0.1").1,
+            Some(Level::Error)
+        );
+        assert_eq!(one("[2023-10-11 14:00:01] deploy started").2, "deploy started");
+        assert_eq!(one("2023-10-11 14:00:01 Error: something odd").1, None);
+    }
+
+    #[test]
+    fn a_version_that_looks_like_a_date_is_not_a_time() {
+        let (events, counts, _) = parse_all("x.log", &["2023-10-11-build started"]);
+        assert!(events.is_empty());
+        assert_eq!(counts.unparsed, 1);
+    }
+}

@@ -1,0 +1,241 @@
+//! Hand-rolled timestamp parsing at fixed byte positions. Formats call these once per line, so
+//! there is no `strftime` pattern interpretation and no allocation: a digit check and a multiply
+//! per field.
+
+use crate::time::{naive_to_nanos, parse_offset, two_digits, Nanos, Zone, NANOS_PER_SEC};
+use chrono::NaiveDate;
+
+/// A wall-clock reading with its offset, if the text had one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stamp {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub nanos: u32,
+    /// Seconds east of UTC, when written.
+    pub offset: Option<i32>,
+}
+
+impl Stamp {
+    /// The instant, reading a zone-less stamp in `zone`. `None` for impossible dates and for
+    /// sentinels such as Alertmanager's `0001-01-01T00:00:00Z`.
+    pub fn resolve(&self, zone: &Zone) -> Option<Nanos> {
+        // A leap second (23:59:60) is read as the last nanosecond of its minute, keeping order.
+        let (second, nanos) = if self.second == 60 { (59, 999_999_999) } else { (self.second, self.nanos) };
+        let naive = NaiveDate::from_ymd_opt(self.year, self.month, self.day)?.and_hms_nano_opt(
+            self.hour,
+            self.minute,
+            second,
+            nanos,
+        )?;
+        match self.offset {
+            Some(off) => naive_to_nanos(naive - chrono::Duration::seconds(i64::from(off))),
+            None => zone.to_utc(naive),
+        }
+    }
+}
+
+fn digits(b: &[u8], n: usize) -> Option<u32> {
+    let s = b.get(..n)?;
+    s.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+}
+
+/// `.123`, `,123456`: up to nine digits of fraction → (nanoseconds, bytes used incl. separator).
+fn fraction(b: &[u8]) -> (u32, usize) {
+    match b.first() {
+        Some(b'.' | b',') if b.get(1).is_some_and(u8::is_ascii_digit) => {
+            let n = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            let mut v = 0u32;
+            for (i, &c) in b[1..1 + n].iter().take(9).enumerate() {
+                v += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
+            }
+            (v, 1 + n)
+        }
+        _ => (0, 0),
+    }
+}
+
+/// `HH:MM:SS[.fff]` → (h, m, s, nanos, bytes used).
+fn clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
+    let h = two_digits(b.get(0..2)?)?;
+    let m = two_digits(b.get(3..5)?)?;
+    let s = two_digits(b.get(6..8)?)?;
+    if b[2] != b':' || b[5] != b':' || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let (nanos, used) = fraction(&b[8..]);
+    Some((h, m, s, nanos, 8 + used))
+}
+
+/// ISO 8601 and its common relatives at the start of `b`: `2023-10-11T14:00:01.123Z`,
+/// `2023-10-11 14:00:01,123`, `2023/10/11 14:00:01`, with `Z`, `+02:00`, `+0200` or no zone.
+pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
+    let year = digits(b, 4)? as i32;
+    let sep = *b.get(4)?;
+    if !(sep == b'-' || sep == b'/') || b.get(7) != Some(&sep) {
+        return None;
+    }
+    let month = two_digits(b.get(5..7)?)?;
+    let day = two_digits(b.get(8..10)?)?;
+    if !matches!(b.get(10), Some(b'T' | b' ')) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (hour, minute, second, nanos, used) = clock(b.get(11..)?)?;
+    let mut end = 11 + used;
+    let mut offset = None;
+    match b.get(end) {
+        Some(b'Z' | b'z') => {
+            offset = Some(0);
+            end += 1;
+        }
+        Some(b'+' | b'-') => {
+            if let Some((off, n)) = parse_offset(&b[end..]) {
+                offset = Some(off);
+                end += n;
+            }
+        }
+        Some(b' ') if matches!(b.get(end + 1), Some(b'+' | b'-')) => {
+            if let Some((off, n)) = parse_offset(&b[end + 1..]).filter(|(_, n)| *n >= 5) {
+                offset = Some(off);
+                end += 1 + n;
+            }
+        }
+        _ => {}
+    }
+    Some((Stamp { year, month, day, hour, minute, second, nanos, offset }, end))
+}
+
+pub fn month(b: &[u8]) -> Option<u32> {
+    let m = b.get(..3)?;
+    const NAMES: [&[u8; 3]; 12] =
+        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    NAMES.iter().position(|n| n.eq_ignore_ascii_case(m)).map(|i| i as u32 + 1)
+}
+
+/// The access-log time `11/Oct/2023:14:00:01 +0200` (without its brackets).
+pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
+    let day = two_digits(b.get(0..2)?)?;
+    let month = month(b.get(3..6)?)?;
+    let year = digits(b.get(7..)?, 4)? as i32;
+    if b[2] != b'/' || b[6] != b'/' || b.get(11) != Some(&b':') {
+        return None;
+    }
+    let (hour, minute, second, nanos, used) = clock(b.get(12..)?)?;
+    let mut end = 12 + used;
+    let mut offset = None;
+    if b.get(end) == Some(&b' ') {
+        if let Some((off, n)) = parse_offset(&b[end + 1..]) {
+            offset = Some(off);
+            end += 1 + n;
+        }
+    }
+    Some((Stamp { year, month, day, hour, minute, second, nanos, offset }, end))
+}
+
+/// The year-less BSD syslog time `Oct 11 14:00:01` (day space-padded: `Oct  1`). The year is
+/// left 0 for the caller to anchor.
+pub fn bsd(b: &[u8]) -> Option<(Stamp, usize)> {
+    let month = month(b)?;
+    if b.get(3) != Some(&b' ') {
+        return None;
+    }
+    let day = match (b.get(4)?, b.get(5)?) {
+        (b' ', d) if d.is_ascii_digit() => u32::from(d - b'0'),
+        (a, d) if a.is_ascii_digit() && d.is_ascii_digit() => u32::from(a - b'0') * 10 + u32::from(d - b'0'),
+        _ => return None,
+    };
+    if b.get(6) != Some(&b' ') || !(1..=31).contains(&day) {
+        return None;
+    }
+    let (hour, minute, second, nanos, used) = clock(b.get(7..)?)?;
+    Some((Stamp { year: 0, month, day, hour, minute, second, nanos, offset: None }, 7 + used))
+}
+
+/// An epoch number whose unit is told by its size: seconds until the year 5138, then
+/// milliseconds, microseconds and nanoseconds. Fractions of a second are kept.
+pub fn epoch(text: &str) -> Option<Nanos> {
+    let t = text.trim();
+    if t.is_empty() || !t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        return None;
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let whole: i64 = int.parse().ok()?;
+    let scale: i64 = match int.len() {
+        0..=11 => NANOS_PER_SEC,
+        12..=14 => 1_000_000,
+        15..=17 => 1_000,
+        _ => 1,
+    };
+    let mut nanos = whole.checked_mul(scale)?;
+    if !frac.is_empty() && scale > 1 {
+        let f: f64 = format!("0.{frac}").parse().ok()?;
+        nanos += (f * scale as f64) as i64;
+    }
+    Some(nanos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(b: &str) -> Option<String> {
+        let (s, _) = iso(b.as_bytes())?;
+        s.resolve(&Zone::utc()).map(|t| Zone::utc().rfc3339(t))
+    }
+
+    #[test]
+    fn iso_shapes() {
+        assert_eq!(utc("2023-10-11T14:00:01.123Z x").as_deref(), Some("2023-10-11T14:00:01.123Z"));
+        assert_eq!(utc("2023-10-11 14:00:01,123 - x").as_deref(), Some("2023-10-11T14:00:01.123Z"));
+        assert_eq!(utc("2023-10-11T16:00:01+02:00").as_deref(), Some("2023-10-11T14:00:01Z"));
+        assert_eq!(utc("2023-10-11T16:00:01.5+0200").as_deref(), Some("2023-10-11T14:00:01.500Z"));
+        assert_eq!(utc("2023/10/11 14:00:01 [error]").as_deref(), Some("2023-10-11T14:00:01Z"));
+        assert_eq!(utc("2023-10-11T14:00:01.123456789Z").as_deref(), Some("2023-10-11T14:00:01.123456789Z"));
+        assert_eq!(utc("2023-13-11T14:00:01Z"), None);
+        assert_eq!(utc("2023-02-30T14:00:01Z"), None);
+        assert_eq!(utc("v2023-10-11"), None);
+    }
+
+    #[test]
+    fn zone_less_uses_the_zone() {
+        let lagos = Zone::parse("Africa/Lagos").expect("zone");
+        let (s, _) = iso(b"2023-10-11 15:00:01").expect("stamp");
+        assert_eq!(s.resolve(&lagos).map(|t| Zone::utc().rfc3339(t)).as_deref(), Some("2023-10-11T14:00:01Z"));
+    }
+
+    #[test]
+    fn access_log_and_syslog_times() {
+        let (s, n) = clf(b"11/Oct/2023:16:00:01 +0200] \"GET").expect("clf");
+        assert_eq!(n, 26);
+        assert_eq!(s.resolve(&Zone::utc()).map(|t| Zone::utc().rfc3339(t)).as_deref(), Some("2023-10-11T14:00:01Z"));
+        let (s, n) = bsd(b"Oct  1 04:05:06 host").expect("bsd");
+        assert_eq!((s.month, s.day, s.hour, n), (10, 1, 4, 15));
+        assert!(bsd(b"Octo 1 04:05:06").is_none());
+    }
+
+    #[test]
+    fn epochs_by_magnitude() {
+        assert_eq!(epoch("1697032800"), Some(1_697_032_800 * NANOS_PER_SEC));
+        assert_eq!(epoch("1697032800123"), Some(1_697_032_800_123_000_000));
+        assert_eq!(epoch("1697032800123456"), Some(1_697_032_800_123_456_000));
+        assert_eq!(epoch("1697032800123456789"), Some(1_697_032_800_123_456_789));
+        assert_eq!(epoch("1697032800.5"), Some(1_697_032_800_500_000_000));
+        assert_eq!(epoch("12ab"), None);
+    }
+
+    #[test]
+    fn sentinel_years_are_not_times() {
+        let (s, _) = iso(b"0001-01-01T00:00:00Z").expect("stamp");
+        assert_eq!(s.resolve(&Zone::utc()), None);
+    }
+
+    #[test]
+    fn leap_second_stays_in_its_minute() {
+        let (s, _) = iso(b"2016-12-31T23:59:60Z").expect("stamp");
+        let t = s.resolve(&Zone::utc()).expect("time");
+        assert_eq!(Zone::utc().rfc3339(t), "2016-12-31T23:59:59.999999999Z");
+    }
+}

@@ -1,0 +1,23 @@
+//! Finding the inputs, opening them (decompressing by magic bytes) and framing their lines.
+
+mod lines;
+mod open;
+mod walk;
+
+pub use lines::LineReader;
+pub use open::{open, Opened};
+pub use walk::{discover, Input, Location};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum InputError {
+    #[error("no such file or directory ({0})")]
+    Missing(String),
+    #[error("cannot read ({path}): {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}

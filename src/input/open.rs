@@ -1,0 +1,60 @@
+//! Opening an input as a stream of decompressed bytes, recognising compression by its magic
+//! bytes (a rotated `app.log.1` may be gzip; a `.gz` may be plain).
+
+use super::{InputError, Location};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// An opened input: its byte stream and what it was compressed with, for messages.
+pub struct Opened {
+    pub reader: Box<dyn Read + Send>,
+    pub compression: Option<&'static str>,
+}
+
+pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
+    let io_err = |source| InputError::Io { path: display.to_string(), source };
+    let raw: Box<dyn Read + Send> = match location {
+        Location::Stdin => Box::new(io::stdin()),
+        Location::File(p) => Box::new(File::open(p).map_err(io_err)?),
+    };
+    let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+    let head = buffered.fill_buf().map_err(io_err)?;
+    if head.starts_with(GZIP_MAGIC) {
+        Ok(Opened { reader: Box::new(flate2::bufread::MultiGzDecoder::new(buffered)), compression: Some("gzip") })
+    } else if head.starts_with(ZSTD_MAGIC) {
+        let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?;
+        Ok(Opened { reader: Box::new(dec), compression: Some("zstd") })
+    } else {
+        Ok(Opened { reader: Box::new(buffered), compression: None })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn read_all(path: &std::path::Path) -> String {
+        let mut out = String::new();
+        let opened = open(&Location::File(path.to_path_buf()), "t").expect("open");
+        opened.reader.take(1 << 20).read_to_string(&mut out).expect("read");
+        out
+    }
+
+    #[test]
+    fn gzip_and_zstd_by_magic_not_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gz = dir.path().join("plain-name.log");
+        let mut enc = flate2::write::GzEncoder::new(File::create(&gz).expect("create"), flate2::Compression::fast());
+        enc.write_all(b"hello gzip\n").expect("write");
+        enc.finish().expect("finish");
+        assert_eq!(read_all(&gz), "hello gzip\n");
+
+        let zst = dir.path().join("other.gz");
+        std::fs::write(&zst, zstd::encode_all(&b"hello zstd\n"[..], 1).expect("zstd")).expect("write");
+        assert_eq!(read_all(&zst), "hello zstd\n");
+    }
+}

@@ -1,0 +1,122 @@
+//! Expanding the `PATH` arguments into an ordered list of inputs.
+
+use super::InputError;
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Where an input's bytes come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Stdin,
+}
+
+/// One input, with the name every citation uses: relative to the argument it was found under,
+/// so `reconstruct logs/` cites `api/app.log:12`, not an absolute path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub display: String,
+    pub location: Location,
+}
+
+/// What walking found: the inputs in a stable order (arguments in the order given, each
+/// directory in byte order of its paths), and the entries passed over with the reason.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub skipped: Vec<(String, String)>,
+}
+
+/// Walks every argument. A missing argument is the user's typo, reported before any work;
+/// problems below a directory (unreadable entries, sockets, link loops) skip that entry only.
+/// Hidden entries and `.git` are not walked into, since they hold no incident's logs.
+pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
+    let mut found = Discovered::default();
+    for arg in args {
+        if arg.as_os_str() == "-" {
+            found.inputs.push(Input { display: "stdin".into(), location: Location::Stdin });
+            continue;
+        }
+        let meta = fs::metadata(arg).map_err(|_| InputError::Missing(arg.display().to_string()))?;
+        if meta.is_dir() {
+            let mut seen = HashSet::new();
+            walk_dir(arg, arg, &mut seen, &mut found);
+        } else {
+            found.inputs.push(Input { display: arg.display().to_string(), location: Location::File(arg.clone()) });
+        }
+    }
+    Ok(found)
+}
+
+fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Discovered) {
+    let rel = |p: &Path| p.strip_prefix(root).unwrap_or(p).display().to_string();
+    match fs::canonicalize(dir) {
+        Ok(real) => {
+            if !seen.insert(real) {
+                found.skipped.push((rel(dir), "directory link loop".into()));
+                return;
+            }
+        }
+        Err(e) => {
+            found.skipped.push((rel(dir), e.to_string()));
+            return;
+        }
+    }
+    let entries = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            found.skipped.push((rel(dir), e.to_string()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| e.path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        match fs::metadata(&path) {
+            Ok(m) if m.is_dir() => walk_dir(root, &path, seen, found),
+            Ok(m) if m.is_file() => found.inputs.push(Input { display: rel(&path), location: Location::File(path) }),
+            Ok(_) => found.skipped.push((rel(&path), "not a regular file".into())),
+            Err(e) => found.skipped.push((rel(&path), e.to_string())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_sorted_skipping_hidden() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for p in ["b/z.log", "a.log", ".git/config", ".hidden.log", "b/a.log"] {
+            let path = dir.path().join(p);
+            fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            fs::write(path, "x\n").expect("write");
+        }
+        let found = discover(&[dir.path().to_path_buf()]).expect("walk");
+        let names: Vec<_> = found.inputs.iter().map(|i| i.display.as_str()).collect();
+        assert_eq!(names, ["a.log", "b/a.log", "b/z.log"]);
+    }
+
+    #[test]
+    fn missing_argument_is_an_error() {
+        assert!(matches!(discover(&[PathBuf::from("/no/such/logs")]), Err(InputError::Missing(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_loops_are_skipped() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::create_dir(dir.path().join("d")).expect("mkdir");
+        fs::write(dir.path().join("d/x.log"), "x\n").expect("write");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("d/loop")).expect("symlink");
+        let found = discover(&[dir.path().to_path_buf()]).expect("walk");
+        assert_eq!(found.inputs.len(), 1);
+        assert_eq!(found.skipped.len(), 1);
+    }
+}

@@ -1,0 +1,247 @@
+//! Instants, zones and durations, shared by every stage.
+//!
+//! Every instant inside the tool is a [`Nanos`]: nanoseconds since the Unix epoch in UTC. An
+//! `i64` covers 1677–2262, which holds every date a log carries, and makes merging and
+//! windowing plain integer comparisons. Zones only matter at the edges: when a log line or a
+//! window time carries no offset, and when a time is printed.
+
+use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+use thiserror::Error;
+
+/// Nanoseconds since 1970-01-01T00:00:00Z.
+pub type Nanos = i64;
+
+pub const NANOS_PER_SEC: i64 = 1_000_000_000;
+pub const NANOS_PER_MIN: i64 = 60 * NANOS_PER_SEC;
+pub const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MIN;
+pub const NANOS_PER_DAY: i64 = 24 * NANOS_PER_HOUR;
+
+/// The zone of `--tz`: it reads zone-less timestamps and prints every time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Zone {
+    Fixed(FixedOffset),
+    Named(Tz),
+}
+
+#[derive(Debug, Error, PartialEq)]
+pub enum TimeError {
+    #[error("unknown time zone '{0}'")]
+    UnknownZone(String),
+    #[error("'{0}' is not a duration")]
+    BadDuration(String),
+}
+
+impl Zone {
+    pub fn utc() -> Zone {
+        Zone::Fixed(chrono::Utc.fix())
+    }
+
+    /// Accepts `UTC`/`Z`, an IANA name, or an offset such as `+01:00`, `-0700`, `+5`.
+    pub fn parse(s: &str) -> Result<Zone, TimeError> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("utc") || t == "Z" || t.eq_ignore_ascii_case("gmt") {
+            return Ok(Zone::utc());
+        }
+        if let Some(secs) = parse_offset(t.as_bytes()).filter(|(_, used)| *used == t.len()) {
+            return FixedOffset::east_opt(secs.0)
+                .map(Zone::Fixed)
+                .ok_or_else(|| TimeError::UnknownZone(s.to_string()));
+        }
+        t.parse::<Tz>()
+            .map(Zone::Named)
+            .map_err(|_| TimeError::UnknownZone(s.to_string()))
+    }
+
+    /// Wall-clock time in this zone to an instant. Daylight-saving edges are resolved the way
+    /// RFC 5545 and jiff's "compatible" mode do: a repeated hour takes its first occurrence, a
+    /// skipped hour is read with the offset in force before the gap (02:30 in a 02:00→03:00
+    /// spring-forward becomes 03:30). Logs written across the edge therefore stay in order.
+    /// `None` outside the years an `i64` of nanoseconds holds (1677–2262).
+    pub fn to_utc(&self, local: NaiveDateTime) -> Option<Nanos> {
+        match self {
+            Zone::Fixed(off) => naive_to_nanos(local - Duration::seconds(i64::from(off.local_minus_utc()))),
+            Zone::Named(tz) => match tz.from_local_datetime(&local) {
+                LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.timestamp_nanos_opt(),
+                LocalResult::None => {
+                    let before = local - Duration::hours(3);
+                    let off = match tz.from_local_datetime(&before) {
+                        LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => {
+                            dt.offset().fix().local_minus_utc()
+                        }
+                        LocalResult::None => 0,
+                    };
+                    naive_to_nanos(local - Duration::seconds(i64::from(off)))
+                }
+            },
+        }
+    }
+
+    /// The offset in force at an instant.
+    pub fn offset_at(&self, t: Nanos) -> FixedOffset {
+        match self {
+            Zone::Fixed(off) => *off,
+            Zone::Named(tz) => tz.offset_from_utc_datetime(&nanos_to_naive(t)).fix(),
+        }
+    }
+
+    /// Wall-clock time in this zone at an instant.
+    pub fn to_local(&self, t: Nanos) -> NaiveDateTime {
+        nanos_to_naive(t) + Duration::seconds(i64::from(self.offset_at(t).local_minus_utc()))
+    }
+
+    /// The zone as a user wrote it, for headers: `UTC`, `+02:00`, `Europe/Berlin`.
+    pub fn name(&self) -> String {
+        match self {
+            Zone::Fixed(off) if off.local_minus_utc() == 0 => "UTC".to_string(),
+            Zone::Fixed(off) => off.to_string(),
+            Zone::Named(tz) => tz.name().to_string(),
+        }
+    }
+
+    /// RFC 3339 in this zone, with as many fractional digits as the instant needs (0, 3, 6, 9).
+    pub fn rfc3339(&self, t: Nanos) -> String {
+        let off = self.offset_at(t);
+        let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
+        let sub = t.rem_euclid(NANOS_PER_SEC);
+        let frac = if sub == 0 {
+            ""
+        } else if sub % 1_000_000 == 0 {
+            "%.3f"
+        } else if sub % 1_000 == 0 {
+            "%.6f"
+        } else {
+            "%.9f"
+        };
+        let zone = if *self == Zone::utc() { "Z" } else { "%:z" };
+        dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{zone}")).to_string()
+    }
+}
+
+/// `+01:00`, `-0700`, `+01` → (seconds east, bytes used).
+pub fn parse_offset(b: &[u8]) -> Option<(i32, usize)> {
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let hh = two_digits(b.get(1..3)?)?;
+    let (mm, used) = match b.get(3) {
+        Some(b':') => (two_digits(b.get(4..6)?)?, 6),
+        Some(c) if c.is_ascii_digit() => (two_digits(b.get(3..5)?)?, 5),
+        _ => (0, 3),
+    };
+    if hh > 23 || mm > 59 {
+        return None;
+    }
+    Some((sign * (hh as i32 * 3600 + mm as i32 * 60), used))
+}
+
+pub(crate) fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        _ => None,
+    }
+}
+
+/// `None` outside 1677–2262.
+pub fn naive_to_nanos(n: NaiveDateTime) -> Option<Nanos> {
+    n.and_utc().timestamp_nanos_opt()
+}
+
+pub fn nanos_to_naive(t: Nanos) -> NaiveDateTime {
+    DateTime::from_timestamp(t.div_euclid(NANOS_PER_SEC), t.rem_euclid(NANOS_PER_SEC) as u32)
+        .unwrap_or_default()
+        .naive_utc()
+}
+
+/// `90s`, `30m`, `2h`, `1h30m`, `1d`, `500ms`; a bare number is seconds.
+pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
+    let bad = || TimeError::BadDuration(s.to_string());
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = t.parse::<f64>() {
+        return if secs >= 0.0 && secs.is_finite() { Ok((secs * NANOS_PER_SEC as f64) as i64) } else { Err(bad()) };
+    }
+    let mut total: i64 = 0;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let value: f64 = rest[..n].parse().map_err(|_| bad())?;
+        rest = &rest[n..];
+        let u = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit = match &rest[..u] {
+            "ms" => 1_000_000,
+            "s" | "sec" => NANOS_PER_SEC,
+            "m" | "min" => NANOS_PER_MIN,
+            "h" => NANOS_PER_HOUR,
+            "d" => NANOS_PER_DAY,
+            _ => return Err(bad()),
+        };
+        rest = &rest[u..];
+        total = total.checked_add((value * unit as f64) as i64).ok_or_else(bad)?;
+    }
+    Ok(total)
+}
+
+/// A duration as a responder writes it: `42s`, `17m`, `1h05m`, `2d3h`.
+pub fn human_duration(d: Nanos) -> String {
+    let secs = d.max(0) / NANOS_PER_SEC;
+    let (days, hours, mins, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (days, hours, mins) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, m) => format!("{m}m"),
+        (0, h, m) => format!("{h}h{m:02}m"),
+        (d, h, _) => format!("{d}d{h}h"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d).and_then(|x| x.and_hms_opt(h, mi, 0)).expect("valid date")
+    }
+
+    #[test]
+    fn zones_parse_names_and_offsets() {
+        assert_eq!(Zone::parse("UTC"), Ok(Zone::utc()));
+        assert_eq!(Zone::parse("+01:00").map(|z| z.name()), Ok("+01:00".to_string()));
+        assert_eq!(Zone::parse("-0700").map(|z| z.name()), Ok("-07:00".to_string()));
+        assert_eq!(Zone::parse("Africa/Lagos").map(|z| z.name()), Ok("Africa/Lagos".to_string()));
+        assert_eq!(Zone::parse("Mars/Olympus"), Err(TimeError::UnknownZone("Mars/Olympus".into())));
+    }
+
+    #[test]
+    fn dst_edges_resolve_compatibly() {
+        let berlin = Zone::parse("Europe/Berlin").expect("zone");
+        // Spring forward 2023-03-26 02:00 → 03:00: 02:30 does not exist, read as 03:30 CEST = 01:30Z.
+        let gap = berlin.to_utc(local(2023, 3, 26, 2, 30)).expect("in range");
+        assert_eq!(berlin.rfc3339(gap), "2023-03-26T03:30:00+02:00");
+        // Fall back 2023-10-29 03:00 → 02:00: 02:30 happens twice; the first is 00:30Z.
+        let twice = berlin.to_utc(local(2023, 10, 29, 2, 30)).expect("in range");
+        assert_eq!(Zone::utc().rfc3339(twice), "2023-10-29T00:30:00Z");
+    }
+
+    #[test]
+    fn durations_parse_and_print() {
+        assert_eq!(parse_duration("90s"), Ok(90 * NANOS_PER_SEC));
+        assert_eq!(parse_duration("1h30m"), Ok(90 * NANOS_PER_MIN));
+        assert_eq!(parse_duration("2h"), Ok(2 * NANOS_PER_HOUR));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert_eq!(human_duration(17 * NANOS_PER_MIN), "17m");
+        assert_eq!(human_duration(65 * NANOS_PER_MIN), "1h05m");
+    }
+
+    #[test]
+    fn rfc3339_keeps_needed_precision() {
+        let z = Zone::utc();
+        assert_eq!(z.rfc3339(1_697_032_800 * NANOS_PER_SEC), "2023-10-11T14:00:00Z");
+        assert_eq!(z.rfc3339(1_697_032_800 * NANOS_PER_SEC + 120_000_000), "2023-10-11T14:00:00.120Z");
+    }
+}
