@@ -32,8 +32,8 @@ impl Level {
         }
         let lower = w.to_ascii_lowercase();
         Some(match lower.as_str() {
-            "error" | "err" | "fatal" | "critical" | "crit" | "emerg" | "emergency" | "panic" | "severe"
-            | "dpanic" => Level::Error,
+            "error" | "err" | "fatal" | "critical" | "crit" | "emerg" | "emergency" | "panic"
+            | "severe" | "dpanic" => Level::Error,
             "warn" | "warning" => Level::Warn,
             "info" | "notice" | "information" | "informational" => Level::Info,
             "debug" | "trace" | "verbose" | "fine" | "finer" | "finest" => Level::Debug,
@@ -74,12 +74,24 @@ pub enum Kind {
     /// An ordinary log line.
     Log,
     /// One HTTP request from an access log.
-    Http { status: u16, duration: Option<Nanos> },
+    Http {
+        status: u16,
+        duration: Option<Nanos>,
+    },
     /// An alert notification. `key` identifies the alert across repeated notifications
     /// (the fingerprint when the source has one); `started` is when it began firing.
-    Alert { name: String, state: AlertState, key: String, started: Nanos },
+    Alert {
+        name: String,
+        state: AlertState,
+        key: String,
+        started: Nanos,
+    },
     /// A rollout step. `rollback` marks a deploy back to an earlier version.
-    Deploy { phase: DeployPhase, version: Option<String>, rollback: bool },
+    Deploy {
+        phase: DeployPhase,
+        version: Option<String>,
+        rollback: bool,
+    },
     /// A process or unit restarted (systemd, Kubernetes back-off).
     Restart,
     /// The kernel (or the kubelet) killed a process for lack of memory.

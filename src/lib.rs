@@ -10,4 +10,5 @@ pub mod event;
 pub mod format;
 pub mod input;
 pub mod pipeline;
+pub mod stats;
 pub mod time;

@@ -1,1 +1,124 @@
-fn main(){}
+//! `reconstruct`: argument parsing, output and exit codes. The work is in the library.
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, FormatArg};
+use reconstruct::correlate::{build, Settings};
+use reconstruct::emit::{json, markdown};
+use reconstruct::pipeline::run;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+const USAGE: u8 = 2;
+const FAILURE: u8 = 1;
+
+fn error(what: impl std::fmt::Display) {
+    eprintln!("reconstruct: error: {what}");
+}
+
+/// Clap's error as the one line of CONTRACT.md: a bad value names the option and our hint
+/// (`'25:00' is not a time (--from): use HH:MM, …`); anything else points at `--help`.
+fn usage_line(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(a)) => a.split(' ').next().unwrap_or(a).to_string(),
+        _ => String::new(),
+    };
+    if let (Some(source), false) = (std::error::Error::source(e), arg.is_empty()) {
+        let message = source.to_string();
+        let (what, hint) = message
+            .split_once(": ")
+            .unwrap_or((&message, "see reconstruct --help"));
+        return format!("{what} ({arg}): {hint}");
+    }
+    let rendered = e.to_string();
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ");
+    format!("{first} (command line): see reconstruct --help")
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            error(usage_line(&e));
+            return ExitCode::from(USAGE);
+        }
+    };
+    if cli.format == FormatArg::Timesketch {
+        error("--format timesketch is not available yet (command line): use --format json for now");
+        return ExitCode::from(USAGE);
+    }
+    if cli.paths.is_empty() {
+        error(
+            "no PATH given (command line): name log files or directories, or - for standard input",
+        );
+        return ExitCode::from(USAGE);
+    }
+    let result = match run(&cli.options()) {
+        Ok(r) => r,
+        Err(e) => {
+            error(&e);
+            return ExitCode::from(if e.is_usage() { USAGE } else { FAILURE });
+        }
+    };
+    if !cli.quiet {
+        for w in &result.warnings {
+            eprintln!("reconstruct: warning: {w}");
+        }
+    }
+    if cli.verbose {
+        for n in &result.notes {
+            eprintln!("reconstruct: {n}");
+        }
+    }
+    let (mut out, target): (Box<dyn Write>, String) = match &cli.output {
+        Some(path) => match File::create(path) {
+            Ok(f) => (Box::new(BufWriter::new(f)), path.display().to_string()),
+            Err(e) => {
+                error(format!("cannot write ({}): {e}", path.display()));
+                return ExitCode::from(FAILURE);
+            }
+        },
+        None => (
+            Box::new(BufWriter::new(io::stdout().lock())),
+            "standard output".to_string(),
+        ),
+    };
+    let zone = cli.tz;
+    let written = if cli.events {
+        let events: Vec<_> = result.window_events().cloned().collect();
+        match cli.format {
+            FormatArg::Json => json::events(&mut out, &events, &zone),
+            _ => markdown::events(&mut out, &events, &zone),
+        }
+    } else {
+        let settings = Settings {
+            max_entries: cli.max_entries as usize,
+            slow: cli.slow,
+        };
+        let timeline = build(&result.events, result.window, settings);
+        match cli.format {
+            FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
+            _ => markdown::draft(&mut out, &timeline, &zone, settings.max_entries),
+        }
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is the reader's choice, not a failure.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            error(format!("cannot write ({target}): {e}"));
+            ExitCode::from(FAILURE)
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! Wiring the stages for one run: find the inputs, anchor their years, settle the window's
+//! date, parse every input in parallel, and merge.
+
+use crate::correlate::{merge, Window};
+use crate::event::Event;
+use crate::format::{Cx, FileCounts, FileParser, Format, YearAnchor};
+use crate::input::{self, discover, Input, InputError, LineReader, Location};
+use crate::stats::{Skipped, Stats};
+use crate::time::{Nanos, Zone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+use thiserror::Error;
+
+/// A window edge as the user wrote it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WindowTime {
+    /// `14:00`: on `--date`, or on the day the logs show.
+    Clock(NaiveTime),
+    /// `2023-10-11 14:00`: in `--tz`.
+    Local(NaiveDateTime),
+    /// RFC 3339 with an offset.
+    Exact(Nanos),
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub from: Option<WindowTime>,
+    pub to: Option<WindowTime>,
+    pub date: Option<NaiveDate>,
+    pub zone: Zone,
+    pub lookback: Nanos,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Error)]
+pub enum RunError {
+    #[error("{0}: check the path")]
+    Input(#[from] InputError),
+    #[error("the window could fall on more than one day ({days}): add --date with one of them")]
+    AmbiguousDate { days: String },
+    #[error("the window's time is out of range ({0}): give a date between 1677 and 2262")]
+    OutOfRange(String),
+    #[error("nothing could be read ({0}): check the paths and permissions")]
+    NothingReadable(String),
+    #[error("cannot read standard input (stdin): {0}")]
+    Stdin(io::Error),
+}
+
+impl RunError {
+    /// Whether the user's command line was at fault (exit 2) rather than the run (exit 1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            RunError::Input(InputError::Missing(_))
+                | RunError::AmbiguousDate { .. }
+                | RunError::OutOfRange(_)
+        )
+    }
+}
+
+/// A run's result: the merged events from the look-back start to the window's end.
+pub struct Run {
+    pub window: Window,
+    pub events: Vec<Event>,
+    pub stats: Stats,
+    /// One line each, for standard error.
+    pub warnings: Vec<String>,
+    /// Per-file detail for `--verbose`.
+    pub notes: Vec<String>,
+}
+
+impl Run {
+    /// The events inside the window proper (without the look-back).
+    pub fn window_events(&self) -> impl Iterator<Item = &Event> {
+        self.events.iter().filter(|e| self.window.contains(e.time))
+    }
+}
+
+/// What one pass over one input gave.
+struct FileResult {
+    events: Vec<Event>,
+    counts: FileCounts,
+    bytes: u64,
+    format: Option<Format>,
+    yearless: bool,
+    /// Why the input was not used, when it was not.
+    skipped: Option<String>,
+    warning: Option<String>,
+}
+
+const BINARY_PROBE: usize = 8 * 1024;
+/// Lines read per file to anchor years before the real pass.
+const SURVEY_LINES: u64 = 64;
+
+pub fn run(options: &Options) -> Result<Run, RunError> {
+    let mut found = discover(&options.paths)?;
+    let _spool = spool_stdin(&mut found.inputs)?;
+    let zone = options.zone;
+    let mtimes: Vec<Option<Nanos>> = found.inputs.iter().map(mtime).collect();
+
+    let anchors = anchor_years(&found.inputs, &mtimes, options, zone);
+    let (from, to) = match resolve_edges(options, zone)? {
+        Edges::Known(from, to) => (from, to),
+        Edges::Clock(from, to) => {
+            let day = infer_day(&found.inputs, &anchors, zone, from, to)?;
+            clock_window(zone, day, from, to)?
+        }
+    };
+    let keep_from = from.map_or(i64::MIN, |f| f.saturating_sub(options.lookback));
+    let keep_to = to.unwrap_or(i64::MAX);
+    let results: Vec<FileResult> = found
+        .inputs
+        .par_iter()
+        .zip(anchors.par_iter())
+        .map(|(input, anchor)| {
+            parse_input(
+                input,
+                zone,
+                *anchor,
+                &mut |t| t >= keep_from && t <= keep_to,
+                None,
+            )
+        })
+        .collect();
+
+    let mut stats = Stats::default();
+    let mut warnings = Vec::new();
+    let mut notes = Vec::new();
+    for (path, reason) in found.skipped {
+        warnings.push(format!("skipped ({path}): {reason}"));
+        stats.skipped.push(Skipped { path, reason });
+    }
+    let mut runs = Vec::with_capacity(results.len());
+    for (input, r) in found.inputs.iter().zip(results) {
+        stats.bytes += r.bytes;
+        stats.lines += r.counts.lines;
+        stats.unparsed_lines += r.counts.unparsed;
+        match &r.skipped {
+            Some(reason) => stats.skipped.push(Skipped {
+                path: input.display.clone(),
+                reason: reason.clone(),
+            }),
+            None => stats.files += 1,
+        }
+        warnings.extend(r.warning);
+        let c = &r.counts;
+        notes.push(format!(
+            "{}: {}, {} lines: {} events in range, {} outside, {} continuation, {} blank, {} unparsed",
+            input.display,
+            r.format.map_or("no format", Format::name),
+            c.lines,
+            c.events,
+            c.outside,
+            c.continuations,
+            c.blank,
+            c.unparsed
+        ));
+        runs.push(r.events);
+    }
+    if stats.files == 0 {
+        let what = if found.inputs.is_empty() {
+            "no files found".to_string()
+        } else {
+            "every input was skipped".to_string()
+        };
+        return Err(RunError::NothingReadable(what));
+    }
+    let events = merge(runs);
+    let from = from.unwrap_or_else(|| events.first().map_or(0, |e| e.time));
+    let to = to.unwrap_or_else(|| events.last().map_or(from, |e| e.time));
+    let window = Window {
+        lookback: from.saturating_sub(options.lookback),
+        from,
+        to,
+    };
+    let mut run = Run {
+        window,
+        events,
+        stats,
+        warnings,
+        notes,
+    };
+    run.stats.events = run.window_events().count() as u64;
+    if run.stats.events == 0 {
+        run.warnings.push(format!(
+            "no events in the window ({} to {}): the draft is empty; check --from/--to, --date and --tz",
+            zone.rfc3339(from),
+            zone.rfc3339(to)
+        ));
+    }
+    Ok(run)
+}
+
+/// Standard input cannot be read twice, so it is copied to a temporary file first; the
+/// returned handle deletes it when the run ends.
+fn spool_stdin(inputs: &mut [Input]) -> Result<Option<tempfile::NamedTempFile>, RunError> {
+    let Some(input) = inputs.iter_mut().find(|i| i.location == Location::Stdin) else {
+        return Ok(None);
+    };
+    let mut file = tempfile::NamedTempFile::new().map_err(RunError::Stdin)?;
+    io::copy(&mut io::stdin().lock(), &mut file).map_err(RunError::Stdin)?;
+    input.location = Location::File(file.path().to_path_buf());
+    Ok(Some(file))
+}
+
+fn mtime(input: &Input) -> Option<Nanos> {
+    let Location::File(path) = &input.location else {
+        return None;
+    };
+    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(since.as_nanos()).ok()
+}
+
+/// The year for year-less lines: `--year`; else near the time the dated inputs show (read
+/// from the first lines of each); else no later than the file's modification time.
+fn anchor_years(
+    inputs: &[Input],
+    mtimes: &[Option<Nanos>],
+    options: &Options,
+    zone: Zone,
+) -> Vec<YearAnchor> {
+    if let Some(y) = options.year {
+        return vec![YearAnchor::Fixed(y); inputs.len()];
+    }
+    let fallback = |m: &Option<Nanos>| YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2));
+    let surveys: Vec<(Option<Nanos>, bool)> = inputs
+        .par_iter()
+        .zip(mtimes.par_iter())
+        .map(|(input, m)| {
+            let mut first = None;
+            let r = parse_input(
+                input,
+                zone,
+                fallback(m),
+                &mut |t| {
+                    first = Some(first.map_or(t, |f: Nanos| f.min(t)));
+                    false
+                },
+                Some(SURVEY_LINES),
+            );
+            (first, r.yearless)
+        })
+        .collect();
+    let mut dated: Vec<Nanos> = surveys
+        .iter()
+        .filter(|(_, yearless)| !yearless)
+        .filter_map(|(t, _)| *t)
+        .collect();
+    dated.sort_unstable();
+    match dated.get(dated.len() / 2) {
+        Some(&median) => vec![YearAnchor::Near(median); inputs.len()],
+        None => mtimes.iter().map(fallback).collect(),
+    }
+}
+
+enum Edges {
+    /// Instants (either may be open).
+    Known(Option<Nanos>, Option<Nanos>),
+    /// Times of day whose date must come from the logs.
+    Clock(Option<NaiveTime>, Option<NaiveTime>),
+}
+
+fn resolve_edges(options: &Options, zone: Zone) -> Result<Edges, RunError> {
+    use WindowTime::*;
+    let local = |n: NaiveDateTime| {
+        zone.to_utc(n)
+            .ok_or_else(|| RunError::OutOfRange(n.to_string()))
+    };
+    let on = |d: NaiveDate, t: NaiveTime| local(d.and_time(t));
+    let date_of = |t: &WindowTime| match t {
+        Local(n) => Some(n.date()),
+        Exact(n) => Some(zone.to_local(*n).date()),
+        Clock(_) => None,
+    };
+    let anchor_day = options
+        .date
+        .or_else(|| options.from.as_ref().and_then(date_of))
+        .or_else(|| options.to.as_ref().and_then(date_of));
+    let clock = |t: Option<WindowTime>| match t {
+        Some(Clock(c)) => Some(c),
+        _ => None,
+    };
+    let Some(day) = anchor_day else {
+        return Ok(Edges::Clock(clock(options.from), clock(options.to)));
+    };
+    let from = match options.from {
+        Some(Clock(c)) => Some(on(day, c)?),
+        Some(Local(n)) => Some(local(n)?),
+        Some(Exact(t)) => Some(t),
+        None => None,
+    };
+    let to = match options.to {
+        Some(Clock(c)) => {
+            let mut t = on(day, c)?;
+            // `--to` earlier than `--from` on the same day: the window crosses midnight.
+            if from.is_some_and(|f| t < f) {
+                t = on(day.succ_opt().unwrap_or(day), c)?;
+            }
+            Some(t)
+        }
+        Some(Local(n)) => Some(local(n)?),
+        Some(Exact(t)) => Some(t),
+        None => None,
+    };
+    Ok(Edges::Known(from, to))
+}
+
+fn clock_window(
+    zone: Zone,
+    day: NaiveDate,
+    from: Option<NaiveTime>,
+    to: Option<NaiveTime>,
+) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
+    let on = |d: NaiveDate, t: NaiveTime| {
+        zone.to_utc(d.and_time(t))
+            .ok_or_else(|| RunError::OutOfRange(d.to_string()))
+    };
+    let f = from.map(|c| on(day, c)).transpose()?;
+    let crosses = matches!((from, to), (Some(a), Some(b)) if b < a);
+    let t_day = if crosses {
+        day.succ_opt().unwrap_or(day)
+    } else {
+        day
+    };
+    let t = to.map(|c| on(t_day, c)).transpose()?;
+    Ok((f, t))
+}
+
+/// The one day on which a time-of-day window holds events. Several such days is a usage
+/// error that lists them; none falls back to the only day the logs cover.
+fn infer_day(
+    inputs: &[Input],
+    anchors: &[YearAnchor],
+    zone: Zone,
+    from: Option<NaiveTime>,
+    to: Option<NaiveTime>,
+) -> Result<NaiveDate, RunError> {
+    let per_file: Vec<(BTreeSet<NaiveDate>, BTreeSet<NaiveDate>)> = inputs
+        .par_iter()
+        .zip(anchors.par_iter())
+        .map(|(input, anchor)| {
+            let mut candidates = BTreeSet::new();
+            let mut covered = BTreeSet::new();
+            parse_input(
+                input,
+                zone,
+                *anchor,
+                &mut |t| {
+                    let local = zone.to_local(t);
+                    covered.insert(local.date());
+                    if let Some(d) = window_day(local, from, to) {
+                        candidates.insert(d);
+                    }
+                    false
+                },
+                None,
+            );
+            (candidates, covered)
+        })
+        .collect();
+    let candidates: BTreeSet<NaiveDate> = per_file
+        .iter()
+        .flat_map(|(c, _)| c.iter().copied())
+        .collect();
+    let covered: BTreeSet<NaiveDate> = per_file
+        .iter()
+        .flat_map(|(_, c)| c.iter().copied())
+        .collect();
+    let pick = if candidates.is_empty() {
+        &covered
+    } else {
+        &candidates
+    };
+    match pick.len() {
+        0 => Ok(zone.to_local(0).date()),
+        1 => Ok(*pick.iter().next().unwrap_or(&NaiveDate::MIN)),
+        _ => Err(RunError::AmbiguousDate {
+            days: pick
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
+}
+
+/// The day whose time-of-day window holds this local time, if any.
+fn window_day(
+    local: NaiveDateTime,
+    from: Option<NaiveTime>,
+    to: Option<NaiveTime>,
+) -> Option<NaiveDate> {
+    let (date, time) = (local.date(), local.time());
+    match (from, to) {
+        (Some(f), Some(t)) if f <= t => (f <= time && time <= t).then_some(date),
+        (Some(f), Some(t)) => {
+            if time >= f {
+                Some(date)
+            } else if time <= t {
+                date.pred_opt()
+            } else {
+                None
+            }
+        }
+        (Some(f), None) => (time >= f).then_some(date),
+        (None, Some(t)) => (time <= t).then_some(date),
+        (None, None) => Some(date),
+    }
+}
+
+/// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
+/// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
+/// truncated gzip) keeps the lines before it.
+fn parse_input(
+    input: &Input,
+    zone: Zone,
+    anchor: YearAnchor,
+    keep: &mut dyn FnMut(Nanos) -> bool,
+    max_lines: Option<u64>,
+) -> FileResult {
+    let path = &input.display;
+    let mut result = FileResult {
+        events: Vec::new(),
+        counts: FileCounts::default(),
+        bytes: 0,
+        format: None,
+        yearless: false,
+        skipped: None,
+        warning: None,
+    };
+    let skip = |mut r: FileResult, what: &str, why: String| {
+        r.warning = Some(format!("{what} ({path}): {why}; skipped"));
+        r.skipped = Some(what.to_string());
+        r
+    };
+    let opened = match input::open(&input.location, path) {
+        Ok(o) => o,
+        Err(InputError::Io { source, .. }) => {
+            return skip(result, "cannot read", source.to_string())
+        }
+        Err(e) => return skip(result, "cannot read", e.to_string()),
+    };
+    let mut reader = opened.reader;
+    let mut head = Vec::with_capacity(BINARY_PROBE);
+    if let Err(e) = (&mut reader)
+        .take(BINARY_PROBE as u64)
+        .read_to_end(&mut head)
+    {
+        let what = if opened.compression.is_some() {
+            "corrupt compressed file"
+        } else {
+            "cannot read"
+        };
+        return skip(result, what, e.to_string());
+    }
+    if head.is_empty() {
+        return skip(result, "empty file", "nothing to read".into());
+    }
+    if memchr::memchr(0, &head).is_some() {
+        return skip(
+            result,
+            "binary file",
+            "it holds NUL bytes, so it is not a text log".into(),
+        );
+    }
+    let mut lines = LineReader::new(io::Cursor::new(head).chain(reader));
+    let cx = Cx::new(zone, anchor, Arc::from(path.as_str()), keep);
+    let mut parser = FileParser::new(cx);
+    let mut read_error = None;
+    loop {
+        match lines.next_line() {
+            Ok(Some((n, line))) => {
+                parser.feed(n, line);
+                if max_lines.is_some_and(|m| n >= m) {
+                    break;
+                }
+            }
+            Ok(None) => break,
+            Err(e) => {
+                read_error = Some(e);
+                break;
+            }
+        }
+    }
+    result.bytes = lines.bytes();
+    let parsed = parser.finish();
+    result.counts = parsed.counts;
+    result.format = parsed.format;
+    result.yearless = parsed.yearless;
+    result.events = parsed.events;
+    let c = &result.counts;
+    if let Some(e) = read_error {
+        let at = c.lines + 1;
+        result.warning = Some(format!(
+            "read error at line {at} ({path}:{at}): {e}; kept the {} lines before it",
+            c.lines
+        ));
+    } else if c.unparsed > 0 && c.unparsed + c.blank == c.lines {
+        let first = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(format!(
+            "no log format recognised ({path}:{first}): {} lines counted as unparsed; skipped",
+            c.unparsed
+        ));
+        result.skipped = Some("no log format recognised".into());
+    } else if c.unparsed > 0 {
+        let first = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(format!(
+            "{} lines in no known format, the first at line {first} ({path}:{first}): counted as unparsed",
+            c.unparsed
+        ));
+    }
+    result
+}

@@ -60,7 +60,9 @@ impl Zone {
     /// `None` outside the years an `i64` of nanoseconds holds (1677–2262).
     pub fn to_utc(&self, local: NaiveDateTime) -> Option<Nanos> {
         match self {
-            Zone::Fixed(off) => naive_to_nanos(local - Duration::seconds(i64::from(off.local_minus_utc()))),
+            Zone::Fixed(off) => {
+                naive_to_nanos(local - Duration::seconds(i64::from(off.local_minus_utc())))
+            }
             Zone::Named(tz) => match tz.from_local_datetime(&local) {
                 LocalResult::Single(dt) | LocalResult::Ambiguous(dt, _) => dt.timestamp_nanos_opt(),
                 LocalResult::None => {
@@ -114,7 +116,8 @@ impl Zone {
             "%.9f"
         };
         let zone = if *self == Zone::utc() { "Z" } else { "%:z" };
-        dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{zone}")).to_string()
+        dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{zone}"))
+            .to_string()
     }
 }
 
@@ -139,7 +142,9 @@ pub fn parse_offset(b: &[u8]) -> Option<(i32, usize)> {
 
 pub(crate) fn two_digits(b: &[u8]) -> Option<u32> {
     match b {
-        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
+        [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => {
+            Some(u32::from(a - b'0') * 10 + u32::from(c - b'0'))
+        }
         _ => None,
     }
 }
@@ -150,9 +155,12 @@ pub fn naive_to_nanos(n: NaiveDateTime) -> Option<Nanos> {
 }
 
 pub fn nanos_to_naive(t: Nanos) -> NaiveDateTime {
-    DateTime::from_timestamp(t.div_euclid(NANOS_PER_SEC), t.rem_euclid(NANOS_PER_SEC) as u32)
-        .unwrap_or_default()
-        .naive_utc()
+    DateTime::from_timestamp(
+        t.div_euclid(NANOS_PER_SEC),
+        t.rem_euclid(NANOS_PER_SEC) as u32,
+    )
+    .unwrap_or_default()
+    .naive_utc()
 }
 
 /// `90s`, `30m`, `2h`, `1h30m`, `1d`, `500ms`; a bare number is seconds.
@@ -163,15 +171,23 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
         return Err(bad());
     }
     if let Ok(secs) = t.parse::<f64>() {
-        return if secs >= 0.0 && secs.is_finite() { Ok((secs * NANOS_PER_SEC as f64) as i64) } else { Err(bad()) };
+        return if secs >= 0.0 && secs.is_finite() {
+            Ok((secs * NANOS_PER_SEC as f64) as i64)
+        } else {
+            Err(bad())
+        };
     }
     let mut total: i64 = 0;
     let mut rest = t;
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(bad)?;
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
         let value: f64 = rest[..n].parse().map_err(|_| bad())?;
         rest = &rest[n..];
-        let u = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let u = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = match &rest[..u] {
             "ms" => 1_000_000,
             "s" | "sec" => NANOS_PER_SEC,
@@ -181,7 +197,9 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
             _ => return Err(bad()),
         };
         rest = &rest[u..];
-        total = total.checked_add((value * unit as f64) as i64).ok_or_else(bad)?;
+        total = total
+            .checked_add((value * unit as f64) as i64)
+            .ok_or_else(bad)?;
     }
     Ok(total)
 }
@@ -189,7 +207,12 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
 /// A duration as a responder writes it: `42s`, `17m`, `1h05m`, `2d3h`.
 pub fn human_duration(d: Nanos) -> String {
     let secs = d.max(0) / NANOS_PER_SEC;
-    let (days, hours, mins, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    let (days, hours, mins, s) = (
+        secs / 86_400,
+        secs % 86_400 / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+    );
     match (days, hours, mins) {
         (0, 0, 0) => format!("{s}s"),
         (0, 0, m) => format!("{m}m"),
@@ -204,16 +227,30 @@ mod tests {
     use chrono::NaiveDate;
 
     fn local(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, mo, d).and_then(|x| x.and_hms_opt(h, mi, 0)).expect("valid date")
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|x| x.and_hms_opt(h, mi, 0))
+            .expect("valid date")
     }
 
     #[test]
     fn zones_parse_names_and_offsets() {
         assert_eq!(Zone::parse("UTC"), Ok(Zone::utc()));
-        assert_eq!(Zone::parse("+01:00").map(|z| z.name()), Ok("+01:00".to_string()));
-        assert_eq!(Zone::parse("-0700").map(|z| z.name()), Ok("-07:00".to_string()));
-        assert_eq!(Zone::parse("Africa/Lagos").map(|z| z.name()), Ok("Africa/Lagos".to_string()));
-        assert_eq!(Zone::parse("Mars/Olympus"), Err(TimeError::UnknownZone("Mars/Olympus".into())));
+        assert_eq!(
+            Zone::parse("+01:00").map(|z| z.name()),
+            Ok("+01:00".to_string())
+        );
+        assert_eq!(
+            Zone::parse("-0700").map(|z| z.name()),
+            Ok("-07:00".to_string())
+        );
+        assert_eq!(
+            Zone::parse("Africa/Lagos").map(|z| z.name()),
+            Ok("Africa/Lagos".to_string())
+        );
+        assert_eq!(
+            Zone::parse("Mars/Olympus"),
+            Err(TimeError::UnknownZone("Mars/Olympus".into()))
+        );
     }
 
     #[test]
@@ -241,7 +278,13 @@ mod tests {
     #[test]
     fn rfc3339_keeps_needed_precision() {
         let z = Zone::utc();
-        assert_eq!(z.rfc3339(1_697_032_800 * NANOS_PER_SEC), "2023-10-11T14:00:00Z");
-        assert_eq!(z.rfc3339(1_697_032_800 * NANOS_PER_SEC + 120_000_000), "2023-10-11T14:00:00.120Z");
+        assert_eq!(
+            z.rfc3339(1_697_032_800 * NANOS_PER_SEC),
+            "2023-10-11T14:00:00Z"
+        );
+        assert_eq!(
+            z.rfc3339(1_697_032_800 * NANOS_PER_SEC + 120_000_000),
+            "2023-10-11T14:00:00.120Z"
+        );
     }
 }

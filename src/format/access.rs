@@ -18,14 +18,19 @@ fn token(i: &str) -> IResult<&str, &str> {
 
 /// A double-quoted string in which `\"` does not end the string.
 fn quoted(i: &str) -> IResult<&str, &str> {
-    let body = i.strip_prefix('"').ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)))?;
+    let body = i
+        .strip_prefix('"')
+        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)))?;
     let b = body.as_bytes();
     let mut at = 0;
     while at < b.len() && b[at] != b'"' {
         at += if b[at] == b'\\' { 2 } else { 1 };
     }
     if at >= b.len() {
-        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)));
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Char,
+        )));
     }
     Ok((&body[at + 1..], &body[..at]))
 }
@@ -43,11 +48,24 @@ fn request(i: &str) -> IResult<&str, Request<'_>> {
     let (i, client) = token(i)?;
     let (i, _ident) = token(i)?;
     let (i, _user) = token(i)?;
-    let (i, time) = terminated(delimited(char('['), take_till(|c| c == ']'), char(']')), space1)(i)?;
+    let (i, time) = terminated(
+        delimited(char('['), take_till(|c| c == ']'), char(']')),
+        space1,
+    )(i)?;
     let (i, request) = terminated(quoted, space1)(i)?;
     let (i, status) = terminated(digit1, space1)(i)?;
     let (i, bytes) = take_till(|c| c == ' ')(i)?;
-    Ok(("", Request { client, time, request, status, bytes, rest: i }))
+    Ok((
+        "",
+        Request {
+            client,
+            time,
+            request,
+            status,
+            bytes,
+            rest: i,
+        },
+    ))
 }
 
 /// A request time in the extra fields after the combined layout.
@@ -70,7 +88,7 @@ fn duration(rest: &str) -> Option<Nanos> {
             .find_map(|p| tok.strip_prefix(p))
             .or_else(|| tok.contains('.').then_some(*tok))?;
         let secs: f64 = value.parse().ok()?;
-        (secs.is_finite() && secs >= 0.0).then(|| (secs * NANOS_PER_SEC as f64) as Nanos)
+        (secs.is_finite() && secs >= 0.0).then_some((secs * NANOS_PER_SEC as f64) as Nanos)
     })
 }
 
@@ -78,10 +96,16 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let Ok((_, req)) = request(line) else {
         return false;
     };
-    let Some(status) = req.status.parse::<u16>().ok().filter(|s| (100..=599).contains(s)) else {
+    let Some(status) = req
+        .status
+        .parse::<u16>()
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+    else {
         return false;
     };
-    let Some(time) = timestamp::clf(req.time.as_bytes()).and_then(|(stamp, _)| cx.resolve(&stamp)) else {
+    let Some(time) = timestamp::clf(req.time.as_bytes()).and_then(|(stamp, _)| cx.resolve(&stamp))
+    else {
         return false;
     };
     if !cx.keep(time) {
@@ -92,7 +116,11 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let target = parts.next().unwrap_or("");
     let path = target.split('?').next().unwrap_or(target);
     let duration = duration(req.rest);
-    let level = if status >= 500 { Level::Error } else { Level::Info };
+    let level = if status >= 500 {
+        Level::Error
+    } else {
+        Level::Info
+    };
     let mut fields = BTreeMap::new();
     fields.insert("client".to_string(), Value::String(req.client.to_string()));
     fields.insert("method".to_string(), Value::String(method.to_string()));
@@ -104,7 +132,13 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if let Some(d) = duration {
         fields.insert("duration_ms".to_string(), Value::from(d / 1_000_000));
     }
-    let mut event = cx.raw_event(time, Kind::Http { status, duration }, Some(level), None, format!("{method} {path} {status}"));
+    let mut event = cx.raw_event(
+        time,
+        Kind::Http { status, duration },
+        Some(level),
+        None,
+        format!("{method} {path} {status}"),
+    );
     event.fields = fields;
     out.push(event);
     true
@@ -130,9 +164,34 @@ mod tests {
         assert_eq!(events.len(), 3);
         let e = &events[0];
         assert_eq!(utc(e.time), "2023-10-11T14:00:01Z");
-        assert_eq!(e.kind, Kind::Http { status: 503, duration: Some(2_504_000_000) });
-        assert_eq!((e.level, e.service.as_deref(), e.message.as_str()), (Some(Level::Error), Some("gateway"), "POST /api/checkout 503"));
-        assert_eq!(events[1].kind, Kind::Http { status: 200, duration: None });
-        assert_eq!(events[2].kind, Kind::Http { status: 404, duration: None });
+        assert_eq!(
+            e.kind,
+            Kind::Http {
+                status: 503,
+                duration: Some(2_504_000_000)
+            }
+        );
+        assert_eq!(
+            (e.level, e.service.as_deref(), e.message.as_str()),
+            (
+                Some(Level::Error),
+                Some("gateway"),
+                "POST /api/checkout 503"
+            )
+        );
+        assert_eq!(
+            events[1].kind,
+            Kind::Http {
+                status: 200,
+                duration: None
+            }
+        );
+        assert_eq!(
+            events[2].kind,
+            Kind::Http {
+                status: 404,
+                duration: None
+            }
+        );
     }
 }

@@ -11,50 +11,105 @@ use std::collections::BTreeMap;
 
 pub fn is_payload(obj: &Object) -> bool {
     obj.get("alerts").is_some_and(|a| a.get().starts_with('['))
-        && ["receiver", "groupKey", "version", "status"].iter().any(|k| obj.contains_key(*k))
+        && ["receiver", "groupKey", "version", "status"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
 }
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let Some(alerts) = obj.get("alerts").and_then(|a| serde_json::from_str::<Vec<&RawValue>>(a.get()).ok()) else {
+    let Some(alerts) = obj
+        .get("alerts")
+        .and_then(|a| serde_json::from_str::<Vec<&RawValue>>(a.get()).ok())
+    else {
         return false;
     };
     for raw in alerts {
         let Some(alert) = object(raw) else { continue };
-        let Some(started) = alert.get("startsAt").and_then(|v| time_value(v, cx)) else { continue };
-        let labels = alert.get("labels").and_then(|v| object(v)).unwrap_or_default();
-        let label = |k: &str| labels.get(k).and_then(|v| string(v)).map(|s| s.into_owned());
+        let Some(started) = alert.get("startsAt").and_then(|v| time_value(v, cx)) else {
+            continue;
+        };
+        let labels = alert
+            .get("labels")
+            .and_then(|v| object(v))
+            .unwrap_or_default();
+        let label = |k: &str| {
+            labels
+                .get(k)
+                .and_then(|v| string(v))
+                .map(|s| s.into_owned())
+        };
         let name = label("alertname").unwrap_or_else(|| "alert".to_string());
         let ended = alert
             .get("endsAt")
             .and_then(|v| time_value(v, cx))
             .filter(|t| *t > started)
             .filter(|_| alert.get("status").and_then(|v| string(v)).as_deref() == Some("resolved"));
-        let key = alert.get("fingerprint").and_then(|v| string(v)).map(|s| s.into_owned()).unwrap_or_else(|| {
-            let mut pairs: Vec<String> =
-                labels.iter().filter_map(|(k, v)| Some(format!("{}={}", k.0, string(v)?))).collect();
-            pairs.sort();
-            pairs.join(",")
-        });
-        let service = ["service", "app", "application", "job", "container", "namespace"].iter().find_map(|k| label(k));
+        let key = alert
+            .get("fingerprint")
+            .and_then(|v| string(v))
+            .map(|s| s.into_owned())
+            .unwrap_or_else(|| {
+                let mut pairs: Vec<String> = labels
+                    .iter()
+                    .filter_map(|(k, v)| Some(format!("{}={}", k.0, string(v)?)))
+                    .collect();
+                pairs.sort();
+                pairs.join(",")
+            });
+        let service = [
+            "service",
+            "app",
+            "application",
+            "job",
+            "container",
+            "namespace",
+        ]
+        .iter()
+        .find_map(|k| label(k));
         let severity = label("severity").unwrap_or_default();
         let level = match severity.as_str() {
             "critical" | "page" | "error" | "high" => Level::Error,
             "warning" | "warn" | "medium" => Level::Warn,
             _ => Level::Info,
         };
-        let annotations = alert.get("annotations").and_then(|v| object(v)).unwrap_or_default();
-        let summary = ["summary", "description", "message"]
-            .iter()
-            .find_map(|k| annotations.get(*k).and_then(|v| string(v)).map(|s| s.into_owned()));
-        for (state, time) in [(AlertState::Firing, Some(started)), (AlertState::Resolved, ended)] {
-            let Some(time) = time.filter(|t| cx.keep(*t)) else { continue };
+        let annotations = alert
+            .get("annotations")
+            .and_then(|v| object(v))
+            .unwrap_or_default();
+        let summary = ["summary", "description", "message"].iter().find_map(|k| {
+            annotations
+                .get(*k)
+                .and_then(|v| string(v))
+                .map(|s| s.into_owned())
+        });
+        for (state, time) in [
+            (AlertState::Firing, Some(started)),
+            (AlertState::Resolved, ended),
+        ] {
+            let Some(time) = time.filter(|t| cx.keep(*t)) else {
+                continue;
+            };
             let (level, message) = match state {
-                AlertState::Firing => (level, format!("{name} firing{}", summary.as_deref().map(|s| format!(": {s}")).unwrap_or_default())),
+                AlertState::Firing => (
+                    level,
+                    format!(
+                        "{name} firing{}",
+                        summary
+                            .as_deref()
+                            .map(|s| format!(": {s}"))
+                            .unwrap_or_default()
+                    ),
+                ),
                 AlertState::Resolved => (Level::Info, format!("{name} resolved")),
             };
             let mut event = cx.raw_event(
                 time,
-                Kind::Alert { name: name.clone(), state, key: key.clone(), started },
+                Kind::Alert {
+                    name: name.clone(),
+                    state,
+                    key: key.clone(),
+                    started,
+                },
                 Some(level),
                 service.clone(),
                 message,
@@ -67,10 +122,23 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 }
 
 fn fields(alert: &Object) -> BTreeMap<String, Value> {
-    ["labels", "annotations", "fingerprint", "startsAt", "endsAt", "status", "generatorURL"]
-        .iter()
-        .filter_map(|k| Some((k.to_string(), serde_json::from_str(alert.get(*k)?.get()).ok()?)))
-        .collect()
+    [
+        "labels",
+        "annotations",
+        "fingerprint",
+        "startsAt",
+        "endsAt",
+        "status",
+        "generatorURL",
+    ]
+    .iter()
+    .filter_map(|k| {
+        Some((
+            k.to_string(),
+            serde_json::from_str(alert.get(*k)?.get()).ok()?,
+        ))
+    })
+    .collect()
 }
 
 #[cfg(test)]
@@ -94,9 +162,21 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                ("2023-10-11T14:00:01.120Z".into(), "HighErrorRate".into(), AlertState::Firing),
-                ("2023-10-11T14:05:00Z".into(), "DiskFull".into(), AlertState::Firing),
-                ("2023-10-11T14:12:31.004Z".into(), "HighErrorRate".into(), AlertState::Resolved),
+                (
+                    "2023-10-11T14:00:01.120Z".into(),
+                    "HighErrorRate".into(),
+                    AlertState::Firing
+                ),
+                (
+                    "2023-10-11T14:05:00Z".into(),
+                    "DiskFull".into(),
+                    AlertState::Firing
+                ),
+                (
+                    "2023-10-11T14:12:31.004Z".into(),
+                    "HighErrorRate".into(),
+                    AlertState::Resolved
+                ),
             ]
         );
         assert_eq!(events[0].service.as_deref(), Some("checkout"));

@@ -12,7 +12,9 @@ pub fn classify(event: &mut Event) {
     if let Some(process) = oom_victim(&event.message) {
         event.kind = Kind::Oom;
         event.level = Some(Level::Error);
-        event.fields.insert("process".into(), Value::String(process.clone()));
+        event
+            .fields
+            .insert("process".into(), Value::String(process.clone()));
         event.service = Some(process);
         return;
     }
@@ -28,13 +30,20 @@ pub fn classify(event: &mut Event) {
     }
     if let Some((phase, rollback)) = deploy_step(&event.message) {
         let version = version_in(&event.message);
-        if let Some(name) = version.as_deref().and_then(|v| named_before(&event.message, v)) {
+        if let Some(name) = version
+            .as_deref()
+            .and_then(|v| named_before(&event.message, v))
+        {
             event.service = Some(name);
         }
         if phase == DeployPhase::Failed {
             event.level = Some(Level::Error);
         }
-        event.kind = Kind::Deploy { phase, version, rollback };
+        event.kind = Kind::Deploy {
+            phase,
+            version,
+            rollback,
+        };
     }
 }
 
@@ -60,7 +69,9 @@ fn systemd_unit(message: &str) -> Option<(String, bool)> {
     }
     if rest.starts_with("Scheduled restart job") {
         Some((unit.to_string(), true))
-    } else if rest.starts_with("Failed with result") || rest.contains("code=killed") || rest.contains("status=1/FAILURE")
+    } else if rest.starts_with("Failed with result")
+        || rest.contains("code=killed")
+        || rest.contains("status=1/FAILURE")
     {
         Some((unit.to_string(), false))
     } else {
@@ -72,24 +83,52 @@ fn systemd_unit(message: &str) -> Option<(String, bool)> {
 /// and a phase word are required: "deployment config loaded" is not a deploy.
 fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
     let lower = message.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
     let rollback = has(&["rollback", "rollbacks"])
         || lower.contains("rolled back")
         || lower.contains("rolling back")
         || lower.contains("roll back");
-    let deploy_word = rollback || has(&["deploy", "deploying", "deployed", "deployment", "rollout", "release", "releasing"]);
+    let deploy_word = rollback
+        || has(&[
+            "deploy",
+            "deploying",
+            "deployed",
+            "deployment",
+            "rollout",
+            "release",
+            "releasing",
+        ]);
     if !deploy_word {
         return None;
     }
     let phase = if has(&["failed", "failure", "aborted", "errored"]) {
         DeployPhase::Failed
-    } else if has(&["finished", "succeeded", "successful", "successfully", "completed", "complete", "done", "deployed"])
-        || lower.contains("rolled back")
+    } else if has(&[
+        "finished",
+        "succeeded",
+        "successful",
+        "successfully",
+        "completed",
+        "complete",
+        "done",
+        "deployed",
+    ]) || lower.contains("rolled back")
     {
         DeployPhase::Finished
-    } else if has(&["started", "starting", "start", "begin", "beginning", "initiated", "deploying", "releasing"])
-        || lower.contains("rolling back")
+    } else if has(&[
+        "started",
+        "starting",
+        "start",
+        "begin",
+        "beginning",
+        "initiated",
+        "deploying",
+        "releasing",
+    ]) || lower.contains("rolling back")
     {
         DeployPhase::Started
     } else {
@@ -100,16 +139,26 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
 
 /// The version a line names: `v4.2.0`, `4.2.0-rc1`, `image:tag` tags, or `version 42`.
 pub fn version_in(message: &str) -> Option<String> {
-    let tokens = message.split(|c: char| c.is_whitespace() || c == ',' || c == '\'' || c == '"' || c == '(' || c == ')');
+    let tokens = message.split(|c: char| {
+        c.is_whitespace() || c == ',' || c == '\'' || c == '"' || c == '(' || c == ')'
+    });
     let mut previous = "";
     for raw in tokens {
         let tok = raw.trim_end_matches(['.', ':', ';']);
         let tag = tok.rsplit_once(':').map_or(tok, |(_, t)| t);
         let bare = tag.strip_prefix('v').unwrap_or(tag);
-        let parts = bare.split(['-', '+']).next().map_or(0, |core| core.split('.').count());
+        let parts = bare
+            .split(['-', '+'])
+            .next()
+            .map_or(0, |core| core.split('.').count());
         let dotted = (parts >= 3 || (parts == 2 && tag.starts_with('v')))
-            && bare.split(['-', '+']).next().is_some_and(|core| core.split('.').all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())));
-        let numbered = previous.eq_ignore_ascii_case("version") && tok.bytes().any(|c| c.is_ascii_digit()) && tok.bytes().all(|c| c.is_ascii_alphanumeric());
+            && bare.split(['-', '+']).next().is_some_and(|core| {
+                core.split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+            });
+        let numbered = previous.eq_ignore_ascii_case("version")
+            && tok.bytes().any(|c| c.is_ascii_digit())
+            && tok.bytes().all(|c| c.is_ascii_alphanumeric());
         if dotted || numbered {
             return Some(tag.to_string());
         }
@@ -120,16 +169,36 @@ pub fn version_in(message: &str) -> Option<String> {
 
 /// The service a deploy line names right before its version: `deploy checkout v4.2.0`.
 fn named_before(message: &str, version: &str) -> Option<String> {
-    const NOT_NAMES: &[&str] =
-        &["deploy", "deploying", "deployed", "of", "to", "version", "release", "rollback", "back", "for", "at", "the", "from", "started", "finished"];
+    const NOT_NAMES: &[&str] = &[
+        "deploy",
+        "deploying",
+        "deployed",
+        "of",
+        "to",
+        "version",
+        "release",
+        "rollback",
+        "back",
+        "for",
+        "at",
+        "the",
+        "from",
+        "started",
+        "finished",
+    ];
     let at = message.find(version)?;
-    let before = message[..at].trim_end().trim_end_matches([':', '=']).trim_end();
+    let before = message[..at]
+        .trim_end()
+        .trim_end_matches([':', '='])
+        .trim_end();
     let word = before.rsplit(char::is_whitespace).next()?;
     let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
     let ok = !word.is_empty()
         && !NOT_NAMES.contains(&word.to_ascii_lowercase().as_str())
         && word.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && word.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+        && word
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
     ok.then(|| word.to_string())
 }
 
@@ -146,7 +215,10 @@ mod tests {
             service: Some("deployer".into()),
             message: message.into(),
             fields: Default::default(),
-            source: SourceRef { path: "x".into(), line: 1 },
+            source: SourceRef {
+                path: "x".into(),
+                line: 1,
+            },
         };
         classify(&mut e);
         e
@@ -155,32 +227,66 @@ mod tests {
     #[test]
     fn deploy_lines() {
         let e = classified("deploy checkout v4.2.0 started by ci (pipeline 8812)");
-        assert_eq!(e.kind, Kind::Deploy { phase: DeployPhase::Started, version: Some("v4.2.0".into()), rollback: false });
+        assert_eq!(
+            e.kind,
+            Kind::Deploy {
+                phase: DeployPhase::Started,
+                version: Some("v4.2.0".into()),
+                rollback: false
+            }
+        );
         assert_eq!(e.service.as_deref(), Some("checkout"));
         let e = classified("Rollback of checkout to v4.1.3 finished");
-        assert_eq!(e.kind, Kind::Deploy { phase: DeployPhase::Finished, version: Some("v4.1.3".into()), rollback: true });
+        assert_eq!(
+            e.kind,
+            Kind::Deploy {
+                phase: DeployPhase::Finished,
+                version: Some("v4.1.3".into()),
+                rollback: true
+            }
+        );
         let e = classified("deployment of payments 2.3.1 failed: image pull error");
-        assert!(matches!(e.kind, Kind::Deploy { phase: DeployPhase::Failed, .. }));
+        assert!(matches!(
+            e.kind,
+            Kind::Deploy {
+                phase: DeployPhase::Failed,
+                ..
+            }
+        ));
         assert_eq!(e.level, Some(Level::Error));
-        assert_eq!(classified("deployment config loaded from /etc/x").kind, Kind::Log);
+        assert_eq!(
+            classified("deployment config loaded from /etc/x").kind,
+            Kind::Log
+        );
     }
 
     #[test]
     fn oom_and_systemd() {
-        let e = classified("Out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB");
+        let e = classified(
+            "Out of memory: Killed process 4242 (java) total-vm:4194304kB, anon-rss:1048576kB",
+        );
         assert_eq!((e.kind, e.service.as_deref()), (Kind::Oom, Some("java")));
         let e = classified("Memory cgroup out of memory: Killed process 77 (node) total-vm:1kB");
         assert_eq!(e.service.as_deref(), Some("node"));
         let e = classified("checkout.service: Scheduled restart job, restart counter is at 3.");
-        assert_eq!((e.kind, e.service.as_deref()), (Kind::Restart, Some("checkout")));
+        assert_eq!(
+            (e.kind, e.service.as_deref()),
+            (Kind::Restart, Some("checkout"))
+        );
         let e = classified("checkout.service: Failed with result 'oom-kill'.");
         assert_eq!((e.kind, e.level), (Kind::Log, Some(Level::Error)));
     }
 
     #[test]
     fn versions() {
-        assert_eq!(version_in("pulled registry/app:2.7.0 ok").as_deref(), Some("2.7.0"));
-        assert_eq!(version_in("Release version 42 created").as_deref(), Some("42"));
+        assert_eq!(
+            version_in("pulled registry/app:2.7.0 ok").as_deref(),
+            Some("2.7.0")
+        );
+        assert_eq!(
+            version_in("Release version 42 created").as_deref(),
+            Some("42")
+        );
         assert_eq!(version_in("no version here"), None);
         assert_eq!(version_in("took 1.5 seconds"), None);
         assert_eq!(version_in("now at v2.7").as_deref(), Some("v2.7"));

@@ -27,13 +27,46 @@ pub type Object<'a> = HashMap<Text<'a>, &'a RawValue>;
 
 /// Keys that hold the time, most specific first.
 const TIME_KEYS: &[&str] = &[
-    "@timestamp", "timestamp", "time", "ts", "datetime", "date", "t", "eventTime", "__REALTIME_TIMESTAMP",
-    "_time", "@t", "created_at", "createdAt", "occurred_at", "asctime",
+    "@timestamp",
+    "timestamp",
+    "time",
+    "ts",
+    "datetime",
+    "date",
+    "t",
+    "eventTime",
+    "__REALTIME_TIMESTAMP",
+    "_time",
+    "@t",
+    "created_at",
+    "createdAt",
+    "occurred_at",
+    "asctime",
 ];
-const MESSAGE_KEYS: &[&str] = &["message", "msg", "MESSAGE", "@message", "@m", "log", "text", "body", "event"];
-const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "log.level", "levelname", "loglevel", "@level", "@l", "PRIORITY"];
+const MESSAGE_KEYS: &[&str] = &[
+    "message", "msg", "MESSAGE", "@message", "@m", "log", "text", "body", "event",
+];
+const LEVEL_KEYS: &[&str] = &[
+    "level",
+    "lvl",
+    "severity",
+    "log.level",
+    "levelname",
+    "loglevel",
+    "@level",
+    "@l",
+    "PRIORITY",
+];
 const SERVICE_KEYS: &[&str] = &[
-    "service", "service.name", "app", "application", "app_name", "component", "_SYSTEMD_UNIT", "SYSLOG_IDENTIFIER", "name",
+    "service",
+    "service.name",
+    "app",
+    "application",
+    "app_name",
+    "component",
+    "_SYSTEMD_UNIT",
+    "SYSLOG_IDENTIFIER",
+    "name",
 ];
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
@@ -50,22 +83,36 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if k8s::is_event(&obj) {
         return k8s::parse(&obj, cx, out);
     }
-    let Some((time_key, time)) = TIME_KEYS.iter().find_map(|k| Some((*k, time_value(obj.get(*k)?, cx)?))) else {
+    let Some((time_key, time)) = TIME_KEYS
+        .iter()
+        .find_map(|k| Some((*k, time_value(obj.get(*k)?, cx)?)))
+    else {
         return false;
     };
     if !cx.keep(time) {
         return true;
     }
-    let message_key = MESSAGE_KEYS.iter().find(|k| obj.get(**k).and_then(|v| string(v)).is_some());
+    let message_key = MESSAGE_KEYS
+        .iter()
+        .find(|k| obj.get(**k).and_then(|v| string(v)).is_some());
     let message = message_key
         .and_then(|k| obj.get(*k).and_then(|v| string(v)))
         .map(|m| m.trim_end().to_string())
         .unwrap_or_else(|| trimmed.to_string());
-    let level_key = LEVEL_KEYS.iter().find(|k| obj.get(**k).and_then(|v| level(v)).is_some());
+    let level_key = LEVEL_KEYS
+        .iter()
+        .find(|k| obj.get(**k).and_then(|v| level(v)).is_some());
     let lvl = level_key.and_then(|k| obj.get(*k).and_then(|v| level(v)));
-    let service_key = SERVICE_KEYS.iter().find(|k| obj.get(**k).and_then(|v| service(v)).is_some());
+    let service_key = SERVICE_KEYS
+        .iter()
+        .find(|k| obj.get(**k).and_then(|v| service(v)).is_some());
     let svc = service_key.and_then(|k| obj.get(*k).and_then(|v| service(v)));
-    let used = [Some(time_key), message_key.copied(), level_key.copied(), service_key.copied()];
+    let used = [
+        Some(time_key),
+        message_key.copied(),
+        level_key.copied(),
+        service_key.copied(),
+    ];
     let fields: BTreeMap<String, Value> = obj
         .iter()
         .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())))
@@ -85,7 +132,10 @@ pub fn string<'a>(raw: &'a RawValue) -> Option<Cow<'a, str>> {
 
 /// A nested object, split like the line itself.
 pub fn object<'a>(raw: &'a RawValue) -> Option<Object<'a>> {
-    raw.get().starts_with('{').then(|| serde_json::from_str(raw.get()).ok()).flatten()
+    raw.get()
+        .starts_with('{')
+        .then(|| serde_json::from_str(raw.get()).ok())
+        .flatten()
 }
 
 /// An RFC 3339 string, or epoch seconds/ms/µs/ns as a number or a string of digits.
@@ -123,7 +173,11 @@ fn service(raw: &RawValue) -> Option<String> {
         let s = s.strip_suffix(".service").unwrap_or(&s);
         return (!s.is_empty()).then(|| s.to_string());
     }
-    object(raw).and_then(|o| o.get("name").and_then(|v| string(v)).map(|s| s.into_owned()))
+    object(raw).and_then(|o| {
+        o.get("name")
+            .and_then(|v| string(v))
+            .map(|s| s.into_owned())
+    })
 }
 
 #[cfg(test)]
@@ -146,18 +200,57 @@ mod tests {
         assert_eq!(counts.unparsed, 1);
         let got: Vec<_> = events
             .iter()
-            .map(|e| (utc(e.time), e.level, e.service.clone().unwrap_or_default(), e.message.clone()))
+            .map(|e| {
+                (
+                    utc(e.time),
+                    e.level,
+                    e.service.clone().unwrap_or_default(),
+                    e.message.clone(),
+                )
+            })
             .collect();
-        assert_eq!(got[0], ("2023-10-11T14:00:01.500Z".into(), Some(Level::Error), "orders".into(), "db down".into()));
-        assert_eq!(got[1], ("2023-10-11T14:00:02.123Z".into(), Some(Level::Error), "svc".into(), "pino error".into()));
-        assert_eq!(got[2], ("2023-10-11T14:00:03.123456Z".into(), Some(Level::Error), "checkout".into(), "pool exhausted".into()));
+        assert_eq!(
+            got[0],
+            (
+                "2023-10-11T14:00:01.500Z".into(),
+                Some(Level::Error),
+                "orders".into(),
+                "db down".into()
+            )
+        );
+        assert_eq!(
+            got[1],
+            (
+                "2023-10-11T14:00:02.123Z".into(),
+                Some(Level::Error),
+                "svc".into(),
+                "pino error".into()
+            )
+        );
+        assert_eq!(
+            got[2],
+            (
+                "2023-10-11T14:00:03.123456Z".into(),
+                Some(Level::Error),
+                "checkout".into(),
+                "pool exhausted".into()
+            )
+        );
         assert_eq!(got[3].0, "2023-10-11T14:00:04.250Z");
-        assert_eq!(events[3].fields.get("user").map(|v| v.to_string()).as_deref(), Some(r#"{"id":7}"#));
+        assert_eq!(
+            events[3]
+                .fields
+                .get("user")
+                .map(|v| v.to_string())
+                .as_deref(),
+            Some(r#"{"id":7}"#)
+        );
     }
 
     #[test]
     fn broken_json_is_not_an_event() {
-        let (events, counts, _) = parse_all("x.jsonl", &[r#"{"time":"2023-10-11T14:00:01Z","msg":"cut"#]);
+        let (events, counts, _) =
+            parse_all("x.jsonl", &[r#"{"time":"2023-10-11T14:00:01Z","msg":"cut"#]);
         assert!(events.is_empty());
         assert_eq!(counts.unparsed, 1);
     }

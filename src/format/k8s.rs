@@ -13,21 +13,42 @@ pub fn is_event(obj: &Object) -> bool {
 }
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let text = |k: &str| obj.get(k).and_then(|v| string(v)).map(|s| s.into_owned()).unwrap_or_default();
+    let text = |k: &str| {
+        obj.get(k)
+            .and_then(|v| string(v))
+            .map(|s| s.into_owned())
+            .unwrap_or_default()
+    };
     // The first occurrence is what a timeline needs; `lastTimestamp` only when that is missing.
-    let metadata = obj.get("metadata").and_then(|v| object(v)).unwrap_or_default();
+    let metadata = obj
+        .get("metadata")
+        .and_then(|v| object(v))
+        .unwrap_or_default();
     let Some(time) = ["firstTimestamp", "eventTime", "lastTimestamp"]
         .iter()
         .find_map(|k| obj.get(*k).and_then(|v| time_value(v, cx)))
-        .or_else(|| metadata.get("creationTimestamp").and_then(|v| time_value(v, cx)))
+        .or_else(|| {
+            metadata
+                .get("creationTimestamp")
+                .and_then(|v| time_value(v, cx))
+        })
     else {
         return false;
     };
     if !cx.keep(time) {
         return true;
     }
-    let involved = obj.get("involvedObject").and_then(|v| object(v)).unwrap_or_default();
-    let field = |k: &str| involved.get(k).and_then(|v| string(v)).map(|s| s.into_owned()).unwrap_or_default();
+    let involved = obj
+        .get("involvedObject")
+        .and_then(|v| object(v))
+        .unwrap_or_default();
+    let field = |k: &str| {
+        involved
+            .get(k)
+            .and_then(|v| string(v))
+            .map(|s| s.into_owned())
+            .unwrap_or_default()
+    };
     let (object_kind, name) = (field("kind"), field("name"));
     let (reason, message) = (text("reason"), text("message"));
     let warning = text("type") == "Warning";
@@ -42,7 +63,9 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         "OperationCompleted" | "InstallSucceeded" | "UpgradeSucceeded" => {
             (deploy(DeployPhase::Finished, &message, false), Level::Info)
         }
-        "InstallFailed" | "UpgradeFailed" => (deploy(DeployPhase::Failed, &message, false), Level::Error),
+        "InstallFailed" | "UpgradeFailed" => {
+            (deploy(DeployPhase::Failed, &message, false), Level::Error)
+        }
         "RollbackSucceeded" => (deploy(DeployPhase::Finished, &message, true), Level::Info),
         _ if warning => (Kind::Log, Level::Warn),
         _ => (Kind::Log, Level::Info),
@@ -55,17 +78,33 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         Some(workload(&object_kind, &name)),
         format!("{reason} {kind_lower}/{name}: {message}"),
     );
-    event.fields = ["involvedObject", "count", "source", "type", "lastTimestamp", "reportingComponent"]
-        .iter()
-        .filter_map(|k| Some((k.to_string(), serde_json::from_str::<Value>(obj.get(*k)?.get()).ok()?)))
-        .filter(|(_, v)| !v.is_null())
-        .collect::<BTreeMap<_, _>>();
+    event.fields = [
+        "involvedObject",
+        "count",
+        "source",
+        "type",
+        "lastTimestamp",
+        "reportingComponent",
+    ]
+    .iter()
+    .filter_map(|k| {
+        Some((
+            k.to_string(),
+            serde_json::from_str::<Value>(obj.get(*k)?.get()).ok()?,
+        ))
+    })
+    .filter(|(_, v)| !v.is_null())
+    .collect::<BTreeMap<_, _>>();
     out.push(event);
     true
 }
 
 fn deploy(phase: DeployPhase, message: &str, rollback: bool) -> Kind {
-    Kind::Deploy { phase, version: classify::version_in(message), rollback }
+    Kind::Deploy {
+        phase,
+        version: classify::version_in(message),
+        rollback,
+    }
 }
 
 /// The workload behind a generated name: pod `checkout-7d4b9c8f6-x2k9p` and replica set
@@ -73,13 +112,18 @@ fn deploy(phase: DeployPhase, message: &str, rollback: bool) -> Kind {
 fn workload(kind: &str, name: &str) -> String {
     let hashy = |s: &str| {
         (5..=10).contains(&s.len())
-            && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && s.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
             && s.bytes().any(|c| c.is_ascii_digit())
     };
     let mut parts: Vec<&str> = name.split('-').collect();
     match kind {
         "Pod" => {
-            if parts.len() > 1 && parts.last().is_some_and(|p| p.bytes().all(|c| c.is_ascii_digit())) {
+            if parts.len() > 1
+                && parts
+                    .last()
+                    .is_some_and(|p| p.bytes().all(|c| c.is_ascii_digit()))
+            {
                 parts.pop();
             } else {
                 for _ in 0..2 {
@@ -123,11 +167,18 @@ mod tests {
         );
         assert_eq!(events.len(), 3);
         assert_eq!(events[0].kind, Kind::Scale);
-        assert_eq!((utc(events[2].time), events[2].kind.clone()), ("2023-10-11T14:09:00Z".into(), Kind::Restart));
+        assert_eq!(
+            (utc(events[2].time), events[2].kind.clone()),
+            ("2023-10-11T14:09:00Z".into(), Kind::Restart)
+        );
         assert_eq!(events[2].service.as_deref(), Some("checkout"));
         assert_eq!(
             events[1].kind,
-            Kind::Deploy { phase: DeployPhase::Finished, version: Some("v4.2.0".into()), rollback: false }
+            Kind::Deploy {
+                phase: DeployPhase::Finished,
+                version: Some("v4.2.0".into()),
+                rollback: false
+            }
         );
     }
 }

@@ -50,7 +50,9 @@ fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
 
 fn unquote(v: &str) -> Cow<'_, str> {
     match v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        Some(inner) if inner.contains('\\') => Cow::Owned(inner.replace("\\\"", "\"").replace("\\\\", "\\")),
+        Some(inner) if inner.contains('\\') => {
+            Cow::Owned(inner.replace("\\\"", "\"").replace("\\\\", "\\"))
+        }
         Some(inner) => Cow::Borrowed(inner),
         None => Cow::Borrowed(v),
     }
@@ -122,7 +124,10 @@ mod tests {
         assert_eq!(events[0].service.as_deref(), Some("dispatcher"));
         assert_eq!(utc(events[1].time), "2025-02-10T13:58:19.005Z");
         assert_eq!(events[1].level, Some(Level::Error));
-        assert_eq!(events[1].fields["err"], r#"webhook[0]: connection "refused""#);
+        assert_eq!(
+            events[1].fields["err"],
+            r#"webhook[0]: connection "refused""#
+        );
     }
 
     #[test]

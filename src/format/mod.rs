@@ -19,6 +19,7 @@ use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use chrono::Datelike;
 use serde_json::Value;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use timestamp::Stamp;
@@ -33,7 +34,13 @@ pub enum Format {
     Text,
 }
 
-const ALL: [Format; 5] = [Format::Json, Format::Syslog, Format::Access, Format::Logfmt, Format::Text];
+const ALL: [Format; 5] = [
+    Format::Json,
+    Format::Syslog,
+    Format::Access,
+    Format::Logfmt,
+    Format::Text,
+];
 
 impl Format {
     pub fn name(self) -> &'static str {
@@ -80,13 +87,28 @@ pub struct Cx<'a> {
     /// The service a file's path names (`checkout/app.log` → `checkout`), for lines that name none.
     pub service: Option<String>,
     pub line: u64,
+    /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
+    yearless: Cell<bool>,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(zone: Zone, years: YearAnchor, path: Arc<str>, keep: &'a mut dyn FnMut(Nanos) -> bool) -> Self {
+    pub fn new(
+        zone: Zone,
+        years: YearAnchor,
+        path: Arc<str>,
+        keep: &'a mut dyn FnMut(Nanos) -> bool,
+    ) -> Self {
         let service = service_from_path(&path);
-        Cx { zone, years, path, service, line: 0, keep }
+        Cx {
+            zone,
+            years,
+            path,
+            service,
+            line: 0,
+            yearless: Cell::new(false),
+            keep,
+        }
     }
 
     /// Whether an event at `t` survives the window; parsers ask before building it.
@@ -100,16 +122,23 @@ impl<'a> Cx<'a> {
 
     /// A year-less stamp, anchored by [`YearAnchor`].
     fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
+        self.yearless.set(true);
         let at = |year| Stamp { year, ..stamp }.resolve(&self.zone);
         match self.years {
             YearAnchor::Fixed(y) => at(y),
             YearAnchor::Near(r) => {
                 let y = self.zone.to_local(r).year();
-                [y - 1, y, y + 1].into_iter().filter_map(at).min_by_key(|t| (t - r).abs())
+                [y - 1, y, y + 1]
+                    .into_iter()
+                    .filter_map(at)
+                    .min_by_key(|t| (t - r).abs())
             }
             YearAnchor::NotAfter(r) => {
                 let y = self.zone.to_local(r).year();
-                [y + 1, y, y - 1].into_iter().filter_map(at).find(|t| *t <= r + NANOS_PER_DAY)
+                [y + 1, y, y - 1]
+                    .into_iter()
+                    .filter_map(at)
+                    .find(|t| *t <= r + NANOS_PER_DAY)
             }
         }
     }
@@ -130,13 +159,23 @@ impl<'a> Cx<'a> {
             service: service.or_else(|| self.service.clone()),
             message,
             fields,
-            source: SourceRef { path: self.path.clone(), line: self.line },
+            source: SourceRef {
+                path: self.path.clone(),
+                line: self.line,
+            },
         };
         classify::classify(&mut event);
         event
     }
 
-    fn raw_event(&self, time: Nanos, kind: Kind, level: Option<Level>, service: Option<String>, message: String) -> Event {
+    fn raw_event(
+        &self,
+        time: Nanos,
+        kind: Kind,
+        level: Option<Level>,
+        service: Option<String>,
+        message: String,
+    ) -> Event {
         Event {
             time,
             kind,
@@ -144,15 +183,36 @@ impl<'a> Cx<'a> {
             service: service.or_else(|| self.service.clone()),
             message,
             fields: BTreeMap::new(),
-            source: SourceRef { path: self.path.clone(), line: self.line },
+            source: SourceRef {
+                path: self.path.clone(),
+                line: self.line,
+            },
         }
     }
 }
 
 /// File names that say nothing about the service, so the directory names it instead.
 const GENERIC_STEMS: &[&str] = &[
-    "access", "app", "application", "combined", "console", "current", "error", "events", "log", "logs", "main",
-    "messages", "output", "server", "stderr", "stdout", "syslog", "daemon", "kern", "service",
+    "access",
+    "app",
+    "application",
+    "combined",
+    "console",
+    "current",
+    "error",
+    "events",
+    "log",
+    "logs",
+    "main",
+    "messages",
+    "output",
+    "server",
+    "stderr",
+    "stdout",
+    "syslog",
+    "daemon",
+    "kern",
+    "service",
 ];
 
 /// `checkout.log.1.gz` → `checkout`; `checkout/app.log` → `checkout`; `access.log` → none.
@@ -161,11 +221,15 @@ pub fn service_from_path(path: &str) -> Option<String> {
     let file = parts.next()?;
     let stem = file.split('.').next().unwrap_or(file);
     let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
-    let is_generic = |s: &str| s.is_empty() || GENERIC_STEMS.contains(&s.to_ascii_lowercase().as_str());
+    let is_generic =
+        |s: &str| s.is_empty() || GENERIC_STEMS.contains(&s.to_ascii_lowercase().as_str());
     if !is_generic(stem) {
         return Some(stem.to_string());
     }
-    parts.next().filter(|d| !is_generic(d) && *d != "." && *d != "..").map(str::to_string)
+    parts
+        .next()
+        .filter(|d| !is_generic(d) && *d != "." && *d != "..")
+        .map(str::to_string)
 }
 
 /// Counts per file; every line read lands in exactly one of the last five.
@@ -185,6 +249,15 @@ const SAMPLE_LINES: usize = 64;
 const SAMPLE_BYTES: usize = 256 * 1024;
 /// A stack trace longer than this is cut in the message (its lines are still counted).
 const MAX_MESSAGE: usize = 16 * 1024;
+
+/// One input's events, in time order, and how its lines were accounted for.
+pub struct Parsed {
+    pub events: Vec<Event>,
+    pub counts: FileCounts,
+    pub format: Option<Format>,
+    /// Whether any line's year came from the [`YearAnchor`].
+    pub yearless: bool,
+}
 
 /// Turns one input's lines into events: samples, detects, then parses with fallback and
 /// continuation folding. Feed lines in order, then [`FileParser::finish`].
@@ -220,18 +293,17 @@ impl<'a> FileParser<'a> {
         }
         self.sample_bytes += line.len();
         self.sample.push((line_no, line.to_vec()));
-        let non_blank = self.sample.iter().filter(|(_, l)| !l.trim_ascii().is_empty()).count();
+        let non_blank = self
+            .sample
+            .iter()
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .count();
         if non_blank >= SAMPLE_LINES || self.sample_bytes >= SAMPLE_BYTES {
             self.decide();
         }
     }
 
-    /// The detected format (after the sample was taken), for `--verbose`.
-    pub fn format(&self) -> Option<Format> {
-        self.format
-    }
-
-    pub fn finish(mut self) -> (Vec<Event>, FileCounts, Option<Format>) {
+    pub fn finish(mut self) -> Parsed {
         if self.format.is_none() {
             self.decide();
         }
@@ -241,7 +313,12 @@ impl<'a> FileParser<'a> {
         if !events.is_sorted_by_key(|e| e.time) {
             events.sort_by_key(|e| e.time);
         }
-        (events, self.counts, self.format)
+        Parsed {
+            events,
+            counts: self.counts,
+            format: self.format,
+            yearless: self.cx.yearless.get(),
+        }
     }
 
     fn decide(&mut self) {
@@ -252,6 +329,7 @@ impl<'a> FileParser<'a> {
             path: self.cx.path.clone(),
             service: None,
             line: 0,
+            yearless: Cell::new(false),
             keep: &mut nothing,
         };
         let mut scratch = Vec::new();
@@ -260,7 +338,9 @@ impl<'a> FileParser<'a> {
             let score = self
                 .sample
                 .iter()
-                .filter(|(_, l)| format.parse(&String::from_utf8_lossy(l), &mut probe, &mut scratch))
+                .filter(|(_, l)| {
+                    format.parse(&String::from_utf8_lossy(l), &mut probe, &mut scratch)
+                })
                 .count();
             if score > best.0 {
                 best = (score, format);
@@ -328,7 +408,8 @@ pub(crate) mod testing {
         for (i, l) in lines.iter().enumerate() {
             parser.feed(i as u64 + 1, l.as_bytes());
         }
-        parser.finish()
+        let parsed = parser.finish();
+        (parsed.events, parsed.counts, parsed.format)
     }
 
     pub fn utc(t: Nanos) -> String {
@@ -343,9 +424,18 @@ mod tests {
 
     #[test]
     fn service_names_from_paths() {
-        assert_eq!(service_from_path("checkout.log.1.gz").as_deref(), Some("checkout"));
-        assert_eq!(service_from_path("checkout/app.log").as_deref(), Some("checkout"));
-        assert_eq!(service_from_path("nginx/access.log").as_deref(), Some("nginx"));
+        assert_eq!(
+            service_from_path("checkout.log.1.gz").as_deref(),
+            Some("checkout")
+        );
+        assert_eq!(
+            service_from_path("checkout/app.log").as_deref(),
+            Some("checkout")
+        );
+        assert_eq!(
+            service_from_path("nginx/access.log").as_deref(),
+            Some("nginx")
+        );
         assert_eq!(service_from_path("access.log"), None);
     }
 
@@ -363,8 +453,18 @@ mod tests {
         );
         assert_eq!(format, Some(Format::Text));
         assert_eq!(events.len(), 2);
-        assert!(events[0].message.ends_with("at com.acme.Pool.get(Pool.java:42)"));
-        assert_eq!((counts.lines, counts.events, counts.continuations, counts.blank), (5, 2, 2, 1));
+        assert!(events[0]
+            .message
+            .ends_with("at com.acme.Pool.get(Pool.java:42)"));
+        assert_eq!(
+            (
+                counts.lines,
+                counts.events,
+                counts.continuations,
+                counts.blank
+            ),
+            (5, 2, 2, 1)
+        );
     }
 
     #[test]

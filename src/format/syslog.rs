@@ -14,7 +14,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 fn pri(i: &str) -> IResult<&str, u8> {
-    delimited(char('<'), map_res(take_while_m_n(1, 3, |c: char| c.is_ascii_digit()), str::parse), char('>'))(i)
+    delimited(
+        char('<'),
+        map_res(
+            take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
+            str::parse,
+        ),
+        char('>'),
+    )(i)
 }
 
 fn field(i: &str) -> IResult<&str, &str> {
@@ -49,12 +56,18 @@ fn structured_data(i: &str) -> IResult<&str, &str> {
             at += 1;
         }
         if at >= b.len() {
-            return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)));
+            return Err(nom::Err::Error(nom::error::Error::new(
+                i,
+                nom::error::ErrorKind::Char,
+            )));
         }
         at += 1;
     }
     if at == 0 {
-        return Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)));
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Char,
+        )));
     }
     Ok((&i[at..], &i[..at]))
 }
@@ -78,13 +91,24 @@ fn rfc5424<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
     let (i, procid) = field(i).ok()?;
     let (i, _msgid) = field(i).ok()?;
     let (i, sd) = structured_data(i).ok()?;
-    let msg = i.strip_prefix(' ').unwrap_or(i).trim_start_matches('\u{feff}');
+    let msg = i
+        .strip_prefix(' ')
+        .unwrap_or(i)
+        .trim_start_matches('\u{feff}');
     let time = match timestamp::iso(ts.as_bytes()) {
         Some((stamp, used)) if used == ts.len() => cx.resolve(&stamp),
         _ => None,
     };
     let nil = |s: &'a str| (s != "-").then_some(s);
-    Some(Parts { pri: Some(p), time: time?, host, app: nil(app).unwrap_or(""), pid: nil(procid), msg, sd })
+    Some(Parts {
+        pri: Some(p),
+        time: time?,
+        host,
+        app: nil(app).unwrap_or(""),
+        pid: nil(procid),
+        msg,
+        sd,
+    })
 }
 
 fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
@@ -103,7 +127,15 @@ fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
         return None;
     }
     let (msg, (app, pid)) = tag_pid(i).ok()?;
-    Some(Parts { pri: p, time: time?, host, app, pid, msg, sd: "" })
+    Some(Parts {
+        pri: p,
+        time: time?,
+        host,
+        app,
+        pid,
+        msg,
+        sd: "",
+    })
 }
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
@@ -124,7 +156,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         fields.insert("pid".to_string(), Value::String(pid.to_string()));
     }
     if !parts.sd.is_empty() {
-        fields.insert("structured_data".to_string(), Value::String(parts.sd.to_string()));
+        fields.insert(
+            "structured_data".to_string(),
+            Value::String(parts.sd.to_string()),
+        );
     }
     let service = (!parts.app.is_empty()).then(|| parts.app.to_string());
     out.push(cx.event(time, level, service, parts.msg.to_string(), fields));
@@ -141,12 +176,17 @@ mod tests {
     fn rfc5424_with_structured_data() {
         let (events, _, format) = parse_all(
             "syslog",
-            &[r#"<165>1 2023-10-11T14:00:01.003+02:00 web-01 checkout 4242 PAY [meta@32473 env="prod" x="a\]b"] charge failed"#],
+            &[
+                r#"<165>1 2023-10-11T14:00:01.003+02:00 web-01 checkout 4242 PAY [meta@32473 env="prod" x="a\]b"] charge failed"#,
+            ],
         );
         assert_eq!(format, Some(Format::Syslog));
         let e = &events[0];
         assert_eq!(utc(e.time), "2023-10-11T12:00:01.003Z");
-        assert_eq!((e.service.as_deref(), e.message.as_str(), e.level), (Some("checkout"), "charge failed", Some(Level::Info)));
+        assert_eq!(
+            (e.service.as_deref(), e.message.as_str(), e.level),
+            (Some("checkout"), "charge failed", Some(Level::Info))
+        );
         assert_eq!(e.fields["host"], "web-01");
     }
 
@@ -163,9 +203,18 @@ mod tests {
         let oom = events.iter().find(|e| e.kind == Kind::Oom).expect("oom");
         assert_eq!(utc(oom.time), "2023-10-11T14:09:12Z");
         assert_eq!(oom.service.as_deref(), Some("java"));
-        let restart = events.iter().find(|e| e.kind == Kind::Restart).expect("restart");
-        assert_eq!((utc(restart.time).as_str(), restart.service.as_deref()), ("2023-10-01T04:05:06Z", Some("checkout")));
-        let sshd = events.iter().find(|e| e.service.as_deref() == Some("sshd")).expect("sshd");
+        let restart = events
+            .iter()
+            .find(|e| e.kind == Kind::Restart)
+            .expect("restart");
+        assert_eq!(
+            (utc(restart.time).as_str(), restart.service.as_deref()),
+            ("2023-10-01T04:05:06Z", Some("checkout"))
+        );
+        let sshd = events
+            .iter()
+            .find(|e| e.service.as_deref() == Some("sshd"))
+            .expect("sshd");
         assert_eq!(sshd.level, Some(Level::Error));
     }
 

@@ -19,7 +19,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     };
     let mut rest = &line[start + used..];
     if bracketed {
-        let Some(r) = rest.strip_prefix(']') else { return false };
+        let Some(r) = rest.strip_prefix(']') else {
+            return false;
+        };
         rest = r;
     }
     if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
@@ -39,10 +41,16 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 /// Finds the level word and returns the message the layout puts after it.
 fn split_level(rest: &str) -> (Option<Level>, &str) {
     let mut offset = 0;
-    for token in rest.split(' ').take(LEVEL_WINDOW + 4).filter(|t| !t.is_empty()).take(LEVEL_WINDOW) {
+    for token in rest
+        .split(' ')
+        .take(LEVEL_WINDOW + 4)
+        .filter(|t| !t.is_empty())
+        .take(LEVEL_WINDOW)
+    {
         let at = rest[offset..].find(token).map_or(offset, |i| offset + i);
         offset = at + token.len();
-        let word = token.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
+        let word =
+            token.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
         if let Some(level) = Level::parse(word).filter(|_| word.len() >= 4 && is_level_word(word)) {
             return (Some(level), message_after(&rest[offset..]).unwrap_or(rest));
         }
@@ -63,7 +71,10 @@ fn message_after(after: &str) -> Option<&str> {
         let tail = &after[i + 5..];
         return tail.find(" : ").map(|j| tail[j + 3..].trim_start());
     }
-    if let Some(msg) = after.strip_prefix("- ").or_else(|| after.strip_prefix(": ")) {
+    if let Some(msg) = after
+        .strip_prefix("- ")
+        .or_else(|| after.strip_prefix(": "))
+    {
         return Some(msg.trim_start());
     }
     // `[thread] logger - message` / `logger -- message` (logback TTLL).
@@ -102,7 +113,11 @@ mod tests {
         );
         assert_eq!(
             one("2023-10-11 14:00:01,123 - payments.client - WARNING - bank slow"),
-            ("2023-10-11T14:00:01.123Z".into(), Some(Level::Warn), "bank slow".into())
+            (
+                "2023-10-11T14:00:01.123Z".into(),
+                Some(Level::Warn),
+                "bank slow".into()
+            )
         );
         assert_eq!(
             one("2023-10-11T14:00:01.289898Z  WARN handle{req_id=7}: checkout::pay: upstream slow latency_ms=2304").2,
@@ -112,7 +127,10 @@ mod tests {
             one("2023/10/11 14:00:01 [error] 31#31: *7 upstream timed out, client: 10.0.0.1").1,
             Some(Level::Error)
         );
-        assert_eq!(one("[2023-10-11 14:00:01] deploy started").2, "deploy started");
+        assert_eq!(
+            one("[2023-10-11 14:00:01] deploy started").2,
+            "deploy started"
+        );
         assert_eq!(one("2023-10-11 14:00:01 Error: something odd").1, None);
     }
 

@@ -24,7 +24,11 @@ impl Stamp {
     /// sentinels such as Alertmanager's `0001-01-01T00:00:00Z`.
     pub fn resolve(&self, zone: &Zone) -> Option<Nanos> {
         // A leap second (23:59:60) is read as the last nanosecond of its minute, keeping order.
-        let (second, nanos) = if self.second == 60 { (59, 999_999_999) } else { (self.second, self.nanos) };
+        let (second, nanos) = if self.second == 60 {
+            (59, 999_999_999)
+        } else {
+            (self.second, self.nanos)
+        };
         let naive = NaiveDate::from_ymd_opt(self.year, self.month, self.day)?.and_hms_nano_opt(
             self.hour,
             self.minute,
@@ -40,7 +44,9 @@ impl Stamp {
 
 fn digits(b: &[u8], n: usize) -> Option<u32> {
     let s = b.get(..n)?;
-    s.iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+    s.iter().try_fold(0u32, |acc, &c| {
+        c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+    })
 }
 
 /// `.123`, `,123456`: up to nine digits of fraction → (nanoseconds, bytes used incl. separator).
@@ -80,7 +86,10 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
     }
     let month = two_digits(b.get(5..7)?)?;
     let day = two_digits(b.get(8..10)?)?;
-    if !matches!(b.get(10), Some(b'T' | b' ')) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if !matches!(b.get(10), Some(b'T' | b' '))
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let (hour, minute, second, nanos, used) = clock(b.get(11..)?)?;
@@ -105,14 +114,31 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
         }
         _ => {}
     }
-    Some((Stamp { year, month, day, hour, minute, second, nanos, offset }, end))
+    Some((
+        Stamp {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            offset,
+        },
+        end,
+    ))
 }
 
 pub fn month(b: &[u8]) -> Option<u32> {
     let m = b.get(..3)?;
-    const NAMES: [&[u8; 3]; 12] =
-        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
-    NAMES.iter().position(|n| n.eq_ignore_ascii_case(m)).map(|i| i as u32 + 1)
+    const NAMES: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    NAMES
+        .iter()
+        .position(|n| n.eq_ignore_ascii_case(m))
+        .map(|i| i as u32 + 1)
 }
 
 /// The access-log time `11/Oct/2023:14:00:01 +0200` (without its brackets).
@@ -132,7 +158,19 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
             end += 1 + n;
         }
     }
-    Some((Stamp { year, month, day, hour, minute, second, nanos, offset }, end))
+    Some((
+        Stamp {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            offset,
+        },
+        end,
+    ))
 }
 
 /// The year-less BSD syslog time `Oct 11 14:00:01` (day space-padded: `Oct  1`). The year is
@@ -144,14 +182,28 @@ pub fn bsd(b: &[u8]) -> Option<(Stamp, usize)> {
     }
     let day = match (b.get(4)?, b.get(5)?) {
         (b' ', d) if d.is_ascii_digit() => u32::from(d - b'0'),
-        (a, d) if a.is_ascii_digit() && d.is_ascii_digit() => u32::from(a - b'0') * 10 + u32::from(d - b'0'),
+        (a, d) if a.is_ascii_digit() && d.is_ascii_digit() => {
+            u32::from(a - b'0') * 10 + u32::from(d - b'0')
+        }
         _ => return None,
     };
     if b.get(6) != Some(&b' ') || !(1..=31).contains(&day) {
         return None;
     }
     let (hour, minute, second, nanos, used) = clock(b.get(7..)?)?;
-    Some((Stamp { year: 0, month, day, hour, minute, second, nanos, offset: None }, 7 + used))
+    Some((
+        Stamp {
+            year: 0,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanos,
+            offset: None,
+        },
+        7 + used,
+    ))
 }
 
 /// An epoch number whose unit is told by its size: seconds until the year 5138, then
@@ -188,12 +240,30 @@ mod tests {
 
     #[test]
     fn iso_shapes() {
-        assert_eq!(utc("2023-10-11T14:00:01.123Z x").as_deref(), Some("2023-10-11T14:00:01.123Z"));
-        assert_eq!(utc("2023-10-11 14:00:01,123 - x").as_deref(), Some("2023-10-11T14:00:01.123Z"));
-        assert_eq!(utc("2023-10-11T16:00:01+02:00").as_deref(), Some("2023-10-11T14:00:01Z"));
-        assert_eq!(utc("2023-10-11T16:00:01.5+0200").as_deref(), Some("2023-10-11T14:00:01.500Z"));
-        assert_eq!(utc("2023/10/11 14:00:01 [error]").as_deref(), Some("2023-10-11T14:00:01Z"));
-        assert_eq!(utc("2023-10-11T14:00:01.123456789Z").as_deref(), Some("2023-10-11T14:00:01.123456789Z"));
+        assert_eq!(
+            utc("2023-10-11T14:00:01.123Z x").as_deref(),
+            Some("2023-10-11T14:00:01.123Z")
+        );
+        assert_eq!(
+            utc("2023-10-11 14:00:01,123 - x").as_deref(),
+            Some("2023-10-11T14:00:01.123Z")
+        );
+        assert_eq!(
+            utc("2023-10-11T16:00:01+02:00").as_deref(),
+            Some("2023-10-11T14:00:01Z")
+        );
+        assert_eq!(
+            utc("2023-10-11T16:00:01.5+0200").as_deref(),
+            Some("2023-10-11T14:00:01.500Z")
+        );
+        assert_eq!(
+            utc("2023/10/11 14:00:01 [error]").as_deref(),
+            Some("2023-10-11T14:00:01Z")
+        );
+        assert_eq!(
+            utc("2023-10-11T14:00:01.123456789Z").as_deref(),
+            Some("2023-10-11T14:00:01.123456789Z")
+        );
         assert_eq!(utc("2023-13-11T14:00:01Z"), None);
         assert_eq!(utc("2023-02-30T14:00:01Z"), None);
         assert_eq!(utc("v2023-10-11"), None);
@@ -203,14 +273,22 @@ mod tests {
     fn zone_less_uses_the_zone() {
         let lagos = Zone::parse("Africa/Lagos").expect("zone");
         let (s, _) = iso(b"2023-10-11 15:00:01").expect("stamp");
-        assert_eq!(s.resolve(&lagos).map(|t| Zone::utc().rfc3339(t)).as_deref(), Some("2023-10-11T14:00:01Z"));
+        assert_eq!(
+            s.resolve(&lagos).map(|t| Zone::utc().rfc3339(t)).as_deref(),
+            Some("2023-10-11T14:00:01Z")
+        );
     }
 
     #[test]
     fn access_log_and_syslog_times() {
         let (s, n) = clf(b"11/Oct/2023:16:00:01 +0200] \"GET").expect("clf");
         assert_eq!(n, 26);
-        assert_eq!(s.resolve(&Zone::utc()).map(|t| Zone::utc().rfc3339(t)).as_deref(), Some("2023-10-11T14:00:01Z"));
+        assert_eq!(
+            s.resolve(&Zone::utc())
+                .map(|t| Zone::utc().rfc3339(t))
+                .as_deref(),
+            Some("2023-10-11T14:00:01Z")
+        );
         let (s, n) = bsd(b"Oct  1 04:05:06 host").expect("bsd");
         assert_eq!((s.month, s.day, s.hour, n), (10, 1, 4, 15));
         assert!(bsd(b"Octo 1 04:05:06").is_none());
@@ -221,7 +299,10 @@ mod tests {
         assert_eq!(epoch("1697032800"), Some(1_697_032_800 * NANOS_PER_SEC));
         assert_eq!(epoch("1697032800123"), Some(1_697_032_800_123_000_000));
         assert_eq!(epoch("1697032800123456"), Some(1_697_032_800_123_456_000));
-        assert_eq!(epoch("1697032800123456789"), Some(1_697_032_800_123_456_789));
+        assert_eq!(
+            epoch("1697032800123456789"),
+            Some(1_697_032_800_123_456_789)
+        );
         assert_eq!(epoch("1697032800.5"), Some(1_697_032_800_500_000_000));
         assert_eq!(epoch("12ab"), None);
     }

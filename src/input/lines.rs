@@ -23,7 +23,16 @@ pub struct LineReader<R> {
 
 impl<R: Read> LineReader<R> {
     pub fn new(inner: R) -> Self {
-        LineReader { inner, buf: vec![0; INITIAL], start: 0, end: 0, searched: 0, eof: false, line_no: 0, bytes: 0 }
+        LineReader {
+            inner,
+            buf: vec![0; INITIAL],
+            start: 0,
+            end: 0,
+            searched: 0,
+            eof: false,
+            line_no: 0,
+            bytes: 0,
+        }
     }
 
     /// Bytes consumed so far, newlines included.
@@ -111,7 +120,15 @@ mod tests {
     #[test]
     fn crlf_and_missing_final_newline() {
         let lines = frame(b"a\r\nb\n\nc");
-        assert_eq!(lines, vec![(1, b"a".to_vec()), (2, b"b".to_vec()), (3, b"".to_vec()), (4, b"c".to_vec())]);
+        assert_eq!(
+            lines,
+            vec![
+                (1, b"a".to_vec()),
+                (2, b"b".to_vec()),
+                (3, b"".to_vec()),
+                (4, b"c".to_vec())
+            ]
+        );
     }
 
     #[test]

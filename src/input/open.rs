@@ -15,7 +15,10 @@ pub struct Opened {
 }
 
 pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
-    let io_err = |source| InputError::Io { path: display.to_string(), source };
+    let io_err = |source| InputError::Io {
+        path: display.to_string(),
+        source,
+    };
     let raw: Box<dyn Read + Send> = match location {
         Location::Stdin => Box::new(io::stdin()),
         Location::File(p) => Box::new(File::open(p).map_err(io_err)?),
@@ -23,12 +26,21 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
     let mut buffered = BufReader::with_capacity(64 * 1024, raw);
     let head = buffered.fill_buf().map_err(io_err)?;
     if head.starts_with(GZIP_MAGIC) {
-        Ok(Opened { reader: Box::new(flate2::bufread::MultiGzDecoder::new(buffered)), compression: Some("gzip") })
+        Ok(Opened {
+            reader: Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            compression: Some("gzip"),
+        })
     } else if head.starts_with(ZSTD_MAGIC) {
         let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?;
-        Ok(Opened { reader: Box::new(dec), compression: Some("zstd") })
+        Ok(Opened {
+            reader: Box::new(dec),
+            compression: Some("zstd"),
+        })
     } else {
-        Ok(Opened { reader: Box::new(buffered), compression: None })
+        Ok(Opened {
+            reader: Box::new(buffered),
+            compression: None,
+        })
     }
 }
 
@@ -40,7 +52,11 @@ mod tests {
     fn read_all(path: &std::path::Path) -> String {
         let mut out = String::new();
         let opened = open(&Location::File(path.to_path_buf()), "t").expect("open");
-        opened.reader.take(1 << 20).read_to_string(&mut out).expect("read");
+        opened
+            .reader
+            .take(1 << 20)
+            .read_to_string(&mut out)
+            .expect("read");
         out
     }
 
@@ -48,13 +64,20 @@ mod tests {
     fn gzip_and_zstd_by_magic_not_name() {
         let dir = tempfile::tempdir().expect("tempdir");
         let gz = dir.path().join("plain-name.log");
-        let mut enc = flate2::write::GzEncoder::new(File::create(&gz).expect("create"), flate2::Compression::fast());
+        let mut enc = flate2::write::GzEncoder::new(
+            File::create(&gz).expect("create"),
+            flate2::Compression::fast(),
+        );
         enc.write_all(b"hello gzip\n").expect("write");
         enc.finish().expect("finish");
         assert_eq!(read_all(&gz), "hello gzip\n");
 
         let zst = dir.path().join("other.gz");
-        std::fs::write(&zst, zstd::encode_all(&b"hello zstd\n"[..], 1).expect("zstd")).expect("write");
+        std::fs::write(
+            &zst,
+            zstd::encode_all(&b"hello zstd\n"[..], 1).expect("zstd"),
+        )
+        .expect("write");
         assert_eq!(read_all(&zst), "hello zstd\n");
     }
 }

@@ -35,7 +35,10 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
     let mut found = Discovered::default();
     for arg in args {
         if arg.as_os_str() == "-" {
-            found.inputs.push(Input { display: "stdin".into(), location: Location::Stdin });
+            found.inputs.push(Input {
+                display: "stdin".into(),
+                location: Location::Stdin,
+            });
             continue;
         }
         let meta = fs::metadata(arg).map_err(|_| InputError::Missing(arg.display().to_string()))?;
@@ -43,7 +46,10 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
             let mut seen = HashSet::new();
             walk_dir(arg, arg, &mut seen, &mut found);
         } else {
-            found.inputs.push(Input { display: arg.display().to_string(), location: Location::File(arg.clone()) });
+            found.inputs.push(Input {
+                display: arg.display().to_string(),
+                location: Location::File(arg.clone()),
+            });
         }
     }
     Ok(found)
@@ -79,8 +85,13 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
     for path in paths {
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk_dir(root, &path, seen, found),
-            Ok(m) if m.is_file() => found.inputs.push(Input { display: rel(&path), location: Location::File(path) }),
-            Ok(_) => found.skipped.push((rel(&path), "not a regular file".into())),
+            Ok(m) if m.is_file() => found.inputs.push(Input {
+                display: rel(&path),
+                location: Location::File(path),
+            }),
+            Ok(_) => found
+                .skipped
+                .push((rel(&path), "not a regular file".into())),
             Err(e) => found.skipped.push((rel(&path), e.to_string())),
         }
     }
@@ -105,7 +116,10 @@ mod tests {
 
     #[test]
     fn missing_argument_is_an_error() {
-        assert!(matches!(discover(&[PathBuf::from("/no/such/logs")]), Err(InputError::Missing(_))));
+        assert!(matches!(
+            discover(&[PathBuf::from("/no/such/logs")]),
+            Err(InputError::Missing(_))
+        ));
     }
 
     #[cfg(unix)]

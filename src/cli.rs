@@ -1,0 +1,173 @@
+//! The command line of CONTRACT.md, parsed into pipeline [`Options`].
+
+use chrono::{NaiveDate, NaiveTime};
+use clap::{Parser, ValueEnum};
+use reconstruct::format::timestamp;
+use reconstruct::pipeline::{Options, WindowTime};
+use reconstruct::time::{parse_duration, Nanos, Zone};
+use std::path::PathBuf;
+
+/// Draft the Timeline section of a postmortem from the logs an incident left.
+///
+/// Reads application, access, syslog, alert and deploy logs in whatever formats they come in,
+/// merges them around the outage window and prints a Markdown timeline in which every entry
+/// cites the file and line it came from.
+#[derive(Debug, Parser)]
+#[command(name = "reconstruct", version, max_term_width = 100)]
+pub struct Cli {
+    /// Log files or directories (walked recursively, in sorted order); `-` for standard input.
+    /// Gzip and zstd files are read transparently.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Start of the outage window: HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM[:SS], or RFC 3339 with an
+    /// offset. Without it the window starts with the logs.
+    #[arg(long, value_name = "TIME", value_parser = window_time)]
+    pub from: Option<WindowTime>,
+
+    /// End of the outage window (same forms as --from). Earlier than --from on the same day
+    /// means the window crosses midnight. Without it the window ends with the logs.
+    #[arg(long, value_name = "TIME", value_parser = window_time)]
+    pub to: Option<WindowTime>,
+
+    /// The day for window times given without one. Without it the day comes from the logs.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    pub date: Option<NaiveDate>,
+
+    /// Zone for window times, for log timestamps without one, and for every time printed:
+    /// an IANA name (Europe/Berlin), an offset (+01:00, -0700) or UTC.
+    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = zone)]
+    pub tz: Zone,
+
+    /// How far before --from to look for the changes that may have triggered the outage and
+    /// for the errors that were already there.
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = duration)]
+    pub lookback: Nanos,
+
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", value_enum, default_value_t = FormatArg::Markdown)]
+    pub format: FormatArg,
+
+    /// Print every event in the window, in time order, instead of the draft.
+    #[arg(long)]
+    pub events: bool,
+
+    /// Year for timestamps that carry none (syslog `Oct 11 14:00:01`). Default: inferred from
+    /// the dated logs, else from each file's modification time.
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1678..=2261))]
+    pub year: Option<i32>,
+
+    /// Longest draft, in entries.
+    #[arg(long, value_name = "N", default_value_t = 25, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_entries: u32,
+
+    /// An HTTP request slower than this counts as affected in the impact figure.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    pub slow: Nanos,
+
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Print errors only, no warnings.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print how each file was read (format, lines, events, unparsed).
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Markdown,
+    Json,
+    Timesketch,
+}
+
+impl Cli {
+    pub fn options(&self) -> Options {
+        Options {
+            paths: self.paths.clone(),
+            from: self.from,
+            to: self.to,
+            date: self.date,
+            zone: self.tz,
+            lookback: self.lookback,
+            year: self.year,
+        }
+    }
+}
+
+fn window_time(s: &str) -> Result<WindowTime, String> {
+    let bad = || format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339");
+    let t = s.trim();
+    for layout in ["%H:%M", "%H:%M:%S"] {
+        if let Ok(clock) = NaiveTime::parse_from_str(t, layout) {
+            return Ok(WindowTime::Clock(clock));
+        }
+    }
+    // `YYYY-MM-DD HH:MM` has no seconds; the timestamp reader wants them.
+    let with_seconds = if t.len() == 16 {
+        format!("{t}:00")
+    } else {
+        t.to_string()
+    };
+    let (stamp, used) = timestamp::iso(with_seconds.as_bytes()).ok_or_else(bad)?;
+    if used != with_seconds.len() || with_seconds.as_bytes().get(4) != Some(&b'-') {
+        return Err(bad());
+    }
+    match stamp.offset {
+        Some(_) => stamp
+            .resolve(&Zone::utc())
+            .map(WindowTime::Exact)
+            .ok_or_else(bad),
+        None => NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day)
+            .and_then(|d| {
+                d.and_hms_nano_opt(stamp.hour, stamp.minute, stamp.second.min(59), stamp.nanos)
+            })
+            .map(WindowTime::Local)
+            .ok_or_else(bad),
+    }
+}
+
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
+}
+
+fn zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s).map_err(|e| {
+        format!("{e}: use an IANA name such as Europe/Berlin, an offset such as +02:00, or UTC")
+    })
+}
+
+fn duration(s: &str) -> Result<Nanos, String> {
+    parse_duration(s).map_err(|e| format!("{e}: use forms like 90s, 30m, 2h or 1h30m"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_time_forms() {
+        let clock = |h, m| WindowTime::Clock(NaiveTime::from_hms_opt(h, m, 0).expect("time"));
+        assert_eq!(window_time("14:00"), Ok(clock(14, 0)));
+        assert!(matches!(
+            window_time("2023-10-11 14:00"),
+            Ok(WindowTime::Local(_))
+        ));
+        assert!(matches!(
+            window_time("2023-10-11T14:00:30"),
+            Ok(WindowTime::Local(_))
+        ));
+        assert_eq!(
+            window_time("2023-10-11T16:00:00+02:00"),
+            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
+        );
+        assert!(window_time("25:00").is_err());
+        assert!(window_time("2023/10/11 14:00").is_err());
+        assert!(window_time("teatime").is_err());
+    }
+}

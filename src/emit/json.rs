@@ -1,0 +1,77 @@
+//! JSON output in the shapes of CONTRACT.md: the draft as one object, the event stream as
+//! JSON Lines. Key order is fixed, so the same input gives byte-identical output.
+
+use super::words;
+use crate::correlate::{Entry, Timeline};
+use crate::event::Event;
+use crate::stats::Stats;
+use crate::time::{Nanos, Zone};
+use serde_json::{json, Value};
+use std::io::{self, Write};
+
+pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats) -> io::Result<()> {
+    let time = |t: Option<Nanos>| t.map_or(Value::Null, |t| Value::String(zone.rfc3339(t)));
+    let s = &timeline.summary;
+    let doc = json!({
+        "window": {
+            "from": zone.rfc3339(timeline.window.from),
+            "to": zone.rfc3339(timeline.window.to),
+            "timezone": zone.name(),
+        },
+        "entries": timeline.entries.iter().map(|e| entry(e, zone)).collect::<Vec<_>>(),
+        "summary": {
+            "start": time(s.start),
+            "end": time(s.end),
+            "detected": time(s.detected),
+            "suspect": s.suspect.as_ref().map_or(Value::Null, |e| entry(e, zone)),
+            "impact": s.impact.as_ref().map_or(Value::Null, |i| json!({
+                "requests": i.requests,
+                "failed_or_slow": i.failed_or_slow,
+                "ratio": i.ratio,
+            })),
+        },
+        "stats": {
+            "files": stats.files,
+            "bytes": stats.bytes,
+            "lines": stats.lines,
+            "events": stats.events,
+            "unparsed_lines": stats.unparsed_lines,
+            "skipped": stats.skipped.iter().map(|s| json!({"path": s.path, "reason": s.reason})).collect::<Vec<_>>(),
+        },
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
+
+fn entry(e: &Entry, zone: &Zone) -> Value {
+    let (label, text) = words(e, zone, false);
+    json!({
+        "time": zone.rfc3339(e.first),
+        "kind": e.kind.name(),
+        "service": e.service,
+        "summary": format!("{label} {text}"),
+        "count": e.count,
+        "first": zone.rfc3339(e.first),
+        "last": zone.rfc3339(e.last),
+        "suspect": e.suspect,
+        "sources": e.sources.iter().map(|s| json!({"path": &*s.path, "line": s.line})).collect::<Vec<_>>(),
+    })
+}
+
+/// `--events --format json`: one event per line, in time order.
+pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
+    for e in events {
+        let line = json!({
+            "time": zone.rfc3339(e.time),
+            "kind": e.kind.name(),
+            "level": e.level.map(|l| l.as_str()),
+            "service": e.service,
+            "message": e.message,
+            "source": {"path": &*e.source.path, "line": e.source.line},
+            "fields": e.fields,
+        });
+        serde_json::to_writer(&mut *w, &line)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The Markdown draft a responder pastes into the postmortem, in the shape of the hand-written
+//! Timeline sections it replaces: one line per entry, each with its time and its citation.
+
+use super::{clock, thousands, words};
+use crate::correlate::{Entry, Timeline};
+use crate::event::Event;
+use crate::time::{human_duration, Nanos, Zone};
+use std::io::{self, Write};
+
+pub fn draft(
+    w: &mut dyn Write,
+    timeline: &Timeline,
+    zone: &Zone,
+    max_entries: usize,
+) -> io::Result<()> {
+    let with_date = spans_days(timeline, zone);
+    writeln!(w, "## Timeline\n")?;
+    let day = |t: Nanos| zone.to_local(t).format("%Y-%m-%d").to_string();
+    let (first_day, last_day) = (day(timeline.window.from), day(timeline.window.to));
+    if first_day == last_day {
+        writeln!(w, "All times {}, {first_day}.\n", zone.name())?;
+    } else {
+        writeln!(w, "All times {}, {first_day} to {last_day}.\n", zone.name())?;
+    }
+    if timeline.entries.is_empty() {
+        writeln!(w, "_Nothing in the window that a timeline would keep._")?;
+    }
+    for entry in &timeline.entries {
+        writeln!(w, "{}", line(entry, zone, with_date))?;
+    }
+    if timeline.omitted > 0 {
+        writeln!(
+            w,
+            "\n_{} more candidate entries left out by --max-entries {max_entries}._",
+            thousands(timeline.omitted as u64)
+        )?;
+    }
+    writeln!(w, "\n{}", summary(timeline, zone, with_date))
+}
+
+fn line(entry: &Entry, zone: &Zone, with_date: bool) -> String {
+    let (label, text) = words(entry, zone, with_date);
+    let suspect = if entry.suspect {
+        " — *suspected trigger*"
+    } else {
+        ""
+    };
+    let sources: Vec<String> = entry
+        .sources
+        .iter()
+        .map(|s| format!("{}:{}", s.path, s.line))
+        .collect();
+    format!(
+        "- `{}` — **{label}** {text}{suspect} [{}]",
+        clock(zone, entry.first, with_date),
+        sources.join(", ")
+    )
+}
+
+fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
+    let s = &timeline.summary;
+    let at = |t: Nanos| clock(zone, t, with_date);
+    let mut parts = Vec::new();
+    match (s.start, s.end) {
+        (Some(start), Some(end)) => parts.push(format!(
+            "Symptoms from {} to {} ({}).",
+            at(start),
+            at(end),
+            human_duration(end - start)
+        )),
+        _ => parts.push("No errors, crashes or OOM kills in the window.".to_string()),
+    }
+    match (s.detected, s.start) {
+        (Some(d), Some(start)) if d >= start => parts.push(format!(
+            "Detected {} by an alert, {} after the first symptom.",
+            at(d),
+            human_duration(d - start)
+        )),
+        (Some(d), _) => parts.push(format!("First alert {}.", at(d))),
+        (None, _) => parts.push("No alert fired in the window.".to_string()),
+    }
+    if let Some(i) = &s.impact {
+        parts.push(format!(
+            "Impact: {} of {} requests ({:.1}%) failed or were slow.",
+            thousands(i.failed_or_slow),
+            thousands(i.requests),
+            i.ratio * 100.0
+        ));
+    }
+    match &s.suspect {
+        Some(e) => parts.push(format!("Suspected trigger: {} {}.", e.label, e.text)),
+        None => parts.push("Suspected trigger: none identified.".to_string()),
+    }
+    format!("**Summary.** {}", parts.join(" "))
+}
+
+/// Whether the entries and the window fall on more than one local day.
+fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
+    let day = |t: Nanos| zone.to_local(t).date();
+    let first = day(timeline.window.from);
+    std::iter::once(timeline.window.to)
+        .chain(timeline.entries.iter().flat_map(|e| [e.first, e.last]))
+        .any(|t| day(t) != first)
+}
+
+/// `--events`: one readable line per event.
+pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
+    for e in events {
+        let time = zone.to_local(e.time).format("%Y-%m-%d %H:%M:%S%.3f");
+        let level = e.level.map_or("-", |l| l.as_str()).to_ascii_uppercase();
+        let service = e.service.as_deref().unwrap_or("-");
+        let message = e.message.lines().next().unwrap_or("");
+        writeln!(
+            w,
+            "{time} {level:<5} {:<7} {service}: {message} [{}:{}]",
+            e.kind.name(),
+            e.source.path,
+            e.source.line
+        )?;
+    }
+    Ok(())
+}
