@@ -2,7 +2,7 @@
 //! resolved, deploys and rollbacks (also in the look-back before the window), restarts, OOM
 //! kills and scaling, and the first occurrence of each new error with how many followed.
 
-use super::template::template;
+use super::template::{headline, template};
 use crate::event::{AlertState, DeployPhase, Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, NANOS_PER_MIN};
 use serde_json::Value;
@@ -189,7 +189,7 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
                 e,
                 EntryKind::Restart,
                 "Restart",
-                short(&e.message),
+                what_happened(e),
                 String::new(),
             ),
             Kind::Oom if in_window => {
@@ -212,7 +212,7 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
                 e,
                 EntryKind::Scale,
                 "Scale",
-                short(&e.message),
+                what_happened(e),
                 String::new(),
             ),
             Kind::Log | Kind::Http { .. } if in_window && is_error_line(e) => b.error(e),
@@ -303,6 +303,18 @@ fn entry(e: &Event, kind: EntryKind, label: &'static str, text: String) -> Entry
         last: e.time,
         suspect: false,
         sources: vec![e.source.clone()],
+    }
+}
+
+/// `checkout: Back-off restarting failed container app` from a message that opens with its
+/// own prefix (`BackOff pod/checkout-…: `, `checkout.service: `) and names the pod again.
+fn what_happened(e: &Event) -> String {
+    let first = e.message.lines().next().unwrap_or("");
+    let said = first.split_once(": ").map_or(first, |(_, rest)| rest);
+    let said = said.split(" in pod ").next().unwrap_or(said);
+    match &e.service {
+        Some(s) => format!("{s}: {}", quote_cut(said)),
+        None => quote_cut(said),
     }
 }
 
@@ -441,7 +453,7 @@ impl Builder {
                     .map_or(e.message.as_str(), |(r, _)| r);
                 format!("{service}first HTTP {status} on {request}")
             }
-            _ => format!("{service}first \"{}\"", short(&e.message)),
+            _ => format!("{service}first \"{}\"", quote_cut(&headline(&e.message))),
         };
         self.open.insert(key, self.entries.len());
         self.push(entry(e, EntryKind::Error, "Error", text));
@@ -469,10 +481,12 @@ fn rank(mut entries: Vec<Entry>, max: usize) -> (Vec<Entry>, usize) {
     (kept, omitted)
 }
 
+/// The summary's figures. Symptoms are crashes and OOM kills, and errors that repeated: one
+/// stray 500 an hour after recovery does not stretch the outage.
 fn summarise(entries: &[Entry], events: &[Event], window: Window, slow: Nanos) -> Summary {
     let symptoms = entries
         .iter()
-        .filter(|e| matches!(e.kind, EntryKind::Error | EntryKind::Restart));
+        .filter(|e| e.kind == EntryKind::Restart || (e.kind == EntryKind::Error && e.count > 1));
     let start = symptoms.clone().map(|e| e.first).min();
     let end = symptoms.map(|e| e.last).max();
     let detected = entries

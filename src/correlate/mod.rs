@@ -6,4 +6,3 @@ mod template;
 
 pub use draft::{build, Entry, EntryKind, Impact, Settings, Summary, Timeline, Window};
 pub use merge::merge;
-pub use template::template;

@@ -1,11 +1,29 @@
 //! Grouping messages that differ only in their variable parts (ids, counts, addresses,
 //! durations), so a flood of one error is one entry with a count.
 
-/// The message's first line with every token that carries a digit masked: `timeout after
-/// 3012ms id=42` → `timeout after <*> id=<*>`. A `key=` or `key:` prefix is kept, so fields
-/// still tell apart.
+/// What a message says in one line: its first line, and when the next line is an exception
+/// (`java.lang.OutOfMemoryError: Java heap space`, `ValueError: bad`), that too — frameworks
+/// log "Servlet.service() threw exception" and leave the cause to the stack trace.
+pub fn headline(message: &str) -> String {
+    let mut lines = message.lines();
+    let first = lines.next().unwrap_or("").trim();
+    match lines.next().map(str::trim) {
+        Some(next) if is_exception(next) && !first.contains(next) => format!("{first}: {next}"),
+        _ => first.to_string(),
+    }
+}
+
+fn is_exception(line: &str) -> bool {
+    let name = line.split(':').next().unwrap_or("");
+    let last = name.rsplit('.').next().unwrap_or(name);
+    !name.contains(' ')
+        && (last.ends_with("Exception") || last.ends_with("Error") || last.ends_with("Panic"))
+}
+
+/// The headline with every token that carries a digit masked: `timeout after 3012ms id=42` →
+/// `timeout after <*> id=<*>`. A `key=` or `key:` prefix is kept, so fields still tell apart.
 pub fn template(message: &str) -> String {
-    let first = message.lines().next().unwrap_or("");
+    let first = headline(message);
     let mut out = String::with_capacity(first.len());
     for (i, token) in first.split_whitespace().enumerate() {
         if i > 0 {
@@ -32,7 +50,7 @@ pub fn template(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::template;
+    use super::{headline, template};
 
     #[test]
     fn variable_parts_are_masked() {

@@ -79,8 +79,20 @@ fn systemd_unit(message: &str) -> Option<(String, bool)> {
     }
 }
 
+const DEPLOY_WORDS: &[&str] = &[
+    "deploy",
+    "deploying",
+    "deployed",
+    "deployment",
+    "rollout",
+    "release",
+    "releasing",
+];
+
 /// A deploy line says a rollout (or rollback) started, finished or failed. Both a deploy word
-/// and a phase word are required: "deployment config loaded" is not a deploy.
+/// and a phase word are required ("deployment config loaded" is not a deploy), and either a
+/// version or a line that opens with the deploy word ("Started session 12 of User deploy" is
+/// not one either).
 fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
     let lower = message.to_ascii_lowercase();
     let words: Vec<&str> = lower
@@ -102,7 +114,10 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
             "release",
             "releasing",
         ]);
-    if !deploy_word {
+    let opens_with = words
+        .first()
+        .is_some_and(|w| DEPLOY_WORDS.contains(w) || w.starts_with("roll"));
+    if !deploy_word || !(opens_with || version_in(message).is_some()) {
         return None;
     }
     let phase = if has(&["failed", "failure", "aborted", "errored"]) {
@@ -167,12 +182,14 @@ pub fn version_in(message: &str) -> Option<String> {
     None
 }
 
-/// The service a deploy line names right before its version: `deploy checkout v4.2.0`.
+/// The service a deploy line names before its version, past filler words:
+/// `deploy checkout v4.2.0`, `rollback checkout to v4.1.3`.
 fn named_before(message: &str, version: &str) -> Option<String> {
     const NOT_NAMES: &[&str] = &[
         "deploy",
         "deploying",
         "deployed",
+        "deployment",
         "of",
         "to",
         "version",
@@ -185,17 +202,20 @@ fn named_before(message: &str, version: &str) -> Option<String> {
         "from",
         "started",
         "finished",
+        "rolled",
+        "rolling",
+        "roll",
+        "image",
     ];
     let at = message.find(version)?;
-    let before = message[..at]
-        .trim_end()
-        .trim_end_matches([':', '='])
-        .trim_end();
-    let word = before.rsplit(char::is_whitespace).next()?;
-    let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '_');
-    let ok = !word.is_empty()
-        && !NOT_NAMES.contains(&word.to_ascii_lowercase().as_str())
-        && word.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
+    let words = message[..at]
+        .split(|c: char| c.is_whitespace() || c == ':' || c == '=')
+        .filter(|w| !w.is_empty());
+    let word = words
+        .rev()
+        .take(3)
+        .find(|w| !NOT_NAMES.contains(&w.to_ascii_lowercase().as_str()))?;
+    let ok = word.bytes().next().is_some_and(|c| c.is_ascii_alphabetic())
         && word
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
