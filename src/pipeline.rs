@@ -414,6 +414,26 @@ fn window_day(
     }
 }
 
+/// The first bytes of a stream, to tell text from binary; an error part-way (a truncated
+/// gzip) keeps what came before it.
+fn read_head(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
+    let mut head = vec![0; BINARY_PROBE];
+    let mut filled = 0;
+    while filled < head.len() {
+        match reader.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                head.truncate(filled);
+                return (head, Some(e));
+            }
+        }
+    }
+    head.truncate(filled);
+    (head, None)
+}
+
 /// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
 /// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
 /// truncated gzip) keeps the lines before it.
@@ -447,20 +467,15 @@ fn parse_input(
         Err(e) => return skip(result, "cannot read", e.to_string()),
     };
     let mut reader = opened.reader;
-    let mut head = Vec::with_capacity(BINARY_PROBE);
-    if let Err(e) = (&mut reader)
-        .take(BINARY_PROBE as u64)
-        .read_to_end(&mut head)
-    {
-        let what = if opened.compression.is_some() {
-            "corrupt compressed file"
-        } else {
-            "cannot read"
-        };
-        return skip(result, what, e.to_string());
-    }
+    let (head, head_error) = read_head(&mut reader);
     if head.is_empty() {
-        return skip(result, "empty file", "nothing to read".into());
+        return match head_error {
+            Some(e) if opened.compression.is_some() => {
+                skip(result, "corrupt compressed file", e.to_string())
+            }
+            Some(e) => skip(result, "cannot read", e.to_string()),
+            None => skip(result, "empty file", "nothing to read".into()),
+        };
     }
     if memchr::memchr(0, &head).is_some() {
         return skip(
@@ -469,10 +484,15 @@ fn parse_input(
             "it holds NUL bytes, so it is not a text log".into(),
         );
     }
-    let mut lines = LineReader::new(io::Cursor::new(head).chain(reader));
+    let rest: Box<dyn Read> = if head_error.is_some() {
+        Box::new(io::empty())
+    } else {
+        Box::new(reader)
+    };
+    let mut lines = LineReader::new(io::Cursor::new(head).chain(rest));
     let cx = Cx::new(zone, anchor, Arc::from(path.as_str()), keep);
     let mut parser = FileParser::new(cx);
-    let mut read_error = None;
+    let mut read_error = head_error;
     loop {
         match lines.next_line() {
             Ok(Some((n, line))) => {

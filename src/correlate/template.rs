@@ -50,7 +50,7 @@ pub fn template(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{headline, template};
+    use super::*;
 
     #[test]
     fn variable_parts_are_masked() {

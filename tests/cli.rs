@@ -1,0 +1,510 @@
+//! The built binary, run as a responder would run it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn reconstruct() -> Command {
+    Command::cargo_bin("reconstruct").expect("the binary is built")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample() -> PathBuf {
+    root().join("sample-logs")
+}
+
+/// Runs on the sample incident with its window and returns standard output.
+fn draft(extra: &[&str]) -> String {
+    let out = reconstruct()
+        .args(["--from", "14:00", "--to", "16:00"])
+        .args(extra)
+        .arg(sample())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn entries(markdown: &str) -> Vec<&str> {
+    markdown.lines().filter(|l| l.starts_with("- `")).collect()
+}
+
+/// Whether some entry begins at `time` and contains every word.
+fn has_entry(markdown: &str, time: &str, words: &[&str]) -> bool {
+    entries(markdown)
+        .iter()
+        .any(|l| l.starts_with(&format!("- `{time}`")) && words.iter().all(|w| l.contains(w)))
+}
+
+#[test]
+fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
+    let md = draft(&[]);
+    let expected: &[(&str, &[&str])] = &[
+        ("13:41", &["**Deploy**", "checkout v4.2.0 started"]),
+        ("13:44", &["**Deploy**", "checkout v4.2.0 finished"]),
+        (
+            "14:02",
+            &["**Error**", "checkout", "Failed to allocate session buffer"],
+        ),
+        (
+            "14:02",
+            &["**Error**", "gateway", "HTTP 502 on POST /api/checkout"],
+        ),
+        ("14:04", &["**Error**", "OutOfMemoryError"]),
+        ("14:04", &["**Alert**", "HighErrorRate fired on gateway"]),
+        (
+            "14:07",
+            &["**OOM kill**", "java", "node-2", "2 more until 14:33"],
+        ),
+        ("14:08", &["**Alert**", "CheckoutPodCrashLooping"]),
+        ("14:08", &["**Restart**", "checkout", "Back-off restarting"]),
+        (
+            "14:18",
+            &["**Error**", "payments", "bank-api request timed out"],
+        ),
+        ("14:20", &["**Alert**", "PaymentsUpstreamLatency"]),
+        ("14:33", &["**Resolved**", "PaymentsUpstreamLatency", "13m"]),
+        ("14:46", &["**Rollback**", "checkout to v4.1.3 started"]),
+        ("14:49", &["**Rollback**", "checkout to v4.1.3 finished"]),
+        ("14:56", &["**Resolved**", "HighErrorRate", "51m"]),
+        ("14:58", &["**Resolved**", "CheckoutPodCrashLooping"]),
+    ];
+    for (time, words) in expected {
+        assert!(
+            has_entry(&md, time, words),
+            "no {time} entry with {words:?} in:\n{md}"
+        );
+    }
+    assert!(md.starts_with("## Timeline\n\nAll times UTC, 2025-03-18.\n"));
+    assert!(md.contains("Symptoms from 14:02 to 14:51"), "{md}");
+    assert!(md.contains("Detected 14:04 by an alert"), "{md}");
+}
+
+#[test]
+fn noise_and_old_events_stay_out_of_the_draft() {
+    let md = draft(&[]);
+    for absent in [
+        "search v2.3.1",
+        "DiskSpaceLow",
+        "receipt email",
+        "Slow query",
+        "cache miss",
+        "Session 1",
+        "CRON",
+    ] {
+        assert!(
+            !md.contains(absent),
+            "{absent} should not be in the draft:\n{md}"
+        );
+    }
+}
+
+#[test]
+fn every_entry_cites_a_line_that_says_what_it_claims() {
+    let md = draft(&[]);
+    for entry in entries(&md) {
+        let time = &entry[3..8];
+        let cite = entry
+            .rsplit_once('[')
+            .map(|(_, c)| c.trim_end_matches(']'))
+            .expect("a citation");
+        for source in cite.split(", ") {
+            let (path, line) = source.rsplit_once(':').expect("path:line");
+            let line: usize = line.parse().expect("a line number");
+            let text = fs::read_to_string(sample().join(path)).expect("the cited file exists");
+            let cited = text.lines().nth(line - 1).expect("the cited line exists");
+            if source == cite.split(", ").next().unwrap_or_default() {
+                assert!(
+                    cited.contains(time),
+                    "{entry}\ncites a line without {time}: {cited}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn golden_markdown_and_json_drafts() {
+    for (name, args) in [
+        ("sample.md", &[][..]),
+        ("sample.json", &["--format", "json"][..]),
+    ] {
+        let got = draft(args);
+        let path = root().join("tests/golden").join(name);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            fs::write(&path, &got).expect("write golden");
+        }
+        let want = fs::read_to_string(&path).expect("golden file (UPDATE_GOLDEN=1 writes it)");
+        assert_eq!(got, want, "{name} differs from tests/golden/{name}");
+    }
+}
+
+#[test]
+fn json_draft_has_the_contract_shape() {
+    let v: serde_json::Value =
+        serde_json::from_str(&draft(&["--format", "json"])).expect("one JSON object");
+    assert_eq!(v["window"]["from"], "2025-03-18T14:00:00Z");
+    assert_eq!(v["window"]["to"], "2025-03-18T16:00:00Z");
+    assert_eq!(v["window"]["timezone"], "UTC");
+    let entries = v["entries"].as_array().expect("entries");
+    assert!(!entries.is_empty() && entries.len() <= 25);
+    let kinds = [
+        "alert", "deploy", "change", "error", "warning", "recovery", "restart", "scale", "oncall",
+        "info",
+    ];
+    for e in entries {
+        assert!(kinds.contains(&e["kind"].as_str().expect("kind")), "{e}");
+        assert!(e["count"].as_u64().is_some_and(|c| c >= 1));
+        assert!(
+            e["suspect"].is_boolean()
+                && e["summary"].is_string()
+                && e["first"].is_string()
+                && e["last"].is_string()
+        );
+        let sources = e["sources"].as_array().expect("sources");
+        assert!(
+            !sources.is_empty()
+                && sources
+                    .iter()
+                    .all(|s| s["path"].is_string() && s["line"].as_u64().is_some())
+        );
+    }
+    assert_eq!(v["summary"]["detected"], "2025-03-18T14:04:30Z");
+    assert!(v["summary"]["suspect"].is_null());
+    let impact = &v["summary"]["impact"];
+    let ratio =
+        impact["failed_or_slow"].as_f64().expect("n") / impact["requests"].as_f64().expect("n");
+    assert!((impact["ratio"].as_f64().expect("ratio") - ratio).abs() < 1e-4);
+    assert_eq!(v["stats"]["files"], 9);
+    assert_eq!(v["stats"]["unparsed_lines"], 0);
+}
+
+#[test]
+fn events_are_every_window_event_in_time_order() {
+    let out = draft(&["--events", "--format", "json"]);
+    let events: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let time = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("RFC 3339");
+    let times: Vec<_> = events
+        .iter()
+        .map(|e| time(e["time"].as_str().expect("time")))
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "not in time order");
+    assert!(times
+        .first()
+        .is_some_and(|t| *t >= time("2025-03-18T14:00:00Z")));
+    assert!(times
+        .last()
+        .is_some_and(|t| *t <= time("2025-03-18T16:00:00Z")));
+    let stats: serde_json::Value =
+        serde_json::from_str(&draft(&["--format", "json"])).expect("json");
+    assert_eq!(
+        events.len() as u64,
+        stats["stats"]["events"].as_u64().expect("events")
+    );
+    let first = &events[0];
+    for key in ["kind", "level", "service", "message", "source", "fields"] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn the_same_input_gives_byte_identical_output() {
+    assert_eq!(draft(&["--format", "json"]), draft(&["--format", "json"]));
+    assert_eq!(draft(&["--events"]), draft(&["--events"]));
+}
+
+#[test]
+fn tz_moves_the_window_and_every_printed_time() {
+    let out = reconstruct()
+        .args(["--tz", "Europe/Berlin", "--from", "15:00", "--to", "17:00"])
+        .arg(sample())
+        .output()
+        .expect("runs");
+    let md = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(md.contains("All times Europe/Berlin, 2025-03-18."), "{md}");
+    assert!(has_entry(&md, "15:04", &["HighErrorRate fired"]), "{md}");
+    assert!(
+        has_entry(&md, "14:41", &["checkout v4.2.0 started"]),
+        "{md}"
+    );
+}
+
+#[test]
+fn max_entries_bounds_the_draft() {
+    let md = draft(&["--max-entries", "5"]);
+    assert_eq!(entries(&md).len(), 5);
+    assert!(md.contains("left out by --max-entries 5"));
+    assert!(
+        has_entry(&md, "14:04", &["HighErrorRate fired"]),
+        "alerts outrank errors:\n{md}"
+    );
+}
+
+#[test]
+fn output_file_and_quiet() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("timeline.md");
+    reconstruct()
+        .args(["--from", "14:00", "--to", "16:00", "-q", "-o"])
+        .arg(&out)
+        .arg(sample())
+        .assert()
+        .success()
+        .stdout("")
+        .stderr("");
+    assert!(fs::read_to_string(out)
+        .expect("written")
+        .starts_with("## Timeline"));
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) {
+    fs::write(dir.join(name), bytes).expect("write fixture");
+}
+
+const GOOD: &str = "2023-10-11 14:02:01.123 ERROR [main] c.a.Checkout - payment failed id=42\n\
+2023-10-11 14:03:01.123 ERROR [main] c.a.Checkout - payment failed id=43\n";
+
+#[test]
+fn bad_files_are_skipped_with_one_warning_each() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "checkout.log", GOOD.as_bytes());
+    write(
+        dir.path(),
+        "core.bin",
+        &[0x7f, b'E', b'L', b'F', 0, 0, 1, 2, 3, 0, 0, 0],
+    );
+    write(dir.path(), "empty.log", b"");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..2000 {
+        writeln!(
+            gz,
+            "2023-10-11 14:{:02}:{:02}.000 INFO [main] c.a.Old - rotated line {i}",
+            i / 60 % 60,
+            i % 60
+        )
+        .expect("compress");
+    }
+    let gz = gz.finish().expect("compress");
+    write(dir.path(), "old.log.gz", &gz[..gz.len() / 2]);
+    write(
+        dir.path(),
+        "garbage.txt",
+        b"lorem ipsum dolor\nsit amet\n\x01\x02 consectetur\n",
+    );
+    let out = reconstruct()
+        .args(["--from", "14:00", "--to", "15:00"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        has_entry(&stdout, "14:02", &["payment failed id=42"]),
+        "{stdout}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr.lines().collect();
+    assert_eq!(warnings.len(), 4, "{stderr}");
+    for (file, words) in [
+        ("core.bin", "binary"),
+        ("empty.log", "empty"),
+        ("old.log.gz", "read error"),
+        ("garbage.txt:1", "no log format recognised"),
+    ] {
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.starts_with("reconstruct: warning: ")
+                    && w.contains(file)
+                    && w.contains(words)),
+            "no warning naming {file} ({words}):\n{stderr}"
+        );
+    }
+    let json = reconstruct()
+        .args(["--format", "json", "-q"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(v["stats"]["unparsed_lines"], 3);
+    assert!(
+        v["stats"]["events"].as_u64().is_some_and(|n| n > 2),
+        "the truncated file's first lines are kept"
+    );
+    let skipped: Vec<&str> = v["stats"]["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| s["path"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(skipped, ["core.bin", "empty.log", "garbage.txt"]);
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--from", "25:99", "x"], "is not a time (--from)"),
+        (
+            &["--tz", "Mars/Olympus", "x"],
+            "unknown time zone 'Mars/Olympus' (--tz)",
+        ),
+        (
+            &["--lookback", "soon", "x"],
+            "is not a duration (--lookback)",
+        ),
+        (&["--format", "timesketch", "x"], "timesketch"),
+        (
+            &["/no/such/logs"],
+            "no such file or directory (/no/such/logs)",
+        ),
+        (&[], "no PATH given"),
+    ];
+    for (args, words) in cases {
+        let out = reconstruct().args(*args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("reconstruct: error: ") && stderr.contains(words),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn nothing_readable_exits_1() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "empty.log", b"");
+    reconstruct()
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "reconstruct: error: nothing could be read",
+        ));
+}
+
+#[test]
+fn an_ambiguous_day_asks_for_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let two_days = "2023-10-11 14:30:00 ERROR db down\n2023-10-12 14:30:00 ERROR db down again\n";
+    write(dir.path(), "db.log", two_days.as_bytes());
+    reconstruct()
+        .args(["--from", "14:00", "--to", "16:00"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("2023-10-11, 2023-10-12")
+                .and(predicate::str::contains("--date")),
+        );
+    let md = reconstruct()
+        .args(["--from", "14:00", "--to", "16:00", "--date", "2023-10-12"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(md).expect("utf-8");
+    assert!(
+        has_entry(&md, "14:30", &["db down again"]) && !md.contains("\"db down\""),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_window_across_midnight() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lines = "2023-10-11 21:00:00 ERROR early\n2023-10-11 23:50:00 ERROR late\n2023-10-12 00:10:00 ERROR after midnight\n";
+    write(dir.path(), "db.log", lines.as_bytes());
+    let out = reconstruct()
+        .args(["--from", "23:30", "--to", "00:30"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        md.contains("2023-10-11 23:50") && md.contains("2023-10-12 00:10") && !md.contains("early"),
+        "{md}"
+    );
+}
+
+#[test]
+fn standard_input_and_compressed_files() {
+    reconstruct()
+        .args(["--events", "-"])
+        .write_stdin(GOOD)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("payment failed id=43 [stdin:2]"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "rotated.1",
+        &zstd::encode_all(GOOD.as_bytes(), 3).expect("zstd"),
+    );
+    reconstruct()
+        .args(["--events"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "payment failed id=42 [rotated.1:1]",
+        ));
+}
+
+#[test]
+fn crlf_and_invalid_utf8_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "win.log",
+        b"2023-10-11 14:02:01 ERROR caf\xe9 closed\r\n2023-10-11 14:03:01 INFO ok\r\n",
+    );
+    reconstruct()
+        .args(["--events", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"message\":\"caf\u{fffd} closed\"")
+                .and(predicate::str::contains("\"message\":\"ok\"")),
+        );
+}
+
+#[test]
+fn year_less_syslog_takes_year_option() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "syslog",
+        b"Oct 11 14:09:12 node-2 kernel: Out of memory: Killed process 4242 (java) total-vm:1kB\n",
+    );
+    reconstruct()
+        .args(["--events", "--format", "json", "--year", "2021"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("\"time\":\"2021-10-11T14:09:12Z\"")
+                .and(predicate::str::contains("\"kind\":\"oom\"")),
+        );
+}
