@@ -520,45 +520,31 @@ fn deploys() -> String {
         })
 }
 
-fn k8s_event(
-    t: f64,
-    kind: &str,
-    name: &str,
-    reason: &str,
-    kind_type: &str,
-    message: &str,
-    count: u32,
-    uid: u64,
-) -> String {
-    let ts = iso(t).replace(".000Z", "Z");
-    let ts = if ts.contains('.') {
-        format!("{}Z", &ts[..19])
-    } else {
-        ts
-    };
-    format!(
-        r#"{{"apiVersion":"v1","kind":"Event","metadata":{{"name":"{name}.{uid:x}","namespace":"prod","uid":"{uid:032x}"}},"involvedObject":{{"kind":"{kind}","namespace":"prod","name":"{name}"}},"reason":"{reason}","message":"{message}","source":{{"component":"{}"}},"firstTimestamp":"{ts}","lastTimestamp":"{ts}","count":{count},"type":"{kind_type}"}}"#,
-        if kind == "Pod" {
-            "kubelet"
-        } else {
-            "deployment-controller"
-        }
-    )
-}
-
 fn k8s(rng: &mut Rng) -> String {
     let mut log = Log::new();
     let mut uid = 0x5eed_0000u64;
+    // One Kubernetes Event object per line, as an event exporter writes them.
     let mut ev = |log: &mut Log,
                   t: f64,
                   kind: &str,
                   name: &str,
                   reason: &str,
                   ty: &str,
-                  msg: &str,
+                  message: &str,
                   count: u32| {
         uid += 1;
-        log.add(t, k8s_event(t, kind, name, reason, ty, msg, count, uid));
+        let ts = format!("{}Z", &iso(t)[..19]);
+        let component = if kind == "Pod" {
+            "kubelet"
+        } else {
+            "deployment-controller"
+        };
+        log.add(
+            t,
+            format!(
+                r#"{{"apiVersion":"v1","kind":"Event","metadata":{{"name":"{name}.{uid:x}","namespace":"prod","uid":"{uid:032x}"}},"involvedObject":{{"kind":"{kind}","namespace":"prod","name":"{name}"}},"reason":"{reason}","message":"{message}","source":{{"component":"{component}"}},"firstTimestamp":"{ts}","lastTimestamp":"{ts}","count":{count},"type":"{ty}"}}"#
+            ),
+        );
     };
     // Hourly report cronjob: ordinary pod lifecycle noise.
     for hour in 8..18 {
