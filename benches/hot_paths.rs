@@ -1,1 +1,127 @@
-fn main() {}
+//! Throughput of the hot paths on the sample incident's own files, in bytes per second:
+//! line framing, timestamp parsing per layout family, whole-file parsing per format, and the
+//! merge. Run with `cargo bench --bench hot_paths`.
+
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use reconstruct::correlate::merge;
+use reconstruct::format::{timestamp, Cx, FileParser, YearAnchor};
+use reconstruct::input::LineReader;
+use reconstruct::time::{Nanos, Zone};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn sample(rel: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-logs")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn framing(c: &mut Criterion) {
+    let data = sample("gateway/access.log");
+    let mut g = c.benchmark_group("framing");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("access.log", |b| {
+        b.iter(|| {
+            let mut lines = LineReader::new(&data[..]);
+            let mut n = 0usize;
+            while let Ok(Some((_, l))) = lines.next_line() {
+                n += l.len();
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+type StampParser = fn(&[u8]) -> Option<(timestamp::Stamp, usize)>;
+
+fn timestamps(c: &mut Criterion) {
+    let mut g = c.benchmark_group("timestamp");
+    let cases: [(&str, &[u8], StampParser); 3] = [
+        ("iso", b"2025-03-18T14:02:14.124Z ERROR x", timestamp::iso),
+        ("clf", b"18/Mar/2025:14:02:14 +0000] \"GET", timestamp::clf),
+        ("bsd", b"Mar 18 14:07:41 node-2 kernel:", timestamp::bsd),
+    ];
+    for (name, text, parse) in cases {
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        g.bench_function(name, |b| b.iter(|| black_box(parse(black_box(text)))));
+    }
+    g.finish();
+}
+
+/// Parses a whole file keeping events in a two-hour window, as a run does.
+fn parse_file(data: &[u8], path: &str) -> usize {
+    let (from, to): (Nanos, Nanos) = (1_742_306_400_000_000_000, 1_742_313_600_000_000_000);
+    let mut keep = |t: Nanos| t >= from && t <= to;
+    let cx = Cx::new(
+        Zone::utc(),
+        YearAnchor::Fixed(2025),
+        Arc::from(path),
+        &mut keep,
+    );
+    let mut parser = FileParser::new(cx);
+    let mut lines = LineReader::new(data);
+    while let Ok(Some((n, l))) = lines.next_line() {
+        parser.feed(n, l);
+    }
+    parser.finish().events.len()
+}
+
+fn formats(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse");
+    g.sample_size(20);
+    for (name, rel) in [
+        ("access-log", "gateway/access.log"),
+        ("spring-text", "checkout/app.log"),
+        ("json", "payments/payments.jsonl"),
+        ("logfmt", "inventory/inventory.log"),
+        ("syslog", "nodes/node-2/syslog"),
+    ] {
+        let data = sample(rel);
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.bench_function(name, |b| b.iter(|| black_box(parse_file(&data, rel))));
+    }
+    g.finish();
+}
+
+fn merging(c: &mut Criterion) {
+    let runs: Vec<_> = [
+        "gateway/access.log",
+        "checkout/app.log",
+        "payments/payments.jsonl",
+        "inventory/inventory.log",
+    ]
+    .iter()
+    .map(|rel| {
+        let data = sample(rel);
+        let mut keep = |_: Nanos| true;
+        let cx = Cx::new(
+            Zone::utc(),
+            YearAnchor::Fixed(2025),
+            Arc::from(*rel),
+            &mut keep,
+        );
+        let mut parser = FileParser::new(cx);
+        let mut lines = LineReader::new(&data[..]);
+        while let Ok(Some((n, l))) = lines.next_line() {
+            parser.feed(n, l);
+        }
+        parser.finish().events
+    })
+    .collect();
+    let total: usize = runs.iter().map(Vec::len).sum();
+    let mut g = c.benchmark_group("merge");
+    g.throughput(Throughput::Elements(total as u64));
+    g.bench_function("four runs", |b| {
+        b.iter_batched(
+            || runs.clone(),
+            |r| black_box(merge(r).len()),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, framing, timestamps, formats, merging);
+criterion_main!(benches);
