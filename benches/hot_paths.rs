@@ -31,6 +31,20 @@ fn framing(c: &mut Criterion) {
             black_box(n)
         })
     });
+    // The peer: the standard library's buffered line reading over the same bytes.
+    g.bench_function("std read_until (peer)", |b| {
+        b.iter(|| {
+            use std::io::BufRead;
+            let mut reader = std::io::BufReader::with_capacity(64 * 1024, &data[..]);
+            let mut line = Vec::new();
+            let mut n = 0usize;
+            while reader.read_until(b'\n', &mut line).is_ok_and(|r| r > 0) {
+                n += line.len();
+                line.clear();
+            }
+            black_box(n)
+        })
+    });
     g.finish();
 }
 
@@ -47,6 +61,17 @@ fn timestamps(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| b.iter(|| black_box(parse(black_box(text)))));
     }
+    // The peer: chrono's pattern-interpreting parser on the same ISO timestamp.
+    let iso_text = "2025-03-18T14:02:14.124Z";
+    g.throughput(Throughput::Bytes(iso_text.len() as u64));
+    g.bench_function("iso chrono parse_from_str (peer)", |b| {
+        b.iter(|| {
+            black_box(chrono::NaiveDateTime::parse_from_str(
+                black_box(iso_text),
+                "%Y-%m-%dT%H:%M:%S%.fZ",
+            ))
+        })
+    });
     g.finish();
 }
 
@@ -116,7 +141,7 @@ fn merging(c: &mut Criterion) {
     g.bench_function("four runs", |b| {
         b.iter_batched(
             || runs.clone(),
-            |r| black_box(merge(r).len()),
+            |r| black_box(merge(r)),
             BatchSize::LargeInput,
         )
     });
