@@ -104,16 +104,7 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         || lower.contains("rolled back")
         || lower.contains("rolling back")
         || lower.contains("roll back");
-    let deploy_word = rollback
-        || has(&[
-            "deploy",
-            "deploying",
-            "deployed",
-            "deployment",
-            "rollout",
-            "release",
-            "releasing",
-        ]);
+    let deploy_word = rollback || has(DEPLOY_WORDS);
     let opens_with = words
         .first()
         .is_some_and(|w| DEPLOY_WORDS.contains(w) || w.starts_with("roll"));
