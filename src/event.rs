@@ -27,6 +27,8 @@ impl Level {
     /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
     pub fn parse(word: &str) -> Option<Level> {
         let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        // slog's in-between levels: `WARN+2`, `INFO-4`.
+        let w = w.split(['+', '-']).next().unwrap_or(w);
         if w.len() > 9 {
             return None;
         }
@@ -152,6 +154,7 @@ mod tests {
         assert_eq!(Level::parse("Warning:"), Some(Level::Warn));
         assert_eq!(Level::parse("notice"), Some(Level::Info));
         assert_eq!(Level::parse("checkout"), None);
+        assert_eq!(Level::parse("WARN+2"), Some(Level::Warn));
         assert_eq!(Level::from_syslog(3), Level::Error);
         assert_eq!(Level::from_syslog(6), Level::Info);
     }

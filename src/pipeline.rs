@@ -286,6 +286,9 @@ fn resolve_edges(options: &Options, zone: Zone) -> Result<Edges, RunError> {
         Some(Clock(c)) => Some(c),
         _ => None,
     };
+    if options.from.is_none() && options.to.is_none() {
+        return Ok(Edges::Known(None, None));
+    }
     let Some(day) = anchor_day else {
         return Ok(Edges::Clock(clock(options.from), clock(options.to)));
     };

@@ -95,10 +95,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let message_key = MESSAGE_KEYS
         .iter()
         .find(|k| obj.get(**k).and_then(|v| string(v)).is_some());
-    let message = message_key
+    let mut message = message_key
         .and_then(|k| obj.get(*k).and_then(|v| string(v)))
         .map(|m| m.trim_end().to_string())
+        .or_else(|| nested_message(&obj))
         .unwrap_or_else(|| trimmed.to_string());
+    if let Some(trace) = stack_trace(&obj) {
+        message.push('\n');
+        message.push_str(trace.trim_end());
+    }
     let level_key = LEVEL_KEYS
         .iter()
         .find(|k| obj.get(**k).and_then(|v| level(v)).is_some());
@@ -120,6 +125,32 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         .collect();
     out.push(cx.event(time, lvl, svc, message, fields));
     true
+}
+
+/// tracing-subscriber's JSON puts the message under `fields`.
+fn nested_message(obj: &Object) -> Option<String> {
+    let fields = object(obj.get("fields")?)?;
+    fields
+        .get("message")
+        .and_then(|v| string(v))
+        .map(|m| m.into_owned())
+}
+
+/// The stack trace a JSON logger put beside the message: logstash's `stack_trace`, zap's
+/// `stacktrace`, or `stack` inside Bunyan's and Pino's `err` object.
+fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
+    ["stack_trace", "stacktrace", "exception"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(|v| string(v)))
+        .or_else(|| {
+            ["err", "error", "exception"].iter().find_map(|k| {
+                let inner = object(obj.get(*k)?)?;
+                let trace = ["stack", "stack_trace"]
+                    .iter()
+                    .find_map(|s| inner.get(*s).and_then(|v| string(v)))?;
+                Some(Cow::Owned(trace.into_owned()))
+            })
+        })
 }
 
 /// A string value, borrowed when it has no escapes.

@@ -355,7 +355,8 @@ impl<'a> FileParser<'a> {
     fn parse_line(&mut self, line_no: u64, raw: &[u8]) {
         self.counts.lines += 1;
         let text = String::from_utf8_lossy(raw);
-        let line = text.trim_end();
+        let plain = strip_ansi(&text);
+        let line = plain.trim_end();
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
         if line.trim_start().is_empty() {
@@ -378,6 +379,21 @@ impl<'a> FileParser<'a> {
             return;
         }
         match self.last {
+            Some(Some(i)) if chosen != Format::Json && is_crash(line) => {
+                // A runtime crash has no time of its own: it is dated by the line before it.
+                let before = &self.events[i];
+                let (time, service) = (before.time, before.service.clone());
+                let event = self.cx.event(
+                    time,
+                    Some(Level::Error),
+                    service,
+                    line.to_string(),
+                    BTreeMap::new(),
+                );
+                self.events.push(event);
+                self.counts.events += 1;
+                self.last = Some(Some(self.events.len() - 1));
+            }
             Some(target) if chosen != Format::Json => {
                 self.counts.continuations += 1;
                 if let Some(event) = target.and_then(|i| self.events.get_mut(i)) {
@@ -393,6 +409,37 @@ impl<'a> FileParser<'a> {
             }
         }
     }
+}
+
+/// Lines a runtime prints when a process dies, without a timestamp: Go's `panic:` and
+/// `fatal error:`. They start an error event instead of continuing the line before.
+fn is_crash(line: &str) -> bool {
+    line.starts_with("panic: ") || line.starts_with("fatal error: ")
+}
+
+/// Removes ANSI colour sequences (`ESC [ … m`), which tracing and others write to terminals
+/// and which end up in files piped from them.
+fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.clone().next() == Some('[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -464,6 +511,41 @@ mod tests {
                 counts.blank
             ),
             (5, 2, 2, 1)
+        );
+    }
+
+    #[test]
+    fn colour_codes_are_stripped() {
+        let (events, _, _) = parse_all(
+            "api.log",
+            &["\u{1b}[2m2023-10-11T14:00:01.289898Z\u{1b}[0m \u{1b}[32m INFO\u{1b}[0m \u{1b}[2mapi\u{1b}[0m: listening"],
+        );
+        assert_eq!(
+            (events[0].level, events[0].message.as_str()),
+            (Some(Level::Info), "api: listening")
+        );
+    }
+
+    #[test]
+    fn a_go_panic_is_an_error_dated_by_the_line_before() {
+        let (events, counts, _) = parse_all(
+            "billing.log",
+            &[
+                "2023/10/11 14:00:03 reconciled 12 accounts",
+                "panic: runtime error: nil map write",
+                "",
+                "goroutine 1 [running]:",
+            ],
+        );
+        assert_eq!(events.len(), 2);
+        assert_eq!(
+            (events[1].level, events[1].time),
+            (Some(Level::Error), events[0].time)
+        );
+        assert!(events[1].message.ends_with("goroutine 1 [running]:"));
+        assert_eq!(
+            (counts.events, counts.continuations, counts.blank),
+            (2, 1, 1)
         );
     }
 

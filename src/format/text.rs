@@ -34,21 +34,50 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let (level, message) = split_level(rest.trim_start());
-    out.push(cx.event(time, level, None, message.to_string(), BTreeMap::new()));
+    out.push(cx.event(
+        time,
+        level,
+        None,
+        strip_nginx_ids(message).to_string(),
+        BTreeMap::new(),
+    ));
     true
+}
+
+/// nginx's error log puts `pid#tid: *connection ` before every message.
+fn strip_nginx_ids(message: &str) -> &str {
+    let Some((ids, rest)) = message.split_once(": ") else {
+        return message;
+    };
+    let is_ids = ids.split_once('#').is_some_and(|(p, t)| {
+        !p.is_empty() && !t.is_empty() && p.bytes().chain(t.bytes()).all(|c| c.is_ascii_digit())
+    });
+    if !is_ids {
+        return message;
+    }
+    match rest.strip_prefix('*').and_then(|r| r.split_once(' ')) {
+        Some((conn, tail)) if conn.bytes().all(|c| c.is_ascii_digit()) => tail,
+        _ => rest,
+    }
 }
 
 /// Finds the level word and returns the message the layout puts after it.
 fn split_level(rest: &str) -> (Option<Level>, &str) {
     let mut offset = 0;
     for token in rest
-        .split(' ')
+        .split([' ', '\t'])
         .take(LEVEL_WINDOW + 4)
         .filter(|t| !t.is_empty())
         .take(LEVEL_WINDOW)
     {
         let at = rest[offset..].find(token).map_or(offset, |i| offset + i);
         offset = at + token.len();
+        // GitHub Actions marks levels inline: `##[error]Process completed with exit code 1.`
+        if let Some((marker, _)) = token.strip_prefix("##[").and_then(|t| t.split_once(']')) {
+            if let Some(level) = Level::parse(marker) {
+                return (Some(level), &rest[at + marker.len() + 4..]);
+            }
+        }
         let word =
             token.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
         if let Some(level) = Level::parse(word).filter(|_| word.len() >= 4 && is_level_word(word)) {
@@ -60,7 +89,8 @@ fn split_level(rest: &str) -> (Option<Level>, &str) {
 
 /// Level words are written in one case (`ERROR`, `error`), never as prose (`Error:` is).
 fn is_level_word(word: &str) -> bool {
-    word.bytes().all(|c| c.is_ascii_uppercase()) || word.bytes().all(|c| c.is_ascii_lowercase())
+    let mut letters = word.bytes().filter(u8::is_ascii_alphabetic);
+    letters.clone().all(|c| c.is_ascii_uppercase()) || letters.all(|c| c.is_ascii_lowercase())
 }
 
 /// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
