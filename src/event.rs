@@ -81,12 +81,13 @@ pub enum Kind {
         duration: Option<Nanos>,
     },
     /// An alert notification. `key` identifies the alert across repeated notifications
-    /// (the fingerprint when the source has one); `started` is when it began firing.
+    /// (the fingerprint, incident or event id); `started` is when it began firing, when the
+    /// source says.
     Alert {
         name: String,
         state: AlertState,
         key: String,
-        started: Nanos,
+        started: Option<Nanos>,
     },
     /// A rollout step. `rollback` marks a deploy back to an earlier version.
     Deploy {
@@ -100,6 +101,10 @@ pub enum Kind {
     Oom,
     /// Replicas were added or removed.
     Scale,
+    /// A responder or escalation step: acknowledged, escalated, assigned, responder added.
+    Oncall,
+    /// A change that is not a rollout: infrastructure applied, configuration changed.
+    Change,
 }
 
 impl Kind {
@@ -112,6 +117,8 @@ impl Kind {
             Kind::Restart => "restart",
             Kind::Oom => "oom",
             Kind::Scale => "scale",
+            Kind::Oncall => "oncall",
+            Kind::Change => "change",
         }
     }
 }

@@ -518,7 +518,10 @@ fn parse_input(
     result.yearless = parsed.yearless;
     result.events = parsed.events;
     let c = &result.counts;
-    if let Some(e) = read_error {
+    if let Some(problem) = parsed.problem {
+        let at = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(format!("{problem} ({path}:{at}): kept what came before it"));
+    } else if let Some(e) = read_error {
         let at = c.lines + 1;
         result.warning = Some(format!(
             "read error at line {at} ({path}:{at}): {e}; kept the {} lines before it",

@@ -160,6 +160,9 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
         open: HashMap::new(),
     };
     let mut alerts_seen = HashSet::new();
+    // The first firing of each alert: its start and name, for resolutions that carry neither
+    // (Zabbix recoveries, PagerDuty log entries).
+    let mut firing: HashMap<&str, (Nanos, &str)> = HashMap::new();
     for e in events {
         let in_window = window.contains(e.time);
         match &e.kind {
@@ -168,9 +171,24 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
                 state,
                 key,
                 started,
-            } if in_window => {
-                if alerts_seen.insert((key.clone(), *started, *state)) {
-                    b.push(alert_entry(e, name, *state, *started));
+            } => {
+                let known = firing.get(key.as_str()).copied();
+                let begun = started.or(known.map(|(t, _)| t)).unwrap_or(e.time);
+                if *state == AlertState::Firing {
+                    firing.entry(key.as_str()).or_insert((begun, name.as_str()));
+                }
+                if !in_window {
+                    continue;
+                }
+                let name = match (state, known) {
+                    (AlertState::Resolved, Some((_, first_name))) => first_name,
+                    _ => name.as_str(),
+                };
+                if alerts_seen.insert((key.clone(), begun, *state)) {
+                    let started =
+                        (*state == AlertState::Firing || started.is_some() || known.is_some())
+                            .then_some(begun);
+                    b.push(alert_entry(e, name, *state, started));
                 } else if let Some(entry) = b
                     .entries
                     .iter_mut()
@@ -179,6 +197,12 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
                 {
                     entry.count += 1;
                 }
+            }
+            Kind::Oncall if in_window => {
+                b.push(entry(e, EntryKind::Oncall, "On-call", short(&e.message)))
+            }
+            Kind::Change if e.time >= window.lookback && e.time <= window.to => {
+                b.push(entry(e, EntryKind::Change, "Change", what_happened(e)))
             }
             Kind::Deploy {
                 phase,
@@ -259,7 +283,7 @@ fn same_alert(entry: &Entry, e: &Event, name: &str, state: AlertState) -> bool {
     entry.kind == kind && entry.text.starts_with(name) && entry.service == e.service
 }
 
-fn alert_entry(e: &Event, name: &str, state: AlertState, started: Nanos) -> Entry {
+fn alert_entry(e: &Event, name: &str, state: AlertState, started: Option<Nanos>) -> Entry {
     let on = e
         .service
         .as_deref()
@@ -283,10 +307,13 @@ fn alert_entry(e: &Event, name: &str, state: AlertState, started: Nanos) -> Entr
         AlertState::Resolved => (
             EntryKind::Recovery,
             "Resolved",
-            format!(
-                "{name}{on} resolved after {}",
-                crate::time::human_duration(e.time - started)
-            ),
+            match started {
+                Some(t) => format!(
+                    "{name}{on} resolved after {}",
+                    crate::time::human_duration(e.time - t)
+                ),
+                None => format!("{name}{on} resolved"),
+            },
         ),
     };
     entry(e, kind, label, text)
@@ -602,13 +629,13 @@ mod tests {
             name: "HighErrorRate".into(),
             state: AlertState::Firing,
             key: "fp".into(),
-            started: 125 * NANOS_PER_MIN,
+            started: Some(125 * NANOS_PER_MIN),
         };
         let resolved = Kind::Alert {
             name: "HighErrorRate".into(),
             state: AlertState::Resolved,
             key: "fp".into(),
-            started: 125 * NANOS_PER_MIN,
+            started: Some(125 * NANOS_PER_MIN),
         };
         let mut again = ev(125, firing.clone(), Some(Level::Error), "api", "");
         again.source.line = 99;
@@ -654,7 +681,7 @@ mod tests {
                 name: "Down".into(),
                 state: AlertState::Firing,
                 key: "k".into(),
-                started: 200 * NANOS_PER_MIN,
+                started: Some(200 * NANOS_PER_MIN),
             },
             Some(Level::Error),
             "api",

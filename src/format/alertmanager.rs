@@ -108,7 +108,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
                     name: name.clone(),
                     state,
                     key: key.clone(),
-                    started,
+                    started: Some(started),
                 },
                 Some(level),
                 service.clone(),

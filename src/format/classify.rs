@@ -28,6 +28,10 @@ pub fn classify(event: &mut Event) {
         }
         return;
     }
+    if let Some(kind) = from_fields(event) {
+        event.kind = kind;
+        return;
+    }
     if let Some((phase, rollback)) = deploy_step(&event.message) {
         let version = version_in(&event.message);
         if let Some(name) = version
@@ -45,6 +49,64 @@ pub fn classify(event: &mut Event) {
             rollback,
         };
     }
+}
+
+/// What structured fields say outright: Argo CD's audit `reason` (`OperationStarted`,
+/// `OperationCompleted`), Terraform's message `type` (`apply_complete`, `apply_errored`,
+/// `change_summary`). Argo CD names the service in `application`.
+fn from_fields(event: &mut Event) -> Option<Kind> {
+    let field = |k: &str| {
+        event
+            .fields
+            .get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    if let Some(reason) = field("reason").filter(|r| r.starts_with("Operation")) {
+        let failed =
+            event.message.contains("failed") || field("type").as_deref() == Some("Warning");
+        let phase = match reason.as_str() {
+            "OperationStarted" => DeployPhase::Started,
+            "OperationCompleted" if failed => DeployPhase::Failed,
+            "OperationCompleted" => DeployPhase::Finished,
+            _ => return None,
+        };
+        if let Some(app) = field("application") {
+            event.service = Some(app);
+        }
+        if phase == DeployPhase::Failed {
+            event.level = Some(Level::Error);
+        }
+        return Some(Kind::Deploy {
+            phase,
+            version: sync_revision(&event.message),
+            rollback: false,
+        });
+    }
+    match field("type").as_deref() {
+        Some("apply_complete" | "change_summary") if event.fields.contains_key("@module") => {
+            Some(Kind::Change)
+        }
+        Some("apply_errored") if event.fields.contains_key("@module") => {
+            event.level = Some(Level::Error);
+            Some(Kind::Change)
+        }
+        _ => None,
+    }
+}
+
+/// `Sync operation to 9f3c2e1 succeeded`, `initiated sync to v1.2.3` → the revision.
+fn sync_revision(message: &str) -> Option<String> {
+    let lower = message.to_ascii_lowercase();
+    let at = lower
+        .find("sync to ")
+        .map(|i| i + 8)
+        .or_else(|| lower.find("operation to ").map(|i| i + 13))?;
+    let word = message[at..]
+        .split_whitespace()
+        .next()?
+        .trim_matches(|c: char| c == '\'' || c == '"');
+    (!word.is_empty()).then(|| word.to_string())
 }
 
 /// `Out of memory: Killed process 1234 (java)` and the cgroup variant → `java`.
@@ -94,6 +156,9 @@ const DEPLOY_WORDS: &[&str] = &[
 /// version or a line that opens with the deploy word ("Started session 12 of User deploy" is
 /// not one either).
 fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
+    if let Some(phase) = jenkins_step(message) {
+        return Some((phase, false));
+    }
     let lower = message.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
@@ -123,6 +188,7 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         "done",
         "deployed",
     ]) || lower.contains("rolled back")
+        || (words.first() == Some(&"release") && has(&["created"]))
     {
         DeployPhase::Finished
     } else if has(&[
@@ -135,12 +201,33 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         "deploying",
         "releasing",
     ]) || lower.contains("rolling back")
+        || (opens_with && words.get(1).is_some_and(|w| is_commit(w)))
     {
         DeployPhase::Started
     } else {
         return None;
     };
     Some((phase, rollback))
+}
+
+/// Jenkins's own first and last console lines: `Started by user alice`, `Finished: FAILURE`.
+fn jenkins_step(message: &str) -> Option<DeployPhase> {
+    if message.starts_with("Started by ") {
+        return Some(DeployPhase::Started);
+    }
+    match message.strip_prefix("Finished: ")?.trim() {
+        "SUCCESS" | "UNSTABLE" => Some(DeployPhase::Finished),
+        "FAILURE" | "ABORTED" | "NOT_BUILT" => Some(DeployPhase::Failed),
+        _ => None,
+    }
+}
+
+/// A commit id as deploy tools print it: 7 to 40 hex digits, with a digit and a letter.
+fn is_commit(word: &str) -> bool {
+    (7..=40).contains(&word.len())
+        && word.bytes().all(|c| c.is_ascii_hexdigit())
+        && word.bytes().any(|c| c.is_ascii_digit())
+        && word.bytes().any(|c| c.is_ascii_alphabetic())
 }
 
 /// The version a line names: `v4.2.0`, `4.2.0-rc1`, `image:tag` tags, or `version 42`.
@@ -269,6 +356,20 @@ mod tests {
             classified("deployment config loaded from /etc/x").kind,
             Kind::Log
         );
+        let phase = |m: &str| match classified(m).kind {
+            Kind::Deploy { phase, .. } => Some(phase),
+            _ => None,
+        };
+        assert_eq!(
+            phase("Release v42 created by user jane@example.com"),
+            Some(DeployPhase::Finished)
+        );
+        assert_eq!(
+            phase("Deploy 1a2b3c4d by user jane@example.com"),
+            Some(DeployPhase::Started)
+        );
+        assert_eq!(phase("Finished: FAILURE"), Some(DeployPhase::Failed));
+        assert_eq!(phase("Started by user alice"), Some(DeployPhase::Started));
     }
 
     #[test]

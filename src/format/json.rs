@@ -4,7 +4,10 @@
 //! A line is split into borrowed keys and raw values without building a DOM; only the time
 //! is decoded before the window decides, and the other fields only for events that survive.
 
-use super::{alertmanager, k8s, timestamp, Cx};
+use super::{
+    alertmanager, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty, spinnaker,
+    timestamp, zabbix, Cx,
+};
 use crate::event::{Event, Level};
 use crate::time::Nanos;
 use serde::Deserialize;
@@ -83,9 +86,26 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if k8s::is_event(&obj) {
         return k8s::parse(&obj, cx, out);
     }
+    if let Some(recognised) = [
+        docker::parse,
+        pagerduty::parse,
+        opsgenie::parse,
+        datadog::parse,
+        zabbix::parse,
+        grafana::parse,
+        github::parse,
+        spinnaker::parse,
+        helm::parse,
+    ]
+    .iter()
+    .find_map(|shape| shape(&obj, cx, out))
+    {
+        return recognised;
+    }
     let Some((time_key, time)) = TIME_KEYS
         .iter()
         .find_map(|k| Some((*k, time_value(obj.get(*k)?, cx)?)))
+        .or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
     };
@@ -159,6 +179,36 @@ pub fn string<'a>(raw: &'a RawValue) -> Option<Cow<'a, str>> {
         return None;
     }
     serde_json::from_str::<Text>(raw.get()).ok().map(|t| t.0)
+}
+
+/// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
+pub fn raw_at<'a>(obj: &Object<'a>, path: &[&str]) -> Option<&'a RawValue> {
+    let (first, rest) = path.split_first()?;
+    let mut raw: &'a RawValue = obj.get(*first)?;
+    for key in rest {
+        raw = object(raw)?.get(*key).copied()?;
+    }
+    Some(raw)
+}
+
+/// The string at a path of keys.
+pub fn str_at(obj: &Object, path: &[&str]) -> Option<String> {
+    string(raw_at(obj, path)?)
+        .map(Cow::into_owned)
+        .filter(|s| !s.is_empty())
+}
+
+/// A number at a path of keys, written as a number or as a string of digits.
+pub fn number_at(obj: &Object, path: &[&str]) -> Option<f64> {
+    let raw = raw_at(obj, path)?;
+    string(raw).map_or_else(|| raw.get().parse().ok(), |s| s.parse().ok())
+}
+
+/// Every top-level key as a field, for the event stream.
+pub fn all_fields(obj: &Object) -> BTreeMap<String, Value> {
+    obj.iter()
+        .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
+        .collect()
 }
 
 /// A nested object, split like the line itself.

@@ -2,7 +2,7 @@
 //! '.items[]'`, event exporters). Reasons map to the kinds a timeline cares about: scaling,
 //! back-off restarts, OOM kills, and Argo CD / Flux rollouts.
 
-use super::json::{object, string, time_value, Object};
+use super::json::{object, str_at, string, time_value, Object};
 use super::{classify, Cx};
 use crate::event::{DeployPhase, Event, Kind, Level};
 use serde_json::Value;
@@ -24,7 +24,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         .get("metadata")
         .and_then(|v| object(v))
         .unwrap_or_default();
-    let Some(time) = ["firstTimestamp", "eventTime", "lastTimestamp"]
+    let Some(time) = ["firstTimestamp", "eventTime", "lastTimestamp", "timestamp"]
         .iter()
         .find_map(|k| obj.get(*k).and_then(|v| time_value(v, cx)))
         .or_else(|| {
@@ -51,22 +51,30 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     };
     let (object_kind, name) = (field("kind"), field("name"));
     let (reason, message) = (text("reason"), text("message"));
-    let warning = text("type") == "Warning";
+    // Flux's notification payloads say `severity: error` where Kubernetes says `type: Warning`.
+    let warning = text("type") == "Warning" || text("severity") == "error";
+    let revision = str_at(obj, &["metadata", "revision"]);
+    let deploy = |phase, rollback| Kind::Deploy {
+        phase,
+        version: classify::version_in(&message).or_else(|| revision.as_deref().map(short_revision)),
+        rollback,
+    };
     let (kind, level) = match reason.as_str() {
         "ScalingReplicaSet" | "SuccessfulRescale" => (Kind::Scale, Level::Info),
         "BackOff" | "CrashLoopBackOff" => (Kind::Restart, Level::Warn),
         "OOMKilling" | "SystemOOM" | "OOMKilled" => (Kind::Oom, Level::Error),
-        "OperationStarted" => (deploy(DeployPhase::Started, &message, false), Level::Info),
+        "OperationStarted" => (deploy(DeployPhase::Started, false), Level::Info),
         "OperationCompleted" if warning || message.contains("failed") => {
-            (deploy(DeployPhase::Failed, &message, false), Level::Error)
+            (deploy(DeployPhase::Failed, false), Level::Error)
         }
         "OperationCompleted" | "InstallSucceeded" | "UpgradeSucceeded" => {
-            (deploy(DeployPhase::Finished, &message, false), Level::Info)
+            (deploy(DeployPhase::Finished, false), Level::Info)
         }
-        "InstallFailed" | "UpgradeFailed" => {
-            (deploy(DeployPhase::Failed, &message, false), Level::Error)
+        "InstallFailed" | "UpgradeFailed" | "RollbackFailed" => {
+            (deploy(DeployPhase::Failed, false), Level::Error)
         }
-        "RollbackSucceeded" => (deploy(DeployPhase::Finished, &message, true), Level::Info),
+        "RollbackSucceeded" => (deploy(DeployPhase::Finished, true), Level::Info),
+        "ReconciliationFailed" => (Kind::Change, Level::Error),
         _ if warning => (Kind::Log, Level::Warn),
         _ => (Kind::Log, Level::Info),
     };
@@ -85,6 +93,8 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         "type",
         "lastTimestamp",
         "reportingComponent",
+        "reportingController",
+        "metadata",
     ]
     .iter()
     .filter_map(|k| {
@@ -99,11 +109,11 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     true
 }
 
-fn deploy(phase: DeployPhase, message: &str, rollback: bool) -> Kind {
-    Kind::Deploy {
-        phase,
-        version: classify::version_in(message),
-        rollback,
+/// Flux revisions: `main@sha1:9f3c2e1a…` → `9f3c2e1`, `1.4.2` stays.
+fn short_revision(revision: &str) -> String {
+    match revision.rsplit_once(':') {
+        Some((_, sha)) => sha.chars().take(7).collect(),
+        None => revision.to_string(),
     }
 }
 

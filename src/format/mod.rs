@@ -7,17 +7,33 @@
 
 mod access;
 mod alertmanager;
+mod apache;
 mod classify;
+mod cri;
+mod datadog;
+mod docker;
+mod document;
+mod github;
+mod grafana;
+mod helm;
+mod heroku;
 mod json;
 mod k8s;
+mod klog;
+mod logcat;
 mod logfmt;
+mod nagios;
+mod opsgenie;
+mod pagerduty;
+mod spinnaker;
 mod syslog;
 mod text;
 pub mod timestamp;
+mod zabbix;
 
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate, Timelike};
 use serde_json::Value;
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -87,8 +103,22 @@ pub struct Cx<'a> {
     /// The service a file's path names (`checkout/app.log` → `checkout`), for lines that name none.
     pub service: Option<String>,
     pub line: u64,
+    /// The time a line's prefix gave to the JSON embedded after it (`logcli` output), or
+    /// a container runtime gave to the line it wrapped.
+    given_time: Option<Nanos>,
     /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
     yearless: Cell<bool>,
+    /// The local day and second of the last dated line, which dates the time-only lines
+    /// after it.
+    day: Option<(NaiveDate, u32)>,
+    /// A date in the file's name (`app-2023-10-11.log`), the next best context.
+    name_day: Option<NaiveDate>,
+    /// `--date`, the last resort for time-only lines.
+    pub fallback_day: Option<NaiveDate>,
+    /// Time-only lines that nothing could date.
+    undatable: u64,
+    /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
+    carry: Option<String>,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
 }
 
@@ -100,14 +130,91 @@ impl<'a> Cx<'a> {
         keep: &'a mut dyn FnMut(Nanos) -> bool,
     ) -> Self {
         let service = service_from_path(&path);
+        let name_day = day_in_name(&path);
         Cx {
             zone,
             years,
             path,
             service,
             line: 0,
+            given_time: None,
             yearless: Cell::new(false),
+            day: None,
+            name_day,
+            fallback_day: None,
+            undatable: 0,
+            carry: None,
             keep,
+        }
+    }
+
+    /// A context with this one's settings and another window, for trial parses.
+    fn probe<'b>(&self, keep: &'b mut dyn FnMut(Nanos) -> bool) -> Cx<'b> {
+        Cx {
+            zone: self.zone,
+            years: self.years,
+            path: self.path.clone(),
+            service: self.service.clone(),
+            line: self.line,
+            given_time: None,
+            yearless: Cell::new(false),
+            day: self.day,
+            name_day: self.name_day,
+            fallback_day: self.fallback_day,
+            undatable: 0,
+            carry: None,
+            keep,
+        }
+    }
+
+    /// A dated stamp, remembered as the context for time-only lines after it.
+    fn resolve_dated(&mut self, stamp: &Stamp) -> Option<Nanos> {
+        let t = self.resolve(stamp)?;
+        let local = self.zone.to_local(t);
+        self.day = Some((local.date(), local.num_seconds_from_midnight()));
+        Some(t)
+    }
+
+    /// A time of day, dated by the last dated line (rolling over midnight when the clock
+    /// goes back by more than twelve hours), else by the file's name, else by `--date`.
+    /// `None` when nothing dates it: a guess would put it at a wrong minute.
+    fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
+        let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
+        let (mut day, last) = self
+            .day
+            .or_else(|| self.name_day.or(self.fallback_day).map(|d| (d, 0)))?;
+        if secs + 12 * 3600 < last {
+            day = day.succ_opt()?;
+        }
+        self.day = Some((day, secs));
+        Stamp {
+            year: day.year(),
+            month: day.month(),
+            day: day.day(),
+            ..stamp
+        }
+        .resolve(&self.zone)
+    }
+
+    /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
+    /// level, message, service and kind; the runtime's time, which is exact, stays.
+    fn reparse(&self, content: &str, time: Nanos) -> Event {
+        let mut all = |_: Nanos| true;
+        let mut inner = self.probe(&mut all);
+        inner.given_time = Some(time);
+        let mut found = Vec::new();
+        for format in [Format::Json, Format::Logfmt, Format::Syslog, Format::Text] {
+            if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
+                break;
+            }
+            found.clear();
+        }
+        match found.into_iter().next() {
+            Some(mut event) => {
+                event.time = time;
+                event
+            }
+            None => self.event(time, None, None, content.to_string(), BTreeMap::new()),
         }
     }
 
@@ -191,6 +298,30 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// A date in a file's name: `app-2023-10-11.log`, `console-20231011.txt`.
+fn day_in_name(path: &str) -> Option<NaiveDate> {
+    let name = path.rsplit(['/', '\\']).next()?;
+    let b = name.as_bytes();
+    (0..b.len()).find_map(|i| {
+        let rest = &b[i..];
+        let (y, m, d) = match (rest.get(4), rest.get(7)) {
+            (Some(b'-'), Some(b'-')) => (rest.get(..4)?, rest.get(5..7)?, rest.get(8..10)?),
+            _ => (rest.get(..4)?, rest.get(4..6)?, rest.get(6..8)?),
+        };
+        let num = |s: &[u8]| {
+            std::str::from_utf8(s)
+                .ok()?
+                .parse::<u32>()
+                .ok()
+                .filter(|_| s.iter().all(u8::is_ascii_digit))
+        };
+        let before_ok = i == 0 || !b[i - 1].is_ascii_digit();
+        let year = num(y)? as i32;
+        ((1970..=2200).contains(&year) && before_ok).then_some(())?;
+        NaiveDate::from_ymd_opt(year, num(m)?, num(d)?)
+    })
+}
+
 /// File names that say nothing about the service, so the directory names it instead.
 const GENERIC_STEMS: &[&str] = &[
     "access",
@@ -241,12 +372,16 @@ pub struct FileCounts {
     pub outside: u64,
     pub blank: u64,
     pub unparsed: u64,
+    /// Of the unparsed lines, those with only a time of day and nothing to date them.
+    pub undatable: u64,
     /// The first unparsed line, for the warning that names it.
     pub first_unparsed: Option<u64>,
 }
 
 const SAMPLE_LINES: usize = 64;
 const SAMPLE_BYTES: usize = 256 * 1024;
+/// A whole-document JSON input (an API response) larger than this is not read past it.
+const MAX_DOCUMENT: usize = 512 << 20;
 /// A stack trace longer than this is cut in the message (its lines are still counted).
 const MAX_MESSAGE: usize = 16 * 1024;
 
@@ -257,6 +392,8 @@ pub struct Parsed {
     pub format: Option<Format>,
     /// Whether any line's year came from the [`YearAnchor`].
     pub yearless: bool,
+    /// Why part of the input could not be read (a broken JSON document), for a warning.
+    pub problem: Option<String>,
 }
 
 /// Turns one input's lines into events: samples, detects, then parses with fallback and
@@ -269,6 +406,10 @@ pub struct FileParser<'a> {
     /// The event a continuation line belongs to: `Some(Some(i))` kept at `out[i]`,
     /// `Some(None)` outside the window.
     last: Option<Option<usize>>,
+    /// A whole JSON document being gathered, with the line it starts on.
+    document: Option<(u64, String)>,
+    /// Why part of the input could not be read, when it could not.
+    problem: Option<String>,
     pub counts: FileCounts,
     pub events: Vec<Event>,
 }
@@ -281,12 +422,30 @@ impl<'a> FileParser<'a> {
             sample: Vec::new(),
             sample_bytes: 0,
             last: None,
+            document: None,
+            problem: None,
             counts: FileCounts::default(),
             events: Vec::new(),
         }
     }
 
+    /// Takes the next line (1-based number, without its newline).
     pub fn feed(&mut self, line_no: u64, line: &[u8]) {
+        if let Some((_, doc)) = &mut self.document {
+            self.counts.lines += 1;
+            if line.trim_ascii().is_empty() {
+                self.counts.blank += 1;
+            }
+            if doc.len() + line.len() > MAX_DOCUMENT {
+                self.problem.get_or_insert_with(|| {
+                    format!("JSON document larger than {} MiB", MAX_DOCUMENT >> 20)
+                });
+                return;
+            }
+            doc.push_str(&String::from_utf8_lossy(line));
+            doc.push('\n');
+            return;
+        }
         if self.format.is_some() {
             self.parse_line(line_no, line);
             return;
@@ -307,6 +466,18 @@ impl<'a> FileParser<'a> {
         if self.format.is_none() {
             self.decide();
         }
+        if let Some((first, doc)) = self.document.take() {
+            if let Some(at) = document::parse(
+                &doc,
+                first,
+                &mut self.cx,
+                &mut self.events,
+                &mut self.counts,
+            ) {
+                self.problem
+                    .get_or_insert_with(|| format!("invalid JSON at line {at}"));
+            }
+        }
         let mut events = self.events;
         // Alert payloads and late writers put events out of order; a stable sort keeps file
         // order among equal times.
@@ -318,20 +489,13 @@ impl<'a> FileParser<'a> {
             counts: self.counts,
             format: self.format,
             yearless: self.cx.yearless.get(),
+            problem: self.problem,
         }
     }
 
     fn decide(&mut self) {
         let mut nothing = |_: Nanos| false;
-        let mut probe = Cx {
-            zone: self.cx.zone,
-            years: self.cx.years,
-            path: self.cx.path.clone(),
-            service: None,
-            line: 0,
-            yearless: Cell::new(false),
-            keep: &mut nothing,
-        };
+        let mut probe = self.cx.probe(&mut nothing);
         let mut scratch = Vec::new();
         let mut best = (0usize, Format::Text);
         for format in ALL {
@@ -347,8 +511,25 @@ impl<'a> FileParser<'a> {
             }
         }
         self.format = Some(best.1);
+        let non_blank = self
+            .sample
+            .iter()
+            .filter(|(_, l)| !l.trim_ascii().is_empty());
+        let opening = non_blank.clone().next();
+        if let Some((first, _)) =
+            opening.filter(|(_, l)| document::looks_like(&String::from_utf8_lossy(l)))
+        {
+            if best.0 * 2 < non_blank.count() {
+                self.format = Some(Format::Json);
+                self.document = Some((*first, String::new()));
+            }
+        }
         for (n, line) in std::mem::take(&mut self.sample) {
-            self.parse_line(n, &line);
+            if self.document.is_some() {
+                self.feed(n, &line);
+            } else {
+                self.parse_line(n, &line);
+            }
         }
     }
 
@@ -364,6 +545,7 @@ impl<'a> FileParser<'a> {
             return;
         }
         let before = self.events.len();
+        let undatable = self.cx.undatable;
         let recognised = std::iter::once(chosen)
             .chain(ALL.into_iter().filter(|f| *f != chosen))
             .any(|f| f.parse(line, &mut self.cx, &mut self.events));
@@ -376,6 +558,12 @@ impl<'a> FileParser<'a> {
             } else {
                 self.last = Some(Some(self.events.len() - 1));
             }
+            return;
+        }
+        if self.cx.undatable > undatable {
+            self.counts.unparsed += 1;
+            self.counts.undatable += 1;
+            self.counts.first_unparsed.get_or_insert(line_no);
             return;
         }
         match self.last {

@@ -4,36 +4,45 @@
 //! the layout's own separator, so thread names and logger padding do not split one message
 //! into many.
 
-use super::{timestamp, Cx};
+use super::timestamp::{self, Shape};
+use super::{apache, cri, heroku, klog, logcat, nagios, Cx};
 use crate::event::{Event, Level};
+use crate::time::Nanos;
 use std::collections::BTreeMap;
 
 /// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`).
 const LEVEL_WINDOW: usize = 4;
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let bracketed = line.starts_with('[');
-    let start = usize::from(bracketed);
-    let Some((stamp, used)) = timestamp::iso(&line.as_bytes()[start..]) else {
+    if let Some(recognised) = klog::parse(line, cx, out) {
+        return recognised;
+    }
+    let Some((time, rest)) = lead(line, cx) else {
         return false;
     };
-    let mut rest = &line[start + used..];
-    if bracketed {
-        let Some(r) = rest.strip_prefix(']') else {
-            return false;
-        };
-        rest = r;
-    }
-    if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return false;
-    }
-    let Some(time) = cx.resolve(&stamp) else {
+    let Some(time) = time else {
+        cx.undatable += 1;
         return false;
     };
     if !cx.keep(time) {
         return true;
     }
-    let (level, message) = split_level(rest.trim_start());
+    let rest = rest.trim_start();
+    let layouts: [Layout; 6] = [
+        cri::parse,
+        heroku::parse,
+        nagios::parse,
+        apache::parse,
+        logcat::parse,
+        embedded_json,
+    ];
+    if let Some(recognised) = layouts
+        .iter()
+        .find_map(|layout| layout(time, rest, cx, out))
+    {
+        return recognised;
+    }
+    let (level, message) = split_level(rest);
     out.push(cx.event(
         time,
         level,
@@ -42,6 +51,69 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         BTreeMap::new(),
     ));
     true
+}
+
+/// A layout that follows a leading timestamp: `None` when the rest of the line is not its.
+pub type Layout = fn(Nanos, &str, &mut Cx, &mut Vec<Event>) -> Option<bool>;
+
+/// The leading time and the rest of the line. The time is `None` for a time of day that
+/// nothing dates. When the first token is not a time (a file name, a host, a version), the
+/// time right after it is taken instead.
+fn lead<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
+    if let Some(found) = stamped(line, cx) {
+        return Some(found);
+    }
+    let space = line.find(' ').map(|i| &line[i + 1..]);
+    let colon = line
+        .split(' ')
+        .next()
+        .and_then(|t| t.find(':'))
+        .map(|i| &line[i + 1..]);
+    [colon, space]
+        .into_iter()
+        .flatten()
+        .find_map(|rest| stamped(rest.trim_start(), cx))
+}
+
+fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
+    let (inner, bracketed) = match line.strip_prefix('[') {
+        Some(inner) => (inner, true),
+        None => (line, false),
+    };
+    let (time, used) = match timestamp::leading_epoch(inner) {
+        Some((t, used)) => (Some(t), used),
+        None => {
+            let (stamp, used, shape) = timestamp::leading(inner.as_bytes())?;
+            let time = match shape {
+                Shape::Dated => Some(cx.resolve_dated(&stamp)?),
+                Shape::YearLess => Some(cx.resolve_yearless(stamp)?),
+                Shape::TimeOnly => cx.resolve_time_only(stamp),
+            };
+            (time, used)
+        }
+    };
+    let mut rest = &inner[used..];
+    if bracketed {
+        rest = rest.strip_prefix(']')?;
+    }
+    (rest.is_empty() || rest.starts_with([' ', '\t'])).then_some((time, rest))
+}
+
+/// JSON after the timestamp (`logcli` prints `TIME {labels} {json}`): read as a JSON line
+/// that takes the prefix's time when it carries none.
+fn embedded_json(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    let mut json = rest;
+    if rest.starts_with('{') && rest.contains("=\"") {
+        let end = rest.find("} {")?;
+        json = &rest[end + 2..];
+    }
+    if !json.starts_with('{') {
+        return None;
+    }
+    cx.given_time = Some(time);
+    let recognised = super::json::parse(json, cx, out);
+    cx.given_time = None;
+    recognised.then_some(true)
 }
 
 /// nginx's error log puts `pid#tid: *connection ` before every message.

@@ -51,17 +51,21 @@ fn digits(b: &[u8], n: usize) -> Option<u32> {
 
 /// `.123`, `,123456`: up to nine digits of fraction → (nanoseconds, bytes used incl. separator).
 fn fraction(b: &[u8]) -> (u32, usize) {
+    let digits_after = b.iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
     match b.first() {
-        Some(b'.' | b',') if b.get(1).is_some_and(u8::is_ascii_digit) => {
-            let n = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            let mut v = 0u32;
-            for (i, &c) in b[1..1 + n].iter().take(9).enumerate() {
-                v += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
-            }
-            (v, 1 + n)
-        }
+        // `14:00:01:123` (some Java and C++ loggers); `14:00:01: msg` is not a fraction.
+        Some(b':') if digits_after >= 3 => fraction_digits(b, digits_after),
+        Some(b'.' | b',') if digits_after > 0 => fraction_digits(b, digits_after),
         _ => (0, 0),
     }
+}
+
+fn fraction_digits(b: &[u8], n: usize) -> (u32, usize) {
+    let mut v = 0u32;
+    for (i, &c) in b[1..1 + n].iter().take(9).enumerate() {
+        v += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
+    }
+    (v, 1 + n)
 }
 
 /// `HH:MM:SS[.fff]` → (h, m, s, nanos, bytes used).
@@ -81,18 +85,20 @@ fn clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
 pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
     let year = digits(b, 4)? as i32;
     let sep = *b.get(4)?;
-    if !(sep == b'-' || sep == b'/') || b.get(7) != Some(&sep) {
+    if !matches!(sep, b'-' | b'/' | b'.') || b.get(7) != Some(&sep) {
         return None;
     }
     let month = two_digits(b.get(5..7)?)?;
     let day = two_digits(b.get(8..10)?)?;
-    if !matches!(b.get(10), Some(b'T' | b' '))
-        || !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-    {
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let (hour, minute, second, nanos, used) = clock(b.get(11..)?)?;
+    let (hour, minute, second, nanos, used) = match b.get(10) {
+        Some(b'T' | b' ') => clock(b.get(11..)?)?,
+        // DB2: `2023-10-11-14.00.01.123456`.
+        Some(b'-') if sep == b'-' => dotted_clock(b.get(11..)?)?,
+        _ => return None,
+    };
     let mut end = 11 + used;
     let mut offset = None;
     match b.get(end) {
@@ -139,6 +145,157 @@ pub fn month(b: &[u8]) -> Option<u32> {
         .iter()
         .position(|n| n.eq_ignore_ascii_case(m))
         .map(|i| i as u32 + 1)
+}
+
+/// `HH.MM.SS[.ffffff]`, as DB2 writes the time.
+fn dotted_clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
+    let h = two_digits(b.get(0..2)?)?;
+    let m = two_digits(b.get(3..5)?)?;
+    let s = two_digits(b.get(6..8)?)?;
+    if b[2] != b'.' || b[5] != b'.' || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let (nanos, used) = fraction(&b[8..]);
+    Some((h, m, s, nanos, 8 + used))
+}
+
+fn dated(year: i32, month: u32, day: u32, clock: (u32, u32, u32, u32, usize)) -> Stamp {
+    let (hour, minute, second, nanos, _) = clock;
+    Stamp {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        nanos,
+        offset: None,
+    }
+}
+
+/// How much of the date a leading timestamp carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    Dated,
+    /// Month and day, no year: syslog, logcat, `[MM.DD HH:MM:SS]`.
+    YearLess,
+    /// Only the time of day: log4j2's default layout, Jenkins Timestamper.
+    TimeOnly,
+}
+
+/// Any timestamp shape that starts a line, with how much of the date it carried.
+pub fn leading(b: &[u8]) -> Option<(Stamp, usize, Shape)> {
+    let dated = |r: Option<(Stamp, usize)>| r.map(|(s, n)| (s, n, Shape::Dated));
+    dated(iso(b))
+        .or_else(|| dated(compact(b)))
+        .or_else(|| dated(short_year(b)))
+        .or_else(|| dated(ctime(b)))
+        .or_else(|| dated(clf(b)))
+        .or_else(|| bsd(b).map(|(s, n)| (s, n, Shape::YearLess)))
+        .or_else(|| month_day(b).map(|(s, n)| (s, n, Shape::YearLess)))
+        .or_else(|| clock_only(b).map(|(s, n)| (s, n, Shape::TimeOnly)))
+}
+
+/// `YYYYMMDD-HH:MM:SS:mmm`, `YYMMDD HH:MM:SS` and `YYMMDD HHMMSS`.
+fn compact(b: &[u8]) -> Option<(Stamp, usize)> {
+    if b.get(8) == Some(&b'-') {
+        let (y, mo, d) = (
+            digits(b, 4)? as i32,
+            two_digits(b.get(4..6)?)?,
+            two_digits(b.get(6..8)?)?,
+        );
+        let c = clock(b.get(9..)?)?;
+        return Some((dated(y, mo, d, c), 9 + c.4));
+    }
+    if b.get(6) != Some(&b' ') {
+        return None;
+    }
+    let (y, mo, d) = (
+        2000 + digits(b, 2)? as i32,
+        two_digits(b.get(2..4)?)?,
+        two_digits(b.get(4..6)?)?,
+    );
+    if let Some(c) = clock(b.get(7..)?) {
+        return Some((dated(y, mo, d, c), 7 + c.4));
+    }
+    let t = b.get(7..13)?;
+    let (h, mi, sec) = (
+        two_digits(&t[0..2])?,
+        two_digits(&t[2..4])?,
+        two_digits(&t[4..6])?,
+    );
+    if h > 23 || mi > 59 || sec > 60 || b.get(13).is_some_and(|c| !c.is_ascii_whitespace()) {
+        return None;
+    }
+    Some((dated(y, mo, d, (h, mi, sec, 0, 6)), 13))
+}
+
+/// `YY/MM/DD HH:MM:SS`.
+fn short_year(b: &[u8]) -> Option<(Stamp, usize)> {
+    if b.get(2) != Some(&b'/') || b.get(5) != Some(&b'/') || b.get(8) != Some(&b' ') {
+        return None;
+    }
+    let (y, mo, d) = (
+        2000 + two_digits(&b[0..2])? as i32,
+        two_digits(&b[3..5])?,
+        two_digits(&b[6..8])?,
+    );
+    let c = clock(b.get(9..)?)?;
+    Some((dated(y, mo, d, c), 9 + c.4))
+}
+
+/// ctime: `Sun Dec 04 04:47:44 2005`, `Wed May 10 14:31:02.123456 2023` (Apache), day
+/// space-padded or not.
+fn ctime(b: &[u8]) -> Option<(Stamp, usize)> {
+    const DAYS: [&[u8; 3]; 7] = [b"mon", b"tue", b"wed", b"thu", b"fri", b"sat", b"sun"];
+    let weekday = b.get(..3)?;
+    if !DAYS.iter().any(|d| d.eq_ignore_ascii_case(weekday)) || b.get(3) != Some(&b' ') {
+        return None;
+    }
+    let (stamp, used) = bsd(&b[4..])?;
+    let at = 4 + used;
+    if b.get(at) != Some(&b' ') {
+        return None;
+    }
+    let year = digits(b.get(at + 1..)?, 4)? as i32;
+    Some((Stamp { year, ..stamp }, at + 5))
+}
+
+/// `MM.DD HH:MM:SS` and logcat's `MM-DD HH:MM:SS.mmm`: no year.
+fn month_day(b: &[u8]) -> Option<(Stamp, usize)> {
+    if !matches!(b.get(2), Some(b'.' | b'-')) || b.get(5) != Some(&b' ') {
+        return None;
+    }
+    let (month, day) = (two_digits(&b[0..2])?, two_digits(&b[3..5])?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let c = clock(b.get(6..)?)?;
+    Some((dated(0, month, day, c), 6 + c.4))
+}
+
+/// Only a time of day, followed by a space or the end of the line.
+fn clock_only(b: &[u8]) -> Option<(Stamp, usize)> {
+    let c = clock(b)?;
+    if b.get(c.4).is_some_and(|ch| !ch.is_ascii_whitespace()) {
+        return None;
+    }
+    Some((dated(0, 0, 0, c), c.4))
+}
+
+/// An epoch number leading a line (`1697032801.123 msg`), when it falls in 2000–2100.
+pub fn leading_epoch(text: &str) -> Option<(Nanos, usize)> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let number = &text[..end];
+    let int_len = number.split('.').next().map_or(0, str::len);
+    if !matches!(int_len, 10 | 13 | 16 | 19) {
+        return None;
+    }
+    let t = epoch(number)?;
+    let plausible = (946_684_800 * NANOS_PER_SEC..4_102_444_800 * NANOS_PER_SEC).contains(&t);
+    plausible.then_some((t, end))
 }
 
 /// The access-log time `11/Oct/2023:14:00:01 +0200` (without its brackets).
@@ -305,6 +462,85 @@ mod tests {
         );
         assert_eq!(epoch("1697032800.5"), Some(1_697_032_800_500_000_000));
         assert_eq!(epoch("12ab"), None);
+    }
+
+    fn lead(b: &str) -> Option<(String, Shape)> {
+        let (s, _, shape) = leading(b.as_bytes())?;
+        let text = format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:09}",
+            s.year, s.month, s.day, s.hour, s.minute, s.second, s.nanos
+        );
+        Some((text, shape))
+    }
+
+    #[test]
+    fn shapes_found_in_the_wild() {
+        let dated = |t: &str| Some((t.to_string(), Shape::Dated));
+        assert_eq!(
+            lead("2023.10.11 14:00:01 x"),
+            dated("2023-10-11 14:00:01.000000000")
+        );
+        assert_eq!(
+            lead("2023-10-11 14:00:01:123 x"),
+            dated("2023-10-11 14:00:01.123000000")
+        );
+        assert_eq!(
+            lead("2023-10-11-14.00.01.123456 x"),
+            dated("2023-10-11 14:00:01.123456000")
+        );
+        assert_eq!(
+            lead("20231011-14:00:01:123 x"),
+            dated("2023-10-11 14:00:01.123000000")
+        );
+        assert_eq!(
+            lead("231011 14:00:01 x"),
+            dated("2023-10-11 14:00:01.000000000")
+        );
+        assert_eq!(
+            lead("231011 140001 x"),
+            dated("2023-10-11 14:00:01.000000000")
+        );
+        assert_eq!(
+            lead("23/10/11 14:00:01 x"),
+            dated("2023-10-11 14:00:01.000000000")
+        );
+        assert_eq!(
+            lead("Sun Dec 04 04:47:44 2005 x"),
+            dated("2005-12-04 04:47:44.000000000")
+        );
+        assert_eq!(
+            lead("Wed May 10 14:31:02.123456 2023] x"),
+            dated("2023-05-10 14:31:02.123456000")
+        );
+        assert_eq!(
+            lead("11/Oct/2023:14:00:01 +0000 x").map(|l| l.1),
+            Some(Shape::Dated)
+        );
+        assert_eq!(
+            lead("Oct  1 14:00:01 x").map(|l| l.1),
+            Some(Shape::YearLess)
+        );
+        assert_eq!(
+            lead("10.11 14:00:01] x"),
+            Some(("0000-10-11 14:00:01.000000000".into(), Shape::YearLess))
+        );
+        assert_eq!(
+            lead("10-11 14:00:01.123  1234"),
+            Some(("0000-10-11 14:00:01.123000000".into(), Shape::YearLess))
+        );
+        assert_eq!(
+            lead("14:00:01.123 [main] x").map(|l| l.1),
+            Some(Shape::TimeOnly)
+        );
+        assert_eq!(lead("14:00:01: not a fraction").map(|l| l.1), None);
+        assert_eq!(lead("1.2.3 started"), None);
+        assert_eq!(lead("20231011-build"), None);
+        assert_eq!(
+            leading_epoch("1697032801.5 msg"),
+            Some((1_697_032_801_500_000_000, 12))
+        );
+        assert_eq!(leading_epoch("1234567890123456789012 msg"), None);
+        assert_eq!(leading_epoch("42 apples"), None);
     }
 
     #[test]

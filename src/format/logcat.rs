@@ -1,0 +1,46 @@
+//! Android logcat (`threadtime`): `MM-DD HH:MM:SS.mmm  pid  tid L Tag: message`. The tag is
+//! the service; the level letter is V, D, I, W, E, F or A.
+
+use super::Cx;
+use crate::event::{Event, Level};
+use crate::time::Nanos;
+use std::collections::BTreeMap;
+
+pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    let mut words = rest.split_whitespace();
+    let pid = words.next()?;
+    let tid = words.next()?;
+    let letter = words.next()?;
+    if !pid.bytes().all(|c| c.is_ascii_digit())
+        || !tid.bytes().all(|c| c.is_ascii_digit())
+        || letter.len() != 1
+    {
+        return None;
+    }
+    let level = match letter {
+        "V" | "D" => Level::Debug,
+        "I" => Level::Info,
+        "W" => Level::Warn,
+        "E" | "F" | "A" => Level::Error,
+        _ => return None,
+    };
+    let after = rest.split_once(&format!(" {letter} "))?.1;
+    let (tag, message) = after.split_once(':')?;
+    let mut fields = BTreeMap::new();
+    fields.insert(
+        "pid".to_string(),
+        serde_json::Value::String(pid.to_string()),
+    );
+    fields.insert(
+        "tid".to_string(),
+        serde_json::Value::String(tid.to_string()),
+    );
+    out.push(cx.event(
+        time,
+        Some(level),
+        Some(tag.trim().to_string()),
+        message.trim().to_string(),
+        fields,
+    ));
+    Some(true)
+}

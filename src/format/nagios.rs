@@ -1,0 +1,82 @@
+//! Nagios and Icinga compat logs: `[epoch] TYPE: f1;f2;…`. `SERVICE ALERT` and `HOST ALERT`
+//! in a HARD state fire (OK and UP resolve); SOFT states are retries, not alerts.
+//! Notifications are on-call steps; `CURRENT`/`INITIAL … STATE` lines are snapshots.
+
+use super::Cx;
+use crate::event::{AlertState, Event, Kind, Level};
+use crate::time::Nanos;
+use std::collections::BTreeMap;
+
+pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    let (kind, body) = rest.split_once(": ")?;
+    if !kind.bytes().all(|c| c.is_ascii_uppercase() || c == b' ') || !kind.contains(' ') {
+        return None;
+    }
+    let fields: Vec<&str> = body.splitn(6, ';').collect();
+    let (host, service, state, hard, output) = match (kind, fields.as_slice()) {
+        ("SERVICE ALERT", [host, service, state, hard, _attempt, output]) => {
+            (*host, Some(*service), *state, *hard, *output)
+        }
+        ("HOST ALERT", [host, state, hard, _attempt, output, ..]) => {
+            (*host, None, *state, *hard, *output)
+        }
+        ("SERVICE NOTIFICATION" | "HOST NOTIFICATION", [contact, host, ..]) => {
+            let mut e = cx.raw_event(
+                time,
+                Kind::Oncall,
+                Some(Level::Info),
+                Some(host.to_string()),
+                format!("notified {contact}: {body}"),
+            );
+            e.fields = BTreeMap::new();
+            out.push(e);
+            return Some(true);
+        }
+        _ => {
+            let level = if kind.starts_with("CURRENT") || kind.starts_with("INITIAL") {
+                Level::Debug
+            } else {
+                Level::Info
+            };
+            out.push(cx.event(time, Some(level), None, rest.to_string(), BTreeMap::new()));
+            return Some(true);
+        }
+    };
+    let name = match service {
+        Some(s) => format!("{s} on {host}"),
+        None => format!("host {host}"),
+    };
+    let key = format!("{host};{}", service.unwrap_or(""));
+    let resolved = matches!(state, "OK" | "UP");
+    let message = format!("{name} {state} ({hard}): {output}");
+    let event = if hard != "HARD" {
+        cx.event(
+            time,
+            Some(Level::Warn),
+            Some(host.to_string()),
+            message,
+            BTreeMap::new(),
+        )
+    } else {
+        let (alert_state, level) = match (resolved, state) {
+            (true, _) => (AlertState::Resolved, Level::Info),
+            (false, "WARNING") => (AlertState::Firing, Level::Warn),
+            (false, _) => (AlertState::Firing, Level::Error),
+        };
+        let started = (alert_state == AlertState::Firing).then_some(time);
+        cx.raw_event(
+            time,
+            Kind::Alert {
+                name,
+                state: alert_state,
+                key,
+                started,
+            },
+            Some(level),
+            Some(host.to_string()),
+            message,
+        )
+    };
+    out.push(event);
+    Some(true)
+}
