@@ -9,7 +9,7 @@ use crate::stats::{Skipped, Stats};
 use crate::time::{Nanos, Zone};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -121,6 +121,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             parse_input(
                 input,
                 zone,
+                options.date,
                 *anchor,
                 &mut |t| t >= keep_from && t <= keep_to,
                 None,
@@ -217,8 +218,9 @@ fn mtime(input: &Input) -> Option<Nanos> {
     i64::try_from(since.as_nanos()).ok()
 }
 
-/// The year for year-less lines: `--year`; else near the time the dated inputs show (read
-/// from the first lines of each); else no later than the file's modification time.
+/// The year for year-less lines: `--year`; else near the time the dated inputs in the same
+/// directory show, else all dated inputs (read from the first lines of each); else no later
+/// than the file's modification time.
 fn anchor_years(
     inputs: &[Input],
     mtimes: &[Option<Nanos>],
@@ -237,6 +239,7 @@ fn anchor_years(
             let r = parse_input(
                 input,
                 zone,
+                options.date,
                 fallback(m),
                 &mut |t| {
                     first = Some(first.map_or(t, |f: Nanos| f.min(t)));
@@ -247,16 +250,39 @@ fn anchor_years(
             (first, r.yearless)
         })
         .collect();
-    let mut dated: Vec<Nanos> = surveys
-        .iter()
-        .filter(|(_, yearless)| !yearless)
-        .filter_map(|(t, _)| *t)
-        .collect();
-    dated.sort_unstable();
-    match dated.get(dated.len() / 2) {
-        Some(&median) => vec![YearAnchor::Near(median); inputs.len()],
-        None => mtimes.iter().map(fallback).collect(),
+    // The dated inputs' first times, per directory and over all.
+    let dir = |i: &Input| {
+        i.display
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
+    let mut by_dir: HashMap<String, Vec<Nanos>> = HashMap::new();
+    let mut all = Vec::new();
+    for (input, (first, yearless)) in inputs.iter().zip(&surveys) {
+        if let (Some(t), false) = (first, yearless) {
+            by_dir.entry(dir(input)).or_default().push(*t);
+            all.push(*t);
+        }
     }
+    let median = |v: &mut Vec<Nanos>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
+    };
+    let overall = median(&mut all);
+    let dir_medians: HashMap<String, Nanos> = by_dir
+        .into_iter()
+        .filter_map(|(d, mut v)| Some((d, median(&mut v)?)))
+        .collect();
+    inputs
+        .iter()
+        .zip(mtimes)
+        .map(
+            |(input, m)| match dir_medians.get(&dir(input)).copied().or(overall) {
+                Some(near) => YearAnchor::Near(near),
+                None => fallback(m),
+            },
+        )
+        .collect()
 }
 
 enum Edges {
@@ -353,6 +379,7 @@ fn infer_day(
             parse_input(
                 input,
                 zone,
+                None,
                 *anchor,
                 &mut |t| {
                     let local = zone.to_local(t);
@@ -443,6 +470,7 @@ fn read_head(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
 fn parse_input(
     input: &Input,
     zone: Zone,
+    day: Option<NaiveDate>,
     anchor: YearAnchor,
     keep: &mut dyn FnMut(Nanos) -> bool,
     max_lines: Option<u64>,
@@ -493,7 +521,8 @@ fn parse_input(
         Box::new(reader)
     };
     let mut lines = LineReader::new(io::Cursor::new(head).chain(rest));
-    let cx = Cx::new(zone, anchor, Arc::from(path.as_str()), keep);
+    let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), keep);
+    cx.fallback_day = day;
     let mut parser = FileParser::new(cx);
     let mut read_error = head_error;
     loop {
@@ -527,7 +556,13 @@ fn parse_input(
             "read error at line {at} ({path}:{at}): {e}; kept the {} lines before it",
             c.lines
         ));
-    } else if c.unparsed > 0 && c.unparsed + c.blank == c.lines {
+    } else if c.undatable > 0 {
+        let first = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(format!(
+            "{} lines carry only a time of day and nothing dates them ({path}:{first}): counted as unparsed; give --date",
+            c.undatable
+        ));
+    } else if c.unparsed > 0 && c.events == 0 && c.outside == 0 {
         let first = c.first_unparsed.unwrap_or(1);
         result.warning = Some(format!(
             "no log format recognised ({path}:{first}): {} lines counted as unparsed; skipped",

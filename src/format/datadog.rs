@@ -84,7 +84,12 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         Kind::Alert { .. } => format!("{name} triggered"),
         _ => title.clone(),
     };
-    let mut e = cx.raw_event(time, kind, Some(level), service, message);
+    // Plain events (deploy markers among them) are read like a log line.
+    let mut e = if kind == Kind::Log {
+        cx.event(time, Some(level), service, message, Default::default())
+    } else {
+        cx.raw_event(time, kind, Some(level), service, message)
+    };
     e.fields = all_fields(obj);
     out.push(e);
     Some(true)

@@ -15,6 +15,7 @@ mod docker;
 mod document;
 mod github;
 mod grafana;
+mod haproxy;
 mod helm;
 mod heroku;
 mod json;
@@ -214,7 +215,10 @@ impl<'a> Cx<'a> {
                 event.time = time;
                 event
             }
-            None => self.event(time, None, None, content.to_string(), BTreeMap::new()),
+            None => {
+                let level = is_crash(content).then_some(Level::Error);
+                self.event(time, level, None, content.to_string(), BTreeMap::new())
+            }
         }
     }
 

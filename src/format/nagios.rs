@@ -20,16 +20,20 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         ("HOST ALERT", [host, state, hard, _attempt, output, ..]) => {
             (*host, None, *state, *hard, *output)
         }
-        ("SERVICE NOTIFICATION" | "HOST NOTIFICATION", [contact, host, ..]) => {
-            let mut e = cx.raw_event(
+        ("SERVICE NOTIFICATION" | "HOST NOTIFICATION", [contact, host, what, ..]) => {
+            let state = fields
+                .get(3)
+                .filter(|_| kind.starts_with("SERVICE"))
+                .map(|s| format!(" {s}"))
+                .unwrap_or_default();
+            let message = format!("{contact} notified: {what} on {host}{state}");
+            out.push(cx.raw_event(
                 time,
                 Kind::Oncall,
                 Some(Level::Info),
                 Some(host.to_string()),
-                format!("notified {contact}: {body}"),
-            );
-            e.fields = BTreeMap::new();
-            out.push(e);
+                message,
+            ));
             return Some(true);
         }
         _ => {

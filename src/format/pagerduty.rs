@@ -36,7 +36,7 @@ fn webhook(obj: &Object, event: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> b
     let step = event_type
         .strip_prefix("incident.")
         .unwrap_or(&event_type)
-        .replace('_', " ");
+        .replace(['_', '.'], " ");
     let (kind, level, message) = match event_type.as_str() {
         "incident.triggered" => (
             Kind::Alert {

@@ -22,8 +22,12 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         "orca:pipeline:failed" => Some(DeployPhase::Failed),
         _ => None,
     };
-    let step = event_type.rsplit(':').next().unwrap_or("");
-    let message = format!("{pipeline} {step}");
+    let mut parts = event_type.split(':').skip(1);
+    let (what, step) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let message = match str_at(obj, &["content", "name"]).filter(|_| what == "stage") {
+        Some(stage) => format!("{pipeline}: stage {stage} {step}"),
+        None => format!("{pipeline} {step}"),
+    };
     let (kind, level) = match phase {
         Some(phase) => (
             Kind::Deploy {

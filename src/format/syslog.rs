@@ -3,7 +3,7 @@
 //! with an ISO timestamp as rsyslog and `journalctl -o short-iso` write it. The tag names the
 //! service; kernel OOM kills and systemd unit failures are recognised by their wording.
 
-use super::{timestamp, Cx};
+use super::{haproxy, timestamp, Cx};
 use crate::event::{Event, Level};
 use nom::bytes::complete::{take_till1, take_while1, take_while_m_n};
 use nom::character::complete::{char, digit1};
@@ -160,6 +160,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             "structured_data".to_string(),
             Value::String(parts.sd.to_string()),
         );
+    }
+    if parts.app == "haproxy" {
+        if let Some(request) = haproxy::request(parts.msg) {
+            out.push(request.event(time, cx, fields));
+            return true;
+        }
     }
     let service = (!parts.app.is_empty()).then(|| parts.app.to_string());
     out.push(cx.event(time, level, service, parts.msg.to_string(), fields));
