@@ -508,3 +508,134 @@ fn year_less_syslog_takes_year_option() {
                 .and(predicate::str::contains("\"kind\":\"oom\"")),
         );
 }
+
+fn events_json(args: &[&str], path: &Path) -> (Vec<serde_json::Value>, String) {
+    let out = reconstruct()
+        .args(["--events", "--format", "json"])
+        .args(args)
+        .arg(path)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    (events, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn times(events: &[serde_json::Value]) -> Vec<&str> {
+    events
+        .iter()
+        .map(|e| e["time"].as_str().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn year_less_lines_cross_new_year_next_to_dated_logs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "app.log",
+        b"2023-12-31 23:59:00 INFO last of the year\n2024-01-01 00:01:00 INFO first of the year\n",
+    );
+    write(dir.path(), "syslog", b"Dec 31 23:58:00 host cron[1]: before midnight\nJan  1 00:02:00 host cron[1]: after midnight\n");
+    let (events, _) = events_json(&[], dir.path());
+    assert_eq!(
+        times(&events),
+        [
+            "2023-12-31T23:58:00Z",
+            "2023-12-31T23:59:00Z",
+            "2024-01-01T00:01:00Z",
+            "2024-01-01T00:02:00Z"
+        ]
+    );
+}
+
+#[test]
+fn year_less_lines_alone_take_the_year_up_to_the_files_mtime() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("syslog");
+    fs::write(&path, "Dec 31 23:58:00 host cron[1]: before midnight\nJan  1 00:02:00 host cron[1]: after midnight\n")
+        .expect("write");
+    let jan_5_2024 = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_704_412_800);
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(jan_5_2024))
+        .expect("set mtime");
+    let (events, _) = events_json(&[], dir.path());
+    assert_eq!(
+        times(&events),
+        ["2023-12-31T23:58:00Z", "2024-01-01T00:02:00Z"]
+    );
+}
+
+#[test]
+fn time_only_lines_are_undatable_without_context_and_dated_by_date() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "console.log",
+        b"14:00:01 Started by timer\n14:05:10 Finished: SUCCESS\n",
+    );
+    let out = reconstruct()
+        .args(["--events"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("2 lines carry only a time of day") && stderr.contains("console.log:1"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing is guessed");
+    let (events, _) = events_json(&["--date", "2023-10-11"], dir.path());
+    assert_eq!(
+        times(&events),
+        ["2023-10-11T14:00:01Z", "2023-10-11T14:05:10Z"]
+    );
+}
+
+#[test]
+fn named_zones_read_zone_less_lines_across_daylight_saving() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Berlin falls back at 03:00 CEST on 2023-10-29: 02:30 happens twice, read as the first.
+    let lines = "2023-10-29 01:59:59.999 INFO before\n2023-10-29 02:30:00 INFO ambiguous\n2023-10-29 03:00:00.001 INFO after\n2023-10-29 16:00:00+02:00 INFO with its own offset\n";
+    write(dir.path(), "app.log", lines.as_bytes());
+    let (events, _) = events_json(&["--tz", "Europe/Berlin"], dir.path());
+    assert_eq!(
+        times(&events),
+        [
+            "2023-10-29T01:59:59.999+02:00",
+            "2023-10-29T02:30:00+02:00",
+            "2023-10-29T03:00:00.001+01:00",
+            "2023-10-29T15:00:00+01:00"
+        ]
+    );
+}
+
+#[test]
+fn events_a_millisecond_apart_in_two_files_keep_their_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "a.log",
+        b"2023-10-11T14:00:00.002Z INFO second\n",
+    );
+    write(
+        dir.path(),
+        "b.log",
+        b"2023-10-11T14:00:00.001Z INFO first\n2023-10-11T14:00:00.001000001Z INFO third\n",
+    );
+    let (events, _) = events_json(&[], dir.path());
+    let messages: Vec<&str> = events
+        .iter()
+        .map(|e| e["message"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(messages, ["first", "third", "second"]);
+}

@@ -135,3 +135,89 @@ fn fixtures_are_recognised_under_a_meaningless_name() {
         );
     }
 }
+
+/// The fixture inputs alone (no expectations), copied into one directory as a responder's
+/// `logs/` would hold them.
+fn all_inputs(into: &Path) {
+    for dir in fixtures() {
+        let name = dir.file_name().expect("fixture name");
+        let src = input(&dir);
+        let dest = into.join(name).join(src.file_name().expect("file name"));
+        fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
+        fs::copy(&src, &dest).expect("copy");
+    }
+}
+
+#[test]
+fn a_draft_over_all_fixtures_names_each_alerting_and_deploy_format() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    all_inputs(tmp.path());
+    let out = Command::cargo_bin("reconstruct")
+        .expect("binary")
+        .args([
+            "--format",
+            "json",
+            "-q",
+            "--max-entries",
+            "1000",
+            "--year",
+            "2023",
+        ])
+        .arg(tmp.path())
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let entries = draft["entries"].as_array().expect("entries");
+    let kinds_from = |fixture: &str| -> Vec<String> {
+        entries
+            .iter()
+            .filter(|e| {
+                e["sources"].as_array().into_iter().flatten().any(|s| {
+                    s["path"]
+                        .as_str()
+                        .is_some_and(|p| p.starts_with(&format!("{fixture}/")))
+                })
+            })
+            .filter_map(|e| e["kind"].as_str().map(str::to_string))
+            .collect()
+    };
+    let expected: &[(&str, &[&str])] = &[
+        ("alertmanager-webhook", &["alert", "recovery"]),
+        ("grafana-webhook", &["alert"]),
+        ("grafana-state-history", &["alert", "recovery"]),
+        ("pagerduty-webhook", &["alert", "oncall", "recovery"]),
+        ("pagerduty-log-entries", &["alert", "oncall", "recovery"]),
+        ("opsgenie", &["alert", "oncall", "recovery"]),
+        ("datadog", &["alert", "recovery", "deploy"]),
+        ("nagios", &["alert", "oncall", "recovery"]),
+        ("zabbix", &["alert", "recovery"]),
+        ("k8s-events-jsonl", &["deploy", "scale", "restart"]),
+        ("k8s-events-list", &["scale", "restart"]),
+        ("k8s-events-watch", &["scale"]),
+        ("argocd", &["deploy"]),
+        ("flux-events", &["deploy"]),
+        ("helm-history", &["deploy"]),
+        ("github-deployment-status", &["deploy"]),
+        ("github-actions-log", &["deploy"]),
+        ("jenkins", &["deploy"]),
+        ("jenkins-timestamper", &["deploy"]),
+        ("spinnaker", &["deploy"]),
+        ("heroku", &["deploy"]),
+        ("terraform-json", &["change"]),
+    ];
+    let mut missing = Vec::new();
+    for (fixture, kinds) in expected {
+        let found = kinds_from(fixture);
+        for kind in *kinds {
+            if !found.iter().any(|k| k == kind) {
+                missing.push(format!("{fixture}: no {kind} entry (found {found:?})"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

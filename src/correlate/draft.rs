@@ -159,7 +159,8 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
         entries: Vec::new(),
         open: HashMap::new(),
     };
-    let mut alerts_seen = HashSet::new();
+    // Each alert's entry by (key, start, state): repeated notifications fold into it.
+    let mut alerts_seen: HashMap<(&str, Nanos, AlertState), usize> = HashMap::new();
     // The first firing of each alert: its start and name, for resolutions that carry neither
     // (Zabbix recoveries, PagerDuty log entries).
     let mut firing: HashMap<&str, (Nanos, &str)> = HashMap::new();
@@ -184,25 +185,32 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
                     (AlertState::Resolved, Some((_, first_name))) => first_name,
                     _ => name.as_str(),
                 };
-                if alerts_seen.insert((key.clone(), begun, *state)) {
-                    let started =
-                        (*state == AlertState::Firing || started.is_some() || known.is_some())
-                            .then_some(begun);
-                    b.push(alert_entry(e, name, *state, started));
-                } else if let Some(entry) = b
-                    .entries
-                    .iter_mut()
-                    .rev()
-                    .find(|x| same_alert(x, e, name, *state))
-                {
-                    entry.count += 1;
+                match alerts_seen.get(&(key.as_str(), begun, *state)) {
+                    Some(&i) => b.add_to(i, e),
+                    None => {
+                        let started =
+                            (*state == AlertState::Firing || started.is_some() || known.is_some())
+                                .then_some(begun);
+                        alerts_seen.insert((key.as_str(), begun, *state), b.entries.len());
+                        b.push(alert_entry(e, name, *state, started));
+                    }
                 }
             }
             Kind::Oncall if in_window => {
                 b.push(entry(e, EntryKind::Oncall, "On-call", short(&e.message)))
             }
             Kind::Change if e.time >= window.lookback && e.time <= window.to => {
-                b.push(entry(e, EntryKind::Change, "Change", what_happened(e)))
+                let on = e
+                    .service
+                    .as_deref()
+                    .map(|s| format!("{s}: "))
+                    .unwrap_or_default();
+                b.push(entry(
+                    e,
+                    EntryKind::Change,
+                    "Change",
+                    format!("{on}{}", short(&e.message)),
+                ))
             }
             Kind::Deploy {
                 phase,
@@ -272,15 +280,6 @@ fn error_what(e: &Event) -> String {
             Kind::Http { status, .. } => format!(" {status}"),
             _ => String::new(),
         }
-}
-
-fn same_alert(entry: &Entry, e: &Event, name: &str, state: AlertState) -> bool {
-    let kind = if state == AlertState::Firing {
-        EntryKind::Alert
-    } else {
-        EntryKind::Recovery
-    };
-    entry.kind == kind && entry.text.starts_with(name) && entry.service == e.service
 }
 
 fn alert_entry(e: &Event, name: &str, state: AlertState, started: Option<Nanos>) -> Entry {
