@@ -49,32 +49,20 @@ fn has_entry(markdown: &str, time: &str, words: &[&str]) -> bool {
 fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
     let md = draft(&[]);
     let expected: &[(&str, &[&str])] = &[
-        ("13:41", &["**Deploy**", "checkout v4.2.0 started"]),
-        ("13:44", &["**Deploy**", "checkout v4.2.0 finished"]),
-        (
-            "14:02",
-            &["**Error**", "checkout", "Failed to allocate session buffer"],
-        ),
-        (
-            "14:02",
-            &["**Error**", "gateway", "HTTP 502 on POST /api/checkout"],
-        ),
+        ("13:41", &["**Deploy**", "checkout v4.2.0 started, finished 3m later", "*suspected trigger: errors began 21 minutes after it*"]),
+        ("14:02", &["**Outage begins**", "checkout errors rise above their baseline"]),
+        ("14:02", &["**Error**", "checkout", "Failed to allocate session buffer"]),
+        ("14:02", &["**Error**", "gateway", "HTTP 502 on POST /api/checkout"]),
         ("14:04", &["**Error**", "OutOfMemoryError"]),
-        ("14:04", &["**Alert**", "HighErrorRate fired on gateway"]),
-        (
-            "14:07",
-            &["**OOM kill**", "java", "node-2", "2 more until 14:33"],
-        ),
+        ("14:04", &["**Alert**", "HighErrorRate fired on gateway", "*detected*"]),
+        ("14:07", &["**OOM kill**", "java", "node-2", "2 more until 14:33"]),
         ("14:08", &["**Alert**", "CheckoutPodCrashLooping"]),
         ("14:08", &["**Restart**", "checkout", "Back-off restarting"]),
-        (
-            "14:18",
-            &["**Error**", "payments", "bank-api request timed out"],
-        ),
+        ("14:18", &["**Error**", "payments", "bank-api request timed out"]),
         ("14:20", &["**Alert**", "PaymentsUpstreamLatency"]),
         ("14:33", &["**Resolved**", "PaymentsUpstreamLatency", "13m"]),
-        ("14:46", &["**Rollback**", "checkout to v4.1.3 started"]),
-        ("14:49", &["**Rollback**", "checkout to v4.1.3 finished"]),
+        ("14:46", &["**Rollback**", "checkout to v4.1.3 started, finished 3m later", "*mitigation*"]),
+        ("14:51", &["**Recovered**", "checkout errors back to their baseline"]),
         ("14:56", &["**Resolved**", "HighErrorRate", "51m"]),
         ("14:58", &["**Resolved**", "CheckoutPodCrashLooping"]),
     ];
@@ -85,7 +73,8 @@ fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
         );
     }
     assert!(md.starts_with("## Timeline\n\nAll times UTC, 2025-03-18.\n"));
-    assert!(md.contains("Symptoms from 14:02 to 14:51"), "{md}");
+    assert!(md.contains("Errors from 14:02 to 14:51 (49m)."), "{md}");
+    assert!(md.contains("Suspected trigger: the deploy at 13:41"), "{md}");
     assert!(md.contains("Detected 14:04 by an alert"), "{md}");
 }
 
@@ -179,7 +168,9 @@ fn json_draft_has_the_contract_shape() {
         );
     }
     assert_eq!(v["summary"]["detected"], "2025-03-18T14:04:30Z");
-    assert!(v["summary"]["suspect"].is_null());
+    assert_eq!(v["summary"]["suspect"]["kind"], "deploy");
+    assert_eq!(v["summary"]["suspect"]["time"], "2025-03-18T13:41:07Z");
+    assert_eq!(v["summary"]["start"], "2025-03-18T14:02:14.124Z");
     let impact = &v["summary"]["impact"];
     let ratio =
         impact["failed_or_slow"].as_f64().expect("n") / impact["requests"].as_f64().expect("n");
@@ -248,7 +239,7 @@ fn max_entries_bounds_the_draft() {
     assert!(md.contains("left out by --max-entries 5"));
     assert!(
         has_entry(&md, "14:04", &["HighErrorRate fired"]),
-        "alerts outrank errors:\n{md}"
+        "milestones outrank errors:\n{md}"
     );
 }
 

@@ -2,7 +2,11 @@
 
 mod draft;
 mod merge;
+mod onset;
+mod suspect;
 mod template;
+mod timeline;
 
-pub use draft::{build, Entry, EntryKind, Impact, Settings, Summary, Timeline, Window};
+pub use draft::build;
 pub use merge::merge;
+pub use timeline::{Entry, EntryKind, Impact, Milestone, Settings, Summary, Timeline, Window};

@@ -1,5 +1,19 @@
-//! Grouping messages that differ only in their variable parts (ids, counts, addresses,
-//! durations), so a flood of one error is one entry with a count.
+//! Grouping messages that differ only in their variable parts, so a flood of one error is
+//! one entry with a count.
+//!
+//! Two steps, after Drain (He et al., 2017): every token that carries a variable (a number, an
+//! id, an address, a duration, a quoted value, an id inside a path) is masked; then a masked
+//! message joins an existing template of the same service and length when most of its tokens
+//! agree, and the tokens that disagree become wildcards. Streaming: each message is placed
+//! once, in time order.
+
+use std::collections::HashMap;
+
+const WILDCARD: &str = "<*>";
+/// The share of equal tokens above which two masked messages are one template.
+const SIMILARITY: f64 = 0.6;
+/// Templates kept per (service, length) group before new ones stop being merged into them.
+const GROUP_LIMIT: usize = 200;
 
 /// What a message says in one line: its first line, and when the next line is an exception
 /// (`java.lang.OutOfMemoryError: Java heap space`, `ValueError: bad`), that too — frameworks
@@ -20,32 +34,151 @@ fn is_exception(line: &str) -> bool {
         && (last.ends_with("Exception") || last.ends_with("Error") || last.ends_with("Panic"))
 }
 
-/// The headline with every token that carries a digit masked: `timeout after 3012ms id=42` →
-/// `timeout after <*> id=<*>`. A `key=` or `key:` prefix is kept, so fields still tell apart.
-pub fn template(message: &str) -> String {
-    let first = headline(message);
-    let mut out = String::with_capacity(first.len());
-    for (i, token) in first.split_whitespace().enumerate() {
+/// The headline with its variable parts masked: `timeout after 3012ms id=42` →
+/// `timeout after <*> id=<*>`; `GET /orders/991/items` → `GET /orders/<*>/items`;
+/// `missing field 'sku'` → `missing field '<*>'`.
+pub fn mask(message: &str) -> String {
+    let line = unquote(&headline(message));
+    let mut out = String::with_capacity(line.len());
+    for (i, token) in line.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        if token.bytes().any(|c| c.is_ascii_digit()) {
-            let keep = token
-                .rfind(['=', ':'])
-                .filter(|&at| at + 1 < token.len())
-                .map_or(0, |at| at + 1);
-            let prefix = &token[..keep];
-            if prefix.bytes().any(|c| c.is_ascii_digit()) {
-                out.push_str("<*>");
-            } else {
-                out.push_str(prefix);
-                out.push_str("<*>");
-            }
-        } else {
-            out.push_str(token);
-        }
+        out.push_str(&mask_token(token));
     }
     out
+}
+
+/// Quoted values become wildcards: `'sku'` → `'<*>'`.
+fn unquote(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest[start..].chars().next().unwrap_or('"');
+        let after = &rest[start + 1..];
+        // An apostrophe inside a word (`don't`) opens nothing.
+        let in_word = quote == '\''
+            && rest[..start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+        match after.find(quote).filter(|&end| end <= 80 && !in_word) {
+            Some(end) => {
+                out.push_str(&rest[..start]);
+                out.push(quote);
+                out.push_str(WILDCARD);
+                out.push(quote);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push_str(&rest[..=start]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn mask_token(token: &str) -> String {
+    if !token.bytes().any(|c| c.is_ascii_digit()) && !is_hex_id(token) {
+        return token.to_string();
+    }
+    // `key=value`, `key:value`: the key stays so that fields still tell apart.
+    if let Some(at) = token.rfind(['=', ':']).filter(|&at| at + 1 < token.len()) {
+        let key = &token[..at];
+        if !key.bytes().any(|c| c.is_ascii_digit()) && !key.contains('/') {
+            return format!("{}{WILDCARD}", &token[..=at]);
+        }
+    }
+    // Paths keep their fixed segments: `/orders/991/items` → `/orders/<*>/items`.
+    if token.contains('/') && !token.starts_with("http") {
+        return token
+            .split('/')
+            .map(|seg| {
+                if seg.bytes().any(|c| c.is_ascii_digit()) || is_hex_id(seg) {
+                    WILDCARD
+                } else {
+                    seg
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/");
+    }
+    let trail: String = token
+        .chars()
+        .rev()
+        .take_while(|c| matches!(c, ',' | '.' | ';' | ')' | ']'))
+        .collect();
+    format!("{WILDCARD}{}", trail.chars().rev().collect::<String>())
+}
+
+/// Long hex runs without digits are rare, but ids like `deadbeefcafe` exist.
+fn is_hex_id(token: &str) -> bool {
+    token.len() >= 12 && token.bytes().all(|c| c.is_ascii_hexdigit())
+}
+
+/// The templates seen so far, per service.
+#[derive(Default)]
+pub struct Miner {
+    groups: HashMap<(Option<String>, usize), Vec<Vec<String>>>,
+    ids: HashMap<(Option<String>, usize, usize), usize>,
+    next: usize,
+}
+
+impl Miner {
+    /// The template id of a message, merging it into a similar template when there is one.
+    pub fn place(&mut self, service: Option<&str>, message: &str) -> usize {
+        let masked = mask(message);
+        let tokens: Vec<String> = masked.split(' ').map(str::to_string).collect();
+        let group_key = (service.map(str::to_string), tokens.len());
+        let group = self.groups.entry(group_key.clone()).or_default();
+        let best = group
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, similarity(t, &tokens)))
+            .filter(|(_, sim)| *sim >= SIMILARITY)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let index = match best {
+            Some((i, _)) => {
+                for (have, new) in group[i].iter_mut().zip(&tokens) {
+                    if have != new {
+                        *have = WILDCARD.to_string();
+                    }
+                }
+                i
+            }
+            None if group.len() < GROUP_LIMIT => {
+                group.push(tokens);
+                group.len() - 1
+            }
+            None => {
+                // A group this full is noise; an exact repeat still finds its template.
+                group
+                    .iter()
+                    .position(|t| *t == tokens)
+                    .unwrap_or(GROUP_LIMIT - 1)
+            }
+        };
+        let next = &mut self.next;
+        *self
+            .ids
+            .entry((group_key.0, group_key.1, index))
+            .or_insert_with(|| {
+                *next += 1;
+                *next
+            })
+    }
+}
+
+/// The share of positions where two masked messages agree; the first token must agree, since
+/// it usually names the operation.
+fn similarity(template: &[String], tokens: &[String]) -> f64 {
+    if template.first() != tokens.first() {
+        return 0.0;
+    }
+    let same = template.iter().zip(tokens).filter(|(a, b)| a == b).count();
+    same as f64 / tokens.len().max(1) as f64
 }
 
 #[cfg(test)]
@@ -55,21 +188,57 @@ mod tests {
     #[test]
     fn variable_parts_are_masked() {
         assert_eq!(
-            template("timeout after 3012ms id=42"),
+            mask("timeout after 3012ms id=42"),
             "timeout after <*> id=<*>"
         );
         assert_eq!(
-            template("Failed to allocate session buffer of 512 KB"),
+            mask("Failed to allocate session buffer of 512 KB"),
             "Failed to allocate session buffer of <*> KB"
         );
         assert_eq!(
-            template("Failed to allocate session buffer of 2048 KB"),
-            "Failed to allocate session buffer of <*> KB"
+            mask("GET /orders/991/items failed"),
+            "GET /orders/<*>/items failed"
         );
         assert_eq!(
-            template("java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)"),
+            mask("missing field 'sku' in \"order 7\""),
+            "missing field '<*>' in \"<*>\""
+        );
+        assert_eq!(
+            mask("connect to 10.0.0.7:6379 refused (attempt 3)"),
+            "connect to <*> refused (attempt <*>)"
+        );
+        assert_eq!(
+            mask("request 3f2a9c1e-77b1-4c0e-9d2a-0000000 failed"),
+            "request <*> failed"
+        );
+        assert_eq!(mask("don't retry"), "don't retry");
+        assert_eq!(
+            mask("java.lang.OutOfMemoryError: Java heap space\n\tat x.y(Z.java:1)"),
             "java.lang.OutOfMemoryError: Java heap space"
         );
-        assert_ne!(template("connection refused"), template("connection reset"));
+        assert_eq!(
+            headline("Servlet.service() threw exception\njava.lang.OutOfMemoryError: Java heap space\n\tat a.b(C.java:1)"),
+            "Servlet.service() threw exception: java.lang.OutOfMemoryError: Java heap space"
+        );
+        assert_eq!(
+            headline("request failed\n  retrying in 5s"),
+            "request failed"
+        );
+    }
+
+    #[test]
+    fn similar_messages_share_a_template() {
+        let mut m = Miner::default();
+        let a = m.place(Some("api"), "user alice not found in tenant acme");
+        let b = m.place(Some("api"), "user bob not found in tenant acme");
+        let c = m.place(Some("api"), "connection reset by peer during handshake now");
+        let d = m.place(Some("web"), "user carol not found in tenant acme");
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, d, "services keep their own templates");
+        assert_ne!(
+            m.place(Some("api"), "connection refused"),
+            m.place(Some("api"), "connection reset")
+        );
     }
 }

@@ -18,12 +18,12 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
             "to": zone.rfc3339(timeline.window.to),
             "timezone": zone.name(),
         },
-        "entries": timeline.entries.iter().map(|e| entry(e, zone)).collect::<Vec<_>>(),
+        "entries": timeline.entries.iter().map(|e| entry(e, s.start, zone)).collect::<Vec<_>>(),
         "summary": {
             "start": time(s.start),
             "end": time(s.end),
             "detected": time(s.detected),
-            "suspect": s.suspect.as_ref().map_or(Value::Null, |e| entry(e, zone)),
+            "suspect": s.suspect.as_ref().map_or(Value::Null, |e| entry(e, s.start, zone)),
             "impact": s.impact.as_ref().map_or(Value::Null, |i| json!({
                 "requests": i.requests,
                 "failed_or_slow": i.failed_or_slow,
@@ -43,13 +43,14 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
     writeln!(w)
 }
 
-fn entry(e: &Entry, zone: &Zone) -> Value {
-    let (label, text) = words(e, zone, false);
+fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
+    let (label, text, notes) = words(e, start, zone, false);
+    let notes: String = notes.iter().map(|n| format!(" — {n}")).collect();
     json!({
         "time": zone.rfc3339(e.first),
         "kind": e.kind.name(),
         "service": e.service,
-        "summary": format!("{label} {text}"),
+        "summary": format!("{label} {text}{notes}"),
         "count": e.count,
         "first": zone.rfc3339(e.first),
         "last": zone.rfc3339(e.last),

@@ -26,7 +26,11 @@ pub fn draft(
         writeln!(w, "_Nothing in the window that a timeline would keep._")?;
     }
     for entry in &timeline.entries {
-        writeln!(w, "{}", line(entry, zone, with_date))?;
+        writeln!(
+            w,
+            "{}",
+            line(entry, timeline.summary.start, zone, with_date)
+        )?;
     }
     if timeline.omitted > 0 {
         writeln!(
@@ -38,13 +42,9 @@ pub fn draft(
     writeln!(w, "\n{}", summary(timeline, zone, with_date))
 }
 
-fn line(entry: &Entry, zone: &Zone, with_date: bool) -> String {
-    let (label, text) = words(entry, zone, with_date);
-    let suspect = if entry.suspect {
-        " — *suspected trigger*"
-    } else {
-        ""
-    };
+fn line(entry: &Entry, start: Option<Nanos>, zone: &Zone, with_date: bool) -> String {
+    let (label, text, notes) = words(entry, start, zone, with_date);
+    let suspect: String = notes.iter().map(|n| format!(" — *{n}*")).collect();
     let sources: Vec<String> = entry
         .sources
         .iter()
@@ -63,7 +63,7 @@ fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
     let mut parts = Vec::new();
     match (s.start, s.end) {
         (Some(start), Some(end)) => parts.push(format!(
-            "Symptoms from {} to {} ({}).",
+            "Errors from {} to {} ({}).",
             at(start),
             at(end),
             human_duration(end - start)
@@ -72,7 +72,7 @@ fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
     }
     match (s.detected, s.start) {
         (Some(d), Some(start)) if d >= start => parts.push(format!(
-            "Detected {} by an alert, {} after the first symptom.",
+            "Detected {} by an alert, {} after the errors began.",
             at(d),
             human_duration(d - start)
         )),
@@ -80,16 +80,32 @@ fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
         (None, _) => parts.push("No alert fired in the window.".to_string()),
     }
     if let Some(i) = &s.impact {
+        let baseline = i
+            .baseline
+            .map(|b| format!(", against {:.1}% before the window", b * 100.0))
+            .unwrap_or_default();
         parts.push(format!(
-            "Impact: {} of {} requests ({:.1}%) failed or were slow.",
+            "Impact: {} of {} requests ({:.1}%) failed or were slow{baseline}.",
             thousands(i.failed_or_slow),
             thousands(i.requests),
             i.ratio * 100.0
         ));
     }
-    match &s.suspect {
-        Some(e) => parts.push(format!("Suspected trigger: {} {}.", e.label, e.text)),
-        None => parts.push("Suspected trigger: none identified.".to_string()),
+    match (&s.suspect, s.start) {
+        (Some(e), Some(start)) if start >= e.first => parts.push(format!(
+            "Suspected trigger: the {} at {} ({}); errors began {} after it.",
+            e.label.to_lowercase(),
+            at(e.first),
+            e.text,
+            super::spelled(start - e.first)
+        )),
+        (Some(e), _) => parts.push(format!(
+            "Suspected trigger: the {} at {} ({}).",
+            e.label.to_lowercase(),
+            at(e.first),
+            e.text
+        )),
+        (None, _) => parts.push("Suspected trigger: none identified.".to_string()),
     }
     format!("**Summary.** {}", parts.join(" "))
 }

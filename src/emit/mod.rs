@@ -4,8 +4,8 @@
 pub mod json;
 pub mod markdown;
 
-use crate::correlate::Entry;
-use crate::time::{Nanos, Zone};
+use crate::correlate::{Entry, Milestone};
+use crate::time::{human_duration, Nanos, Zone, NANOS_PER_MIN};
 
 /// Which output `--format` asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,9 +37,16 @@ fn thousands(n: u64) -> String {
     out
 }
 
-/// An entry's words without markup, as JSON's `summary` carries them and Markdown bolds them:
-/// `Error checkout: first "pool exhausted" (2,341 more until 15:35)`.
-fn words(entry: &Entry, zone: &Zone, with_date: bool) -> (String, String) {
+/// An entry's words without markup, as JSON's `summary` carries them and Markdown bolds and
+/// italicises them: the label (`Error`), the text with its count (`checkout: first "pool
+/// exhausted" (2,341 more until 15:35)`), and notes (`outage begins`, `suspected trigger:
+/// errors began 17 minutes after it`).
+fn words(
+    entry: &Entry,
+    start: Option<Nanos>,
+    zone: &Zone,
+    with_date: bool,
+) -> (&'static str, String, Vec<String>) {
     let suffix = if entry.kind.folds() && entry.count > 1 {
         format!(
             " ({} more until {})",
@@ -49,7 +56,33 @@ fn words(entry: &Entry, zone: &Zone, with_date: bool) -> (String, String) {
     } else {
         String::new()
     };
-    (entry.label.to_string(), format!("{}{suffix}", entry.text))
+    // "Outage begins" and "Recovered" entries say their milestone in their label.
+    let mut notes: Vec<String> = entry
+        .milestone
+        .filter(|m| matches!(m, Milestone::Detected | Milestone::Mitigation))
+        .iter()
+        .map(|m| m.words().to_string())
+        .collect();
+    if entry.suspect {
+        notes.push(match start {
+            Some(s) if s >= entry.first => format!(
+                "suspected trigger: errors began {} after it",
+                spelled(s - entry.first)
+            ),
+            _ => "suspected trigger".to_string(),
+        });
+    }
+    (entry.label, format!("{}{suffix}", entry.text), notes)
+}
+
+/// `17 minutes`, `1 minute`, `1h05m`: how a postmortem says a gap.
+fn spelled(d: Nanos) -> String {
+    match d / NANOS_PER_MIN {
+        0 => "less than a minute".to_string(),
+        1 => "1 minute".to_string(),
+        m @ 2..=59 => format!("{m} minutes"),
+        _ => human_duration(d),
+    }
 }
 
 #[cfg(test)]

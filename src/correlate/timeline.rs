@@ -1,0 +1,155 @@
+//! What the correlator produces: the window, the entries of the draft, and the summary.
+
+use crate::event::SourceRef;
+use crate::time::Nanos;
+
+/// The outage window, and the start of the look-back before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    pub lookback: Nanos,
+    pub from: Nanos,
+    pub to: Nanos,
+}
+
+impl Window {
+    pub fn contains(&self, t: Nanos) -> bool {
+        self.from <= t && t <= self.to
+    }
+
+    /// The window or its look-back: where changes are looked for.
+    pub fn reaches(&self, t: Nanos) -> bool {
+        self.lookback <= t && t <= self.to
+    }
+}
+
+/// The entry kinds of CONTRACT.md.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EntryKind {
+    Alert,
+    Deploy,
+    Change,
+    Error,
+    Warning,
+    Recovery,
+    Restart,
+    Scale,
+    Oncall,
+    Info,
+}
+
+impl EntryKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EntryKind::Alert => "alert",
+            EntryKind::Deploy => "deploy",
+            EntryKind::Change => "change",
+            EntryKind::Error => "error",
+            EntryKind::Warning => "warning",
+            EntryKind::Recovery => "recovery",
+            EntryKind::Restart => "restart",
+            EntryKind::Scale => "scale",
+            EntryKind::Oncall => "oncall",
+            EntryKind::Info => "info",
+        }
+    }
+
+    /// Which entries survive `--max-entries` first: what changed and what paged, then what
+    /// crashed, then errors (by how many there were), then scaling, then warnings.
+    pub(super) fn class(self) -> u8 {
+        match self {
+            EntryKind::Alert
+            | EntryKind::Recovery
+            | EntryKind::Deploy
+            | EntryKind::Change
+            | EntryKind::Oncall => 0,
+            EntryKind::Restart => 1,
+            EntryKind::Error | EntryKind::Info => 2,
+            EntryKind::Scale => 3,
+            EntryKind::Warning => 4,
+        }
+    }
+
+    /// Entries whose count is a flood worth stating ("2,341 more until 15:35").
+    pub fn folds(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Error | EntryKind::Warning | EntryKind::Restart | EntryKind::Scale
+        )
+    }
+}
+
+/// The turning points of an outage that a postmortem's timeline is built around.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Milestone {
+    Begins,
+    Detected,
+    Mitigation,
+    Recovered,
+}
+
+impl Milestone {
+    pub fn words(self) -> &'static str {
+        match self {
+            Milestone::Begins => "outage begins",
+            Milestone::Detected => "detected",
+            Milestone::Mitigation => "mitigation",
+            Milestone::Recovered => "recovered",
+        }
+    }
+}
+
+/// One line of the draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub kind: EntryKind,
+    /// The bold word that opens the line: `Alert`, `Deploy`, `Rollback`, `OOM kill`…
+    pub label: &'static str,
+    pub service: Option<String>,
+    /// What happened, without the time, the count or the citation.
+    pub text: String,
+    pub count: u64,
+    pub first: Nanos,
+    pub last: Nanos,
+    pub suspect: bool,
+    pub milestone: Option<Milestone>,
+    /// The first event of the entry in each file it drew on (at most five).
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Impact {
+    pub requests: u64,
+    pub failed_or_slow: u64,
+    pub ratio: f64,
+    /// The same ratio over the look-back, when it had requests.
+    pub baseline: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Summary {
+    /// When errors rose above their baseline (or, without a baseline, the first symptom).
+    pub start: Option<Nanos>,
+    /// When they returned to it.
+    pub end: Option<Nanos>,
+    /// The first alert or page in the window.
+    pub detected: Option<Nanos>,
+    pub suspect: Option<Entry>,
+    pub impact: Option<Impact>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timeline {
+    pub window: Window,
+    pub entries: Vec<Entry>,
+    /// Candidate entries cut by `--max-entries`.
+    pub omitted: usize,
+    pub summary: Summary,
+}
+
+/// Drafting settings from the command line.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    pub max_entries: usize,
+    /// A request slower than this counts as affected.
+    pub slow: Nanos,
+}
