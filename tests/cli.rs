@@ -49,20 +49,62 @@ fn has_entry(markdown: &str, time: &str, words: &[&str]) -> bool {
 fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
     let md = draft(&[]);
     let expected: &[(&str, &[&str])] = &[
-        ("13:41", &["**Deploy**", "checkout v4.2.0 started, finished 3m later", "*suspected trigger: errors began 21 minutes after it*"]),
-        ("14:02", &["**Outage begins**", "checkout errors rise above their baseline"]),
-        ("14:02", &["**Error**", "checkout", "Failed to allocate session buffer"]),
-        ("14:02", &["**Error**", "gateway", "HTTP 502 on POST /api/checkout"]),
+        (
+            "13:41",
+            &[
+                "**Deploy**",
+                "checkout v4.2.0 started, finished 3m later",
+                "*suspected trigger: errors began 21 minutes after it*",
+            ],
+        ),
+        (
+            "14:02",
+            &[
+                "**Outage begins**",
+                "checkout errors rise above their baseline",
+            ],
+        ),
+        (
+            "14:02",
+            &["**Error**", "checkout", "Failed to allocate session buffer"],
+        ),
+        (
+            "14:02",
+            &[
+                "**Error**",
+                "gateway",
+                "HTTP 5xx on POST /api/checkout, first a 502",
+            ],
+        ),
         ("14:04", &["**Error**", "OutOfMemoryError"]),
-        ("14:04", &["**Alert**", "HighErrorRate fired on gateway", "*detected*"]),
-        ("14:07", &["**OOM kill**", "java", "node-2", "2 more until 14:33"]),
+        (
+            "14:04",
+            &["**Alert**", "HighErrorRate fired on gateway", "*detected*"],
+        ),
+        (
+            "14:07",
+            &["**OOM kill**", "java", "node-2", "2 more until 14:33"],
+        ),
         ("14:08", &["**Alert**", "CheckoutPodCrashLooping"]),
         ("14:08", &["**Restart**", "checkout", "Back-off restarting"]),
-        ("14:18", &["**Error**", "payments", "bank-api request timed out"]),
+        (
+            "14:18",
+            &["**Error**", "payments", "bank-api request timed out"],
+        ),
         ("14:20", &["**Alert**", "PaymentsUpstreamLatency"]),
         ("14:33", &["**Resolved**", "PaymentsUpstreamLatency", "13m"]),
-        ("14:46", &["**Rollback**", "checkout to v4.1.3 started, finished 3m later", "*mitigation*"]),
-        ("14:51", &["**Recovered**", "checkout errors back to their baseline"]),
+        (
+            "14:46",
+            &[
+                "**Rollback**",
+                "checkout to v4.1.3 started, finished 3m later",
+                "*mitigation*",
+            ],
+        ),
+        (
+            "14:51",
+            &["**Recovered**", "checkout errors back to their baseline"],
+        ),
         ("14:56", &["**Resolved**", "HighErrorRate", "51m"]),
         ("14:58", &["**Resolved**", "CheckoutPodCrashLooping"]),
     ];
@@ -74,7 +116,10 @@ fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
     }
     assert!(md.starts_with("## Timeline\n\nAll times UTC, 2025-03-18.\n"));
     assert!(md.contains("Errors from 14:02 to 14:51 (49m)."), "{md}");
-    assert!(md.contains("Suspected trigger: the deploy at 13:41"), "{md}");
+    assert!(
+        md.contains("Suspected trigger: the deploy at 13:41"),
+        "{md}"
+    );
     assert!(md.contains("Detected 14:04 by an alert"), "{md}");
 }
 

@@ -25,6 +25,8 @@ const SAME_ALERT: Nanos = 10 * NANOS_PER_MIN;
 /// A template seen in the look-back is background unless its rate in the window is this
 /// many times its rate before.
 const BACKGROUND_JUMP: f64 = 3.0;
+/// Errors are back to their baseline when this long passes without them before the window ends.
+const RECOVERY_QUIET: Nanos = 5 * NANOS_PER_MIN;
 /// A fix is one that the recovery follows within this long.
 const MITIGATION_REACH: Nanos = 30 * NANOS_PER_MIN;
 const MAX_SOURCES: usize = 5;
@@ -62,8 +64,10 @@ struct Builder {
     pending_deploys: HashMap<(Option<String>, Option<String>), usize>,
     /// The last version each service ran, to tell a rollback.
     versions: HashMap<Option<String>, String>,
-    /// When each deploy entry's rollout finished, by entry index.
+    /// When each deploy entry's rollout finished successfully, by entry index.
     finished: HashMap<usize, Nanos>,
+    /// The resolution entry of each firing entry, so that twins resolve once.
+    resolutions: HashMap<usize, usize>,
 }
 
 pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
@@ -230,7 +234,27 @@ impl Builder {
             });
             if let Some(i) = twin.map(|a| a.entry) {
                 self.alert_entries.insert(slot, i);
+                self.alerts.push(OpenAlert {
+                    entry: i,
+                    key: key.to_string(),
+                    name,
+                    started: begun,
+                });
                 self.add_to(i, e);
+                return;
+            }
+        }
+        // The firing entry this alert belongs to (its own or its twin's).
+        let group = self
+            .alerts
+            .iter()
+            .rev()
+            .find(|a| a.key == key)
+            .map(|a| a.entry);
+        if state == AlertState::Resolved {
+            if let Some(&r) = group.and_then(|g| self.resolutions.get(&g)) {
+                self.alert_entries.insert(slot, r);
+                self.add_to(r, e);
                 return;
             }
         }
@@ -245,18 +269,9 @@ impl Builder {
                 name,
                 started: begun,
             });
-        } else if let Some(open) = self.alerts.iter().position(|a| a.key == key) {
-            // A resolution closes its twins too: their resolution folds into this entry.
-            let twin_keys: Vec<String> = self
-                .alerts
-                .iter()
-                .filter(|a| a.entry == self.alerts[open].entry)
-                .map(|a| a.key.clone())
-                .collect();
-            for k in twin_keys {
-                self.alert_entries
-                    .insert((k, begun, AlertState::Resolved), i);
-            }
+        } else if let Some(g) = group {
+            // The twins' resolutions fold into this one.
+            self.resolutions.insert(g, i);
         }
     }
 
@@ -272,7 +287,8 @@ impl Builder {
         let earlier = version
             .zip(self.versions.get(&service))
             .is_some_and(|(v, last)| is_older(v, last));
-        if let (Some(v), DeployPhase::Started | DeployPhase::Finished) = (version, phase) {
+        // A rollback is measured against the last version that went out successfully.
+        if let (Some(v), DeployPhase::Finished) = (version, phase) {
             self.versions.insert(service.clone(), v.to_string());
         }
         if !window.reaches(e.time) {
@@ -326,7 +342,9 @@ impl Builder {
             let entry = &mut self.entries[i];
             entry.text = format!("{target} started, {outcome} {took} later");
             entry.last = clock;
-            self.finished.insert(i, clock);
+            if phase == DeployPhase::Finished {
+                self.finished.insert(i, clock);
+            }
             return;
         }
         let text = match version {
@@ -343,7 +361,9 @@ impl Builder {
             Some(i) => self.add_to(i, e),
             None => {
                 let i = self.push(entry(e, EntryKind::Deploy, label, text));
-                self.finished.insert(i, e.time);
+                if phase == DeployPhase::Finished {
+                    self.finished.insert(i, e.time);
+                }
             }
         }
     }
@@ -357,8 +377,13 @@ impl Builder {
             _ => return,
         };
         let what = match e.kind {
+            // One entry per request shape and status class: 502s and 503s are one failure.
             Kind::Http { status, .. } => {
-                format!("HTTP {status} {}", super::template::mask(&e.message))
+                format!(
+                    "HTTP {}xx {}",
+                    status / 100,
+                    super::template::mask(&e.message)
+                )
             }
             _ => format!("t{}", self.miner.place(e.service.as_deref(), &e.message)),
         };
@@ -384,7 +409,11 @@ impl Builder {
                     .message
                     .rsplit_once(' ')
                     .map_or(e.message.as_str(), |(r, _)| r);
-                format!("{}first HTTP {status} on {request}", on(e))
+                format!(
+                    "{}HTTP {}xx on {request}, first a {status}",
+                    on(e),
+                    status / 100
+                )
             }
             _ => format!("{}first \"{}\"", on(e), quote_cut(&headline(&e.message))),
         };
@@ -460,7 +489,7 @@ impl Builder {
             ));
         }
         let last = bursts.iter().max_by_key(|b| b.end);
-        if let Some(last) = last.filter(|b| window.to - b.end >= 10 * NANOS_PER_MIN) {
+        if let Some(last) = last.filter(|b| window.to - b.end >= RECOVERY_QUIET) {
             let who = last.service.as_deref().unwrap_or("unattributed");
             let text = format!("{who} errors back to their baseline (the last error of the burst)");
             self.push(milestone(

@@ -15,14 +15,23 @@ const SIMILARITY: f64 = 0.6;
 /// Templates kept per (service, length) group before new ones stop being merged into them.
 const GROUP_LIMIT: usize = 200;
 
-/// What a message says in one line: its first line, and when the next line is an exception
-/// (`java.lang.OutOfMemoryError: Java heap space`, `ValueError: bad`), that too — frameworks
-/// log "Servlet.service() threw exception" and leave the cause to the stack trace.
+/// What a message says in one line: its first line, and the exception its trace names —
+/// the line after it in Java (`java.lang.OutOfMemoryError: Java heap space`), the last line
+/// of a Python traceback (`TimeoutError: …`). Frameworks log "Servlet.service() threw
+/// exception" and leave the cause to the trace.
 pub fn headline(message: &str) -> String {
     let mut lines = message.lines();
     let first = lines.next().unwrap_or("").trim();
-    match lines.next().map(str::trim) {
-        Some(next) if is_exception(next) && !first.contains(next) => format!("{first}: {next}"),
+    let second = lines.next().map(str::trim);
+    let cause = match second {
+        Some("Traceback (most recent call last):") => {
+            message.lines().map(str::trim).rfind(|l| is_exception(l))
+        }
+        Some(next) if is_exception(next) => Some(next),
+        _ => None,
+    };
+    match cause {
+        Some(cause) if !first.contains(cause) => format!("{first}: {cause}"),
         _ => first.to_string(),
     }
 }
@@ -219,6 +228,10 @@ mod tests {
         assert_eq!(
             headline("Servlet.service() threw exception\njava.lang.OutOfMemoryError: Java heap space\n\tat a.b(C.java:1)"),
             "Servlet.service() threw exception: java.lang.OutOfMemoryError: Java heap space"
+        );
+        assert_eq!(
+            headline("could not load session\nTraceback (most recent call last):\n  File \"a.py\", line 1, in f\nTimeoutError: no answer"),
+            "could not load session: TimeoutError: no answer"
         );
         assert_eq!(
             headline("request failed\n  retrying in 5s"),

@@ -66,7 +66,6 @@ const SERVICE_KEYS: &[&str] = &[
     "app",
     "application",
     "app_name",
-    "component",
     "_SYSTEMD_UNIT",
     "SYSLOG_IDENTIFIER",
     "name",

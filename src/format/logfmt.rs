@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 const TIME_KEYS: &[&str] = &["time", "ts", "timestamp", "t", "@timestamp", "date"];
 const MESSAGE_KEYS: &[&str] = &["msg", "message", "desc"];
 const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "at"];
-const SERVICE_KEYS: &[&str] = &["service", "svc", "app", "application", "component"];
+const SERVICE_KEYS: &[&str] = &["service", "svc", "app", "application"];
 
 /// The pairs of a line, values still quoted; no allocation.
 fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
@@ -121,7 +121,8 @@ mod tests {
         assert_eq!(format, Some(Format::Logfmt));
         assert_eq!(events[0].message, "Received alert");
         assert_eq!(events[0].level, Some(Level::Debug));
-        assert_eq!(events[0].service.as_deref(), Some("dispatcher"));
+        // `component` names a part of the program, not the service: the path does.
+        assert_eq!(events[0].service.as_deref(), Some("alertmanager"));
         assert_eq!(utc(events[1].time), "2025-02-10T13:58:19.005Z");
         assert_eq!(events[1].level, Some(Level::Error));
         assert_eq!(
