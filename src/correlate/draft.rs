@@ -472,8 +472,8 @@ impl Builder {
     }
 
     /// Marks the turning points: the outage's begin and end (as entries of their own, from
-    /// the error bursts), the first alert (detected), and the deploy or rollback after which
-    /// the errors stopped (mitigation).
+    /// the error bursts), the first alert (detected), escalations and responders joining, and
+    /// the deploy or rollback after which the errors stopped (mitigation).
     fn milestones(&mut self, bursts: &[Burst], window: Window) {
         if let Some(first) = bursts.iter().min_by_key(|b| b.start) {
             let who = first.service.as_deref().unwrap_or("unattributed");
@@ -511,6 +511,16 @@ impl Builder {
             .map(|(i, _)| i)
         {
             self.entries[i].milestone = Some(Milestone::Detected);
+        }
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.kind == EntryKind::Oncall)
+        {
+            let said = entry.text.to_ascii_lowercase();
+            if said.contains("escalat") || said.contains("responder") {
+                entry.milestone = Some(Milestone::Escalated);
+            }
         }
         let (Some(start), Some(end)) = (bursts.iter().map(|b| b.start).min(), last.map(|b| b.end))
         else {

@@ -83,6 +83,8 @@ impl EntryKind {
 pub enum Milestone {
     Begins,
     Detected,
+    /// The incident was escalated or a responder joined.
+    Escalated,
     Mitigation,
     Recovered,
 }
@@ -92,6 +94,7 @@ impl Milestone {
         match self {
             Milestone::Begins => "outage begins",
             Milestone::Detected => "detected",
+            Milestone::Escalated => "escalated",
             Milestone::Mitigation => "mitigation",
             Milestone::Recovered => "recovered",
         }

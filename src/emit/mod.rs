@@ -59,7 +59,12 @@ fn words(
     // "Outage begins" and "Recovered" entries say their milestone in their label.
     let mut notes: Vec<String> = entry
         .milestone
-        .filter(|m| matches!(m, Milestone::Detected | Milestone::Mitigation))
+        .filter(|m| {
+            matches!(
+                m,
+                Milestone::Detected | Milestone::Escalated | Milestone::Mitigation
+            )
+        })
         .iter()
         .map(|m| m.words().to_string())
         .collect();
