@@ -16,10 +16,15 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 const DAYS: u64 = 7;
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 /// 2025-06-01T00:00:00Z.
 const START: u64 = 1_748_736_000;
-const INCIDENT: (u64, u64) = (START + 4 * 86_400 + 14 * 3600 + 10 * 60, START + 4 * 86_400 + 14 * 3600 + 55 * 60);
+const INCIDENT: (u64, u64) = (
+    START + 4 * 86_400 + 14 * 3600 + 10 * 60,
+    START + 4 * 86_400 + 14 * 3600 + 55 * 60,
+);
 
 struct Rng(u64);
 
@@ -41,7 +46,11 @@ fn civil(t: u64) -> (u64, u64, u64, u64, u64, u64) {
     let secs = t % 86_400;
     // 2025-06-01 is day 0 of the corpus; June has 30 days, July follows.
     let day_of_june = days - (START / 86_400) + 1;
-    let (month, day) = if day_of_june > 30 { (7, day_of_june - 30) } else { (6, day_of_june) };
+    let (month, day) = if day_of_june > 30 {
+        (7, day_of_june - 30)
+    } else {
+        (6, day_of_june)
+    };
     (2025, month, day, secs / 3600, secs / 60 % 60, secs % 60)
 }
 
@@ -60,8 +69,18 @@ type Line = fn(&mut Rng, u64, u64) -> String;
 fn access(r: &mut Rng, t: u64, _ms: u64) -> String {
     let (y, mo, d, h, mi, s) = civil(t);
     let month = MONTHS[mo as usize - 1];
-    let path = ["/api/products", "/api/cart", "/api/checkout", "/api/search?q=x", "/static/app.js"][r.below(5) as usize];
-    let status = if in_incident(t) && path == "/api/checkout" && r.below(2) == 0 { 503 } else { 200 };
+    let path = [
+        "/api/products",
+        "/api/cart",
+        "/api/checkout",
+        "/api/search?q=x",
+        "/static/app.js",
+    ][r.below(5) as usize];
+    let status = if in_incident(t) && path == "/api/checkout" && r.below(2) == 0 {
+        503
+    } else {
+        200
+    };
     format!(
         "10.{}.{}.{} - - [{d:02}/{month}/{y}:{h:02}:{mi:02}:{s:02} +0000] \"GET {path} HTTP/1.1\" {status} {} \"https://shop.example.com/\" \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36\" 0.{:03}",
         r.below(4),
@@ -74,14 +93,29 @@ fn access(r: &mut Rng, t: u64, _ms: u64) -> String {
 
 fn api_json(r: &mut Rng, t: u64, ms: u64) -> String {
     if in_incident(t) && r.below(3) == 0 {
-        return format!(r#"{{"time":"{}","level":"ERROR","msg":"payment provider call failed","order":{},"err":"context deadline exceeded"}}"#, iso(t, ms), r.below(1_000_000));
+        return format!(
+            r#"{{"time":"{}","level":"ERROR","msg":"payment provider call failed","order":{},"err":"context deadline exceeded"}}"#,
+            iso(t, ms),
+            r.below(1_000_000)
+        );
     }
-    format!(r#"{{"time":"{}","level":"INFO","msg":"request handled","route":"/api/items/{}","ms":{},"user":"u{}"}}"#, iso(t, ms), r.below(5000), r.below(300), r.below(100_000))
+    format!(
+        r#"{{"time":"{}","level":"INFO","msg":"request handled","route":"/api/items/{}","ms":{},"user":"u{}"}}"#,
+        iso(t, ms),
+        r.below(5000),
+        r.below(300),
+        r.below(100_000)
+    )
 }
 
 fn worker_logfmt(r: &mut Rng, t: u64, ms: u64) -> String {
     let level = if r.below(200) == 0 { "warn" } else { "info" };
-    format!("time={} level={level} msg=\"job processed\" queue=emails job_id={} duration_ms={}", iso(t, ms), r.below(10_000_000), r.below(2000))
+    format!(
+        "time={} level={level} msg=\"job processed\" queue=emails job_id={} duration_ms={}",
+        iso(t, ms),
+        r.below(10_000_000),
+        r.below(2000)
+    )
 }
 
 fn syslog(r: &mut Rng, t: u64, _ms: u64) -> String {
@@ -135,17 +169,55 @@ fn main() {
         }
     }
     let specs = [
-        Spec { path: "gateway/access.log", share: 0.40, line: access },
-        Spec { path: "api/app.jsonl", share: 0.15, line: api_json },
-        Spec { path: "worker/worker.log", share: 0.10, line: worker_logfmt },
-        Spec { path: "nodes/node-1/syslog", share: 0.05, line: syslog },
-        Spec { path: "nodes/node-2/syslog", share: 0.05, line: syslog },
-        Spec { path: "checkout/app.log", share: 0.13, line: spring },
-        Spec { path: "payments/payments.log", share: 0.07, line: python },
-        Spec { path: "search/search.jsonl", share: 0.05, line: api_json },
+        Spec {
+            path: "gateway/access.log",
+            share: 0.40,
+            line: access,
+        },
+        Spec {
+            path: "api/app.jsonl",
+            share: 0.15,
+            line: api_json,
+        },
+        Spec {
+            path: "worker/worker.log",
+            share: 0.10,
+            line: worker_logfmt,
+        },
+        Spec {
+            path: "nodes/node-1/syslog",
+            share: 0.05,
+            line: syslog,
+        },
+        Spec {
+            path: "nodes/node-2/syslog",
+            share: 0.05,
+            line: syslog,
+        },
+        Spec {
+            path: "checkout/app.log",
+            share: 0.13,
+            line: spring,
+        },
+        Spec {
+            path: "payments/payments.log",
+            share: 0.07,
+            line: python,
+        },
+        Spec {
+            path: "search/search.jsonl",
+            share: 0.05,
+            line: api_json,
+        },
     ];
     for (i, spec) in specs.iter().enumerate() {
-        write_file(&out, spec, (size as f64 * spec.share) as u64, gzip, 0x9e37_79b9 + i as u64);
+        write_file(
+            &out,
+            spec,
+            (size as f64 * spec.share) as u64,
+            gzip,
+            0x9e37_79b9 + i as u64,
+        );
     }
     write_small(&out, gzip);
 }
@@ -180,7 +252,11 @@ fn write_file(root: &Path, spec: &Spec, bytes: u64, gzip: bool, seed: u64) {
 
 /// The writer for a day: the plain file, or rotation `n` (`.n.gz`; 0 is the live plain file).
 fn opener(root: &Path, rel: &str, gzip: bool, n: u64) -> Box<dyn Write> {
-    let path = if gzip && n > 0 { root.join(format!("{rel}.{n}.gz")) } else { root.join(rel) };
+    let path = if gzip && n > 0 {
+        root.join(format!("{rel}.{n}.gz"))
+    } else {
+        root.join(rel)
+    };
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
     let file = BufWriter::with_capacity(1 << 20, File::create(&path).expect("create"));
     if gzip && n > 0 {
@@ -196,16 +272,29 @@ fn write_small(root: &Path, _gzip: bool) {
     let alert = |name: &str, service: &str, start: u64, end: Option<u64>| {
         let status = if end.is_some() { "resolved" } else { "firing" };
         let ends = end.map_or("0001-01-01T00:00:00Z".to_string(), |e| iso(e, 0));
-        format!(r#"{{"version":"4","status":"{status}","receiver":"oncall","alerts":[{{"status":"{status}","labels":{{"alertname":"{name}","service":"{service}","severity":"critical"}},"annotations":{{"summary":"{name}"}},"startsAt":"{}","endsAt":"{ends}","fingerprint":"{:x}"}}]}}"#, iso(start, 0), name.len() * 7919)
+        format!(
+            r#"{{"version":"4","status":"{status}","receiver":"oncall","alerts":[{{"status":"{status}","labels":{{"alertname":"{name}","service":"{service}","severity":"critical"}},"annotations":{{"summary":"{name}"}},"startsAt":"{}","endsAt":"{ends}","fingerprint":"{:x}"}}]}}"#,
+            iso(start, 0),
+            name.len() * 7919
+        )
     };
     let alerts = [
         alert("NodeDiskPressure", "node-1", d(1, 3, 0), None),
         alert("NodeDiskPressure", "node-1", d(1, 3, 0), Some(d(1, 3, 40))),
         alert("CheckoutErrorRate", "checkout", d(4, 14, 14), None),
-        alert("CheckoutErrorRate", "checkout", d(4, 14, 14), Some(d(4, 15, 2))),
+        alert(
+            "CheckoutErrorRate",
+            "checkout",
+            d(4, 14, 14),
+            Some(d(4, 15, 2)),
+        ),
     ];
     fs::create_dir_all(root.join("alerts")).expect("mkdir");
-    fs::write(root.join("alerts/alertmanager.jsonl"), alerts.join("\n") + "\n").expect("write");
+    fs::write(
+        root.join("alerts/alertmanager.jsonl"),
+        alerts.join("\n") + "\n",
+    )
+    .expect("write");
     let deploys = [
         (d(2, 11, 0), "deploy search v3.2.0 started"),
         (d(2, 11, 4), "deploy search v3.2.0 finished"),
@@ -214,7 +303,10 @@ fn write_small(root: &Path, _gzip: bool) {
         (d(4, 14, 45), "rollback checkout to v9.3.2 started"),
         (d(4, 14, 48), "rollback checkout to v9.3.2 finished"),
     ];
-    let text: String = deploys.iter().map(|(t, m)| format!("{} INFO {m}\n", iso(*t, 0))).collect();
+    let text: String = deploys
+        .iter()
+        .map(|(t, m)| format!("{} INFO {m}\n", iso(*t, 0)))
+        .collect();
     fs::create_dir_all(root.join("deploy")).expect("mkdir");
     fs::write(root.join("deploy/deploys.log"), text).expect("write");
 }

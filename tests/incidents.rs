@@ -221,5 +221,10 @@ fn a_million_lines_stay_within_max_entries_with_every_milestone() {
         !has(&["nightly export"]),
         "steady background errors stay out"
     );
-    assert_eq!(got["stats"]["lines"], 1_000_005);
+    // The file is seeked: lines up to the window are counted, the tail after 16:10 is not read.
+    let counted = got["stats"]["lines"].as_u64().unwrap_or(0);
+    assert!(
+        (800_000..1_000_000).contains(&counted),
+        "{counted} lines counted"
+    );
 }

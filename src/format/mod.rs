@@ -118,6 +118,8 @@ pub struct Cx<'a> {
     pub fallback_day: Option<NaiveDate>,
     /// Time-only lines that nothing could date.
     undatable: u64,
+    /// Whether any line had only a time of day (its date depends on the lines before it).
+    time_only: bool,
     /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
     carry: Option<String>,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
@@ -144,6 +146,7 @@ impl<'a> Cx<'a> {
             name_day,
             fallback_day: None,
             undatable: 0,
+            time_only: false,
             carry: None,
             keep,
         }
@@ -163,6 +166,7 @@ impl<'a> Cx<'a> {
             name_day: self.name_day,
             fallback_day: self.fallback_day,
             undatable: 0,
+            time_only: false,
             carry: None,
             keep,
         }
@@ -180,6 +184,7 @@ impl<'a> Cx<'a> {
     /// goes back by more than twelve hours), else by the file's name, else by `--date`.
     /// `None` when nothing dates it: a guess would put it at a wrong minute.
     fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
+        self.time_only = true;
         let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
         let (mut day, last) = self
             .day
@@ -498,35 +503,16 @@ impl<'a> FileParser<'a> {
     }
 
     fn decide(&mut self) {
-        let mut nothing = |_: Nanos| false;
-        let mut probe = self.cx.probe(&mut nothing);
-        let mut scratch = Vec::new();
-        let mut best = (0usize, Format::Text);
-        for format in ALL {
-            let score = self
+        let lines: Vec<&[u8]> = self.sample.iter().map(|(_, l)| l.as_slice()).collect();
+        let (format, document) = detect(&self.cx, &lines);
+        self.format = Some(format);
+        if document {
+            let first = self
                 .sample
                 .iter()
-                .filter(|(_, l)| {
-                    format.parse(&String::from_utf8_lossy(l), &mut probe, &mut scratch)
-                })
-                .count();
-            if score > best.0 {
-                best = (score, format);
-            }
-        }
-        self.format = Some(best.1);
-        let non_blank = self
-            .sample
-            .iter()
-            .filter(|(_, l)| !l.trim_ascii().is_empty());
-        let opening = non_blank.clone().next();
-        if let Some((first, _)) =
-            opening.filter(|(_, l)| document::looks_like(&String::from_utf8_lossy(l)))
-        {
-            if best.0 * 2 < non_blank.count() {
-                self.format = Some(Format::Json);
-                self.document = Some((*first, String::new()));
-            }
+                .find(|(_, l)| !l.trim_ascii().is_empty())
+                .map_or(1, |(n, _)| *n);
+            self.document = Some((first, String::new()));
         }
         for (n, line) in std::mem::take(&mut self.sample) {
             if self.document.is_some() {
@@ -600,6 +586,70 @@ impl<'a> FileParser<'a> {
                 self.counts.first_unparsed.get_or_insert(line_no);
             }
         }
+    }
+}
+
+/// The format that reads most of a sample, and whether the sample opens a whole JSON document.
+fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
+    let mut nothing = |_: Nanos| false;
+    let mut probe = cx.probe(&mut nothing);
+    let mut scratch = Vec::new();
+    let lines: Vec<String> = sample
+        .iter()
+        .map(|l| String::from_utf8_lossy(l).into_owned())
+        .collect();
+    let mut best = (0usize, Format::Text);
+    for format in ALL {
+        let score = lines
+            .iter()
+            .filter(|l| format.parse(l, &mut probe, &mut scratch))
+            .count();
+        if score > best.0 {
+            best = (score, format);
+        }
+    }
+    let non_blank: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
+    let document =
+        non_blank.first().is_some_and(|l| document::looks_like(l)) && best.0 * 2 < non_blank.len();
+    if document {
+        return (Format::Json, true);
+    }
+    (best.1, false)
+}
+
+/// Reads the time of single lines in a file's format, so that a reader can seek by time. The
+/// time reaches the caller through the context's window closure, which sees every event's time.
+pub struct Clock<'a> {
+    cx: Cx<'a>,
+    format: Format,
+    scratch: Vec<Event>,
+}
+
+impl<'a> Clock<'a> {
+    /// `None` when single lines cannot be placed on their own: no format reads the sample, the
+    /// file is a JSON document, or its lines carry only a time of day (dated by the lines
+    /// before them).
+    pub fn new(cx: Cx<'a>, sample: &[&[u8]]) -> Option<Clock<'a>> {
+        let (format, document) = detect(&cx, sample);
+        let mut clock = Clock {
+            cx,
+            format,
+            scratch: Vec::new(),
+        };
+        let read = sample.iter().filter(|l| clock.feed(l)).count();
+        (!document && read > 0 && !clock.cx.time_only).then_some(clock)
+    }
+
+    /// Parses one line (its events are discarded); whether any format read it.
+    pub fn feed(&mut self, line: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(line);
+        let plain = strip_ansi(&text);
+        let chosen = self.format;
+        let read = std::iter::once(chosen)
+            .chain(ALL.into_iter().filter(|f| *f != chosen))
+            .any(|f| f.parse(plain.trim_end(), &mut self.cx, &mut self.scratch));
+        self.scratch.clear();
+        read
     }
 }
 

@@ -22,6 +22,15 @@ pub struct LineReader<R> {
 }
 
 impl<R: Read> LineReader<R> {
+    /// Frames lines of a stream that starts after `lines_before` lines of its file (when the
+    /// reading was seeked to the window), so that numbers stay those of the file.
+    pub fn starting_at(inner: R, lines_before: u64) -> Self {
+        LineReader {
+            line_no: lines_before,
+            ..LineReader::new(inner)
+        }
+    }
+
     pub fn new(inner: R) -> Self {
         LineReader {
             inner,

@@ -2,10 +2,14 @@
 
 mod lines;
 mod open;
+#[cfg(unix)]
+mod seek;
 mod walk;
 
 pub use lines::LineReader;
 pub use open::{open, Opened};
+#[cfg(unix)]
+pub use seek::Seekable;
 pub use walk::{discover, Input, Location};
 
 use thiserror::Error;

@@ -1,10 +1,13 @@
 //! Wiring the stages for one run: find the inputs, anchor their years, settle the window's
-//! date, parse every input in parallel, and merge.
+//! date, parse every input in parallel (seeking to the window where a file allows), and merge.
+
+mod seek;
 
 use crate::correlate::{merge, Window};
 use crate::event::Event;
 use crate::format::{Cx, FileCounts, FileParser, Format, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
+
 use crate::stats::{Skipped, Stats};
 use crate::time::{Nanos, Zone};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -81,6 +84,17 @@ impl Run {
     }
 }
 
+/// How much of an input a pass needs.
+#[derive(Clone, Copy, Debug)]
+enum Reach {
+    /// Its first lines (the survey).
+    Head(u64),
+    /// Everything (date inference, or no lower bound).
+    All,
+    /// The events in `[lo, hi]`: plain files in time order are seeked to `lo` and left after `hi`.
+    Window(Nanos, Nanos),
+}
+
 /// What one pass over one input gave.
 struct FileResult {
     events: Vec<Event>,
@@ -91,6 +105,8 @@ struct FileResult {
     /// Why the input was not used, when it was not.
     skipped: Option<String>,
     warning: Option<String>,
+    /// How it was read, for `--verbose`: from the start, or seeked past so many lines.
+    reading: String,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -124,7 +140,11 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 options.date,
                 *anchor,
                 &mut |t| t >= keep_from && t <= keep_to,
-                None,
+                if keep_from == i64::MIN {
+                    Reach::All
+                } else {
+                    Reach::Window(keep_from, keep_to)
+                },
             )
         })
         .collect();
@@ -151,9 +171,10 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         warnings.extend(r.warning);
         let c = &r.counts;
         notes.push(format!(
-            "{}: {}, {} lines: {} events in range, {} outside, {} continuation, {} blank, {} unparsed",
+            "{}: {}, {}, {} lines: {} events in range, {} outside, {} continuation, {} blank, {} unparsed",
             input.display,
             r.format.map_or("no format", Format::name),
+            r.reading,
             c.lines,
             c.events,
             c.outside,
@@ -245,7 +266,7 @@ fn anchor_years(
                     first = Some(first.map_or(t, |f: Nanos| f.min(t)));
                     false
                 },
-                Some(SURVEY_LINES),
+                Reach::Head(SURVEY_LINES),
             );
             (first, r.yearless)
         })
@@ -389,7 +410,7 @@ fn infer_day(
                     }
                     false
                 },
-                None,
+                Reach::All,
             );
             (candidates, covered)
         })
@@ -473,7 +494,7 @@ fn parse_input(
     day: Option<NaiveDate>,
     anchor: YearAnchor,
     keep: &mut dyn FnMut(Nanos) -> bool,
-    max_lines: Option<u64>,
+    reach: Reach,
 ) -> FileResult {
     let path = &input.display;
     let mut result = FileResult {
@@ -484,13 +505,23 @@ fn parse_input(
         yearless: false,
         skipped: None,
         warning: None,
+        reading: "read from the start".to_string(),
     };
     let skip = |mut r: FileResult, what: &str, why: String| {
         r.warning = Some(format!("{what} ({path}): {why}; skipped"));
         r.skipped = Some(what.to_string());
         r
     };
-    let opened = match input::open(&input.location, path) {
+    let seek = match (reach, &input.location) {
+        (Reach::Window(lo, _), Location::File(file)) => {
+            seek::plan(file, path, zone, day, anchor, lo)
+        }
+        _ => None,
+    };
+    let opened = match seek
+        .as_ref()
+        .map_or_else(|| input::open(&input.location, path), |s| s.open(path))
+    {
         Ok(o) => o,
         Err(InputError::Io { source, .. }) => {
             return skip(result, "cannot read", source.to_string())
@@ -520,8 +551,25 @@ fn parse_input(
     } else {
         Box::new(reader)
     };
-    let mut lines = LineReader::new(io::Cursor::new(head).chain(rest));
-    let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), keep);
+    let skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
+    if skipped_lines > 0 {
+        result.reading = format!("seeked past {skipped_lines} lines to the window");
+    }
+    let mut lines = LineReader::starting_at(io::Cursor::new(head).chain(rest), skipped_lines);
+    // A seeked file is in time order: once a line is past the window (by more than the skew
+    // allowed), nothing after it can be in.
+    let past = std::cell::Cell::new(false);
+    let stop_after = match (reach, &seek) {
+        (Reach::Window(_, hi), Some(_)) => hi.saturating_add(seek::SKEW),
+        _ => i64::MAX,
+    };
+    let mut watch = |t: Nanos| {
+        if t > stop_after {
+            past.set(true);
+        }
+        keep(t)
+    };
+    let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), &mut watch);
     cx.fallback_day = day;
     let mut parser = FileParser::new(cx);
     let mut read_error = head_error;
@@ -529,7 +577,7 @@ fn parse_input(
         match lines.next_line() {
             Ok(Some((n, line))) => {
                 parser.feed(n, line);
-                if max_lines.is_some_and(|m| n >= m) {
+                if past.get() || matches!(reach, Reach::Head(m) if n >= m) {
                     break;
                 }
             }
@@ -540,9 +588,16 @@ fn parse_input(
             }
         }
     }
-    result.bytes = lines.bytes();
+    // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
+    result.bytes = match &seek {
+        Some(s) => s.len,
+        None => lines.bytes(),
+    };
     let parsed = parser.finish();
     result.counts = parsed.counts;
+    // The lines seeked past were not read, but they were counted: they are outside the window.
+    result.counts.lines += skipped_lines;
+    result.counts.outside += skipped_lines;
     result.format = parsed.format;
     result.yearless = parsed.yearless;
     result.events = parsed.events;

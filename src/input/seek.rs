@@ -1,0 +1,234 @@
+//! Narrowing a plain file to the window without reading all of it: bisection over byte
+//! offsets, on the assumption — checked first — that the file is written in time order.
+//!
+//! Positioned reads only (no memory map), so a log truncated or rotated while it is read
+//! costs a short read, never a crash.
+
+use crate::time::Nanos;
+use std::fs::File;
+use std::io;
+use std::os::unix::fs::FileExt;
+use std::path::Path;
+
+/// How much is read at each probe, and how far a probe looks for a timestamped line.
+const PROBE: usize = 64 * 1024;
+const PROBE_REACH: u64 = 1 << 20;
+/// Bisection stops when the range is this small; the rest is read forward.
+const CLOSE_ENOUGH: u64 = 256 * 1024;
+/// Probes spread over the file to check that it is in time order.
+const ORDER_PROBES: u64 = 16;
+/// The buffer each thread counts newlines through.
+const COUNT_BUFFER: usize = 1 << 20;
+
+/// A line's time in the file's own format; `None` for a line without one.
+pub type TimeOf<'a> = dyn FnMut(&[u8]) -> Option<Nanos> + 'a;
+
+pub struct Seekable {
+    file: File,
+    len: u64,
+}
+
+impl Seekable {
+    pub fn open(path: &Path) -> io::Result<Seekable> {
+        let file = File::open(path)?;
+        let len = file.metadata()?.len();
+        Ok(Seekable { file, len })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The file's first bytes, up to `n`.
+    pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; n.min(self.len as usize)];
+        let got = read_at(&self.file, &mut buf, 0)?;
+        buf.truncate(got);
+        Ok(buf)
+    }
+
+    /// The first timestamped line that starts after `offset` (at it, for 0): its start and time.
+    fn probe(&self, offset: u64, time_of: &mut TimeOf) -> io::Result<Option<(u64, Nanos)>> {
+        let mut buf = vec![0u8; PROBE];
+        let mut at = offset;
+        let mut skip_partial = offset > 0;
+        while at < self.len && at - offset < PROBE_REACH {
+            let n = read_at(&self.file, &mut buf, at)?;
+            if n == 0 {
+                break;
+            }
+            let chunk = &buf[..n];
+            let mut line_start = 0;
+            if skip_partial {
+                match memchr::memchr(b'\n', chunk) {
+                    Some(i) => {
+                        line_start = i + 1;
+                        skip_partial = false;
+                    }
+                    None => {
+                        at += n as u64;
+                        continue;
+                    }
+                }
+            }
+            while let Some(len) = memchr::memchr(b'\n', &chunk[line_start..]) {
+                let line = &chunk[line_start..line_start + len];
+                if let Some(t) = time_of(line) {
+                    return Ok(Some((at + line_start as u64, t)));
+                }
+                line_start += len + 1;
+            }
+            if line_start == 0 {
+                // One line longer than a probe: look past it.
+                skip_partial = true;
+                at += n as u64;
+            } else {
+                at += line_start as u64;
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether times at offsets spread over the file never go back by more than `skew`.
+    pub fn ordered(&self, skew: Nanos, time_of: &mut TimeOf) -> io::Result<bool> {
+        let mut last: Option<Nanos> = None;
+        for i in 0..ORDER_PROBES {
+            let Some((_, t)) = self.probe(self.len * i / ORDER_PROBES, time_of)? else {
+                continue;
+            };
+            if last.is_some_and(|l| t + skew < l) {
+                return Ok(false);
+            }
+            last = Some(last.map_or(t, |l| l.max(t)));
+        }
+        Ok(last.is_some())
+    }
+
+    /// The start of a line from which reading forward misses no line at or after `target`.
+    pub fn bisect(&self, target: Nanos, time_of: &mut TimeOf) -> io::Result<u64> {
+        let (mut lo, mut hi) = (0u64, self.len);
+        let mut start = 0u64;
+        while hi - lo > CLOSE_ENOUGH {
+            let mid = lo + (hi - lo) / 2;
+            match self.probe(mid, time_of)? {
+                Some((line, t)) if t < target => {
+                    lo = mid;
+                    start = line;
+                }
+                _ => hi = mid,
+            }
+        }
+        Ok(start)
+    }
+
+    /// How many lines end before `offset`: newlines counted with SIMD, one stretch of the
+    /// file per thread, each through one reused buffer.
+    pub fn lines_before(&self, offset: u64) -> io::Result<u64> {
+        use rayon::prelude::*;
+        let threads = rayon::current_num_threads().max(1) as u64;
+        let stretch = offset.div_ceil(threads).max(1);
+        (0..threads)
+            .into_par_iter()
+            .map(|i| {
+                let (from, to) = ((i * stretch).min(offset), ((i + 1) * stretch).min(offset));
+                let mut buf = vec![0u8; COUNT_BUFFER.min((to - from) as usize)];
+                let (mut at, mut lines) = (from, 0u64);
+                while at < to {
+                    let want = ((to - at) as usize).min(buf.len());
+                    let n = read_at(&self.file, &mut buf[..want], at)?;
+                    if n == 0 {
+                        break;
+                    }
+                    lines += bytecount::count(&buf[..n], b'\n') as u64;
+                    at += n as u64;
+                }
+                Ok(lines)
+            })
+            .sum()
+    }
+}
+
+/// Reads as much as the file has at `offset`, up to the buffer's length.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read_at(&mut buf[filled..], offset + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn file(lines: &[String]) -> (tempfile::NamedTempFile, Seekable) {
+        let mut f = tempfile::NamedTempFile::new().expect("temp file");
+        for l in lines {
+            writeln!(f, "{l}").expect("write");
+        }
+        let s = Seekable::open(f.path()).expect("open");
+        (f, s)
+    }
+
+    fn numbered(line: &[u8]) -> Option<Nanos> {
+        std::str::from_utf8(line)
+            .ok()?
+            .split(' ')
+            .next()?
+            .parse()
+            .ok()
+    }
+
+    #[test]
+    fn bisection_lands_before_the_target_line() {
+        let lines: Vec<String> = (0..200_000)
+            .map(|i| {
+                if i % 10 == 5 {
+                    "  continuation".into()
+                } else {
+                    format!("{i} event")
+                }
+            })
+            .collect();
+        let (_f, s) = file(&lines);
+        let start = s.bisect(150_000, &mut numbered).expect("bisect");
+        let before = s.lines_before(start).expect("count");
+        assert!(
+            before <= 150_000 && 150_000 - before < 40_000,
+            "start at line {before}"
+        );
+        let mut buf = vec![0u8; 32];
+        let n = read_at(&s.file, &mut buf, start).expect("read");
+        let first = numbered(buf[..n].split(|c| *c == b'\n').next().expect("a line")).unwrap_or(0);
+        assert!(first <= 150_000);
+        assert!(s.ordered(0, &mut numbered).expect("order"));
+    }
+
+    #[test]
+    fn disorder_is_noticed() {
+        let lines: Vec<String> = (0..200_000)
+            .map(|i| format!("{} event", if i > 150_000 { i - 100_000 } else { i }))
+            .collect();
+        let (_f, s) = file(&lines);
+        assert!(!s.ordered(10, &mut numbered).expect("order"));
+    }
+
+    #[test]
+    fn lines_are_counted_across_chunks() {
+        let lines: Vec<String> = (0..300_000)
+            .map(|i| format!("{i} {}", "x".repeat(i % 90)))
+            .collect();
+        let (_f, s) = file(&lines);
+        assert_eq!(s.lines_before(s.len()).expect("count"), 300_000);
+    }
+}

@@ -1,0 +1,114 @@
+//! Where reading a plain file starts: at the window, found by bisection, when the file is
+//! large, in time order, and in a format whose lines can be placed one by one. Anything else
+//! is read from the start: seeking must never miss a line that a full scan would find.
+//! `RECONSTRUCT_FULL_SCAN=1` turns seeking off, to compare.
+
+use crate::format::{Clock, Cx, YearAnchor};
+use crate::input::{InputError, Opened};
+use crate::time::{Nanos, Zone, NANOS_PER_MIN};
+use chrono::NaiveDate;
+use std::fs::File;
+use std::io::{BufReader, Seek as _, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// How far a file's lines may run out of time order; also how far before the window reading
+/// starts and after it reading stops.
+pub const SKEW: Nanos = 10 * NANOS_PER_MIN;
+/// Smaller files are read whole: seeking would save little.
+const SEEK_MIN: u64 = 8 << 20;
+const SAMPLE_BYTES: usize = 256 * 1024;
+const SAMPLE_LINES: usize = 64;
+
+pub struct Seek {
+    pub offset: u64,
+    pub lines_before: u64,
+    /// The file's length.
+    pub len: u64,
+    path: PathBuf,
+}
+
+impl Seek {
+    /// The file, positioned at the window.
+    pub fn open(&self, display: &str) -> Result<Opened, InputError> {
+        let io_err = |source| InputError::Io {
+            path: display.to_string(),
+            source,
+        };
+        let mut file = File::open(&self.path).map_err(io_err)?;
+        file.seek(SeekFrom::Start(self.offset)).map_err(io_err)?;
+        Ok(Opened {
+            reader: Box::new(BufReader::with_capacity(64 * 1024, file)),
+            compression: None,
+        })
+    }
+}
+
+#[cfg(unix)]
+pub fn plan(
+    path: &Path,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    lo: Nanos,
+) -> Option<Seek> {
+    use crate::input::Seekable;
+    use std::cell::Cell;
+    use std::sync::Arc;
+    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
+        return None;
+    }
+    let file = Seekable::open(path).ok()?;
+    if file.len() < SEEK_MIN {
+        return None;
+    }
+    let head = file.head(SAMPLE_BYTES).ok()?;
+    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+    if compressed || memchr::memchr(0, &head).is_some() {
+        return None;
+    }
+    // A sample ends mid-line: keep the whole lines.
+    let whole = memchr::memrchr(b'\n', &head).map_or(&head[..], |i| &head[..i]);
+    let sample: Vec<&[u8]> = whole.split(|c| *c == b'\n').take(SAMPLE_LINES).collect();
+    let found = Cell::new(None);
+    let mut capture = |t: Nanos| {
+        if found.get().is_none() {
+            found.set(Some(t));
+        }
+        false
+    };
+    let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
+    cx.fallback_day = day;
+    let mut clock = Clock::new(cx, &sample)?;
+    let mut time_of = |line: &[u8]| {
+        found.set(None);
+        clock.feed(line);
+        found.get()
+    };
+    if !file.ordered(SKEW, &mut time_of).ok()? {
+        return None;
+    }
+    let offset = file.bisect(lo.saturating_sub(SKEW), &mut time_of).ok()?;
+    if offset == 0 {
+        return None;
+    }
+    let lines_before = file.lines_before(offset).ok()?;
+    Some(Seek {
+        offset,
+        lines_before,
+        len: file.len(),
+        path: path.to_path_buf(),
+    })
+}
+
+#[cfg(not(unix))]
+pub fn plan(
+    _: &Path,
+    _: &str,
+    _: Zone,
+    _: Option<NaiveDate>,
+    _: YearAnchor,
+    _: Nanos,
+) -> Option<Seek> {
+    None
+}
