@@ -43,6 +43,15 @@ impl Seekable {
         self.len == 0
     }
 
+    /// The file's last bytes, up to `n`.
+    pub fn tail(&self, n: usize) -> io::Result<Vec<u8>> {
+        let from = self.len.saturating_sub(n as u64);
+        let mut buf = vec![0u8; (self.len - from) as usize];
+        let got = read_at(&self.file, &mut buf, from)?;
+        buf.truncate(got);
+        Ok(buf)
+    }
+
     /// The file's first bytes, up to `n`.
     pub fn head(&self, n: usize) -> io::Result<Vec<u8>> {
         let mut buf = vec![0u8; n.min(self.len as usize)];

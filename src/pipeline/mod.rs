@@ -110,6 +110,8 @@ struct FileResult {
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
+/// Files up to this size are read whole to learn the span of time they cover.
+const WHOLE_SPAN_MAX: u64 = 16 << 20;
 /// Lines read per file to anchor years before the real pass.
 const SURVEY_LINES: u64 = 64;
 
@@ -123,7 +125,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let (from, to) = match resolve_edges(options, zone)? {
         Edges::Known(from, to) => (from, to),
         Edges::Clock(from, to) => {
-            let day = infer_day(&found.inputs, &anchors, zone, from, to)?;
+            let spans = spans(&found.inputs, &anchors, zone, options.date);
+            let day = infer_day(&spans, zone, from, to)?;
             clock_window(zone, day, from, to)?
         }
     };
@@ -382,47 +385,77 @@ fn clock_window(
     Ok((f, t))
 }
 
-/// The one day on which a time-of-day window holds events. Several such days is a usage
-/// error that lists them; none falls back to the only day the logs cover.
-fn infer_day(
+/// The span of time each input covers: small files are read whole; larger ones give their
+/// first lines and, when plain, the last timestamped line of their tail. A compressed file's
+/// span is its first time only: its end is not known without reading it.
+fn spans(
     inputs: &[Input],
     anchors: &[YearAnchor],
+    zone: Zone,
+    date: Option<NaiveDate>,
+) -> Vec<Option<(Nanos, Nanos)>> {
+    inputs
+        .par_iter()
+        .zip(anchors.par_iter())
+        .map(|(input, anchor)| {
+            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            let small = match &input.location {
+                Location::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() <= WHOLE_SPAN_MAX),
+                Location::Stdin => true,
+            };
+            let reach = if small {
+                Reach::All
+            } else {
+                Reach::Head(SURVEY_LINES)
+            };
+            let mut record = |t: Nanos| {
+                lo = lo.min(t);
+                hi = hi.max(t);
+                false
+            };
+            parse_input(input, zone, date, *anchor, &mut record, reach);
+            if let (false, Location::File(p)) = (small, &input.location) {
+                if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
+                    hi = hi.max(last);
+                }
+            }
+            (lo <= hi).then_some((lo, hi))
+        })
+        .collect()
+}
+
+/// The one day on which a time-of-day window meets the logs. Several such days is a usage
+/// error that lists them; none falls back to the only day the logs cover.
+fn infer_day(
+    spans: &[Option<(Nanos, Nanos)>],
     zone: Zone,
     from: Option<NaiveTime>,
     to: Option<NaiveTime>,
 ) -> Result<NaiveDate, RunError> {
-    let per_file: Vec<(BTreeSet<NaiveDate>, BTreeSet<NaiveDate>)> = inputs
-        .par_iter()
-        .zip(anchors.par_iter())
-        .map(|(input, anchor)| {
-            let mut candidates = BTreeSet::new();
-            let mut covered = BTreeSet::new();
-            parse_input(
-                input,
-                zone,
-                None,
-                *anchor,
-                &mut |t| {
-                    let local = zone.to_local(t);
-                    covered.insert(local.date());
-                    if let Some(d) = window_day(local, from, to) {
-                        candidates.insert(d);
-                    }
-                    false
-                },
-                Reach::All,
-            );
-            (candidates, covered)
-        })
-        .collect();
-    let candidates: BTreeSet<NaiveDate> = per_file
-        .iter()
-        .flat_map(|(c, _)| c.iter().copied())
-        .collect();
-    let covered: BTreeSet<NaiveDate> = per_file
-        .iter()
-        .flat_map(|(_, c)| c.iter().copied())
-        .collect();
+    let mut candidates = BTreeSet::new();
+    let mut covered = BTreeSet::new();
+    for &(lo, hi) in spans.iter().flatten() {
+        let (first, last) = (zone.to_local(lo).date(), zone.to_local(hi).date());
+        let mut day = first.pred_opt().unwrap_or(first);
+        while day <= last {
+            if day >= first {
+                covered.insert(day);
+            }
+            // A missing edge is open to that end of the day.
+            let midnight = |d: NaiveDate| zone.to_utc(d.and_time(NaiveTime::MIN));
+            if let Ok((start, end)) = clock_window(zone, day, from, to) {
+                let start = start.or_else(|| midnight(day)).unwrap_or(i64::MIN);
+                let end = end
+                    .or_else(|| day.succ_opt().and_then(midnight))
+                    .unwrap_or(i64::MAX);
+                if start <= hi && lo <= end {
+                    candidates.insert(day);
+                }
+            }
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
+        }
+    }
     let pick = if candidates.is_empty() {
         &covered
     } else {
@@ -438,30 +471,6 @@ fn infer_day(
                 .collect::<Vec<_>>()
                 .join(", "),
         }),
-    }
-}
-
-/// The day whose time-of-day window holds this local time, if any.
-fn window_day(
-    local: NaiveDateTime,
-    from: Option<NaiveTime>,
-    to: Option<NaiveTime>,
-) -> Option<NaiveDate> {
-    let (date, time) = (local.date(), local.time());
-    match (from, to) {
-        (Some(f), Some(t)) if f <= t => (f <= time && time <= t).then_some(date),
-        (Some(f), Some(t)) => {
-            if time >= f {
-                Some(date)
-            } else if time <= t {
-                date.pred_opt()
-            } else {
-                None
-            }
-        }
-        (Some(f), None) => (time >= f).then_some(date),
-        (None, Some(t)) => (time <= t).then_some(date),
-        (None, None) => Some(date),
     }
 }
 

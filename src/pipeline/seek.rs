@@ -101,6 +101,50 @@ pub fn plan(
     })
 }
 
+/// The time of the last timestamped line of a plain file in a format whose lines can be
+/// placed one by one, read from its tail.
+#[cfg(unix)]
+pub fn last_time(
+    path: &Path,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+) -> Option<Nanos> {
+    use crate::input::Seekable;
+    use std::cell::Cell;
+    use std::sync::Arc;
+    let file = Seekable::open(path).ok()?;
+    let head = file.head(SAMPLE_BYTES).ok()?;
+    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
+    if compressed || memchr::memchr(0, &head).is_some() {
+        return None;
+    }
+    let whole = memchr::memrchr(b'\n', &head).map_or(&head[..], |i| &head[..i]);
+    let sample: Vec<&[u8]> = whole.split(|c| *c == b'\n').take(SAMPLE_LINES).collect();
+    let found = Cell::new(None);
+    let mut capture = |t: Nanos| {
+        if found.get().is_none() {
+            found.set(Some(t));
+        }
+        false
+    };
+    let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
+    cx.fallback_day = day;
+    let mut clock = Clock::new(cx, &sample)?;
+    let tail = file.tail(SAMPLE_BYTES).ok()?;
+    tail.split(|c| *c == b'\n').rev().find_map(|line| {
+        found.set(None);
+        clock.feed(line);
+        found.get()
+    })
+}
+
+#[cfg(not(unix))]
+pub fn last_time(_: &Path, _: &str, _: Zone, _: Option<NaiveDate>, _: YearAnchor) -> Option<Nanos> {
+    None
+}
+
 #[cfg(not(unix))]
 pub fn plan(
     _: &Path,
