@@ -135,3 +135,61 @@ fn seeking_finds_what_a_full_scan_finds() {
         assert_eq!(seeked_draft, full_draft, "drafts differ for {window:?}");
     }
 }
+
+#[test]
+fn skipping_rotations_finds_what_a_full_scan_finds() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Four days of an hourly job, rotated daily: today plain, the three days before gzipped.
+    for day in 0..4u64 {
+        let mut text = String::new();
+        for minute in 0..24 * 60 {
+            let t = (3 - day) * 86_400 + minute * 60;
+            let level = if minute % 97 == 0 { "ERROR" } else { "INFO" };
+            let _ = writeln!(
+                text,
+                "{} {level} [cron] c.a.Job - run {minute} of day {}",
+                clock(t),
+                3 - day
+            );
+        }
+        if day == 0 {
+            fs::write(dir.path().join("job.log"), text).expect("write");
+        } else {
+            let file =
+                fs::File::create(dir.path().join(format!("job.log.{day}.gz"))).expect("create");
+            let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+            gz.write_all(text.as_bytes()).expect("compress");
+            gz.finish().expect("finish");
+        }
+    }
+    let verbose = Command::cargo_bin("reconstruct")
+        .expect("binary")
+        .args([
+            "-v",
+            "--from",
+            "2024-02-02 10:00",
+            "--to",
+            "2024-02-02 12:00",
+        ])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let notes = String::from_utf8_lossy(&verbose.stderr);
+    assert_eq!(
+        notes.matches("not read:").count(),
+        2,
+        "the day before and the day after are not decompressed:\n{notes}"
+    );
+    for window in [
+        &["--from", "2024-02-02 10:00", "--to", "2024-02-02 12:00"][..],
+        &["--from", "2024-02-01 23:00", "--to", "2024-02-02 01:00"],
+        &["--from", "2024-02-04 10:00", "--to", "2024-02-04 12:00"],
+    ] {
+        let (narrowed, narrowed_draft) = run(dir.path(), window, false);
+        let (full, full_draft) = run(dir.path(), window, true);
+        assert!(!full.is_empty(), "{window:?} holds events");
+        assert_eq!(narrowed, full, "events differ for {window:?}");
+        assert_eq!(narrowed_draft, full_draft, "drafts differ for {window:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! Wiring the stages for one run: find the inputs, anchor their years, settle the window's
 //! date, parse every input in parallel (seeking to the window where a file allows), and merge.
 
+mod rotation;
 mod seek;
 
 use crate::correlate::{merge, Window};
@@ -84,6 +85,23 @@ impl Run {
     }
 }
 
+impl FileResult {
+    /// An input planned away: it cannot hold the window.
+    fn not_read(why: &str) -> FileResult {
+        FileResult {
+            events: Vec::new(),
+            counts: FileCounts::default(),
+            bytes: 0,
+            format: None,
+            yearless: false,
+            skipped: None,
+            warning: None,
+            reading: format!("not read: {why}"),
+            compressed: true,
+        }
+    }
+}
+
 /// How much of an input a pass needs.
 #[derive(Clone, Copy, Debug)]
 enum Reach {
@@ -93,6 +111,8 @@ enum Reach {
     All,
     /// The events in `[lo, hi]`: plain files in time order are seeked to `lo` and left after `hi`.
     Window(Nanos, Nanos),
+    /// The same for a stream known to be in time order (a rotated file): left after `hi`.
+    Ordered(Nanos),
 }
 
 /// What one pass over one input gave.
@@ -107,6 +127,7 @@ struct FileResult {
     warning: Option<String>,
     /// How it was read, for `--verbose`: from the start, or seeked past so many lines.
     reading: String,
+    compressed: bool,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -121,7 +142,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let zone = options.zone;
     let mtimes: Vec<Option<Nanos>> = found.inputs.iter().map(mtime).collect();
 
-    let anchors = anchor_years(&found.inputs, &mtimes, options, zone);
+    let surveys = survey(&found.inputs, &mtimes, options);
+    let anchors = anchor_years(&found.inputs, &surveys, &mtimes, options);
     let (from, to) = match resolve_edges(options, zone)? {
         Edges::Known(from, to) => (from, to),
         Edges::Clock(from, to) => {
@@ -132,22 +154,30 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     };
     let keep_from = from.map_or(i64::MIN, |f| f.saturating_sub(options.lookback));
     let keep_to = to.unwrap_or(i64::MAX);
+    let firsts: Vec<Option<Nanos>> = surveys.iter().map(|s| s.first).collect();
+    let compressed: Vec<bool> = surveys.iter().map(|s| s.compressed).collect();
+    let plans = rotation::plan(&found.inputs, &firsts, &compressed, keep_from, keep_to);
     let results: Vec<FileResult> = found
         .inputs
         .par_iter()
         .zip(anchors.par_iter())
-        .map(|(input, anchor)| {
+        .zip(plans.par_iter())
+        .map(|((input, anchor), plan)| {
+            if let rotation::Plan::Skip(why) = plan {
+                return FileResult::not_read(why);
+            }
+            let reach = match (plan, keep_from) {
+                (_, i64::MIN) => Reach::All,
+                (rotation::Plan::Ordered, _) => Reach::Ordered(keep_to),
+                _ => Reach::Window(keep_from, keep_to),
+            };
             parse_input(
                 input,
                 zone,
                 options.date,
                 *anchor,
                 &mut |t| t >= keep_from && t <= keep_to,
-                if keep_from == i64::MIN {
-                    Reach::All
-                } else {
-                    Reach::Window(keep_from, keep_to)
-                },
+                reach,
             )
         })
         .collect();
@@ -242,38 +272,58 @@ fn mtime(input: &Input) -> Option<Nanos> {
     i64::try_from(since.as_nanos()).ok()
 }
 
-/// The year for year-less lines: `--year`; else near the time the dated inputs in the same
-/// directory show, else all dated inputs (read from the first lines of each); else no later
-/// than the file's modification time.
-fn anchor_years(
-    inputs: &[Input],
-    mtimes: &[Option<Nanos>],
-    options: &Options,
-    zone: Zone,
-) -> Vec<YearAnchor> {
-    if let Some(y) = options.year {
-        return vec![YearAnchor::Fixed(y); inputs.len()];
-    }
-    let fallback = |m: &Option<Nanos>| YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2));
-    let surveys: Vec<(Option<Nanos>, bool)> = inputs
+/// What the first lines of an input tell before the real pass.
+struct Survey {
+    first: Option<Nanos>,
+    yearless: bool,
+    compressed: bool,
+}
+
+/// Reads the first lines of every input (year-less lines anchored, for now, by the file's
+/// modification time).
+fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<Survey> {
+    inputs
         .par_iter()
         .zip(mtimes.par_iter())
         .map(|(input, m)| {
             let mut first = None;
+            let anchor = options.year.map_or(
+                YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2)),
+                YearAnchor::Fixed,
+            );
             let r = parse_input(
                 input,
-                zone,
+                options.zone,
                 options.date,
-                fallback(m),
+                anchor,
                 &mut |t| {
                     first = Some(first.map_or(t, |f: Nanos| f.min(t)));
                     false
                 },
                 Reach::Head(SURVEY_LINES),
             );
-            (first, r.yearless)
+            Survey {
+                first,
+                yearless: r.yearless,
+                compressed: r.compressed,
+            }
         })
-        .collect();
+        .collect()
+}
+
+/// The year for year-less lines: `--year`; else near the time the dated inputs in the same
+/// directory show, else all dated inputs (read from the first lines of each); else no later
+/// than the file's modification time.
+fn anchor_years(
+    inputs: &[Input],
+    surveys: &[Survey],
+    mtimes: &[Option<Nanos>],
+    options: &Options,
+) -> Vec<YearAnchor> {
+    if let Some(y) = options.year {
+        return vec![YearAnchor::Fixed(y); inputs.len()];
+    }
+    let fallback = |m: &Option<Nanos>| YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2));
     // The dated inputs' first times, per directory and over all.
     let dir = |i: &Input| {
         i.display
@@ -282,10 +332,10 @@ fn anchor_years(
     };
     let mut by_dir: HashMap<String, Vec<Nanos>> = HashMap::new();
     let mut all = Vec::new();
-    for (input, (first, yearless)) in inputs.iter().zip(&surveys) {
-        if let (Some(t), false) = (first, yearless) {
-            by_dir.entry(dir(input)).or_default().push(*t);
-            all.push(*t);
+    for (input, survey) in inputs.iter().zip(surveys) {
+        if let (Some(t), false) = (survey.first, survey.yearless) {
+            by_dir.entry(dir(input)).or_default().push(t);
+            all.push(t);
         }
     }
     let median = |v: &mut Vec<Nanos>| {
@@ -515,6 +565,7 @@ fn parse_input(
         skipped: None,
         warning: None,
         reading: "read from the start".to_string(),
+        compressed: false,
     };
     let skip = |mut r: FileResult, what: &str, why: String| {
         r.warning = Some(format!("{what} ({path}): {why}; skipped"));
@@ -537,6 +588,7 @@ fn parse_input(
         }
         Err(e) => return skip(result, "cannot read", e.to_string()),
     };
+    result.compressed = opened.compression.is_some();
     let mut reader = opened.reader;
     let (head, head_error) = read_head(&mut reader);
     if head.is_empty() {
@@ -569,7 +621,7 @@ fn parse_input(
     // allowed), nothing after it can be in.
     let past = std::cell::Cell::new(false);
     let stop_after = match (reach, &seek) {
-        (Reach::Window(_, hi), Some(_)) => hi.saturating_add(seek::SKEW),
+        (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(hi), _) => hi.saturating_add(seek::SKEW),
         _ => i64::MAX,
     };
     let mut watch = |t: Nanos| {
