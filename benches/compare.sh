@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Side by side, in one run, on one generated corpus: reconstruct, lnav (headless, with a format
+# definition for the JSON logs so that it reads the same events), and a grep/sort pipeline.
+# Wall time (hyperfine median), CPU time and peak memory (GNU time) for:
+#   (a) the 2-hour window of the plain corpus, (b) the same over gzip rotations, (c) the whole span.
+#
+#   bash benches/compare.sh [SIZE] [RUNS]      # defaults: 2GB, 5
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-2GB}
+runs=${2:-5}
+work=${TMPDIR:-/tmp}/reconstruct-compare-$size
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
+need lnav lnav
+need hyperfine hyperfine
+need /usr/bin/time time
+
+cargo build --release -q --bin reconstruct --example gen-corpus
+[ -d "$work/plain" ] || target/release/examples/gen-corpus --size "$size" "$work/plain"
+[ -d "$work/gzip" ] || target/release/examples/gen-corpus --size "$size" --gzip "$work/gzip"
+
+# lnav reads the JSON logs through this format (time, level, message), as reconstruct does.
+export HOME="$work/home"
+mkdir -p "$HOME/.lnav/formats/installed"
+cat > "$HOME/.lnav/formats/installed/corpus_json.json" <<'JSON'
+{
+  "$schema": "https://lnav.org/schemas/format-v1.schema.json",
+  "corpus_json": {
+    "title": "Corpus JSON lines",
+    "description": "The JSON lines of the generated corpus",
+    "json": true,
+    "timestamp-field": "time",
+    "level-field": "level",
+    "body-field": "msg",
+    "value": {
+      "time": {"kind": "string"}, "level": {"kind": "string"}, "msg": {"kind": "string"}
+    }
+  }
+}
+JSON
+
+rec=target/release/reconstruct
+window=(--from 14:00 --to 16:00 --date 2025-06-05)
+files() { find "$1" -type f | sort | tr '\n' ' '; }
+lnav_sql="SELECT log_time, log_level, log_body FROM all_logs WHERE log_time >= '2025-06-05 14:00:00' AND log_time < '2025-06-05 16:00:00'"
+pattern='(2025-06-05[T ]1[45]:|05/Jun/2025:1[45]:|Jun  5 1[45]:)'
+
+declare -A cmds=(
+  ["a reconstruct draft"]="$rec ${window[*]} -q $work/plain"
+  ["a reconstruct --events"]="$rec ${window[*]} -q --events $work/plain"
+  ["a lnav"]="lnav -n -c \";$lnav_sql\" -c ':write-csv-to /dev/null' $(files "$work/plain")"
+  ["a grep|sort"]="bash -c \"grep -rh -E '$pattern' $work/plain | sort > /dev/null\""
+  ["b reconstruct draft"]="$rec ${window[*]} -q $work/gzip"
+  ["b lnav"]="lnav -n -c \";$lnav_sql\" -c ':write-csv-to /dev/null' $(files "$work/gzip")"
+  ["b zcat|grep|sort"]="bash -c \"find $work/gzip -type f | sort | xargs zcat -f | grep -E '$pattern' | sort > /dev/null\""
+  ["c reconstruct draft"]="$rec -q $work/plain"
+  ["c lnav"]="lnav -n -c ';SELECT count(*) FROM all_logs' $(files "$work/plain")"
+  ["c grep|sort"]="bash -c \"grep -rh . $work/plain | sort > /dev/null\""
+)
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "corpus: $(du -sh "$work/plain" | cut -f1) plain, $(du -sh "$work/gzip" | cut -f1) gzip"
+printf '%-26s %12s %12s %14s\n' work "wall median" "cpu (1 run)" "peak memory"
+for name in $(printf '%s\n' "${!cmds[@]}" | sort | tr ' ' '~'); do
+  name=${name//\~/ }
+  cmd=${cmds[$name]}
+  # The whole span is measured once: it takes minutes.
+  n=$runs; [[ $name == c* ]] && n=1
+  wall=$(hyperfine -N --warmup 1 --runs "$n" --export-json "$work/hf.json" "$cmd" >/dev/null 2>&1 \
+    && python3 -c "import json; print('%.2f s' % json.load(open('$work/hf.json'))['results'][0]['median'])" || echo failed)
+  usage=$(/usr/bin/time -f '%U %S %M' bash -c "$cmd" 2>&1 >/dev/null | tail -1)
+  read -r user sys rss <<<"$usage"
+  cpu=$(python3 -c "print('%.2f s' % ($user + $sys))" 2>/dev/null || echo "?")
+  printf '%-26s %12s %12s %11s MB\n' "$name" "$wall" "$cpu" "$((rss / 1024))"
+done
