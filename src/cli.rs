@@ -95,6 +95,7 @@ impl Cli {
             zone: self.tz,
             lookback: self.lookback,
             year: self.year,
+            all_events: self.events,
         }
     }
 }

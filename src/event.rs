@@ -145,8 +145,10 @@ pub struct Event {
 }
 
 impl Event {
-    pub fn is_error(&self) -> bool {
-        self.level == Some(Level::Error)
+    /// Whether the draft can use this event: ordinary info and debug lines only count, and
+    /// need not be kept when the event stream is not asked for.
+    pub fn matters_to_draft(&self) -> bool {
+        !matches!(self.kind, Kind::Log) || matches!(self.level, Some(Level::Error | Level::Warn))
     }
 }
 

@@ -421,6 +421,9 @@ pub struct FileParser<'a> {
     problem: Option<String>,
     pub counts: FileCounts,
     pub events: Vec<Event>,
+    /// Keep only what the draft uses (see [`Event::matters_to_draft`]), requests without their
+    /// fields: memory then grows with the window's errors and requests, not its lines.
+    slim: bool,
 }
 
 impl<'a> FileParser<'a> {
@@ -435,6 +438,36 @@ impl<'a> FileParser<'a> {
             problem: None,
             counts: FileCounts::default(),
             events: Vec::new(),
+            slim: false,
+        }
+    }
+
+    /// Keeps only what a draft needs of the events (they are still counted).
+    pub fn for_draft(mut self) -> Self {
+        self.slim = true;
+        self
+    }
+
+    fn slim_from(&mut self, start: usize) {
+        // Most lines are one event: no allocation for them.
+        if self.events.len() == start + 1 {
+            if !self.events[start].matters_to_draft() {
+                self.events.pop();
+            } else if matches!(self.events[start].kind, Kind::Http { .. }) {
+                self.events[start].fields = BTreeMap::new();
+            }
+            return;
+        }
+        let fresh: Vec<Event> = self
+            .events
+            .drain(start..)
+            .filter(Event::matters_to_draft)
+            .collect();
+        for mut event in fresh {
+            if matches!(event.kind, Kind::Http { .. }) {
+                event.fields = BTreeMap::new();
+            }
+            self.events.push(event);
         }
     }
 
@@ -542,8 +575,14 @@ impl<'a> FileParser<'a> {
         if recognised {
             let kept = self.events.len() - before;
             self.counts.events += kept as u64;
+            if self.slim {
+                self.slim_from(before);
+            }
             if kept == 0 {
                 self.counts.outside += 1;
+                self.last = Some(None);
+            } else if self.events.len() == before {
+                // Read and counted, but not kept: its continuation lines go with it.
                 self.last = Some(None);
             } else {
                 self.last = Some(Some(self.events.len() - 1));

@@ -39,6 +39,9 @@ pub struct Options {
     pub zone: Zone,
     pub lookback: Nanos,
     pub year: Option<i32>,
+    /// Whether every event is wanted (`--events`), or only what the draft uses: ordinary
+    /// info lines are then counted and dropped as they are read.
+    pub all_events: bool,
 }
 
 #[derive(Debug, Error)]
@@ -98,6 +101,7 @@ impl FileResult {
             warning: None,
             reading: format!("not read: {why}"),
             compressed: true,
+            in_window: 0,
         }
     }
 }
@@ -128,6 +132,8 @@ struct FileResult {
     /// How it was read, for `--verbose`: from the start, or seeked past so many lines.
     reading: String,
     compressed: bool,
+    /// Events read in the window proper (kept or, for a draft, counted and dropped).
+    in_window: u64,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -171,14 +177,25 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 (rotation::Plan::Ordered, _) => Reach::Ordered(keep_to),
                 _ => Reach::Window(keep_from, keep_to),
             };
-            parse_input(
+            // Events in the window proper are counted here: the draft keeps only some of them.
+            let (window_from, window_to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
+            let mut in_window = 0u64;
+            let mut result = parse_input(
                 input,
                 zone,
                 options.date,
                 *anchor,
-                &mut |t| t >= keep_from && t <= keep_to,
+                &mut |t| {
+                    if window_from <= t && t <= window_to {
+                        in_window += 1;
+                    }
+                    t >= keep_from && t <= keep_to
+                },
                 reach,
-            )
+                !options.all_events,
+            );
+            result.in_window = in_window;
+            result
         })
         .collect();
 
@@ -192,6 +209,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let mut runs = Vec::with_capacity(results.len());
     for (input, r) in found.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
+        stats.events += r.in_window;
         stats.lines += r.counts.lines;
         stats.unparsed_lines += r.counts.unparsed;
         match &r.skipped {
@@ -240,7 +258,6 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         warnings,
         notes,
     };
-    run.stats.events = run.window_events().count() as u64;
     if run.stats.events == 0 {
         run.warnings.push(format!(
             "no events in the window ({} to {}): the draft is empty; check --from/--to, --date and --tz",
@@ -301,6 +318,7 @@ fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<
                     false
                 },
                 Reach::Head(SURVEY_LINES),
+                true,
             );
             Survey {
                 first,
@@ -463,7 +481,7 @@ fn spans(
                 hi = hi.max(t);
                 false
             };
-            parse_input(input, zone, date, *anchor, &mut record, reach);
+            parse_input(input, zone, date, *anchor, &mut record, reach, true);
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
                     hi = hi.max(last);
@@ -554,6 +572,7 @@ fn parse_input(
     anchor: YearAnchor,
     keep: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
+    slim: bool,
 ) -> FileResult {
     let path = &input.display;
     let mut result = FileResult {
@@ -566,6 +585,7 @@ fn parse_input(
         warning: None,
         reading: "read from the start".to_string(),
         compressed: false,
+        in_window: 0,
     };
     let skip = |mut r: FileResult, what: &str, why: String| {
         r.warning = Some(format!("{what} ({path}): {why}; skipped"));
@@ -632,7 +652,11 @@ fn parse_input(
     };
     let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), &mut watch);
     cx.fallback_day = day;
-    let mut parser = FileParser::new(cx);
+    let mut parser = if slim {
+        FileParser::new(cx).for_draft()
+    } else {
+        FileParser::new(cx)
+    };
     let mut read_error = head_error;
     loop {
         match lines.next_line() {
