@@ -1,10 +1,11 @@
-//! Throughput of the hot paths on the sample incident's own files, in bytes per second:
-//! line framing, timestamp parsing per layout family, whole-file parsing per format, and the
-//! merge. Run with `cargo bench --bench hot_paths`.
+//! Throughput of the hot paths on the sample incident's own files: line framing, timestamp
+//! parsing per layout family, JSON timestamp extraction (what seeking and the window filter
+//! pay per line), format detection, whole-file parsing per format, the merge, and folding a
+//! window's events into the draft's templates. Run with `cargo bench --bench hot_paths`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use reconstruct::correlate::merge;
-use reconstruct::format::{timestamp, Cx, FileParser, YearAnchor};
+use reconstruct::correlate::{build, merge, Settings, Window};
+use reconstruct::format::{timestamp, Clock, Cx, FileParser, YearAnchor};
 use reconstruct::input::LineReader;
 use reconstruct::time::{Nanos, Zone};
 use std::path::PathBuf;
@@ -148,5 +149,110 @@ fn merging(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, framing, timestamps, formats, merging);
+/// A line's time only, as the seeker and the window filter read it: no event is built.
+fn json_time(c: &mut Criterion) {
+    let data = sample("payments/payments.jsonl");
+    let lines: Vec<&[u8]> = data
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
+    let found = std::cell::Cell::new(0i64);
+    let mut capture = |t: Nanos| {
+        found.set(t);
+        false
+    };
+    let cx = Cx::new(
+        Zone::utc(),
+        YearAnchor::Fixed(2025),
+        Arc::from("payments.jsonl"),
+        &mut capture,
+    );
+    let mut clock = Clock::new(cx, &lines[..64]).expect("a JSON sample");
+    let mut g = c.benchmark_group("json-time");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("payments.jsonl", |b| {
+        b.iter(|| {
+            for line in &lines {
+                clock.feed(line);
+            }
+            black_box(found.get())
+        })
+    });
+    g.finish();
+}
+
+/// Choosing a file's format from its first 64 lines.
+fn detection(c: &mut Criterion) {
+    let mut g = c.benchmark_group("detect");
+    for rel in [
+        "gateway/access.log",
+        "checkout/app.log",
+        "payments/payments.jsonl",
+        "nodes/node-2/syslog",
+    ] {
+        let data = sample(rel);
+        let lines: Vec<&[u8]> = data.split(|b| *b == b'\n').take(64).collect();
+        g.throughput(Throughput::Bytes(
+            lines.iter().map(|l| l.len() as u64 + 1).sum(),
+        ));
+        g.bench_function(rel, |b| {
+            b.iter(|| {
+                let mut nothing = |_: Nanos| false;
+                let cx = Cx::new(
+                    Zone::utc(),
+                    YearAnchor::Fixed(2025),
+                    Arc::from(rel),
+                    &mut nothing,
+                );
+                black_box(Clock::new(cx, &lines).is_some())
+            })
+        });
+    }
+    g.finish();
+}
+
+/// Folding a window's events into the draft: templates, baselines, onsets, pairs.
+fn folding(c: &mut Criterion) {
+    let runs: Vec<_> = [
+        "checkout/app.log",
+        "gateway/access.log",
+        "payments/payments.jsonl",
+    ]
+    .iter()
+    .map(|rel| {
+        let data = sample(rel);
+        let mut keep = |_: Nanos| true;
+        let cx = Cx::new(
+            Zone::utc(),
+            YearAnchor::Fixed(2025),
+            Arc::from(*rel),
+            &mut keep,
+        );
+        let mut parser = FileParser::new(cx).for_draft();
+        let mut lines = LineReader::new(&data[..]);
+        while let Ok(Some((n, l))) = lines.next_line() {
+            parser.feed(n, l);
+        }
+        parser.finish().events
+    })
+    .collect();
+    let events = merge(runs);
+    let window = Window {
+        lookback: 1_742_299_200_000_000_000,
+        from: 1_742_306_400_000_000_000,
+        to: 1_742_313_600_000_000_000,
+    };
+    let settings = Settings {
+        max_entries: 25,
+        slow: 1_000_000_000,
+    };
+    let mut g = c.benchmark_group("fold");
+    g.throughput(Throughput::Elements(events.len() as u64));
+    g.bench_function("draft of the sample window", |b| {
+        b.iter(|| black_box(build(&events, window, settings)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, framing, timestamps, json_time, detection, formats, merging, folding);
 criterion_main!(benches);
