@@ -24,7 +24,7 @@ pub struct Burst {
     pub baseline: f64,
 }
 
-pub fn is_symptom(e: &Event) -> bool {
+fn is_symptom(e: &Event) -> bool {
     match e.kind {
         Kind::Log | Kind::Http { .. } => e.level == Some(Level::Error),
         Kind::Restart | Kind::Oom => true,

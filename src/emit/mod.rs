@@ -7,13 +7,6 @@ pub mod markdown;
 use crate::correlate::{Entry, Milestone};
 use crate::time::{human_duration, Nanos, Zone, NANOS_PER_MIN};
 
-/// Which output `--format` asked for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    Markdown,
-    Json,
-}
-
 /// `HH:MM`, or with the date when the draft spans days.
 fn clock(zone: &Zone, t: Nanos, with_date: bool) -> String {
     let local = zone.to_local(t);
