@@ -5,7 +5,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, FormatArg};
 use reconstruct::correlate::{build, Settings};
-use reconstruct::emit::{json, markdown};
+use reconstruct::emit::{json, markdown, timesketch};
 use reconstruct::pipeline::run;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -54,10 +54,6 @@ fn main() -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
-    if cli.format == FormatArg::Timesketch {
-        error("--format timesketch is not available yet (command line): use --format json for now");
-        return ExitCode::from(USAGE);
-    }
     if cli.paths.is_empty() {
         error(
             "no PATH given (command line): name log files or directories, or - for standard input",
@@ -99,7 +95,8 @@ fn main() -> ExitCode {
         let events: Vec<_> = result.window_events().cloned().collect();
         match cli.format {
             FormatArg::Json => json::events(&mut out, &events, &zone),
-            _ => markdown::events(&mut out, &events, &zone),
+            FormatArg::Timesketch => timesketch::events(&mut out, &events, &zone),
+            FormatArg::Markdown => markdown::events(&mut out, &events, &zone),
         }
     } else {
         let settings = Settings {
@@ -109,7 +106,10 @@ fn main() -> ExitCode {
         let timeline = build(&result.events, result.window, settings);
         match cli.format {
             FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
-            _ => markdown::draft(&mut out, &timeline, &zone, settings.max_entries),
+            FormatArg::Timesketch => timesketch::draft(&mut out, &timeline, &zone),
+            FormatArg::Markdown => {
+                markdown::draft(&mut out, &timeline, &zone, settings.max_entries)
+            }
         }
     };
     match written.and_then(|()| out.flush()) {

@@ -400,7 +400,7 @@ fn usage_errors_exit_2_with_one_line() {
             &["--lookback", "soon", "x"],
             "is not a duration (--lookback)",
         ),
-        (&["--format", "timesketch", "x"], "timesketch"),
+        (&["--format", "csv", "x"], "invalid value 'csv'"),
         (
             &["/no/such/logs"],
             "no such file or directory (/no/such/logs)",
@@ -674,4 +674,54 @@ fn events_a_millisecond_apart_in_two_files_keep_their_order() {
         .map(|e| e["message"].as_str().unwrap_or(""))
         .collect();
     assert_eq!(messages, ["first", "third", "second"]);
+}
+
+#[test]
+fn timesketch_rows_carry_the_import_columns() {
+    let check = |out: &str| -> usize {
+        let rows: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a JSON row"))
+            .collect();
+        for row in &rows {
+            let keys: Vec<&str> = row
+                .as_object()
+                .expect("an object")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(
+                keys,
+                [
+                    "message",
+                    "datetime",
+                    "timestamp_desc",
+                    "kind",
+                    "service",
+                    "source_path",
+                    "source_line"
+                ]
+            );
+            let datetime = row["datetime"].as_str().expect("datetime");
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(datetime).is_ok()
+                    && datetime.ends_with("+00:00"),
+                "{datetime}"
+            );
+            assert!(
+                !row["message"].as_str().unwrap_or("").is_empty()
+                    && !row["timestamp_desc"].as_str().unwrap_or("").is_empty()
+            );
+        }
+        rows.len()
+    };
+    let drafted = draft(&["--format", "timesketch"]);
+    let entries = entries(&draft(&[])).len();
+    assert_eq!(check(&drafted), entries);
+    assert!(
+        drafted.contains(r#""timestamp_desc":"Alert","kind":"alert""#),
+        "{drafted}"
+    );
+    let events = draft(&["--events", "--format", "timesketch"]);
+    assert_eq!(check(&events), draft(&["--events"]).lines().count());
 }

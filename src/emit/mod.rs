@@ -1,8 +1,9 @@
-//! Writing the draft and the event stream, in Markdown (for the postmortem) and JSON (for
-//! other tools).
+//! Writing the draft and the event stream, in Markdown (for the postmortem), JSON (for other
+//! tools) and Timesketch's JSON Lines (for forensic timelines).
 
 pub mod json;
 pub mod markdown;
+pub mod timesketch;
 
 use crate::correlate::{Entry, Milestone};
 use crate::time::{human_duration, Nanos, Zone, NANOS_PER_MIN};

@@ -1,0 +1,92 @@
+//! Timesketch JSON Lines: each row has the three columns Timesketch requires to import a
+//! file as it is — `message`, `datetime` (ISO 8601 with an offset) and `timestamp_desc` (what
+//! the time means) — plus `kind`, `service`, `source_path` and `source_line`, so that a row in a
+//! sketch leads back to the log line.
+
+use super::words;
+use crate::correlate::Timeline;
+use crate::event::{AlertState, Event, Kind};
+use crate::time::{Nanos, Zone};
+use serde_json::json;
+use std::io::{self, Write};
+
+/// ISO 8601 with microseconds and an explicit offset, as Timesketch parses it.
+fn datetime(zone: &Zone, t: Nanos) -> String {
+    let offset = zone.offset_at(t);
+    let local = zone.to_local(t);
+    format!("{}{offset}", local.format("%Y-%m-%dT%H:%M:%S%.6f"))
+}
+
+/// The draft's entries, one row each.
+pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<()> {
+    for e in &timeline.entries {
+        let (label, text, notes) = words(e, timeline.summary.start, zone, false);
+        let notes: String = notes.iter().map(|n| format!(" — {n}")).collect();
+        let source = e.sources.first();
+        let row = json!({
+            "message": format!("{label} {text}{notes}"),
+            "datetime": datetime(zone, e.first),
+            "timestamp_desc": label,
+            "kind": e.kind.name(),
+            "service": e.service,
+            "source_path": source.map(|s| s.path.to_string()),
+            "source_line": source.map(|s| s.line),
+        });
+        serde_json::to_writer(&mut *w, &row)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// Every event of the window, one row each.
+pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
+    for e in events {
+        let desc = match &e.kind {
+            Kind::Log => "Logged",
+            Kind::Http { .. } => "Request served",
+            Kind::Alert {
+                state: AlertState::Firing,
+                ..
+            } => "Alert fired",
+            Kind::Alert {
+                state: AlertState::Resolved,
+                ..
+            } => "Alert resolved",
+            Kind::Deploy { .. } => "Deploy step",
+            Kind::Restart => "Restarted",
+            Kind::Oom => "OOM kill",
+            Kind::Scale => "Scaled",
+            Kind::Oncall => "On-call action",
+            Kind::Change => "Change applied",
+        };
+        let row = json!({
+            "message": e.message,
+            "datetime": datetime(zone, e.time),
+            "timestamp_desc": desc,
+            "kind": e.kind.name(),
+            "service": e.service,
+            "source_path": &*e.source.path,
+            "source_line": e.source.line,
+        });
+        serde_json::to_writer(&mut *w, &row)?;
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::datetime;
+    use crate::time::Zone;
+
+    #[test]
+    fn datetimes_carry_their_offset() {
+        let t = 1_697_032_800_123_456_789;
+        assert_eq!(
+            datetime(&Zone::utc(), t),
+            "2023-10-11T14:00:00.123456+00:00"
+        );
+        let berlin = Zone::parse("Europe/Berlin").expect("zone");
+        assert_eq!(datetime(&berlin, t), "2023-10-11T16:00:00.123456+02:00");
+    }
+}
