@@ -11,8 +11,8 @@ use super::template::{headline, Miner};
 use super::{Entry, EntryKind, Impact, Milestone, Settings, Summary, Timeline, Window};
 use crate::event::{AlertState, DeployPhase, Event, Kind, Level};
 use crate::time::{human_duration, Nanos, NANOS_PER_MIN};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
 
 /// Repeats of a restart, OOM kill or scaling this close together are one entry.
 const FOLD_GAP: Nanos = 30 * NANOS_PER_MIN;
@@ -431,8 +431,8 @@ impl Builder {
     fn drop_background(&mut self, window: Window) -> Vec<usize> {
         let before_minutes = ((window.from - window.lookback) / NANOS_PER_MIN).max(1) as f64;
         let during_minutes = ((window.to - window.from) / NANOS_PER_MIN).max(1) as f64;
-        let mut background = HashSet::new();
-        let mut new = HashSet::new();
+        let mut background = HashSet::default();
+        let mut new = HashSet::default();
         for (key, &i) in &self.open {
             if !matches!(key.kind, EntryKind::Error | EntryKind::Warning) {
                 continue;
@@ -452,7 +452,7 @@ impl Builder {
         }
         let mut kept = Vec::new();
         let mut new_after = Vec::new();
-        let mut finished = HashMap::new();
+        let mut finished = HashMap::default();
         for (i, entry) in std::mem::take(&mut self.entries).into_iter().enumerate() {
             if background.contains(&i) {
                 continue;

@@ -7,7 +7,7 @@
 //! agree, and the tokens that disagree become wildcards. Streaming: each message is placed
 //! once, in time order.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 const WILDCARD: &str = "<*>";
 /// The share of equal tokens above which two masked messages are one template.

@@ -159,6 +159,16 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
     if let Some(phase) = jenkins_step(message) {
         return Some((phase, false));
     }
+    // Most lines name no rollout: skip them before lowercasing and splitting.
+    let hint = |needle: &str| {
+        message
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    if !["deploy", "roll", "release"].iter().any(|n| hint(n)) {
+        return None;
+    }
     let lower = message.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
