@@ -111,6 +111,28 @@ fn formats(c: &mut Criterion) {
     g.finish();
 }
 
+/// Every event of a sample file (for a draft: only what it uses).
+fn events_of(rel: &str, for_draft: bool) -> Vec<reconstruct::event::Event> {
+    let data = sample(rel);
+    let mut keep = |_: Nanos| true;
+    let cx = Cx::new(
+        Zone::utc(),
+        YearAnchor::Fixed(2025),
+        Arc::from(rel),
+        &mut keep,
+    );
+    let mut parser = if for_draft {
+        FileParser::new(cx).for_draft()
+    } else {
+        FileParser::new(cx)
+    };
+    let mut lines = LineReader::new(&data[..]);
+    while let Ok(Some((n, l))) = lines.next_line() {
+        parser.feed(n, l);
+    }
+    parser.finish().events
+}
+
 fn merging(c: &mut Criterion) {
     let runs: Vec<_> = [
         "gateway/access.log",
@@ -119,22 +141,7 @@ fn merging(c: &mut Criterion) {
         "inventory/inventory.log",
     ]
     .iter()
-    .map(|rel| {
-        let data = sample(rel);
-        let mut keep = |_: Nanos| true;
-        let cx = Cx::new(
-            Zone::utc(),
-            YearAnchor::Fixed(2025),
-            Arc::from(*rel),
-            &mut keep,
-        );
-        let mut parser = FileParser::new(cx);
-        let mut lines = LineReader::new(&data[..]);
-        while let Ok(Some((n, l))) = lines.next_line() {
-            parser.feed(n, l);
-        }
-        parser.finish().events
-    })
+    .map(|rel| events_of(rel, false))
     .collect();
     let total: usize = runs.iter().map(Vec::len).sum();
     let mut g = c.benchmark_group("merge");
@@ -219,22 +226,7 @@ fn folding(c: &mut Criterion) {
         "payments/payments.jsonl",
     ]
     .iter()
-    .map(|rel| {
-        let data = sample(rel);
-        let mut keep = |_: Nanos| true;
-        let cx = Cx::new(
-            Zone::utc(),
-            YearAnchor::Fixed(2025),
-            Arc::from(*rel),
-            &mut keep,
-        );
-        let mut parser = FileParser::new(cx).for_draft();
-        let mut lines = LineReader::new(&data[..]);
-        while let Ok(Some((n, l))) = lines.next_line() {
-            parser.feed(n, l);
-        }
-        parser.finish().events
-    })
+    .map(|rel| events_of(rel, true))
     .collect();
     let events = merge(runs);
     let window = Window {

@@ -9,7 +9,7 @@ mod walk;
 pub use lines::LineReader;
 pub use open::{open, Opened};
 #[cfg(unix)]
-pub use seek::Seekable;
+pub use seek::{Seekable, TimeOf};
 pub use walk::{discover, Input, Location};
 
 use thiserror::Error;

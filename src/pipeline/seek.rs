@@ -5,6 +5,8 @@
 
 use crate::format::{Clock, Cx, YearAnchor};
 use crate::input::{InputError, Opened};
+#[cfg(unix)]
+use crate::input::{Seekable, TimeOf};
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
 use chrono::NaiveDate;
 use std::fs::File;
@@ -52,9 +54,6 @@ pub fn plan(
     anchor: YearAnchor,
     lo: Nanos,
 ) -> Option<Seek> {
-    use crate::input::Seekable;
-    use std::cell::Cell;
-    use std::sync::Arc;
     if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
         return None;
     }
@@ -62,6 +61,54 @@ pub fn plan(
     if file.len() < SEEK_MIN {
         return None;
     }
+    with_clock(&file, display, zone, day, anchor, |time_of| {
+        if !file.ordered(SKEW, time_of).ok()? {
+            return None;
+        }
+        let offset = file.bisect(lo.saturating_sub(SKEW), time_of).ok()?;
+        if offset == 0 {
+            return None;
+        }
+        let lines_before = file.lines_before(offset).ok()?;
+        Some(Seek {
+            offset,
+            lines_before,
+            len: file.len(),
+            path: path.to_path_buf(),
+        })
+    })
+}
+
+/// The time of the last timestamped line of a plain file in a format whose lines can be
+/// placed one by one, read from its tail.
+#[cfg(unix)]
+pub fn last_time(
+    path: &Path,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+) -> Option<Nanos> {
+    let file = Seekable::open(path).ok()?;
+    with_clock(&file, display, zone, day, anchor, |time_of| {
+        let tail = file.tail(SAMPLE_BYTES).ok()?;
+        tail.split(|c| *c == b'\n').rev().find_map(time_of)
+    })
+}
+
+/// Runs `work` with the time of single lines in the file's format, when the file is plain
+/// text whose lines can be placed one by one (see [`Clock`]).
+#[cfg(unix)]
+fn with_clock<T>(
+    file: &Seekable,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    work: impl FnOnce(&mut TimeOf) -> Option<T>,
+) -> Option<T> {
+    use std::cell::Cell;
+    use std::sync::Arc;
     let head = file.head(SAMPLE_BYTES).ok()?;
     let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
     if compressed || memchr::memchr(0, &head).is_some() {
@@ -85,59 +132,7 @@ pub fn plan(
         clock.feed(line);
         found.get()
     };
-    if !file.ordered(SKEW, &mut time_of).ok()? {
-        return None;
-    }
-    let offset = file.bisect(lo.saturating_sub(SKEW), &mut time_of).ok()?;
-    if offset == 0 {
-        return None;
-    }
-    let lines_before = file.lines_before(offset).ok()?;
-    Some(Seek {
-        offset,
-        lines_before,
-        len: file.len(),
-        path: path.to_path_buf(),
-    })
-}
-
-/// The time of the last timestamped line of a plain file in a format whose lines can be
-/// placed one by one, read from its tail.
-#[cfg(unix)]
-pub fn last_time(
-    path: &Path,
-    display: &str,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
-) -> Option<Nanos> {
-    use crate::input::Seekable;
-    use std::cell::Cell;
-    use std::sync::Arc;
-    let file = Seekable::open(path).ok()?;
-    let head = file.head(SAMPLE_BYTES).ok()?;
-    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
-    if compressed || memchr::memchr(0, &head).is_some() {
-        return None;
-    }
-    let whole = memchr::memrchr(b'\n', &head).map_or(&head[..], |i| &head[..i]);
-    let sample: Vec<&[u8]> = whole.split(|c| *c == b'\n').take(SAMPLE_LINES).collect();
-    let found = Cell::new(None);
-    let mut capture = |t: Nanos| {
-        if found.get().is_none() {
-            found.set(Some(t));
-        }
-        false
-    };
-    let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
-    cx.fallback_day = day;
-    let mut clock = Clock::new(cx, &sample)?;
-    let tail = file.tail(SAMPLE_BYTES).ok()?;
-    tail.split(|c| *c == b'\n').rev().find_map(|line| {
-        found.set(None);
-        clock.feed(line);
-        found.get()
-    })
+    work(&mut time_of)
 }
 
 #[cfg(not(unix))]
