@@ -29,16 +29,17 @@ impl Level {
         let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
         // slog's in-between levels: `WARN+2`, `INFO-4`.
         let w = w.split(['+', '-']).next().unwrap_or(w);
-        if w.len() > 9 {
-            return None;
-        }
-        let lower = w.to_ascii_lowercase();
-        Some(match lower.as_str() {
-            "error" | "err" | "fatal" | "critical" | "crit" | "emerg" | "emergency" | "panic"
-            | "severe" | "dpanic" => Level::Error,
-            "warn" | "warning" => Level::Warn,
-            "info" | "notice" | "information" | "informational" => Level::Info,
-            "debug" | "trace" | "verbose" | "fine" | "finer" | "finest" => Level::Debug,
+        // Lowercased on the stack: this runs for several tokens of every text line.
+        let mut buf = [0u8; 13];
+        let lower = buf.get_mut(..w.len())?;
+        lower.copy_from_slice(w.as_bytes());
+        lower.make_ascii_lowercase();
+        Some(match &*lower {
+            b"error" | b"err" | b"fatal" | b"critical" | b"crit" | b"emerg" | b"emergency"
+            | b"panic" | b"severe" | b"dpanic" => Level::Error,
+            b"warn" | b"warning" => Level::Warn,
+            b"info" | b"notice" | b"information" | b"informational" => Level::Info,
+            b"debug" | b"trace" | b"verbose" | b"fine" | b"finer" | b"finest" => Level::Debug,
             _ => return None,
         })
     }

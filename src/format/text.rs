@@ -135,15 +135,15 @@ fn strip_nginx_ids(message: &str) -> &str {
 
 /// Finds the level word and returns the message the layout puts after it.
 fn split_level(rest: &str) -> (Option<Level>, &str) {
-    let mut offset = 0;
     for token in rest
         .split([' ', '\t'])
         .take(LEVEL_WINDOW + 4)
         .filter(|t| !t.is_empty())
         .take(LEVEL_WINDOW)
     {
-        let at = rest[offset..].find(token).map_or(offset, |i| offset + i);
-        offset = at + token.len();
+        // The token is a slice of `rest`: its place is its distance from the start.
+        let at = token.as_ptr() as usize - rest.as_ptr() as usize;
+        let offset = at + token.len();
         // GitHub Actions marks levels inline: `##[error]Process completed with exit code 1.`
         if let Some((marker, _)) = token.strip_prefix("##[").and_then(|t| t.split_once(']')) {
             if let Some(level) = Level::parse(marker) {
