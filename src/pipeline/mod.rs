@@ -137,8 +137,9 @@ struct FileResult {
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
-/// Files up to this size are read whole to learn the span of time they cover.
-const WHOLE_SPAN_MAX: u64 = 16 << 20;
+/// Files up to this size are read whole to learn the span of time they cover (alert payloads
+/// and the like, whose times are not in line order); larger ones by their first and last lines.
+const WHOLE_SPAN_MAX: u64 = 1 << 20;
 /// Lines read per file to anchor years before the real pass.
 const SURVEY_LINES: u64 = 64;
 
