@@ -92,6 +92,14 @@ impl FileResult {
     /// An input planned away: it cannot hold the window.
     fn not_read(why: &str) -> FileResult {
         FileResult {
+            compressed: true,
+            ..FileResult::nothing_yet(format!("not read: {why}"))
+        }
+    }
+
+    /// A result before anything was read: how the input is being read, and no counts.
+    fn nothing_yet(reading: String) -> FileResult {
+        FileResult {
             events: Vec::new(),
             counts: FileCounts::default(),
             bytes: 0,
@@ -99,8 +107,8 @@ impl FileResult {
             yearless: false,
             skipped: None,
             warning: None,
-            reading: format!("not read: {why}"),
-            compressed: true,
+            reading,
+            compressed: false,
             in_window: 0,
         }
     }
@@ -576,18 +584,7 @@ fn parse_input(
     slim: bool,
 ) -> FileResult {
     let path = &input.display;
-    let mut result = FileResult {
-        events: Vec::new(),
-        counts: FileCounts::default(),
-        bytes: 0,
-        format: None,
-        yearless: false,
-        skipped: None,
-        warning: None,
-        reading: "read from the start".to_string(),
-        compressed: false,
-        in_window: 0,
-    };
+    let mut result = FileResult::nothing_yet("read from the start".to_string());
     let skip = |mut r: FileResult, what: &str, why: String| {
         r.warning = Some(format!("{what} ({path}): {why}; skipped"));
         r.skipped = Some(what.to_string());

@@ -58,7 +58,7 @@ pub fn plan(
         return None;
     }
     let file = Seekable::open(path).ok()?;
-    if file.len() < SEEK_MIN {
+    if file.size() < SEEK_MIN {
         return None;
     }
     with_clock(&file, display, zone, day, anchor, |time_of| {
@@ -73,7 +73,7 @@ pub fn plan(
         Some(Seek {
             offset,
             lines_before,
-            len: file.len(),
+            len: file.size(),
             path: path.to_path_buf(),
         })
     })
