@@ -1,8 +1,9 @@
 //! The Event: one thing a log says happened, at one instant, traced to its file and line.
 
 use crate::time::Nanos;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::ops::Index;
 use std::sync::Arc;
 
 /// Severity, normalised across formats (syslog priorities, Pino numbers, `WARNING`).
@@ -139,9 +140,8 @@ pub struct Event {
     pub level: Option<Level>,
     pub service: Option<String>,
     pub message: String,
-    /// Structured fields the line carried besides time, level, service and message. A
-    /// `BTreeMap` so that output is byte-identical from run to run.
-    pub fields: BTreeMap<String, Value>,
+    /// Structured fields the line carried besides time, level, service and message.
+    pub fields: Fields,
     pub source: SourceRef,
 }
 
@@ -150,6 +150,79 @@ impl Event {
     /// need not be kept when the event stream is not asked for.
     pub fn matters_to_draft(&self) -> bool {
         !matches!(self.kind, Kind::Log) || matches!(self.level, Some(Level::Error | Level::Warn))
+    }
+}
+
+/// An event's structured fields, kept sorted by key so that output is byte-identical from run
+/// to run. One vector rather than a `BTreeMap`: a window holds hundreds of thousands of events
+/// with a handful of fields each, and a B-tree node is sized for eleven entries (about 1 KB
+/// per access-log request, against a few hundred bytes here).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fields(Vec<(Box<str>, Value)>);
+
+impl Fields {
+    pub fn new() -> Fields {
+        Fields::default()
+    }
+
+    /// Sets `key`, replacing an earlier value, as a map would.
+    pub fn insert(&mut self, key: impl Into<Box<str>>, value: Value) {
+        let key = key.into();
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// In key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.0.iter().map(|(k, v)| (&**k, v))
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| (**k).cmp(key))
+    }
+}
+
+impl Index<&str> for Fields {
+    type Output = Value;
+
+    /// `Value::Null` for a missing key, as `serde_json::Map` indexing gives.
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl<K: Into<Box<str>>> FromIterator<(K, Value)> for Fields {
+    fn from_iter<I: IntoIterator<Item = (K, Value)>>(iter: I) -> Fields {
+        let mut fields = Fields::new();
+        for (k, v) in iter {
+            fields.insert(k, v);
+        }
+        fields
+    }
+}
+
+impl Serialize for Fields {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.iter() {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 
@@ -167,5 +240,19 @@ mod tests {
         assert_eq!(Level::parse("WARN+2"), Some(Level::Warn));
         assert_eq!(Level::from_syslog(3), Level::Error);
         assert_eq!(Level::from_syslog(6), Level::Info);
+    }
+
+    #[test]
+    fn fields_keep_key_order_and_the_last_value() {
+        let mut f = Fields::new();
+        f.insert("status", Value::from(500));
+        f.insert("client", Value::from("10.0.0.1"));
+        f.insert("status", Value::from(502));
+        assert_eq!(f["status"], 502);
+        assert_eq!(f["missing"], Value::Null);
+        assert_eq!(
+            serde_json::to_string(&f).ok().as_deref(),
+            Some(r#"{"client":"10.0.0.1","status":502}"#)
+        );
     }
 }

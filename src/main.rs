@@ -92,11 +92,11 @@ fn main() -> ExitCode {
     };
     let zone = cli.tz;
     let written = if cli.events {
-        let events: Vec<_> = result.window_events().cloned().collect();
+        let events = result.window_events();
         match cli.format {
-            FormatArg::Json => json::events(&mut out, &events, &zone),
-            FormatArg::Timesketch => timesketch::events(&mut out, &events, &zone),
-            FormatArg::Markdown => markdown::events(&mut out, &events, &zone),
+            FormatArg::Json => json::events(&mut out, events, &zone),
+            FormatArg::Timesketch => timesketch::events(&mut out, events, &zone),
+            FormatArg::Markdown => markdown::events(&mut out, events, &zone),
         }
     } else {
         let settings = Settings {

@@ -3,6 +3,7 @@
 //! (`$request_time`, `rt=0.123`, `request_time=…`), feeds the "slow" part of the impact figure.
 
 use super::{timestamp, Cx};
+use crate::event::Fields;
 use crate::event::{Event, Kind, Level};
 use crate::time::{Nanos, NANOS_PER_SEC};
 use nom::bytes::complete::{take_till, take_till1};
@@ -10,7 +11,6 @@ use nom::character::complete::{char, digit1, space1};
 use nom::sequence::{delimited, terminated};
 use nom::IResult;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 fn token(i: &str) -> IResult<&str, &str> {
     terminated(take_till1(|c| c == ' '), space1)(i)
@@ -121,16 +121,16 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     } else {
         Level::Info
     };
-    let mut fields = BTreeMap::new();
-    fields.insert("client".to_string(), Value::String(req.client.to_string()));
-    fields.insert("method".to_string(), Value::String(method.to_string()));
-    fields.insert("path".to_string(), Value::String(target.to_string()));
-    fields.insert("status".to_string(), Value::from(status));
+    let mut fields = Fields::new();
+    fields.insert("client", Value::String(req.client.to_string()));
+    fields.insert("method", Value::String(method.to_string()));
+    fields.insert("path", Value::String(target.to_string()));
+    fields.insert("status", Value::from(status));
     if let Ok(bytes) = req.bytes.parse::<u64>() {
-        fields.insert("bytes".to_string(), Value::from(bytes));
+        fields.insert("bytes", Value::from(bytes));
     }
     if let Some(d) = duration {
-        fields.insert("duration_ms".to_string(), Value::from(d / 1_000_000));
+        fields.insert("duration_ms", Value::from(d / 1_000_000));
     }
     let mut event = cx.raw_event(
         time,

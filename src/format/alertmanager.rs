@@ -4,10 +4,9 @@
 
 use super::json::{object, string, time_value, Object};
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{AlertState, Event, Kind, Level};
 use serde_json::value::RawValue;
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub fn is_payload(obj: &Object) -> bool {
     obj.get("alerts").is_some_and(|a| a.get().starts_with('['))
@@ -121,7 +120,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     true
 }
 
-fn fields(alert: &Object) -> BTreeMap<String, Value> {
+fn fields(alert: &Object) -> Fields {
     [
         "labels",
         "annotations",

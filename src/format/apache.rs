@@ -2,9 +2,9 @@
 //! 5678] [client 10.0.0.1:5555] AH00124: message`. The level is after the module's colon.
 
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use std::collections::BTreeMap;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let (group, after) = rest.strip_prefix('[')?.split_once(']')?;
@@ -17,12 +17,6 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     while let Some(inner) = message.strip_prefix('[') {
         message = inner.split_once(']')?.1.trim_start();
     }
-    out.push(cx.event(
-        time,
-        Some(level),
-        None,
-        message.to_string(),
-        BTreeMap::new(),
-    ));
+    out.push(cx.event(time, Some(level), None, message.to_string(), Fields::new()));
     Some(true)
 }

@@ -14,7 +14,7 @@ pub fn classify(event: &mut Event) {
         event.level = Some(Level::Error);
         event
             .fields
-            .insert("process".into(), Value::String(process.clone()));
+            .insert("process", Value::String(process.clone()));
         event.service = Some(process);
         return;
     }

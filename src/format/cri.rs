@@ -24,10 +24,9 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         return Some(true);
     }
     let mut event = cx.reparse(&whole, time);
-    event.fields.insert(
-        "stream".into(),
-        serde_json::Value::String(stream.to_string()),
-    );
+    event
+        .fields
+        .insert("stream", serde_json::Value::String(stream.to_string()));
     out.push(event);
     Some(true)
 }

@@ -29,7 +29,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if let Some(stream) = str_at(obj, &["stream"]) {
         event
             .fields
-            .insert("stream".into(), serde_json::Value::String(stream));
+            .insert("stream", serde_json::Value::String(stream));
     }
     out.push(event);
     Some(true)

@@ -3,10 +3,10 @@
 //! timed by Ta (total milliseconds), served by the backend.
 
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{Event, Kind, Level};
 use crate::time::Nanos;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub struct Request {
     backend: String,
@@ -54,15 +54,15 @@ pub fn request(message: &str) -> Option<Request> {
 }
 
 impl Request {
-    pub fn event(self, time: Nanos, cx: &Cx, mut fields: BTreeMap<String, Value>) -> Event {
+    pub fn event(self, time: Nanos, cx: &Cx, mut fields: Fields) -> Event {
         let level = if self.status >= 500 {
             Level::Error
         } else {
             Level::Info
         };
-        fields.insert("status".into(), Value::from(self.status));
+        fields.insert("status", Value::from(self.status));
         if let Some(d) = self.duration {
-            fields.insert("duration_ms".into(), Value::from(d / 1_000_000));
+            fields.insert("duration_ms", Value::from(d / 1_000_000));
         }
         let kind = Kind::Http {
             status: self.status,

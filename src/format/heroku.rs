@@ -3,10 +3,10 @@
 //! router lines are HTTP requests.
 
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{Event, Kind, Level};
 use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let (source, after) = rest.split_once('[')?;
@@ -29,7 +29,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         level,
         Some(service),
         message.to_string(),
-        BTreeMap::new(),
+        Fields::new(),
     );
     if e.kind == Kind::Log
         && message.contains("Process exited with status")
@@ -37,15 +37,14 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     {
         e.level = Some(Level::Warn);
     }
-    e.fields
-        .insert("dyno".into(), Value::String(dyno.to_string()));
+    e.fields.insert("dyno", Value::String(dyno.to_string()));
     out.push(e);
     Some(true)
 }
 
 /// `at=error code=H12 desc="Request timeout" method=GET path="/" … service=30000ms status=503`.
 fn router(time: Nanos, message: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     for pair in message.split(' ') {
         if let Some((k, v)) = pair.split_once('=') {
             fields.insert(

@@ -8,14 +8,13 @@ use super::{
     alertmanager, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty, spinnaker,
     timestamp, zabbix, Cx,
 };
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
 use std::borrow::{Borrow, Cow};
-use std::collections::BTreeMap;
 
 /// A key or string borrowed from the line unless it had escapes.
 #[derive(Deserialize, Hash, PartialEq, Eq, Debug)]
@@ -140,7 +139,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         level_key.copied(),
         service_key.copied(),
     ];
-    let fields: BTreeMap<String, Value> = obj
+    let fields: Fields = obj
         .iter()
         .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())))
         .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
@@ -207,7 +206,7 @@ pub fn number_at(obj: &Object, path: &[&str]) -> Option<f64> {
 }
 
 /// Every top-level key as a field, for the event stream.
-pub fn all_fields(obj: &Object) -> BTreeMap<String, Value> {
+pub fn all_fields(obj: &Object) -> Fields {
     obj.iter()
         .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
         .collect()

@@ -4,9 +4,9 @@
 
 use super::json::{object, str_at, string, time_value, Object};
 use super::{classify, Cx};
+use crate::event::Fields;
 use crate::event::{DeployPhase, Event, Kind, Level};
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 pub fn is_event(obj: &Object) -> bool {
     obj.contains_key("involvedObject") && obj.contains_key("reason")
@@ -104,7 +104,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         ))
     })
     .filter(|(_, v)| !v.is_null())
-    .collect::<BTreeMap<_, _>>();
+    .collect::<Fields>();
     out.push(event);
     true
 }

@@ -3,8 +3,8 @@
 
 use super::timestamp;
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{Event, Level};
-use std::collections::BTreeMap;
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let b = line.as_bytes();
@@ -34,7 +34,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if !cx.keep(time) {
         return Some(true);
     }
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     fields.insert(
         "source".to_string(),
         serde_json::Value::String(source.to_string()),

@@ -2,9 +2,9 @@
 //! the service; the level letter is V, D, I, W, E, F or A.
 
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use std::collections::BTreeMap;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let mut words = rest.split_whitespace();
@@ -26,7 +26,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     };
     let after = rest.split_once(&format!(" {letter} "))?.1;
     let (tag, message) = after.split_once(':')?;
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     fields.insert(
         "pid".to_string(),
         serde_json::Value::String(pid.to_string()),

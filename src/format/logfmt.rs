@@ -2,10 +2,10 @@
 //! changed it across versions), so lines are read as key/value pairs, never by position.
 
 use super::{timestamp, Cx};
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 const TIME_KEYS: &[&str] = &["time", "ts", "timestamp", "t", "@timestamp", "date"];
 const MESSAGE_KEYS: &[&str] = &["msg", "message", "desc"];
@@ -83,7 +83,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let (mut message, mut level, mut service) = (None, None, None);
-    let mut fields = BTreeMap::new();
+    let mut fields = Fields::new();
     for (k, v) in pairs(line) {
         let v = unquote(v);
         if TIME_KEYS.contains(&k) {

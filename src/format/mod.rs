@@ -32,12 +32,11 @@ mod text;
 pub mod timestamp;
 mod zabbix;
 
+use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use chrono::{Datelike, NaiveDate, Timelike};
-use serde_json::Value;
 use std::cell::Cell;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use timestamp::Stamp;
 
@@ -222,7 +221,7 @@ impl<'a> Cx<'a> {
             }
             None => {
                 let level = is_crash(content).then_some(Level::Error);
-                self.event(time, level, None, content.to_string(), BTreeMap::new())
+                self.event(time, level, None, content.to_string(), Fields::new())
             }
         }
     }
@@ -266,7 +265,7 @@ impl<'a> Cx<'a> {
         level: Option<Level>,
         service: Option<String>,
         message: String,
-        fields: BTreeMap<String, Value>,
+        fields: Fields,
     ) -> Event {
         let mut event = Event {
             time,
@@ -298,7 +297,7 @@ impl<'a> Cx<'a> {
             level,
             service: service.or_else(|| self.service.clone()),
             message,
-            fields: BTreeMap::new(),
+            fields: Fields::new(),
             source: SourceRef {
                 path: self.path.clone(),
                 line: self.line,
@@ -454,7 +453,7 @@ impl<'a> FileParser<'a> {
             if !self.events[start].matters_to_draft() {
                 self.events.pop();
             } else if matches!(self.events[start].kind, Kind::Http { .. }) {
-                self.events[start].fields = BTreeMap::new();
+                self.events[start].fields = Fields::new();
             }
             return;
         }
@@ -465,7 +464,7 @@ impl<'a> FileParser<'a> {
             .collect();
         for mut event in fresh {
             if matches!(event.kind, Kind::Http { .. }) {
-                event.fields = BTreeMap::new();
+                event.fields = Fields::new();
             }
             self.events.push(event);
         }
@@ -605,7 +604,7 @@ impl<'a> FileParser<'a> {
                     Some(Level::Error),
                     service,
                     line.to_string(),
-                    BTreeMap::new(),
+                    Fields::new(),
                 );
                 self.events.push(event);
                 self.counts.events += 1;

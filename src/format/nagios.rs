@@ -3,9 +3,9 @@
 //! Notifications are on-call steps; `CURRENT`/`INITIAL … STATE` lines are snapshots.
 
 use super::Cx;
+use crate::event::Fields;
 use crate::event::{AlertState, Event, Kind, Level};
 use crate::time::Nanos;
-use std::collections::BTreeMap;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let (kind, body) = rest.split_once(": ")?;
@@ -42,7 +42,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
             } else {
                 Level::Info
             };
-            out.push(cx.event(time, Some(level), None, rest.to_string(), BTreeMap::new()));
+            out.push(cx.event(time, Some(level), None, rest.to_string(), Fields::new()));
             return Some(true);
         }
     };
@@ -59,7 +59,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
             Some(Level::Warn),
             Some(host.to_string()),
             message,
-            BTreeMap::new(),
+            Fields::new(),
         )
     } else {
         let (alert_state, level) = match (resolved, state) {

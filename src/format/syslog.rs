@@ -4,6 +4,7 @@
 //! service; kernel OOM kills and systemd unit failures are recognised by their wording.
 
 use super::{haproxy, timestamp, Cx};
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use nom::bytes::complete::{take_till1, take_while1, take_while_m_n};
 use nom::character::complete::{char, digit1};
@@ -11,7 +12,6 @@ use nom::combinator::{map_res, opt};
 use nom::sequence::{delimited, terminated};
 use nom::IResult;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 fn pri(i: &str) -> IResult<&str, u8> {
     delimited(
@@ -150,10 +150,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         let first = parts.msg.split([' ', ':']).next().unwrap_or("");
         Level::parse(first).filter(|_| first.len() >= 4)
     });
-    let mut fields = BTreeMap::new();
-    fields.insert("host".to_string(), Value::String(parts.host.to_string()));
+    let mut fields = Fields::new();
+    fields.insert("host", Value::String(parts.host.to_string()));
     if let Some(pid) = parts.pid {
-        fields.insert("pid".to_string(), Value::String(pid.to_string()));
+        fields.insert("pid", Value::String(pid.to_string()));
     }
     if !parts.sd.is_empty() {
         fields.insert(

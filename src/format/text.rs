@@ -6,9 +6,9 @@
 
 use super::timestamp::{self, Shape};
 use super::{apache, cri, heroku, klog, logcat, nagios, Cx};
+use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use std::collections::BTreeMap;
 
 /// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`).
 const LEVEL_WINDOW: usize = 4;
@@ -48,7 +48,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         level,
         None,
         strip_nginx_ids(message).to_string(),
-        BTreeMap::new(),
+        Fields::new(),
     ));
     true
 }

@@ -82,9 +82,12 @@ pub struct Run {
 }
 
 impl Run {
-    /// The events inside the window proper (without the look-back).
-    pub fn window_events(&self) -> impl Iterator<Item = &Event> {
-        self.events.iter().filter(|e| self.window.contains(e.time))
+    /// The events inside the window proper (without the look-back): a slice, because the
+    /// merged events are in time order, and copying a large window would double its memory.
+    pub fn window_events(&self) -> &[Event] {
+        let from = self.events.partition_point(|e| e.time < self.window.from);
+        let to = self.events.partition_point(|e| e.time <= self.window.to);
+        &self.events[from..to.max(from)]
     }
 }
 
@@ -167,7 +170,13 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             clock_window(zone, day, from, to)?
         }
     };
-    let keep_from = from.map_or(i64::MIN, |f| f.saturating_sub(options.lookback));
+    // The event stream prints the window alone: its look-back would only cost memory.
+    let lookback = if options.all_events {
+        0
+    } else {
+        options.lookback
+    };
+    let keep_from = from.map_or(i64::MIN, |f| f.saturating_sub(lookback));
     let keep_to = to.unwrap_or(i64::MAX);
     let firsts: Vec<Option<Nanos>> = surveys.iter().map(|s| s.first).collect();
     let compressed: Vec<bool> = surveys.iter().map(|s| s.compressed).collect();
