@@ -5,9 +5,10 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use reconstruct::correlate::{build, merge, Settings, Window};
-use reconstruct::format::{timestamp, Clock, Cx, FileParser, YearAnchor};
+use reconstruct::format::{timestamp, Clock, Cx, FileParser, Parsed, YearAnchor};
 use reconstruct::input::LineReader;
 use reconstruct::time::{Nanos, Zone};
+use reconstruct::traffic::Requests;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -111,8 +112,8 @@ fn formats(c: &mut Criterion) {
     g.finish();
 }
 
-/// Every event of a sample file (for a draft: only what it uses).
-fn events_of(rel: &str, for_draft: bool) -> Vec<reconstruct::event::Event> {
+/// A sample file parsed: every event, or for a draft only what it uses and the requests counted.
+fn parsed(rel: &str, draft: Option<Requests>) -> Parsed {
     let data = sample(rel);
     let mut keep = |_: Nanos| true;
     let cx = Cx::new(
@@ -121,16 +122,15 @@ fn events_of(rel: &str, for_draft: bool) -> Vec<reconstruct::event::Event> {
         Arc::from(rel),
         &mut keep,
     );
-    let mut parser = if for_draft {
-        FileParser::new(cx).for_draft()
-    } else {
-        FileParser::new(cx)
+    let mut parser = match draft {
+        Some(requests) => FileParser::new(cx).for_draft(requests),
+        None => FileParser::new(cx),
     };
     let mut lines = LineReader::new(&data[..]);
     while let Ok(Some((n, l))) = lines.next_line() {
         parser.feed(n, l);
     }
-    parser.finish().events
+    parser.finish()
 }
 
 fn merging(c: &mut Criterion) {
@@ -141,7 +141,7 @@ fn merging(c: &mut Criterion) {
         "inventory/inventory.log",
     ]
     .iter()
-    .map(|rel| events_of(rel, false))
+    .map(|rel| parsed(rel, None).events)
     .collect();
     let total: usize = runs.iter().map(Vec::len).sum();
     let mut g = c.benchmark_group("merge");
@@ -220,15 +220,6 @@ fn detection(c: &mut Criterion) {
 
 /// Folding a window's events into the draft: templates, baselines, onsets, pairs.
 fn folding(c: &mut Criterion) {
-    let runs: Vec<_> = [
-        "checkout/app.log",
-        "gateway/access.log",
-        "payments/payments.jsonl",
-    ]
-    .iter()
-    .map(|rel| events_of(rel, true))
-    .collect();
-    let events = merge(runs);
     let window = Window {
         lookback: 1_742_299_200_000_000_000,
         from: 1_742_306_400_000_000_000,
@@ -238,10 +229,24 @@ fn folding(c: &mut Criterion) {
         max_entries: 25,
         slow: 1_000_000_000,
     };
+    let mut requests = Requests::new(Some(window.from), settings.slow);
+    let mut runs = Vec::new();
+    for rel in [
+        "checkout/app.log",
+        "gateway/access.log",
+        "payments/payments.jsonl",
+    ] {
+        let p = parsed(rel, Some(Requests::new(Some(window.from), settings.slow)));
+        if let Some(counted) = &p.requests {
+            requests.absorb(counted);
+        }
+        runs.push(p.events);
+    }
+    let events = merge(runs);
     let mut g = c.benchmark_group("fold");
     g.throughput(Throughput::Elements(events.len() as u64));
     g.bench_function("draft of the sample window", |b| {
-        b.iter(|| black_box(build(&events, window, settings)))
+        b.iter(|| black_box(build(&events, &requests, window, settings)))
     });
     g.finish();
 }

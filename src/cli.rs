@@ -96,6 +96,7 @@ impl Cli {
             lookback: self.lookback,
             year: self.year,
             all_events: self.events,
+            slow: self.slow,
         }
     }
 }

@@ -146,10 +146,11 @@ pub struct Event {
 }
 
 impl Event {
-    /// Whether the draft can use this event: ordinary info and debug lines only count, and
-    /// need not be kept when the event stream is not asked for.
+    /// Whether the draft can use this event: ordinary info and debug lines, and requests that
+    /// did not fail, only count, and need not be kept when the event stream is not asked for.
     pub fn matters_to_draft(&self) -> bool {
-        !matches!(self.kind, Kind::Log) || matches!(self.level, Some(Level::Error | Level::Warn))
+        !matches!(self.kind, Kind::Log | Kind::Http { .. })
+            || matches!(self.level, Some(Level::Error | Level::Warn))
     }
 }
 

@@ -12,3 +12,4 @@ pub mod input;
 pub mod pipeline;
 pub mod stats;
 pub mod time;
+pub mod traffic;

@@ -103,7 +103,7 @@ fn main() -> ExitCode {
             max_entries: cli.max_entries as usize,
             slow: cli.slow,
         };
-        let timeline = build(&result.events, result.window, settings);
+        let timeline = build(&result.events, &result.requests, result.window, settings);
         match cli.format {
             FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
             FormatArg::Timesketch => timesketch::draft(&mut out, &timeline, &zone),

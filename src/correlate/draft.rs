@@ -11,6 +11,7 @@ use super::template::{headline, Miner};
 use super::{Entry, EntryKind, Impact, Milestone, Settings, Summary, Timeline, Window};
 use crate::event::{AlertState, DeployPhase, Event, Kind, Level};
 use crate::time::{human_duration, Nanos, NANOS_PER_MIN};
+use crate::traffic::Requests;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde_json::Value;
 
@@ -70,7 +71,14 @@ struct Builder {
     resolutions: HashMap<usize, usize>,
 }
 
-pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
+/// Drafts the timeline of `window` from the merged `events`; `requests` are counted apart (see
+/// [`Requests`]), because a draft's run does not keep ordinary requests as events.
+pub fn build(
+    events: &[Event],
+    requests: &Requests,
+    window: Window,
+    settings: Settings,
+) -> Timeline {
     let mut b = Builder::default();
     for e in events {
         b.take(e, window);
@@ -87,7 +95,7 @@ pub fn build(events: &[Event], window: Window, settings: Settings) -> Timeline {
     if let Some(i) = suspect {
         b.entries[i].suspect = true;
     }
-    let summary = summarise(&b.entries, &bursts, events, window, settings.slow);
+    let summary = summarise(&b.entries, &bursts, requests);
     let (entries, omitted) = rank(b.entries, settings.max_entries);
     Timeline {
         window,
@@ -690,13 +698,7 @@ fn rank(entries: Vec<Entry>, max: usize) -> (Vec<Entry>, usize) {
 
 /// The summary: the outage's span from the error bursts (without a burst, from the errors
 /// that repeated), the first alert, the suspect, and the impact from access logs.
-fn summarise(
-    entries: &[Entry],
-    bursts: &[Burst],
-    events: &[Event],
-    window: Window,
-    slow: Nanos,
-) -> Summary {
+fn summarise(entries: &[Entry], bursts: &[Burst], requests: &Requests) -> Summary {
     let repeated = entries
         .iter()
         .filter(|e| e.kind == EntryKind::Restart || (e.kind == EntryKind::Error && e.count > 1));
@@ -715,30 +717,12 @@ fn summarise(
         .filter(|e| e.kind == EntryKind::Alert)
         .map(|e| e.first)
         .min();
-    let ratio = |from: Nanos, to: Nanos| {
-        let mut requests = 0u64;
-        let mut bad = 0u64;
-        for e in events.iter().filter(|e| from <= e.time && e.time <= to) {
-            if let Kind::Http { status, duration } = e.kind {
-                requests += 1;
-                if status >= 500 || duration.is_some_and(|d| d > slow) {
-                    bad += 1;
-                }
-            }
-        }
-        (
-            requests,
-            bad,
-            (bad as f64 / requests.max(1) as f64 * 10_000.0).round() / 10_000.0,
-        )
-    };
-    let (requests, bad, during) = ratio(window.from, window.to);
-    let (before_requests, _, before) = ratio(window.lookback, window.from - 1);
-    let impact = (requests > 0).then_some(Impact {
-        requests,
-        failed_or_slow: bad,
-        ratio: during,
-        baseline: (before_requests > 0).then_some(before),
+    let (during, before) = (requests.during, requests.before);
+    let impact = (during.requests > 0).then_some(Impact {
+        requests: during.requests,
+        failed_or_slow: during.failed_or_slow,
+        ratio: during.ratio(),
+        baseline: (before.requests > 0).then_some(before.ratio()),
     });
     Summary {
         start,
@@ -780,6 +764,19 @@ mod tests {
         slow: NANOS_PER_SEC,
     };
 
+    /// Every request among the events, as a draft's run counts them.
+    fn requests(events: &[Event], window: Window) -> Requests {
+        let mut requests = Requests::new(Some(window.from), SETTINGS.slow);
+        for e in events {
+            requests.add(e);
+        }
+        requests
+    }
+
+    fn draft(events: &[Event], window: Window) -> Timeline {
+        build(events, &requests(events, window), window, SETTINGS)
+    }
+
     fn texts(t: &Timeline) -> Vec<String> {
         t.entries
             .iter()
@@ -802,7 +799,7 @@ mod tests {
                 })
             })
             .collect();
-        let t = build(&events, WINDOW, SETTINGS);
+        let t = draft(&events, WINDOW);
         assert_eq!(
             texts(&t),
             [
@@ -847,7 +844,7 @@ mod tests {
         ));
         events.push(ev(151, Kind::Log, Some(Level::Warn), "api", "pool at 95%"));
         events.sort_by_key(|e| e.time);
-        let t = build(&events, WINDOW, SETTINGS);
+        let t = draft(&events, WINDOW);
         assert_eq!(
             texts(&t),
             [
@@ -902,7 +899,7 @@ mod tests {
             lookback: 0,
             ..WINDOW
         };
-        let t = build(&events, window, SETTINGS);
+        let t = draft(&events, window);
         let deploys: Vec<_> = t
             .entries
             .iter()
@@ -939,7 +936,7 @@ mod tests {
                 ev(m, Kind::Restart, Some(Level::Warn), "api", "BackOff"),
             ]
         }));
-        let t = build(&events, WINDOW, SETTINGS);
+        let t = draft(&events, WINDOW);
         assert!(t.summary.suspect.is_none());
         assert!(t.entries.iter().all(|e| !e.suspect));
     }
@@ -971,7 +968,7 @@ mod tests {
             paged,
             ev(170, resolved, Some(Level::Info), "checkout", ""),
         ];
-        let t = build(&events, WINDOW, SETTINGS);
+        let t = draft(&events, WINDOW);
         assert_eq!(
             texts(&t),
             [
@@ -1011,14 +1008,11 @@ mod tests {
             "api",
             "",
         ));
-        let t = build(
-            &events,
-            WINDOW,
-            Settings {
-                max_entries: 3,
-                ..SETTINGS
-            },
-        );
+        let settings = Settings {
+            max_entries: 3,
+            ..SETTINGS
+        };
+        let t = build(&events, &requests(&events, WINDOW), WINDOW, settings);
         assert_eq!(t.entries.len(), 3);
         assert!(t.entries.iter().any(|e| e.label == "Alert"));
     }
@@ -1037,7 +1031,7 @@ mod tests {
             ev(132, http(200, 3), Some(Level::Info), "gw", "GET / 200"),
             ev(133, http(200, 0), Some(Level::Info), "gw", "GET / 200"),
         ];
-        let t = build(&events, WINDOW, SETTINGS);
+        let t = draft(&events, WINDOW);
         assert_eq!(
             t.summary.impact,
             Some(Impact {

@@ -35,6 +35,7 @@ mod zabbix;
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
+use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
 use std::cell::Cell;
 use std::sync::Arc;
@@ -402,6 +403,8 @@ pub struct Parsed {
     pub yearless: bool,
     /// Why part of the input could not be read (a broken JSON document), for a warning.
     pub problem: Option<String>,
+    /// The requests counted, when parsing for a draft.
+    pub requests: Option<Requests>,
 }
 
 /// Turns one input's lines into events: samples, detects, then parses with fallback and
@@ -420,9 +423,10 @@ pub struct FileParser<'a> {
     problem: Option<String>,
     pub counts: FileCounts,
     pub events: Vec<Event>,
-    /// Keep only what the draft uses (see [`Event::matters_to_draft`]), requests without their
-    /// fields: memory then grows with the window's errors and requests, not its lines.
-    slim: bool,
+    /// For a draft: requests are counted here, and only what the draft uses is kept (see
+    /// [`Event::matters_to_draft`]), failed requests without their fields. Memory then grows
+    /// with the window's errors, not its lines.
+    requests: Option<Requests>,
 }
 
 impl<'a> FileParser<'a> {
@@ -437,17 +441,24 @@ impl<'a> FileParser<'a> {
             problem: None,
             counts: FileCounts::default(),
             events: Vec::new(),
-            slim: false,
+            requests: None,
         }
     }
 
-    /// Keeps only what a draft needs of the events (they are still counted).
-    pub fn for_draft(mut self) -> Self {
-        self.slim = true;
+    /// Keeps only what a draft needs of the events (they are still counted), and counts the
+    /// requests into `requests`.
+    pub fn for_draft(mut self, requests: Requests) -> Self {
+        self.requests = Some(requests);
         self
     }
 
     fn slim_from(&mut self, start: usize) {
+        let Some(requests) = &mut self.requests else {
+            return;
+        };
+        for e in &self.events[start..] {
+            requests.add(e);
+        }
         // Most lines are one event: no allocation for them.
         if self.events.len() == start + 1 {
             if !self.events[start].matters_to_draft() {
@@ -508,16 +519,19 @@ impl<'a> FileParser<'a> {
             self.decide();
         }
         if let Some((first, doc)) = self.document.take() {
-            if let Some(at) = document::parse(
+            let before = self.events.len();
+            let broken = document::parse(
                 &doc,
                 first,
                 &mut self.cx,
                 &mut self.events,
                 &mut self.counts,
-            ) {
+            );
+            if let Some(at) = broken {
                 self.problem
                     .get_or_insert_with(|| format!("invalid JSON at line {at}"));
             }
+            self.slim_from(before);
         }
         let mut events = self.events;
         // Alert payloads and late writers put events out of order; a stable sort keeps file
@@ -531,6 +545,7 @@ impl<'a> FileParser<'a> {
             format: self.format,
             yearless: self.cx.yearless.get(),
             problem: self.problem,
+            requests: self.requests,
         }
     }
 
@@ -574,9 +589,7 @@ impl<'a> FileParser<'a> {
         if recognised {
             let kept = self.events.len() - before;
             self.counts.events += kept as u64;
-            if self.slim {
-                self.slim_from(before);
-            }
+            self.slim_from(before);
             if kept == 0 {
                 self.counts.outside += 1;
                 self.last = Some(None);

@@ -11,6 +11,7 @@ use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{Skipped, Stats};
 use crate::time::{Nanos, Zone};
+use crate::traffic::Requests;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -40,8 +41,10 @@ pub struct Options {
     pub lookback: Nanos,
     pub year: Option<i32>,
     /// Whether every event is wanted (`--events`), or only what the draft uses: ordinary
-    /// info lines are then counted and dropped as they are read.
+    /// info lines and requests are then counted and dropped as they are read.
     pub all_events: bool,
+    /// For a draft's impact line: a request slower than this was affected.
+    pub slow: Nanos,
 }
 
 #[derive(Debug, Error)]
@@ -79,6 +82,8 @@ pub struct Run {
     pub warnings: Vec<String>,
     /// Per-file detail for `--verbose`.
     pub notes: Vec<String>,
+    /// The requests read, for a draft (none with `--events`, whose events hold them).
+    pub requests: Requests,
 }
 
 impl Run {
@@ -113,6 +118,7 @@ impl FileResult {
             reading,
             compressed: false,
             in_window: 0,
+            requests: None,
         }
     }
 }
@@ -145,6 +151,8 @@ struct FileResult {
     compressed: bool,
     /// Events read in the window proper (kept or, for a draft, counted and dropped).
     in_window: u64,
+    /// Requests counted, for a draft.
+    requests: Option<Requests>,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -210,7 +218,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                     t >= keep_from && t <= keep_to
                 },
                 reach,
-                !options.all_events,
+                (!options.all_events).then(|| Requests::new(from, options.slow)),
             );
             result.in_window = in_window;
             result
@@ -225,6 +233,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         stats.skipped.push(Skipped { path, reason });
     }
     let mut runs = Vec::with_capacity(results.len());
+    let mut requests = Requests::new(from, options.slow);
     for (input, r) in found.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
         stats.events += r.in_window;
@@ -251,6 +260,9 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             c.blank,
             c.unparsed
         ));
+        if let Some(counted) = &r.requests {
+            requests.absorb(counted);
+        }
         runs.push(r.events);
     }
     if stats.files == 0 {
@@ -275,6 +287,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         stats,
         warnings,
         notes,
+        requests,
     };
     if run.stats.events == 0 {
         run.warnings.push(format!(
@@ -336,7 +349,7 @@ fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<
                     false
                 },
                 Reach::Head(SURVEY_LINES),
-                true,
+                None,
             );
             Survey {
                 first,
@@ -499,7 +512,7 @@ fn spans(
                 hi = hi.max(t);
                 false
             };
-            parse_input(input, zone, date, *anchor, &mut record, reach, true);
+            parse_input(input, zone, date, *anchor, &mut record, reach, None);
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
                     hi = hi.max(last);
@@ -590,7 +603,7 @@ fn parse_input(
     anchor: YearAnchor,
     keep: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
-    slim: bool,
+    draft: Option<Requests>,
 ) -> FileResult {
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
@@ -659,10 +672,9 @@ fn parse_input(
     };
     let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), &mut watch);
     cx.fallback_day = day;
-    let mut parser = if slim {
-        FileParser::new(cx).for_draft()
-    } else {
-        FileParser::new(cx)
+    let mut parser = match draft {
+        Some(requests) => FileParser::new(cx).for_draft(requests),
+        None => FileParser::new(cx),
     };
     let mut read_error = head_error;
     loop {
@@ -693,6 +705,7 @@ fn parse_input(
     result.format = parsed.format;
     result.yearless = parsed.yearless;
     result.events = parsed.events;
+    result.requests = parsed.requests;
     let c = &result.counts;
     if let Some(problem) = parsed.problem {
         let at = c.first_unparsed.unwrap_or(1);
