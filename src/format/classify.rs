@@ -2,7 +2,14 @@
 //! step, a kernel OOM kill, a systemd unit restarting or failing.
 
 use crate::event::{DeployPhase, Event, Kind, Level};
+use memchr::memmem::Finder;
 use serde_json::Value;
+use std::sync::LazyLock;
+
+// Every line of every log passes through here: searchers are built once, not per line as
+// `str::find` would.
+static KILLED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Killed process "));
+static UNIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".service: "));
 
 /// Upgrades a plain log event's kind (and level, service) when its message says more.
 pub fn classify(event: &mut Event) {
@@ -111,7 +118,7 @@ fn sync_revision(message: &str) -> Option<String> {
 
 /// `Out of memory: Killed process 1234 (java)` and the cgroup variant → `java`.
 fn oom_victim(message: &str) -> Option<String> {
-    let at = message.find("Killed process ")?;
+    let at = KILLED.find(message.as_bytes())?;
     if !message[..at].contains("out of memory") && !message[..at].contains("Out of memory") {
         return None;
     }
@@ -125,7 +132,8 @@ fn oom_victim(message: &str) -> Option<String> {
 /// → (`checkout`, restart); failures (`Failed with result`, `Main process exited, code=killed`)
 /// → (`checkout`, not a restart).
 fn systemd_unit(message: &str) -> Option<(String, bool)> {
-    let (unit, rest) = message.split_once(".service: ")?;
+    let at = UNIT.find(message.as_bytes())?;
+    let (unit, rest) = (&message[..at], &message[at + ".service: ".len()..]);
     if unit.is_empty() || unit.contains(' ') {
         return None;
     }
@@ -160,13 +168,10 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         return Some((phase, false));
     }
     // Most lines name no rollout: skip them before lowercasing and splitting.
-    let hint = |needle: &str| {
-        message
-            .as_bytes()
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if !["deploy", "roll", "release"].iter().any(|n| hint(n)) {
+    if ![&b"deploy"[..], b"roll", b"release"]
+        .iter()
+        .any(|n| mentions(message, n))
+    {
         return None;
     }
     let lower = message.to_ascii_lowercase();
@@ -218,6 +223,15 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         return None;
     };
     Some((phase, rollback))
+}
+
+/// Whether `message` holds `needle` (lowercase ASCII) in any case, looking only where its
+/// first letter is.
+fn mentions(message: &str, needle: &[u8]) -> bool {
+    let bytes = message.as_bytes();
+    let first = needle[0];
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes)
+        .any(|i| bytes.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
 }
 
 /// Jenkins's own first and last console lines: `Started by user alice`, `Finished: FAILURE`.
