@@ -111,11 +111,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
+    let duration = duration(req.rest);
+    if let Some(counted) = cx.counted_request(time, status, duration) {
+        out.push(counted);
+        return true;
+    }
     let mut parts = req.request.splitn(3, ' ');
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("");
     let path = target.split('?').next().unwrap_or(target);
-    let duration = duration(req.rest);
     let level = if status >= 500 {
         Level::Error
     } else {

@@ -230,8 +230,11 @@ fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
 fn mentions(message: &str, needle: &[u8]) -> bool {
     let bytes = message.as_bytes();
     let first = needle[0];
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes)
-        .any(|i| bytes.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle)))
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).any(|i| {
+        bytes
+            .get(i..i + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 /// Jenkins's own first and last console lines: `Started by user alice`, `Finished: FAILURE`.

@@ -37,6 +37,7 @@ use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 use timestamp::Stamp;
@@ -122,6 +123,8 @@ pub struct Cx<'a> {
     time_only: bool,
     /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
     carry: Option<String>,
+    /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
+    draft: bool,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
 }
 
@@ -148,6 +151,7 @@ impl<'a> Cx<'a> {
             undatable: 0,
             time_only: false,
             carry: None,
+            draft: false,
             keep,
         }
     }
@@ -168,6 +172,7 @@ impl<'a> Cx<'a> {
             undatable: 0,
             time_only: false,
             carry: None,
+            draft: self.draft,
             keep,
         }
     }
@@ -282,6 +287,24 @@ impl<'a> Cx<'a> {
         };
         classify::classify(&mut event);
         event
+    }
+
+    /// A request that did not fail, read for a draft: it is only counted (see
+    /// [`Requests`]), so it needs its time, status and duration and nothing allocated.
+    /// `None` when every event is wanted whole.
+    fn counted_request(&self, time: Nanos, status: u16, duration: Option<Nanos>) -> Option<Event> {
+        (self.draft && status < 500).then(|| Event {
+            time,
+            kind: Kind::Http { status, duration },
+            level: Some(Level::Info),
+            service: None,
+            message: String::new(),
+            fields: Fields::new(),
+            source: SourceRef {
+                path: self.path.clone(),
+                line: self.line,
+            },
+        })
     }
 
     fn raw_event(
@@ -449,6 +472,7 @@ impl<'a> FileParser<'a> {
     /// requests into `requests`.
     pub fn for_draft(mut self, requests: Requests) -> Self {
         self.requests = Some(requests);
+        self.cx.draft = true;
         self
     }
 
@@ -572,7 +596,11 @@ impl<'a> FileParser<'a> {
 
     fn parse_line(&mut self, line_no: u64, raw: &[u8]) {
         self.counts.lines += 1;
-        let text = String::from_utf8_lossy(raw);
+        // Valid UTF-8 is the rule: checking it first is faster than the lossy scan.
+        let text = match std::str::from_utf8(raw) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(raw),
+        };
         let plain = strip_ansi(&text);
         let line = plain.trim_end();
         self.cx.line = line_no;
