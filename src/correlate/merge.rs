@@ -60,4 +60,33 @@ mod tests {
             .collect();
         assert_eq!(order, ["b1", "a1", "a2", "a3", "b2", "b3"]);
     }
+
+    proptest::proptest! {
+        /// Every input event comes out exactly once, in non-decreasing time, and ties keep
+        /// run order, then line order.
+        #[test]
+        fn every_event_once_in_order_stable_on_ties(
+            runs in proptest::collection::vec(proptest::collection::vec(0i64..20, 0..30), 0..6)
+        ) {
+            let runs: Vec<Vec<Event>> = runs
+                .into_iter()
+                .enumerate()
+                .map(|(r, mut times)| {
+                    times.sort_unstable();
+                    times
+                        .into_iter()
+                        .zip(1..)
+                        .map(|(t, line)| ev(t, &r.to_string(), line))
+                        .collect()
+                })
+                .collect();
+            let total: usize = runs.iter().map(Vec::len).sum();
+            let merged = merge(runs);
+            proptest::prop_assert_eq!(merged.len(), total);
+            let key = |e: &Event| (e.time, e.source.path.parse::<usize>().unwrap_or(usize::MAX), e.source.line);
+            for pair in merged.windows(2) {
+                proptest::prop_assert!(key(&pair[0]) < key(&pair[1]), "{:?} then {:?}", key(&pair[0]), key(&pair[1]));
+            }
+        }
+    }
 }

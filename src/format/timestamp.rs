@@ -555,4 +555,19 @@ mod tests {
         let t = s.resolve(&Zone::utc()).expect("time");
         assert_eq!(Zone::utc().rfc3339(t), "2016-12-31T23:59:59.999999999Z");
     }
+
+    proptest::proptest! {
+        /// What we print, we read back to the nanosecond, in every kind of zone, from 1970 to
+        /// 2100.
+        #[test]
+        fn printing_then_reading_a_time_returns_it(
+            t in 0i64..4_102_444_800_000_000_000,
+            zone in proptest::sample::select(vec!["UTC", "+05:30", "-07:00", "Europe/Berlin", "America/St_Johns"]),
+        ) {
+            let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let printed = zone.rfc3339(t);
+            let read = iso(printed.as_bytes()).and_then(|(s, _)| s.resolve(&zone));
+            proptest::prop_assert_eq!(read, Some(t), "{}", printed);
+        }
+    }
 }

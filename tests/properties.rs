@@ -1,0 +1,105 @@
+//! Properties of the whole pipeline, over generated logs: narrowing to a window gives the same
+//! events as reading everything and filtering, whatever the window, disorder, gaps and
+//! time-less lines. (Merge, time round-trips and folding have their properties beside them.)
+
+use proptest::prelude::*;
+use reconstruct::pipeline::{run, Options, WindowTime};
+use reconstruct::time::Zone;
+use std::fmt::Write;
+
+const BASE: i64 = 1_697_032_800; // 2023-10-11T14:00:00Z
+const NANOS: i64 = 1_000_000_000;
+
+/// A log line: seconds after BASE (a line out of order by a few seconds is allowed), or a
+/// line with no time (a stack frame, or garbage).
+#[derive(Clone, Debug)]
+enum Line {
+    Timed(i64),
+    Frame,
+    Garbage,
+}
+
+fn line() -> impl Strategy<Value = Line> {
+    prop_oneof![
+        8 => (0i64..7200).prop_map(Line::Timed),
+        1 => Just(Line::Frame),
+        1 => Just(Line::Garbage),
+    ]
+}
+
+/// Mostly ordered: timed lines sorted, then a few nudged back, as late writers do.
+fn text(lines: &[Line], jitter: &[i64]) -> String {
+    let mut times: Vec<i64> = lines
+        .iter()
+        .filter_map(|l| match l {
+            Line::Timed(t) => Some(*t),
+            _ => None,
+        })
+        .collect();
+    times.sort_unstable();
+    for (t, j) in times.iter_mut().zip(jitter.iter().cycle()) {
+        *t = (*t - j).max(0);
+    }
+    let mut times = times.into_iter();
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let _ = match l {
+            Line::Timed(_) => {
+                let t = BASE + times.next().unwrap_or(0);
+                let stamp = chrono::DateTime::from_timestamp(t, 0)
+                    .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .unwrap_or_default();
+                let level = ["INFO", "WARN", "ERROR"][i % 3];
+                writeln!(out, "{stamp} {level} [main] svc - request {i} handled")
+            }
+            Line::Frame => writeln!(out, "\tat com.acme.Handler.run(Handler.java:{i})"),
+            Line::Garbage => writeln!(out, "~~ {i} ~~"),
+        };
+    }
+    out
+}
+
+fn events(
+    dir: &std::path::Path,
+    window: Option<(i64, i64)>,
+) -> Result<Vec<(i64, u64, String)>, TestCaseError> {
+    let options = Options {
+        paths: vec![dir.to_path_buf()],
+        from: window.map(|(f, _)| WindowTime::Exact(f)),
+        to: window.map(|(_, t)| WindowTime::Exact(t)),
+        date: None,
+        zone: Zone::utc(),
+        lookback: 0,
+        year: None,
+        all_events: true,
+        slow: NANOS,
+    };
+    let r = run(&options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    Ok(r.window_events()
+        .iter()
+        .map(|e| (e.time, e.source.line, e.message.clone()))
+        .collect())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_window_gives_the_events_of_the_full_stream_it_covers(
+        lines in proptest::collection::vec(line(), 1..300),
+        jitter in proptest::collection::vec(0i64..5, 1..8),
+        from in 0i64..7200,
+        len in 0i64..3600,
+    ) {
+        let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        std::fs::write(dir.path().join("app.log"), text(&lines, &jitter))
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        // A file of garbage alone is skipped, with an error: nothing to narrow.
+        let all = events(dir.path(), None);
+        prop_assume!(all.as_ref().is_ok_and(|a| !a.is_empty()));
+        let all = all?;
+        let (from, to) = ((BASE + from) * NANOS, (BASE + from + len) * NANOS);
+        let expected: Vec<_> = all.into_iter().filter(|(t, _, _)| from <= *t && *t <= to).collect();
+        prop_assert_eq!(events(dir.path(), Some((from, to)))?, expected);
+    }
+}
