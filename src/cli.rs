@@ -76,6 +76,16 @@ pub struct Cli {
     /// Also print how each file was read (format, lines, events, unparsed).
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Print on standard error what became of every line, per file: parsed, outside the
+    /// window, continuation, blank, or unparsed and why.
+    #[arg(long)]
+    pub stats: bool,
+
+    /// Exit 1 (after writing the output) if any line in the window or its look-back could not
+    /// be parsed.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ mod cli;
 use clap::Parser;
 use cli::{Cli, FormatArg};
 use reconstruct::correlate::{build, Settings};
-use reconstruct::emit::{json, markdown, timesketch};
+use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::pipeline::run;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -63,6 +63,11 @@ fn main() -> ExitCode {
     let result = match run(&cli.options()) {
         Ok(r) => r,
         Err(e) => {
+            if !cli.quiet {
+                for w in e.warnings() {
+                    eprintln!("reconstruct: warning: {w}");
+                }
+            }
             error(&e);
             return ExitCode::from(if e.is_usage() { USAGE } else { FAILURE });
         }
@@ -112,11 +117,26 @@ fn main() -> ExitCode {
             }
         }
     };
-    match written.and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
+    if cli.stats {
+        // Standard error is the terminal's or the log's: a failed write there has nowhere to go.
+        let _ = emit::stats::table(&mut io::stderr().lock(), &result.stats);
+    }
+    let unparsed = cli
+        .strict
+        .then(|| result.stats.first_unparsed_in_range())
+        .flatten();
+    match (written.and_then(|()| out.flush()), unparsed) {
+        (Ok(()), Some((path, line))) => {
+            error(format!(
+                "{} lines in the window or its look-back could not be parsed ({path}:{line}): --stats shows them by file; drop --strict to accept them",
+                result.stats.totals.unparsed_in_range
+            ));
+            ExitCode::from(FAILURE)
+        }
+        (Ok(()), None) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is the reader's choice, not a failure.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
+        (Err(e), _) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        (Err(e), _) => {
             error(format!("cannot write ({target}): {e}"));
             ExitCode::from(FAILURE)
         }

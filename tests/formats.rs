@@ -223,3 +223,62 @@ fn a_draft_over_all_fixtures_names_each_alerting_and_deploy_format() {
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
+
+/// Every line of every fixture is accounted for: the parts (parsed, outside, continuation,
+/// blank, unparsed by reason) add up to the lines, and the lines are the file's, with and
+/// without a window that cuts the file in two.
+#[test]
+fn every_fixture_accounts_for_every_line() {
+    for dir in fixtures() {
+        let src = input(&dir);
+        let bytes = fs::read(&src).expect("fixture");
+        let lines = bytecount(&bytes);
+        let windows: [&[&str]; 2] = [
+            &[],
+            &["--from", "2023-10-11 14:05", "--to", "2023-10-11 14:30"],
+        ];
+        for window in windows {
+            let out = Command::cargo_bin("reconstruct")
+                .expect("binary")
+                .args(["--format", "json", "-q"])
+                .args(extra_args(&dir))
+                .args(window)
+                .arg(&src)
+                .output()
+                .expect("runs");
+            let draft: serde_json::Value =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+                    panic!(
+                        "{}: {}",
+                        dir.display(),
+                        String::from_utf8_lossy(&out.stderr)
+                    )
+                });
+            let input = &draft["stats"]["inputs"][0];
+            let n = |v: &serde_json::Value, k: &str| v[k].as_u64().unwrap_or(u64::MAX);
+            let unparsed = &input["unparsed"];
+            let parts = ["parsed", "outside", "continuations", "blank"]
+                .iter()
+                .map(|k| n(input, k))
+                .chain(
+                    ["unrecognised", "undatable", "too_large"]
+                        .iter()
+                        .map(|k| n(unparsed, k)),
+                )
+                .sum::<u64>();
+            assert_eq!(
+                (n(input, "lines"), parts),
+                (lines, lines),
+                "{} {window:?}: {input}",
+                dir.display()
+            );
+            assert_eq!(draft["stats"]["lines_by_outcome"]["lines"], input["lines"]);
+        }
+    }
+}
+
+/// Lines as a reader counts them: a last line without its newline is a line.
+fn bytecount(bytes: &[u8]) -> u64 {
+    let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+    newlines + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
+}

@@ -1043,6 +1043,45 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Folding error lines into templates never changes how many there were: the counts of
+        /// the error entries (milestones aside) add up to the error events in the window.
+        #[test]
+        fn folding_keeps_the_count(
+            lines in proptest::collection::vec(
+                (120i64..240, 0usize..4, 0u32..50, proptest::sample::select(vec!["api", "db"])),
+                1..120,
+            )
+        ) {
+            let shapes = [
+                "connection to 10.0.0.{} refused",
+                "timeout after {} ms calling bank-api",
+                "user {} not found",
+                "pool exhausted ({} waiting)",
+            ];
+            let events: Vec<Event> = {
+                let mut v: Vec<Event> = lines
+                    .iter()
+                    .map(|&(min, shape, n, service)| {
+                        let message = shapes[shape].replace("{}", &n.to_string());
+                        ev(min, Kind::Log, Some(Level::Error), service, &message)
+                    })
+                    .collect();
+                v.sort_by_key(|e| e.time);
+                v
+            };
+            let settings = Settings { max_entries: 10_000, ..SETTINGS };
+            let t = build(&events, &requests(&events, WINDOW), WINDOW, settings);
+            let folded: u64 = t
+                .entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::Error && e.milestone.is_none())
+                .map(|e| e.count)
+                .sum();
+            proptest::prop_assert_eq!(folded, events.len() as u64);
+        }
+    }
+
     #[test]
     fn versions_compare_numerically() {
         assert!(is_older("v4.1.3", "v4.2.0"));

@@ -4,6 +4,7 @@
 use super::words;
 use crate::correlate::{Entry, Timeline};
 use crate::event::Event;
+use crate::format::FileCounts;
 use crate::stats::Stats;
 use crate::time::{Nanos, Zone};
 use serde_json::{json, Value};
@@ -37,10 +38,36 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
             "events": stats.events,
             "unparsed_lines": stats.unparsed_lines,
             "skipped": stats.skipped.iter().map(|s| json!({"path": s.path, "reason": s.reason})).collect::<Vec<_>>(),
+            "lines_by_outcome": counts(&stats.totals),
+            "inputs": stats.inputs.iter().map(|i| {
+                let mut row = json!({"path": i.path, "format": i.format});
+                if let (Value::Object(row), Value::Object(counts)) = (&mut row, counts(&i.counts)) {
+                    row.extend(counts);
+                }
+                row
+            }).collect::<Vec<_>>(),
         },
     });
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
+}
+
+/// What became of the lines: the parts add up to `lines`.
+fn counts(c: &FileCounts) -> Value {
+    json!({
+        "lines": c.lines,
+        "parsed": c.parsed,
+        "outside": c.outside,
+        "continuations": c.continuations,
+        "blank": c.blank,
+        "unparsed": {
+            "unrecognised": c.unrecognised,
+            "undatable": c.undatable,
+            "too_large": c.too_large,
+        },
+        "unparsed_in_range": c.unparsed_in_range,
+        "events": c.events,
+    })
 }
 
 fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {

@@ -1,8 +1,9 @@
 //! Writing the draft and the event stream, in Markdown (for the postmortem), JSON (for other
-//! tools) and Timesketch's JSON Lines (for forensic timelines).
+//! tools) and Timesketch's JSON Lines (for forensic timelines); and the `--stats` table.
 
 pub mod json;
 pub mod markdown;
+pub mod stats;
 pub mod timesketch;
 
 use crate::correlate::{Entry, Milestone};

@@ -26,6 +26,14 @@ pub fn looks_like(first_line: &str) -> bool {
         || (t.starts_with('[') && t.ends_with(']'))
 }
 
+/// What became of the records that start on one line; the best of them counts.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    Failed,
+    Outside,
+    Kept,
+}
+
 /// Parses the document `text`, whose first byte is on line `first_line`. Returns the line of
 /// the first syntax error, if the document is broken (what came before it is kept).
 pub fn parse(
@@ -40,7 +48,25 @@ pub fn parse(
         offset: 0,
         line: first_line,
     };
-    let mut items = 0u64;
+    // Each line where records start counts once: parsed if any record on it was kept,
+    // outside if all parsed but none was, unrecognised if none parsed. The other lines of the
+    // document are its inner lines (continuations), blank, or past a syntax error.
+    let mut record_lines = 0u64;
+    let mut current: Option<(u64, Outcome)> = None;
+    let mut settle = |line: u64, outcome: Outcome, counts: &mut FileCounts| {
+        record_lines += 1;
+        match outcome {
+            Outcome::Kept => counts.parsed += 1,
+            Outcome::Outside => counts.outside += 1,
+            // A document's records are not in time order: a broken one may be in range.
+            Outcome::Failed => {
+                counts.unrecognised += 1;
+                counts.unparsed_in_range += 1;
+                counts.first_unparsed.get_or_insert(line);
+                counts.first_unparsed_in_range.get_or_insert(line);
+            }
+        }
+    };
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
     let mut error = None;
     for value in stream.by_ref() {
@@ -52,29 +78,51 @@ pub fn parse(
             }
         };
         for item in records(value) {
-            items += 1;
             cx.line = lines.at(item.get().as_ptr() as usize - text.as_ptr() as usize);
             let before = out.len();
-            if json::parse(item.get(), cx, out) {
+            let outcome = if json::parse(item.get(), cx, out) {
                 let kept = (out.len() - before) as u64;
                 counts.events += kept;
-                if kept == 0 {
-                    counts.outside += 1;
+                if kept > 0 {
+                    Outcome::Kept
+                } else {
+                    Outcome::Outside
                 }
             } else {
-                counts.unparsed += 1;
-                counts.first_unparsed.get_or_insert(cx.line);
+                Outcome::Failed
+            };
+            match &mut current {
+                Some((line, best)) if *line == cx.line => *best = (*best).max(outcome),
+                _ => {
+                    if let Some((line, outcome)) = current.take() {
+                        settle(line, outcome, counts);
+                    }
+                    current = Some((cx.line, outcome));
+                }
             }
         }
     }
+    let last_record = current.map(|(line, _)| line);
+    if let Some((line, outcome)) = current {
+        settle(line, outcome, counts);
+    }
+    let mut broken = 0u64;
     if let Some(at) = error {
-        let rest = (first_line + text.lines().count() as u64).saturating_sub(at);
-        counts.unparsed += rest;
+        // The non-blank lines from the break on, past any record already counted on them.
+        let from = at.max(last_record.map_or(0, |l| l + 1));
+        broken = text
+            .lines()
+            .zip(first_line..)
+            .filter(|(l, n)| *n >= from && !l.trim().is_empty())
+            .count() as u64;
+        counts.unrecognised += broken;
+        counts.unparsed_in_range += broken;
         counts.first_unparsed.get_or_insert(at);
+        counts.first_unparsed_in_range.get_or_insert(at);
     }
     counts.continuations = counts
         .lines
-        .saturating_sub(counts.blank + items + counts.unparsed.min(counts.lines));
+        .saturating_sub(counts.blank + counts.too_large + record_lines + broken);
     error
 }
 

@@ -279,7 +279,7 @@ mod tests {
                 r#"{"no_time":true}"#,
             ],
         );
-        assert_eq!(counts.unparsed, 1);
+        assert_eq!(counts.unrecognised, 1);
         let got: Vec<_> = events
             .iter()
             .map(|e| {
@@ -334,6 +334,6 @@ mod tests {
         let (events, counts, _) =
             parse_all("x.jsonl", &[r#"{"time":"2023-10-11T14:00:01Z","msg":"cut"#]);
         assert!(events.is_empty());
-        assert_eq!(counts.unparsed, 1);
+        assert_eq!(counts.unrecognised, 1);
     }
 }

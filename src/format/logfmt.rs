@@ -135,6 +135,6 @@ mod tests {
     fn prose_with_an_equals_sign_is_not_logfmt() {
         let (events, counts, _) = parse_all("x.log", &["the answer is x=1 today"]);
         assert!(events.is_empty());
-        assert_eq!(counts.unparsed, 1);
+        assert_eq!(counts.unrecognised, 1);
     }
 }

@@ -395,19 +395,59 @@ pub fn service_from_path(path: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Counts per file; every line read lands in exactly one of the last five.
+/// How one input's lines were accounted for: every line read (or counted while seeking past
+/// it) is exactly one of parsed, outside, continuation, blank or unparsed for one of three
+/// reasons, so that a responder can see that nothing was silently lost.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileCounts {
     pub lines: u64,
-    pub events: u64,
-    pub continuations: u64,
+    /// Lines that gave events in range (the window and its look-back).
+    pub parsed: u64,
+    /// Lines whose time fell outside the range, or that were seeked past.
     pub outside: u64,
+    /// Lines folded into the event before them: stack traces, wrapped messages, the inner
+    /// lines of a JSON document.
+    pub continuations: u64,
     pub blank: u64,
-    pub unparsed: u64,
-    /// Of the unparsed lines, those with only a time of day and nothing to date them.
+    /// Unparsed: in no format that could be recognised (or past a JSON document's break).
+    pub unrecognised: u64,
+    /// Unparsed: only a time of day, and nothing to date it.
     pub undatable: u64,
+    /// Unparsed: past the size limit of a whole JSON document.
+    pub too_large: u64,
+    /// Events the parsed lines gave (an alert payload can give two).
+    pub events: u64,
+    /// Unparsed lines next to a parsed line in range (before or after it), for `--strict`.
+    pub unparsed_in_range: u64,
+    /// The first of them.
+    pub first_unparsed_in_range: Option<u64>,
     /// The first unparsed line, for the warning that names it.
     pub first_unparsed: Option<u64>,
+}
+
+impl FileCounts {
+    pub fn unparsed(&self) -> u64 {
+        self.unrecognised + self.undatable + self.too_large
+    }
+
+    /// Whether the parts add up to the lines: the check that nothing was lost.
+    pub fn adds_up(&self) -> bool {
+        self.parsed + self.outside + self.continuations + self.blank + self.unparsed() == self.lines
+    }
+
+    /// Adds another input's counts (for totals).
+    pub fn absorb(&mut self, other: &FileCounts) {
+        self.lines += other.lines;
+        self.parsed += other.parsed;
+        self.outside += other.outside;
+        self.continuations += other.continuations;
+        self.blank += other.blank;
+        self.unrecognised += other.unrecognised;
+        self.undatable += other.undatable;
+        self.too_large += other.too_large;
+        self.events += other.events;
+        self.unparsed_in_range += other.unparsed_in_range;
+    }
 }
 
 const SAMPLE_LINES: usize = 64;
@@ -444,6 +484,9 @@ pub struct FileParser<'a> {
     document: Option<(u64, String)>,
     /// Why part of the input could not be read, when it could not.
     problem: Option<String>,
+    /// Whether the last parsed line was in range, and the unparsed lines since it (how many,
+    /// the first): an unparsed line is in range when a parsed neighbour is.
+    near: (Option<bool>, u64, Option<u64>),
     pub counts: FileCounts,
     pub events: Vec<Event>,
     /// For a draft: requests are counted here, and only what the draft uses is kept (see
@@ -462,6 +505,7 @@ impl<'a> FileParser<'a> {
             last: None,
             document: None,
             problem: None,
+            near: (None, 0, None),
             counts: FileCounts::default(),
             events: Vec::new(),
             requests: None,
@@ -509,14 +553,18 @@ impl<'a> FileParser<'a> {
     pub fn feed(&mut self, line_no: u64, line: &[u8]) {
         if let Some((_, doc)) = &mut self.document {
             self.counts.lines += 1;
-            if line.trim_ascii().is_empty() {
-                self.counts.blank += 1;
-            }
             if doc.len() + line.len() > MAX_DOCUMENT {
+                self.counts.too_large += 1;
+                self.counts.unparsed_in_range += 1;
+                self.counts.first_unparsed.get_or_insert(line_no);
+                self.counts.first_unparsed_in_range.get_or_insert(line_no);
                 self.problem.get_or_insert_with(|| {
                     format!("JSON document larger than {} MiB", MAX_DOCUMENT >> 20)
                 });
                 return;
+            }
+            if line.trim_ascii().is_empty() {
+                self.counts.blank += 1;
             }
             doc.push_str(&String::from_utf8_lossy(line));
             doc.push('\n');
@@ -557,6 +605,10 @@ impl<'a> FileParser<'a> {
             }
             self.slim_from(before);
         }
+        // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
+        if self.near.0.is_none() {
+            self.settle_near();
+        }
         let mut events = self.events;
         // Alert payloads and late writers put events out of order; a stable sort keeps file
         // order among equal times.
@@ -596,6 +648,15 @@ impl<'a> FileParser<'a> {
 
     fn parse_line(&mut self, line_no: u64, raw: &[u8]) {
         self.counts.lines += 1;
+        // A run of NUL bytes is where a crash lost writes: the text around it still counts.
+        let raw = match memchr::memchr(0, raw) {
+            Some(_) => {
+                let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len());
+                let end = raw.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
+                &raw[start..end]
+            }
+            None => raw,
+        };
         // Valid UTF-8 is the rule: checking it first is faster than the lossy scan.
         let text = match std::str::from_utf8(raw) {
             Ok(s) => Cow::Borrowed(s),
@@ -618,8 +679,8 @@ impl<'a> FileParser<'a> {
             let kept = self.events.len() - before;
             self.counts.events += kept as u64;
             self.slim_from(before);
+            self.parsed_line(kept > 0);
             if kept == 0 {
-                self.counts.outside += 1;
                 self.last = Some(None);
             } else if self.events.len() == before {
                 // Read and counted, but not kept: its continuation lines go with it.
@@ -630,9 +691,8 @@ impl<'a> FileParser<'a> {
             return;
         }
         if self.cx.undatable > undatable {
-            self.counts.unparsed += 1;
             self.counts.undatable += 1;
-            self.counts.first_unparsed.get_or_insert(line_no);
+            self.unparsed_line(line_no);
             return;
         }
         match self.last {
@@ -649,6 +709,7 @@ impl<'a> FileParser<'a> {
                 );
                 self.events.push(event);
                 self.counts.events += 1;
+                self.parsed_line(true);
                 self.last = Some(Some(self.events.len() - 1));
             }
             Some(target) if chosen != Format::Json => {
@@ -661,10 +722,42 @@ impl<'a> FileParser<'a> {
                 }
             }
             _ => {
-                self.counts.unparsed += 1;
-                self.counts.first_unparsed.get_or_insert(line_no);
+                self.counts.unrecognised += 1;
+                self.unparsed_line(line_no);
             }
         }
+    }
+
+    /// Counts a line that gave events, in range or not.
+    fn parsed_line(&mut self, in_range: bool) {
+        if in_range {
+            self.counts.parsed += 1;
+            self.settle_near();
+        } else {
+            self.counts.outside += 1;
+        }
+        self.near = (Some(in_range), 0, None);
+    }
+
+    /// Notes an unparsed line (its reason already counted).
+    fn unparsed_line(&mut self, line_no: u64) {
+        self.counts.first_unparsed.get_or_insert(line_no);
+        self.near.1 += 1;
+        self.near.2.get_or_insert(line_no);
+        if self.near.0 == Some(true) {
+            self.settle_near();
+        }
+    }
+
+    /// The unparsed lines pending are in range.
+    fn settle_near(&mut self) {
+        let c = &mut self.counts;
+        c.unparsed_in_range += self.near.1;
+        if let Some(first) = self.near.2 {
+            c.first_unparsed_in_range.get_or_insert(first);
+        }
+        self.near.1 = 0;
+        self.near.2 = None;
     }
 }
 
@@ -874,7 +967,7 @@ mod tests {
     fn garbage_before_any_event_is_unparsed() {
         let (events, counts, _) = parse_all("junk.txt", &["hello world", "no time here"]);
         assert!(events.is_empty());
-        assert_eq!((counts.unparsed, counts.first_unparsed), (2, Some(1)));
+        assert_eq!((counts.unrecognised, counts.first_unparsed), (2, Some(1)));
     }
 
     #[test]

@@ -240,6 +240,6 @@ mod tests {
     fn a_version_that_looks_like_a_date_is_not_a_time() {
         let (events, counts, _) = parse_all("x.log", &["2023-10-11-build started"]);
         assert!(events.is_empty());
-        assert_eq!(counts.unparsed, 1);
+        assert_eq!(counts.unrecognised, 1);
     }
 }

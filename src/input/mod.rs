@@ -1,11 +1,13 @@
 //! Finding the inputs, opening them (decompressing by magic bytes) and framing their lines.
 
+mod duplicates;
 mod lines;
 mod open;
 #[cfg(unix)]
 mod seek;
 mod walk;
 
+pub use duplicates::copies;
 pub use lines::LineReader;
 pub use open::{open, Opened};
 #[cfg(unix)]

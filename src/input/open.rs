@@ -4,9 +4,16 @@
 use super::{InputError, Location};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+/// Logs compress ten to fifty times; a file that expands more than this is a decompression
+/// bomb, or nothing a log writer made. Checked once the output passes `BOMB_FLOOR`, so that
+/// small, very repetitive files still read.
+const BOMB_RATIO: u64 = 250;
+const BOMB_FLOOR: u64 = 64 << 20;
 
 /// An opened input: its byte stream and what it was compressed with, for messages.
 pub struct Opened {
@@ -21,19 +28,31 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
     };
     let raw: Box<dyn Read + Send> = match location {
         Location::Stdin => Box::new(io::stdin()),
-        Location::File(p) => Box::new(File::open(p).map_err(io_err)?),
+        Location::File(p) | Location::Stream(p) => Box::new(File::open(p).map_err(io_err)?),
     };
-    let mut buffered = BufReader::with_capacity(64 * 1024, raw);
+    let read_in = Arc::new(AtomicU64::new(0));
+    let counted = Counted {
+        inner: raw,
+        count: read_in.clone(),
+    };
+    let mut buffered = BufReader::with_capacity(64 * 1024, counted);
     let head = buffered.fill_buf().map_err(io_err)?;
+    let guarded = |decoder: Box<dyn Read + Send>| -> Box<dyn Read + Send> {
+        Box::new(Guarded {
+            inner: decoder,
+            read_in,
+            written: 0,
+        })
+    };
     if head.starts_with(GZIP_MAGIC) {
         Ok(Opened {
-            reader: Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            reader: guarded(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
             compression: Some("gzip"),
         })
     } else if head.starts_with(ZSTD_MAGIC) {
         let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?;
         Ok(Opened {
-            reader: Box::new(dec),
+            reader: guarded(Box::new(dec)),
             compression: Some("zstd"),
         })
     } else {
@@ -41,6 +60,47 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
             reader: Box::new(buffered),
             compression: None,
         })
+    }
+}
+
+/// Counts the compressed bytes read, for the bomb guard.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    count: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// A decompressed stream that fails once it expands more than [`BOMB_RATIO`] times: the
+/// lines before are kept and the reader says why it stopped.
+struct Guarded {
+    inner: Box<dyn Read + Send>,
+    read_in: Arc<AtomicU64>,
+    written: u64,
+}
+
+impl Read for Guarded {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.written += n as u64;
+        let read_in = self.read_in.load(Ordering::Relaxed).max(1);
+        if self.written > BOMB_FLOOR && self.written / read_in > BOMB_RATIO {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "it expands more than {BOMB_RATIO} times ({} MiB from {} KiB), which no log does: stopped as a decompression bomb",
+                    self.written >> 20,
+                    read_in >> 10
+                ),
+            ));
+        }
+        Ok(n)
     }
 }
 

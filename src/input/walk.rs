@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 pub enum Location {
     File(PathBuf),
     Stdin,
+    /// A pipe or device named as an argument (`<(kubectl logs …)`, a FIFO): read once, as a
+    /// stream.
+    Stream(PathBuf),
 }
 
 /// One input, with the name every citation uses: relative to the argument it was found under,
@@ -42,13 +45,19 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
             continue;
         }
         let meta = fs::metadata(arg).map_err(|_| InputError::Missing(arg.display().to_string()))?;
+        let display = arg.display().to_string();
         if meta.is_dir() {
             let mut seen = HashSet::new();
             walk_dir(arg, arg, &mut seen, &mut found);
+        } else if meta.is_file() {
+            found.inputs.push(Input {
+                display,
+                location: Location::File(arg.clone()),
+            });
         } else {
             found.inputs.push(Input {
-                display: arg.display().to_string(),
-                location: Location::File(arg.clone()),
+                display,
+                location: Location::Stream(arg.clone()),
             });
         }
     }
@@ -89,9 +98,12 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
                 display: rel(&path),
                 location: Location::File(path),
             }),
-            Ok(_) => found
-                .skipped
-                .push((rel(&path), "not a regular file".into())),
+            // A FIFO found in a directory may never be written to: reading it would hang.
+            Ok(_) => found.skipped.push((
+                rel(&path),
+                "not a regular file (a FIFO, socket or device); name it as an argument to read it"
+                    .into(),
+            )),
             Err(e) => found.skipped.push((rel(&path), e.to_string())),
         }
     }

@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::format::{Cx, FileCounts, FileParser, Format, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
-use crate::stats::{Skipped, Stats};
+use crate::stats::{InputStats, Skipped, Stats};
 use crate::time::{Nanos, Zone};
 use crate::traffic::Requests;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -55,13 +55,22 @@ pub enum RunError {
     AmbiguousDate { days: String },
     #[error("the window's time is out of range ({0}): give a date between 1677 and 2262")]
     OutOfRange(String),
-    #[error("nothing could be read ({0}): check the paths and permissions")]
-    NothingReadable(String),
-    #[error("cannot read standard input (stdin): {0}")]
-    Stdin(io::Error),
+    /// The warnings say why each input gave nothing; they are printed before this error.
+    #[error("nothing could be read ({what}): check the paths and permissions")]
+    NothingReadable { what: String, warnings: Vec<String> },
+    #[error("cannot read ({name}): {source}")]
+    Stream { name: String, source: io::Error },
 }
 
 impl RunError {
+    /// What was noticed on the way to the error, for standard error before it.
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            RunError::NothingReadable { warnings, .. } => warnings,
+            _ => &[],
+        }
+    }
+
     /// Whether the user's command line was at fault (exit 2) rather than the run (exit 1).
     pub fn is_usage(&self) -> bool {
         matches!(
@@ -164,7 +173,19 @@ const SURVEY_LINES: u64 = 64;
 
 pub fn run(options: &Options) -> Result<Run, RunError> {
     let mut found = discover(&options.paths)?;
-    let _spool = spool_stdin(&mut found.inputs)?;
+    let _spooled = spool_streams(&mut found.inputs)?;
+    let copies = input::copies(&found.inputs);
+    let mut kept = Vec::with_capacity(found.inputs.len());
+    for (input, copy_of) in found.inputs.iter().zip(copies) {
+        match copy_of {
+            Some(i) => found.skipped.push((
+                input.display.clone(),
+                format!("the same content as {}; read once", found.inputs[i].display),
+            )),
+            None => kept.push(input.clone()),
+        }
+    }
+    found.inputs = kept;
     let zone = options.zone;
     let mtimes: Vec<Option<Nanos>> = found.inputs.iter().map(mtime).collect();
 
@@ -238,7 +259,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         stats.bytes += r.bytes;
         stats.events += r.in_window;
         stats.lines += r.counts.lines;
-        stats.unparsed_lines += r.counts.unparsed;
+        stats.unparsed_lines += r.counts.unparsed();
         match &r.skipped {
             Some(reason) => stats.skipped.push(Skipped {
                 path: input.display.clone(),
@@ -249,31 +270,45 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         warnings.extend(r.warning);
         let c = &r.counts;
         notes.push(format!(
-            "{}: {}, {}, {} lines: {} events in range, {} outside, {} continuation, {} blank, {} unparsed",
+            "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
             input.display,
             r.format.map_or("no format", Format::name),
             r.reading,
             c.lines,
-            c.events,
+            c.parsed,
             c.outside,
             c.continuations,
             c.blank,
-            c.unparsed
+            c.unparsed()
         ));
+        stats.totals.absorb(c);
+        stats.inputs.push(InputStats {
+            path: input.display.clone(),
+            format: r.format.map(Format::name),
+            counts: r.counts.clone(),
+        });
         if let Some(counted) = &r.requests {
             requests.absorb(counted);
         }
         runs.push(r.events);
     }
-    if stats.files == 0 {
-        let what = if found.inputs.is_empty() {
-            "no files found".to_string()
-        } else {
-            "every input was skipped".to_string()
-        };
-        return Err(RunError::NothingReadable(what));
-    }
     let events = merge(runs);
+    let what = if found.inputs.is_empty() {
+        "no files found"
+    } else if stats.files == 0 {
+        "every input was skipped"
+    } else if events.is_empty() && from.is_none() && to.is_none() {
+        // With no window, the window is the logs' span: without events there is none.
+        "no events in any input"
+    } else {
+        ""
+    };
+    if !what.is_empty() {
+        return Err(RunError::NothingReadable {
+            what: what.to_string(),
+            warnings,
+        });
+    }
     let from = from.unwrap_or_else(|| events.first().map_or(0, |e| e.time));
     let to = to.unwrap_or_else(|| events.last().map_or(from, |e| e.time));
     let window = Window {
@@ -299,16 +334,26 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     Ok(run)
 }
 
-/// Standard input cannot be read twice, so it is copied to a temporary file first; the
-/// returned handle deletes it when the run ends.
-fn spool_stdin(inputs: &mut [Input]) -> Result<Option<tempfile::NamedTempFile>, RunError> {
-    let Some(input) = inputs.iter_mut().find(|i| i.location == Location::Stdin) else {
-        return Ok(None);
-    };
-    let mut file = tempfile::NamedTempFile::new().map_err(RunError::Stdin)?;
-    io::copy(&mut io::stdin().lock(), &mut file).map_err(RunError::Stdin)?;
-    input.location = Location::File(file.path().to_path_buf());
-    Ok(Some(file))
+/// Standard input and named pipes cannot be read twice, so each is copied to a temporary
+/// file first; the returned handles delete them when the run ends.
+fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, RunError> {
+    let mut spooled = Vec::new();
+    for input in inputs.iter_mut() {
+        let failed = |source| RunError::Stream {
+            name: input.display.clone(),
+            source,
+        };
+        let mut source: Box<dyn Read> = match &input.location {
+            Location::File(_) => continue,
+            Location::Stdin => Box::new(io::stdin().lock()),
+            Location::Stream(p) => Box::new(std::fs::File::open(p).map_err(failed)?),
+        };
+        let mut file = tempfile::NamedTempFile::new().map_err(failed)?;
+        io::copy(&mut source, &mut file).map_err(failed)?;
+        input.location = Location::File(file.path().to_path_buf());
+        spooled.push(file);
+    }
+    Ok(spooled)
 }
 
 fn mtime(input: &Input) -> Option<Nanos> {
@@ -500,7 +545,7 @@ fn spans(
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
             let small = match &input.location {
                 Location::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() <= WHOLE_SPAN_MAX),
-                Location::Stdin => true,
+                Location::Stdin | Location::Stream(_) => true,
             };
             let reach = if small {
                 Reach::All
@@ -593,6 +638,29 @@ fn read_head(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
     (head, None)
 }
 
+/// Whether the head of an input is binary rather than text. NUL bytes alone do not make it
+/// so: a log written through a crash often holds a run of them where the lost writes were,
+/// and its lines before and after still count. More than one byte in ten that is a control
+/// byte or not UTF-8 does.
+fn is_binary(head: &[u8]) -> bool {
+    let mut text = 0usize;
+    let mut odd = 0usize;
+    for chunk in head.utf8_chunks() {
+        for b in chunk.valid().bytes() {
+            match b {
+                0 => {}
+                b'\t' | b'\n' | b'\r' | 0x0c | 0x1b => text += 1,
+                0x01..=0x1f | 0x7f => odd += 1,
+                _ => text += 1,
+            }
+        }
+        odd += chunk.invalid().len();
+    }
+    // A chunk cut at the probe's end is not evidence.
+    let odd = odd.saturating_sub(3);
+    odd * 10 > text + odd
+}
+
 /// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
 /// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
 /// truncated gzip) keeps the lines before it.
@@ -640,11 +708,11 @@ fn parse_input(
             None => skip(result, "empty file", "nothing to read".into()),
         };
     }
-    if memchr::memchr(0, &head).is_some() {
+    if is_binary(&head) {
         return skip(
             result,
             "binary file",
-            "it holds NUL bytes, so it is not a text log".into(),
+            "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
         );
     }
     let rest: Box<dyn Read> = if head_error.is_some() {
@@ -722,18 +790,18 @@ fn parse_input(
             "{} lines carry only a time of day and nothing dates them ({path}:{first}): counted as unparsed; give --date",
             c.undatable
         ));
-    } else if c.unparsed > 0 && c.events == 0 && c.outside == 0 {
+    } else if c.unrecognised > 0 && c.parsed == 0 && c.outside == 0 {
         let first = c.first_unparsed.unwrap_or(1);
         result.warning = Some(format!(
             "no log format recognised ({path}:{first}): {} lines counted as unparsed; skipped",
-            c.unparsed
+            c.unrecognised
         ));
         result.skipped = Some("no log format recognised".into());
-    } else if c.unparsed > 0 {
+    } else if c.unrecognised > 0 {
         let first = c.first_unparsed.unwrap_or(1);
         result.warning = Some(format!(
             "{} lines in no known format, the first at line {first} ({path}:{first}): counted as unparsed",
-            c.unparsed
+            c.unrecognised
         ));
     }
     result

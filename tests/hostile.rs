@@ -1,0 +1,401 @@
+//! Hostile input, as outages leave it: each case says what a responder gets (events, warning,
+//! exit status). Small cases are files in `tests/hostile/`; big or unrepresentable ones (a
+//! 200 MB line, a decompression bomb, 20,000 files, a FIFO, a link loop, a growing file) are
+//! made here.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn hostile(case: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/hostile")
+        .join(case)
+}
+
+/// Exit code, events (JSON), standard error.
+fn run(args: &[&str], path: &Path) -> (i32, Vec<Value>, String) {
+    let out = Command::cargo_bin("reconstruct")
+        .expect("binary")
+        .args(["--events", "--format", "json"])
+        .args(args)
+        .arg(path)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("runs");
+    let events = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    (
+        out.status.code().unwrap_or(-1),
+        events,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The draft's JSON (for its stats), exit code and standard error.
+fn draft(args: &[&str], path: &Path) -> (i32, Value, String) {
+    let out = Command::cargo_bin("reconstruct")
+        .expect("binary")
+        .args(["--format", "json"])
+        .args(args)
+        .arg(path)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn messages(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["message"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn times(events: &[Value]) -> Vec<String> {
+    events
+        .iter()
+        .map(|e| e["time"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn nul_runs_and_binary_garbage_inside_a_text_log() {
+    let (code, events, _) = run(&["-q"], &hostile("nul-and-binary/app.log"));
+    assert_eq!(code, 0);
+    let m = messages(&events);
+    // The line after the NUL run (where a crash lost writes) is read; the garbage is not an event.
+    assert_eq!(
+        m,
+        [
+            "service starting",
+            "restarted after crash",
+            "garbage survived around me"
+        ]
+    );
+    let (_, d, _) = draft(&["-q"], &hostile("nul-and-binary/app.log"));
+    assert_eq!(
+        d["stats"]["lines_by_outcome"]["unparsed"]["unrecognised"],
+        2
+    );
+}
+
+#[test]
+fn a_binary_file_is_skipped_with_its_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let blob: Vec<u8> = (0u32..20_000)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    fs::write(dir.path().join("core.dump"), blob).expect("write");
+    fs::copy(hostile("invalid-utf8/app.log"), dir.path().join("app.log")).expect("copy");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0);
+    assert!(err.contains("binary file (core.dump)"), "{err}");
+    assert_eq!(events.len(), 2);
+}
+
+#[test]
+fn invalid_utf8_is_read_with_replacement_characters() {
+    let (code, events, _) = run(&["-q"], &hostile("invalid-utf8/app.log"));
+    assert_eq!(code, 0);
+    assert_eq!(messages(&events)[0], "user caf\u{fffd} logged in");
+}
+
+#[test]
+fn empty_and_whitespace_only_files() {
+    let (code, _, err) = run(&[], &hostile("empty"));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("empty file (empty.log)"), "{err}");
+    assert!(
+        err.contains("reconstruct: error: nothing could be read (no events in any input)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_truncated_gzip_keeps_the_lines_before_the_cut() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    for i in 0..2000 {
+        writeln!(
+            gz,
+            "2023-10-11T14:{:02}:{:02}Z INFO svc - line {i}",
+            i / 60 % 60,
+            i % 60
+        )
+        .expect("write");
+    }
+    let bytes = gz.finish().expect("gzip");
+    fs::write(
+        dir.path().join("app.log.1.gz"),
+        &bytes[..bytes.len() * 2 / 3],
+    )
+    .expect("write");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0);
+    assert!(
+        events.len() > 100 && events.len() < 2000,
+        "{}",
+        events.len()
+    );
+    assert!(err.contains("(app.log.1.gz:"), "{err}");
+    assert!(err.contains("kept the"), "{err}");
+}
+
+#[test]
+fn a_decompression_bomb_is_stopped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    writeln!(gz, "2023-10-11T14:00:00Z INFO svc - before the bomb").expect("write");
+    let blank = vec![b' '; 1 << 20];
+    for _ in 0..100 {
+        gz.write_all(&blank).expect("write");
+        gz.write_all(b"\n").expect("write");
+    }
+    let bytes = gz.finish().expect("gzip");
+    assert!(bytes.len() < 200 << 10, "a thousandfold: {}", bytes.len());
+    fs::write(dir.path().join("bomb.log.gz"), bytes).expect("write");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(&events), ["before the bomb"]);
+    assert!(err.contains("decompression bomb"), "{err}");
+}
+
+#[test]
+fn a_200_mb_line_is_counted_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("app.log");
+    let mut f = fs::File::create(&path).expect("create");
+    writeln!(f, "2023-10-11T14:00:00Z INFO svc - before").expect("write");
+    f.write_all(b"2023-10-11T14:00:01Z ERROR svc - huge ")
+        .expect("write");
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..200 {
+        f.write_all(&chunk).expect("write");
+    }
+    writeln!(f).expect("write");
+    writeln!(f, "2023-10-11T14:00:02Z INFO svc - after").expect("write");
+    drop(f);
+    let (code, events, _) = run(&["-q"], dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(events.len(), 3);
+    let m = messages(&events);
+    assert!(m[1].starts_with("huge xxx"));
+    assert_eq!((m[0].as_str(), m[2].as_str()), ("before", "after"));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_loops_fifos_and_unreadable_entries_are_skipped_others_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let logs = dir.path().join("logs");
+    fs::create_dir_all(logs.join("d")).expect("mkdir");
+    fs::copy(hostile("invalid-utf8/app.log"), logs.join("d/app.log")).expect("copy");
+    std::os::unix::fs::symlink(&logs, logs.join("d/loop")).expect("symlink");
+    std::os::unix::fs::symlink(logs.join("gone.log"), logs.join("dangling.log")).expect("symlink");
+    let fifo = logs.join("pipe.log");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let (code, events, err) = run(&[], &logs);
+    assert_eq!(code, 0);
+    assert_eq!(events.len(), 2);
+    assert!(err.contains("(d/loop): directory link loop"), "{err}");
+    assert!(err.contains("(dangling.log): No such file"), "{err}");
+    assert!(err.contains("(pipe.log): not a regular file"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_an_argument_is_read_as_a_stream() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let text = fs::read(hostile("invalid-utf8/app.log")).expect("read");
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::write(fifo, text))
+    };
+    let (code, events, _) = run(&["-q"], &fifo);
+    assert!(writer.join().is_ok_and(|w| w.is_ok()));
+    assert_eq!(code, 0);
+    assert_eq!(events.len(), 2);
+}
+
+#[test]
+fn twenty_thousand_small_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for i in 0..20_000 {
+        let sub = dir.path().join(format!("host-{:03}", i / 100));
+        if i % 100 == 0 {
+            fs::create_dir(&sub).expect("mkdir");
+        }
+        fs::write(
+            sub.join(format!("app-{i}.log")),
+            format!(
+                "2023-10-11T14:{:02}:{:02}Z INFO svc - file {i}\n",
+                i / 60 % 60,
+                i % 60
+            ),
+        )
+        .expect("write");
+    }
+    let (code, events, err) = run(&["-q"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(events.len(), 20_000);
+}
+
+#[test]
+fn a_file_that_grows_while_it_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("app.log");
+    let line = |i: u32| {
+        format!(
+            "2023-10-11T14:{:02}:{:02}Z INFO svc - line {i}\n",
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    fs::write(&path, (0..50_000).map(line).collect::<String>()).expect("write");
+    let appender = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let mut f = fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .expect("open");
+            for i in 50_000..60_000 {
+                f.write_all(line(i).as_bytes()).expect("append");
+            }
+        })
+    };
+    let (code, events, _) = run(&["-q"], dir.path());
+    assert!(appender.join().is_ok());
+    assert_eq!(code, 0);
+    // Everything there when it started, perhaps some of what came after, nothing twice.
+    assert!(
+        events.len() >= 50_000 && events.len() <= 60_000,
+        "{}",
+        events.len()
+    );
+    let mut lines: Vec<u64> = events
+        .iter()
+        .filter_map(|e| e["source"]["line"].as_u64())
+        .collect();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), events.len());
+}
+
+#[test]
+fn lines_out_of_order_and_a_clock_jumping_back_come_out_in_time_order() {
+    let (code, events, _) = run(&["-q"], &hostile("clock-jump/app.log"));
+    assert_eq!(code, 0);
+    assert_eq!(
+        times(&events),
+        [
+            "2023-10-11T13:30:00Z",
+            "2023-10-11T13:45:00Z",
+            "2023-10-11T14:20:00Z",
+            "2023-10-11T14:25:00Z",
+            "2023-10-11T14:40:00Z",
+        ]
+    );
+}
+
+#[test]
+fn a_rotated_copy_beside_its_original_is_read_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    fs::copy(hostile("invalid-utf8/app.log"), dir.path().join("app.log")).expect("copy");
+    fs::copy(
+        hostile("invalid-utf8/app.log"),
+        dir.path().join("app.log.bak"),
+    )
+    .expect("copy");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0);
+    assert_eq!(events.len(), 2);
+    assert!(
+        err.contains("skipped (app.log.bak): the same content as app.log; read once"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_dst_change_in_a_zone_less_log() {
+    // Berlin leaves summer time at 03:00 on 2023-10-29: 02:30 happens twice; the earlier is
+    // taken, and the times stay in file order.
+    let (code, events, _) = run(&["-q", "--tz", "Europe/Berlin"], &hostile("dst/app.log"));
+    assert_eq!(code, 0);
+    assert_eq!(
+        times(&events),
+        [
+            "2023-10-29T01:59:00+02:00",
+            "2023-10-29T02:30:00+02:00",
+            "2023-10-29T03:10:00+01:00",
+        ]
+    );
+}
+
+#[test]
+fn a_leap_second_and_the_years_1970_and_2100() {
+    let (code, events, _) = run(&["-q"], &hostile("edge-times/app.log"));
+    assert_eq!(code, 0);
+    assert_eq!(
+        times(&events),
+        [
+            "1970-01-01T00:00:01Z",
+            "2016-12-31T23:59:59.999999999Z",
+            "2100-01-01T00:00:00Z",
+        ]
+    );
+    let (code, events, _) = run(
+        &[
+            "-q",
+            "--from",
+            "2099-12-31T23:00:00Z",
+            "--to",
+            "2100-01-01T01:00:00Z",
+        ],
+        &hostile("edge-times/app.log"),
+    );
+    assert_eq!((code, events.len()), (0, 1));
+}
+
+#[test]
+fn strict_fails_on_unparsed_lines_in_the_window_only() {
+    let path = hostile("nul-and-binary/app.log");
+    let (code, d, err) = draft(&["--strict", "-q"], &path);
+    assert_eq!(code, 1, "{err}");
+    assert!(d["entries"].is_array(), "the draft is still written");
+    assert!(
+        err.contains("could not be parsed (") && err.contains("app.log:3)"),
+        "{err}"
+    );
+    let (code, _, err) = draft(
+        &[
+            "--strict",
+            "-q",
+            "--from",
+            "2023-10-11T09:00:00Z",
+            "--to",
+            "2023-10-11T10:00:00Z",
+        ],
+        &path,
+    );
+    assert_eq!(code, 0, "{err}");
+}
