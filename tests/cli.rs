@@ -725,3 +725,30 @@ fn timesketch_rows_carry_the_import_columns() {
     let events = draft(&["--events", "--format", "timesketch"]);
     assert_eq!(check(&events), draft(&["--events"]).lines().count());
 }
+
+/// `--stats` prints, per file and in total, what became of every line; the parts add up.
+#[test]
+fn stats_table_adds_up() {
+    let out = reconstruct()
+        .args(["--from", "14:00", "--to", "16:00", "--stats", "-q"])
+        .arg(sample())
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let rows: Vec<Vec<u64>> = err
+        .lines()
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect::<Vec<u64>>()
+        })
+        .filter(|numbers| numbers.len() == 9)
+        .collect();
+    assert_eq!(rows.len(), 10, "{err}");
+    for r in &rows {
+        // lines = parsed + outside + continuation + blank + three kinds of unparsed.
+        assert_eq!(r[0], r[1..8].iter().sum::<u64>(), "{err}");
+    }
+    assert_eq!(rows[9][0], 26_955, "{err}");
+}

@@ -28,14 +28,19 @@ pub fn table(w: &mut dyn Write, stats: &Stats) -> io::Result<()> {
         .unwrap_or(5);
     write!(w, "{:<width$}", "input")?;
     for h in &HEADER[..9] {
-        write!(w, " {h:>10}")?;
+        write!(w, " {h:>9}")?;
     }
     writeln!(w, "  {}", HEADER[9])?;
     for i in &stats.inputs {
+        // No format: skipped (its warning says why) or, for a rotation, not read at all.
         row(w, &i.path, width, &i.counts, i.format.unwrap_or("-"))?;
     }
     row(w, "total", width, &stats.totals, "")?;
     let t = &stats.totals;
+    writeln!(
+        w,
+        "outside: before the look-back or after the window (or seeked past); events: what the parsed lines gave"
+    )?;
     writeln!(
         w,
         "{} of {} unparsed lines are next to lines in the window or its look-back{}",
@@ -67,7 +72,11 @@ fn row(
         c.too_large,
         c.events,
     ] {
-        write!(w, " {n:>10}")?;
+        write!(w, " {n:>9}")?;
     }
-    writeln!(w, "  {format}")
+    if format.is_empty() {
+        writeln!(w)
+    } else {
+        writeln!(w, "  {format}")
+    }
 }
