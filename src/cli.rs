@@ -1,8 +1,7 @@
 //! The command line of CONTRACT.md, parsed into pipeline [`Options`].
 
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use clap::{Parser, ValueEnum};
-use reconstruct::format::timestamp;
 use reconstruct::pipeline::{Options, WindowTime};
 use reconstruct::time::{parse_duration, Nanos, Zone};
 use std::path::PathBuf;
@@ -112,35 +111,7 @@ impl Cli {
 }
 
 fn window_time(s: &str) -> Result<WindowTime, String> {
-    let bad = || format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339");
-    let t = s.trim();
-    for layout in ["%H:%M", "%H:%M:%S"] {
-        if let Ok(clock) = NaiveTime::parse_from_str(t, layout) {
-            return Ok(WindowTime::Clock(clock));
-        }
-    }
-    // `YYYY-MM-DD HH:MM` has no seconds; the timestamp reader wants them.
-    let with_seconds = if t.len() == 16 {
-        format!("{t}:00")
-    } else {
-        t.to_string()
-    };
-    let (stamp, used) = timestamp::iso(with_seconds.as_bytes()).ok_or_else(bad)?;
-    if used != with_seconds.len() || with_seconds.as_bytes().get(4) != Some(&b'-') {
-        return Err(bad());
-    }
-    match stamp.offset {
-        Some(_) => stamp
-            .resolve(&Zone::utc())
-            .map(WindowTime::Exact)
-            .ok_or_else(bad),
-        None => NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day)
-            .and_then(|d| {
-                d.and_hms_nano_opt(stamp.hour, stamp.minute, stamp.second.min(59), stamp.nanos)
-            })
-            .map(WindowTime::Local)
-            .ok_or_else(bad),
-    }
+    WindowTime::parse(s)
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {
@@ -156,30 +127,4 @@ fn zone(s: &str) -> Result<Zone, String> {
 
 fn duration(s: &str) -> Result<Nanos, String> {
     parse_duration(s).map_err(|e| format!("{e}: use forms like 90s, 30m, 2h or 1h30m"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn window_time_forms() {
-        let clock = |h, m| WindowTime::Clock(NaiveTime::from_hms_opt(h, m, 0).expect("time"));
-        assert_eq!(window_time("14:00"), Ok(clock(14, 0)));
-        assert!(matches!(
-            window_time("2023-10-11 14:00"),
-            Ok(WindowTime::Local(_))
-        ));
-        assert!(matches!(
-            window_time("2023-10-11T14:00:30"),
-            Ok(WindowTime::Local(_))
-        ));
-        assert_eq!(
-            window_time("2023-10-11T16:00:00+02:00"),
-            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
-        );
-        assert!(window_time("25:00").is_err());
-        assert!(window_time("2023/10/11 14:00").is_err());
-        assert!(window_time("teatime").is_err());
-    }
 }

@@ -42,7 +42,7 @@ use std::cell::Cell;
 use std::sync::Arc;
 use timestamp::Stamp;
 
-/// The format families, in the order they are tried when a sample is tied.
+/// The format families, in the order they are tried when a sample is tied (see [`ALL`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Json,
@@ -52,7 +52,7 @@ pub enum Format {
     Text,
 }
 
-const ALL: [Format; 5] = [
+pub const ALL: [Format; 5] = [
     Format::Json,
     Format::Syslog,
     Format::Access,
@@ -72,8 +72,9 @@ impl Format {
     }
 
     /// Parses one line; `false` when the line is not in this format. Events whose time the
-    /// window rejects are not built.
-    fn parse(self, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    /// window rejects are not built. Public for the fuzz targets, which drive each family
+    /// alone.
+    pub fn parse(self, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         match self {
             Format::Json => json::parse(line, cx, out),
             Format::Syslog => syslog::parse(line, cx, out),

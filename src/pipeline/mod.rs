@@ -6,7 +6,7 @@ mod seek;
 
 use crate::correlate::{merge, Window};
 use crate::event::Event;
-use crate::format::{Cx, FileCounts, FileParser, Format, YearAnchor};
+use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
@@ -29,6 +29,41 @@ pub enum WindowTime {
     Local(NaiveDateTime),
     /// RFC 3339 with an offset.
     Exact(Nanos),
+}
+
+impl WindowTime {
+    /// Reads a `--from`/`--to` argument; the error says what forms are accepted.
+    pub fn parse(s: &str) -> Result<WindowTime, String> {
+        let bad = || format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339");
+        let t = s.trim();
+        for layout in ["%H:%M", "%H:%M:%S"] {
+            if let Ok(clock) = NaiveTime::parse_from_str(t, layout) {
+                return Ok(WindowTime::Clock(clock));
+            }
+        }
+        // `YYYY-MM-DD HH:MM` has no seconds; the timestamp reader wants them.
+        let with_seconds = if t.len() == 16 {
+            format!("{t}:00")
+        } else {
+            t.to_string()
+        };
+        let (stamp, used) = timestamp::iso(with_seconds.as_bytes()).ok_or_else(bad)?;
+        if used != with_seconds.len() || with_seconds.as_bytes().get(4) != Some(&b'-') {
+            return Err(bad());
+        }
+        match stamp.offset {
+            Some(_) => stamp
+                .resolve(&Zone::utc())
+                .map(WindowTime::Exact)
+                .ok_or_else(bad),
+            None => NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day)
+                .and_then(|d| {
+                    d.and_hms_nano_opt(stamp.hour, stamp.minute, stamp.second.min(59), stamp.nanos)
+                })
+                .map(WindowTime::Local)
+                .ok_or_else(bad),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -805,4 +840,30 @@ fn parse_input(
         ));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_time_forms() {
+        let clock = |h, m| WindowTime::Clock(NaiveTime::from_hms_opt(h, m, 0).expect("time"));
+        assert_eq!(WindowTime::parse("14:00"), Ok(clock(14, 0)));
+        assert!(matches!(
+            WindowTime::parse("2023-10-11 14:00"),
+            Ok(WindowTime::Local(_))
+        ));
+        assert!(matches!(
+            WindowTime::parse("2023-10-11T14:00:30"),
+            Ok(WindowTime::Local(_))
+        ));
+        assert_eq!(
+            WindowTime::parse("2023-10-11T16:00:00+02:00"),
+            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
+        );
+        assert!(WindowTime::parse("25:00").is_err());
+        assert!(WindowTime::parse("2023/10/11 14:00").is_err());
+        assert!(WindowTime::parse("teatime").is_err());
+    }
 }
