@@ -102,8 +102,13 @@ impl Zone {
     }
 
     /// RFC 3339 in this zone, with as many fractional digits as the instant needs (0, 3, 6, 9).
+    /// An offset with seconds (local mean time before 1900: Berlin was +00:53:28) has no
+    /// RFC 3339 form, so such instants print in UTC rather than a minute off.
     pub fn rfc3339(&self, t: Nanos) -> String {
         let off = self.offset_at(t);
+        if off.local_minus_utc() % 60 != 0 {
+            return Zone::utc().rfc3339(t);
+        }
         let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
         let sub = t.rem_euclid(NANOS_PER_SEC);
         let frac = if sub == 0 {
@@ -286,5 +291,14 @@ mod tests {
             z.rfc3339(1_697_032_800 * NANOS_PER_SEC + 120_000_000),
             "2023-10-11T14:00:00.120Z"
         );
+    }
+
+    /// Found by the `timestamps` fuzz target: 1825 in Berlin is +00:53:28, which "%:z"
+    /// printed as +00:53, 28 seconds off.
+    #[test]
+    fn an_offset_with_seconds_prints_in_utc() {
+        let berlin = Zone::parse("Europe/Berlin").expect("zone");
+        let t = -4_551_238_407 * NANOS_PER_SEC;
+        assert_eq!(berlin.rfc3339(t), "1825-10-11T15:06:33Z");
     }
 }
