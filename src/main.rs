@@ -6,6 +6,7 @@ use clap::Parser;
 use cli::{Cli, FormatArg};
 use reconstruct::correlate::{build, Settings};
 use reconstruct::emit::{self, json, markdown, timesketch};
+use reconstruct::input::reason;
 use reconstruct::pipeline::run;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -86,7 +87,7 @@ fn main() -> ExitCode {
         Some(path) => match File::create(path) {
             Ok(f) => (Box::new(BufWriter::new(f)), path.display().to_string()),
             Err(e) => {
-                error(format!("cannot write ({}): {e}", path.display()));
+                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
                 return ExitCode::from(FAILURE);
             }
         },
@@ -137,7 +138,7 @@ fn main() -> ExitCode {
         // A closed pipe (`| head`) is the reader's choice, not a failure.
         (Err(e), _) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         (Err(e), _) => {
-            error(format!("cannot write ({target}): {e}"));
+            error(format!("cannot write ({target}): {}", reason(&e)));
             ExitCode::from(FAILURE)
         }
     }

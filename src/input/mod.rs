@@ -14,13 +14,32 @@ pub use open::{open, Opened};
 pub use seek::{Seekable, TimeOf};
 pub use walk::{discover, Input, Location};
 
+use std::io;
 use thiserror::Error;
+
+/// An I/O error as a responder can act on it: what is wrong and what to do, without the
+/// `(os error 2)` tail.
+pub fn reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file, or a link to nothing: check the path".into(),
+        io::ErrorKind::PermissionDenied => {
+            "permission denied: run as a user who can read it, or copy it somewhere readable".into()
+        }
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum InputError {
     #[error("no such file or directory ({0})")]
     Missing(String),
-    #[error("cannot read ({path}): {source}")]
+    #[error("cannot read ({path}): {}", reason(source))]
     Io {
         path: String,
         #[source]

@@ -69,19 +69,22 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
     match fs::canonicalize(dir) {
         Ok(real) => {
             if !seen.insert(real) {
-                found.skipped.push((rel(dir), "directory link loop".into()));
+                found.skipped.push((
+                    rel(dir),
+                    "directory link loop: a link back to a directory already walked, whose files are read once".into(),
+                ));
                 return;
             }
         }
         Err(e) => {
-            found.skipped.push((rel(dir), e.to_string()));
+            found.skipped.push((rel(dir), super::reason(&e)));
             return;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
-            found.skipped.push((rel(dir), e.to_string()));
+            found.skipped.push((rel(dir), super::reason(&e)));
             return;
         }
     };
@@ -104,7 +107,7 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
                 "not a regular file (a FIFO, socket or device); name it as an argument to read it"
                     .into(),
             )),
-            Err(e) => found.skipped.push((rel(&path), e.to_string())),
+            Err(e) => found.skipped.push((rel(&path), super::reason(&e))),
         }
     }
 }

@@ -93,7 +93,7 @@ pub enum RunError {
     /// The warnings say why each input gave nothing; they are printed before this error.
     #[error("nothing could be read ({what}): check the paths and permissions")]
     NothingReadable { what: String, warnings: Vec<String> },
-    #[error("cannot read ({name}): {source}")]
+    #[error("cannot read ({name}): {}", input::reason(source))]
     Stream { name: String, source: io::Error },
 }
 
@@ -727,7 +727,7 @@ fn parse_input(
     {
         Ok(o) => o,
         Err(InputError::Io { source, .. }) => {
-            return skip(result, "cannot read", source.to_string())
+            return skip(result, "cannot read", input::reason(&source))
         }
         Err(e) => return skip(result, "cannot read", e.to_string()),
     };
@@ -739,7 +739,7 @@ fn parse_input(
             Some(e) if opened.compression.is_some() => {
                 skip(result, "corrupt compressed file", e.to_string())
             }
-            Some(e) => skip(result, "cannot read", e.to_string()),
+            Some(e) => skip(result, "cannot read", input::reason(&e)),
             None => skip(result, "empty file", "nothing to read".into()),
         };
     }
@@ -816,7 +816,8 @@ fn parse_input(
     } else if let Some(e) = read_error {
         let at = c.lines + 1;
         result.warning = Some(format!(
-            "read error at line {at} ({path}:{at}): {e}; kept the {} lines before it",
+            "read error at line {at} ({path}:{at}): {}; kept the {} lines before it",
+            input::reason(&e),
             c.lines
         ));
     } else if c.undatable > 0 {
