@@ -48,7 +48,7 @@ pub fn request(message: &str) -> Option<Request> {
     Some(Request {
         backend,
         status,
-        duration: total.map(|ms| ms * 1_000_000),
+        duration: total.map(|ms| ms.saturating_mul(1_000_000)),
         summary: format!("{method} {path} {status}"),
     })
 }

@@ -11,8 +11,10 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if !(obj.contains_key("clock") && obj.contains_key("value") && obj.contains_key("eventid")) {
         return None;
     }
-    let time = number_at(obj, &["clock"])? as Nanos * NANOS_PER_SEC
-        + number_at(obj, &["ns"]).unwrap_or(0.0) as Nanos;
+    // Checked: a clock that is no Unix time (the fuzzer found one) is not a Zabbix event.
+    let time = (number_at(obj, &["clock"])? as Nanos)
+        .checked_mul(NANOS_PER_SEC)?
+        .checked_add(number_at(obj, &["ns"]).unwrap_or(0.0) as Nanos)?;
     if !cx.keep(time) {
         return Some(true);
     }

@@ -1,0 +1,77 @@
+//! Inputs the fuzz targets (`fuzz/`) crashed on, replayed with the same checks as the targets,
+//! so that a fixed crash stays fixed without running the fuzzer.
+
+use reconstruct::format::{timestamp, Cx, FileParser, YearAnchor};
+use reconstruct::input::LineReader;
+use reconstruct::time::Zone;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions")
+        .join(target);
+    let mut found: Vec<_> = std::fs::read_dir(&dir)
+        .expect("regression inputs")
+        .filter_map(Result::ok)
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).expect("input"))
+        })
+        .collect();
+    found.sort();
+    assert!(!found.is_empty(), "{} holds inputs", dir.display());
+    found
+}
+
+/// As `fuzz/fuzz_targets/file.rs`.
+#[test]
+fn file_inputs_parse_and_account_for_every_line() {
+    for (name, data) in inputs("file") {
+        let mut keep = |_| true;
+        let cx = Cx::new(
+            Zone::utc(),
+            YearAnchor::Fixed(2023),
+            Arc::from("svc/app.log"),
+            &mut keep,
+        );
+        let mut parser = FileParser::new(cx);
+        let mut lines = LineReader::new(&data[..]);
+        let mut count = 0;
+        while let Ok(Some((n, line))) = lines.next_line() {
+            parser.feed(n, line);
+            count += 1;
+        }
+        let parsed = parser.finish();
+        assert_eq!(parsed.counts.lines, count, "{name}");
+        assert!(parsed.counts.adds_up(), "{name}: {:?}", parsed.counts);
+        assert!(
+            parsed.events.windows(2).all(|w| w[0].time <= w[1].time),
+            "{name}"
+        );
+    }
+}
+
+/// As `fuzz/fuzz_targets/timestamps.rs`.
+#[test]
+fn timestamp_inputs_print_and_read_back() {
+    for (name, data) in inputs("timestamps") {
+        for zone in ["UTC", "Europe/Berlin", "-03:30"] {
+            let zone = Zone::parse(zone).expect("zone");
+            let stamps = [
+                timestamp::iso(&data).map(|(s, _)| s),
+                timestamp::clf(&data).map(|(s, _)| s),
+                timestamp::bsd(&data).map(|(s, _)| s),
+                timestamp::leading(&data).map(|(s, _, _)| s),
+            ];
+            for stamp in stamps.into_iter().flatten() {
+                if let Some(t) = stamp.resolve(&zone) {
+                    let printed = zone.rfc3339(t);
+                    let back =
+                        timestamp::iso(printed.as_bytes()).and_then(|(s, _)| s.resolve(&zone));
+                    assert_eq!(back, Some(t), "{name}: {printed}");
+                }
+            }
+        }
+    }
+}
