@@ -19,15 +19,20 @@ pub struct Cli {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Start of the outage window: HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM[:SS], or RFC 3339 with an
-    /// offset. Without it the window starts with the logs.
-    #[arg(long, value_name = "TIME", value_parser = window_time)]
+    /// Start of the outage window: HH:MM, HH:MM:SS, YYYY-MM-DD HH:MM[:SS], RFC 3339 with an
+    /// offset, or relative to now: -2h, -90m, now. Without it the window starts with the logs.
+    #[arg(long, value_name = "TIME", value_parser = window_time, allow_hyphen_values = true)]
     pub from: Option<WindowTime>,
 
     /// End of the outage window (same forms as --from). Earlier than --from on the same day
     /// means the window crosses midnight. Without it the window ends with the logs.
-    #[arg(long, value_name = "TIME", value_parser = window_time)]
+    #[arg(long, value_name = "TIME", value_parser = window_time, allow_hyphen_values = true)]
     pub to: Option<WindowTime>,
+
+    /// The window starts this long before now (--since 3h is --from -3h), for a run right
+    /// after an incident.
+    #[arg(long, value_name = "DURATION", value_parser = duration, conflicts_with = "from")]
+    pub since: Option<Nanos>,
 
     /// The day for window times given without one. Without it the day comes from the logs.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
@@ -98,7 +103,9 @@ impl Cli {
     pub fn options(&self) -> Options {
         Options {
             paths: self.paths.clone(),
-            from: self.from,
+            from: self
+                .from
+                .or_else(|| Some(WindowTime::Exact(now().checked_sub(self.since?)?))),
             to: self.to,
             date: self.date,
             zone: self.tz,
@@ -111,7 +118,16 @@ impl Cli {
 }
 
 fn window_time(s: &str) -> Result<WindowTime, String> {
-    WindowTime::parse(s)
+    WindowTime::parse(s, now())
+}
+
+/// The moment of the run, for relative window times.
+fn now() -> Nanos {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| Nanos::try_from(d.as_nanos()).ok())
+        .unwrap_or(0)
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {

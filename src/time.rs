@@ -175,12 +175,13 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
     if t.is_empty() {
         return Err(bad());
     }
+    // Past about 292 years nanoseconds overflow: such a duration is a typo, not a window.
+    let nanos = |value: f64, unit: i64| {
+        let n = value * unit as f64;
+        (n >= 0.0 && n < i64::MAX as f64).then_some(n as i64)
+    };
     if let Ok(secs) = t.parse::<f64>() {
-        return if secs >= 0.0 && secs.is_finite() {
-            Ok((secs * NANOS_PER_SEC as f64) as i64)
-        } else {
-            Err(bad())
-        };
+        return nanos(secs, NANOS_PER_SEC).ok_or_else(bad);
     }
     let mut total: i64 = 0;
     let mut rest = t;
@@ -203,7 +204,7 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
         };
         rest = &rest[u..];
         total = total
-            .checked_add((value * unit as f64) as i64)
+            .checked_add(nanos(value, unit).ok_or_else(bad)?)
             .ok_or_else(bad)?;
     }
     Ok(total)

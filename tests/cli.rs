@@ -752,3 +752,54 @@ fn stats_table_adds_up() {
     }
     assert_eq!(rows[9][0], 26_955, "{err}");
 }
+
+/// Right after an incident: `--since 2h`, `--from -2h --to -30m`, relative to the moment of
+/// the run.
+#[test]
+fn relative_windows_count_back_from_now() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = chrono::Utc::now();
+    let line = |minutes_ago: i64, what: &str| {
+        let t = now - chrono::Duration::minutes(minutes_ago);
+        format!("{} ERROR svc - {what}\n", t.format("%Y-%m-%dT%H:%M:%SZ"))
+    };
+    let text = [
+        line(180, "three hours ago"),
+        line(60, "an hour ago"),
+        line(10, "ten minutes ago"),
+    ]
+    .concat();
+    fs::write(dir.path().join("app.log"), text).expect("write");
+    let messages = |args: &[&str]| -> Vec<String> {
+        let out = reconstruct()
+            .args(["--events", "--format", "json", "-q"])
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|e| e["message"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        messages(&["--since", "2h"]),
+        ["an hour ago", "ten minutes ago"]
+    );
+    assert_eq!(
+        messages(&["--from", "-2h", "--to", "-30m"]),
+        ["an hour ago"]
+    );
+    assert_eq!(messages(&["--from=-4h", "--to", "now"]).len(), 3);
+    reconstruct()
+        .args(["--since", "2h", "--from", "14:00"])
+        .arg(dir.path())
+        .assert()
+        .code(2);
+}

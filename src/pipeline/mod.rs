@@ -32,10 +32,20 @@ pub enum WindowTime {
 }
 
 impl WindowTime {
-    /// Reads a `--from`/`--to` argument; the error says what forms are accepted.
-    pub fn parse(s: &str) -> Result<WindowTime, String> {
-        let bad = || format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM or RFC 3339");
+    /// Reads a `--from`/`--to` argument; the error says what forms are accepted. `now` dates
+    /// the forms relative to the moment of the run: `now`, and `-2h` (two hours before it).
+    pub fn parse(s: &str, now: Nanos) -> Result<WindowTime, String> {
+        let bad = || {
+            format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM, RFC 3339, or -2h for two hours ago")
+        };
         let t = s.trim();
+        if t == "now" {
+            return Ok(WindowTime::Exact(now));
+        }
+        if let Some(ago) = t.strip_prefix('-') {
+            let ago = crate::time::parse_duration(ago).map_err(|_| bad())?;
+            return now.checked_sub(ago).map(WindowTime::Exact).ok_or_else(bad);
+        }
         for layout in ["%H:%M", "%H:%M:%S"] {
             if let Ok(clock) = NaiveTime::parse_from_str(t, layout) {
                 return Ok(WindowTime::Clock(clock));
@@ -847,24 +857,41 @@ fn parse_input(
 mod tests {
     use super::*;
 
+    const NOW: Nanos = 1_697_040_000_000_000_000; // 2023-10-11T16:00:00Z
+
     #[test]
     fn window_time_forms() {
         let clock = |h, m| WindowTime::Clock(NaiveTime::from_hms_opt(h, m, 0).expect("time"));
-        assert_eq!(WindowTime::parse("14:00"), Ok(clock(14, 0)));
+        assert_eq!(WindowTime::parse("14:00", NOW), Ok(clock(14, 0)));
         assert!(matches!(
-            WindowTime::parse("2023-10-11 14:00"),
+            WindowTime::parse("2023-10-11 14:00", NOW),
             Ok(WindowTime::Local(_))
         ));
         assert!(matches!(
-            WindowTime::parse("2023-10-11T14:00:30"),
+            WindowTime::parse("2023-10-11T14:00:30", NOW),
             Ok(WindowTime::Local(_))
         ));
         assert_eq!(
-            WindowTime::parse("2023-10-11T16:00:00+02:00"),
+            WindowTime::parse("2023-10-11T16:00:00+02:00", NOW),
             Ok(WindowTime::Exact(1_697_032_800_000_000_000))
         );
-        assert!(WindowTime::parse("25:00").is_err());
-        assert!(WindowTime::parse("2023/10/11 14:00").is_err());
-        assert!(WindowTime::parse("teatime").is_err());
+        assert!(WindowTime::parse("25:00", NOW).is_err());
+        assert!(WindowTime::parse("2023/10/11 14:00", NOW).is_err());
+        assert!(WindowTime::parse("teatime", NOW).is_err());
+    }
+
+    #[test]
+    fn window_times_relative_to_now() {
+        assert_eq!(WindowTime::parse("now", NOW), Ok(WindowTime::Exact(NOW)));
+        assert_eq!(
+            WindowTime::parse("-2h", NOW),
+            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
+        );
+        assert_eq!(
+            WindowTime::parse("-1h30m", NOW),
+            Ok(WindowTime::Exact(NOW - 90 * 60 * 1_000_000_000))
+        );
+        assert!(WindowTime::parse("-2 fortnights", NOW).is_err());
+        assert!(WindowTime::parse("-99999999h", NOW).is_err());
     }
 }
