@@ -1,9 +1,11 @@
 //! The command line of CONTRACT.md, parsed into pipeline [`Options`].
 
 use chrono::NaiveDate;
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use reconstruct::pipeline::{Options, WindowTime};
 use reconstruct::time::{parse_duration, Nanos, Zone};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Draft the Timeline section of a postmortem from the logs an incident left.
@@ -12,8 +14,16 @@ use std::path::PathBuf;
 /// merges them around the outage window and prints a Markdown timeline in which every entry
 /// cites the file and line it came from.
 #[derive(Debug, Parser)]
-#[command(name = "reconstruct", version, max_term_width = 100)]
+#[command(
+    name = "reconstruct",
+    version,
+    max_term_width = 100,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Log files or directories (walked recursively, in sorted order); `-` for standard input.
     /// Gzip and zstd files are read transparently.
     #[arg(value_name = "PATH")]
@@ -90,6 +100,26 @@ pub struct Cli {
     /// be parsed.
     #[arg(long)]
     pub strict: bool,
+
+    /// Colour the Markdown draft: `auto` when standard output is a terminal.
+    #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// Helpers around the tool (a directory named like one is read as `./man`).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a completion script for a shell: `reconstruct completions bash > /etc/bash_completion.d/reconstruct`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff): `reconstruct man > reconstruct.1`.
+    Man,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -113,12 +143,24 @@ impl Cli {
             year: self.year,
             all_events: self.events,
             slow: self.slow,
+            progress: (!self.quiet && std::io::stderr().is_terminal()).then(progress_bar),
         }
     }
 }
 
 fn window_time(s: &str) -> Result<WindowTime, String> {
     WindowTime::parse(s, now())
+}
+
+/// Files done, bytes, rate: drawn on standard error for a large input read at a terminal.
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {elapsed:>4} [{bar:30}] {bytes}/{total_bytes} {binary_bytes_per_sec}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }
 
 /// The moment of the run, for relative window times.

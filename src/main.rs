@@ -2,14 +2,14 @@
 
 mod cli;
 
-use clap::Parser;
-use cli::{Cli, FormatArg};
+use clap::{CommandFactory, Parser};
+use cli::{Cli, ColorArg, Command, FormatArg};
 use reconstruct::correlate::{build, Settings};
 use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::input::reason;
 use reconstruct::pipeline::run;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 const USAGE: u8 = 2;
@@ -43,6 +43,29 @@ fn usage_line(e: &clap::Error) -> String {
     format!("{first} (command line): see reconstruct --help")
 }
 
+/// Completions and the man page, generated from the same definitions as `--help`.
+fn helper(command: &Command) -> ExitCode {
+    let mut definition = Cli::command();
+    let mut out = io::stdout().lock();
+    let written = match command {
+        // Into memory first: the generator panics on a write error (a closed pipe).
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut definition, "reconstruct", &mut script);
+            out.write_all(&script)
+        }
+        Command::Man => clap_mangen::Man::new(definition).render(&mut out),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            error(format!("cannot write (standard output): {}", reason(&e)));
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -55,6 +78,9 @@ fn main() -> ExitCode {
             return ExitCode::from(USAGE);
         }
     };
+    if let Some(command) = &cli.command {
+        return helper(command);
+    }
     if cli.paths.is_empty() {
         error(
             "no PATH given (command line): name log files or directories, or - for standard input",
@@ -114,7 +140,12 @@ fn main() -> ExitCode {
             FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
             FormatArg::Timesketch => timesketch::draft(&mut out, &timeline, &zone),
             FormatArg::Markdown => {
-                markdown::draft(&mut out, &timeline, &zone, settings.max_entries)
+                let color = match cli.color {
+                    ColorArg::Always => true,
+                    ColorArg::Never => false,
+                    ColorArg::Auto => cli.output.is_none() && io::stdout().is_terminal(),
+                };
+                markdown::draft(&mut out, &timeline, &zone, settings.max_entries, color)
             }
         }
     };

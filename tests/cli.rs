@@ -803,3 +803,50 @@ fn relative_windows_count_back_from_now() {
         .assert()
         .code(2);
 }
+
+/// Shell completions and the man page come from the same definitions as `--help`.
+#[test]
+fn completions_and_man_page() {
+    let out = reconstruct()
+        .args(["completions", "bash"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        script.contains("_reconstruct()") && script.contains("--since"),
+        "{script}"
+    );
+    let out = reconstruct().arg("man").output().expect("runs");
+    assert!(out.status.success());
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        page.contains(".TH reconstruct 1") && page.contains("strict"),
+        "{page}"
+    );
+}
+
+/// Colour only when asked or at a terminal: a pipe or a file gets plain Markdown.
+#[test]
+fn colour_only_when_asked_or_at_a_terminal() {
+    let plain = draft(&[]);
+    assert!(!plain.contains('\u{1b}'));
+    let coloured = draft(&["--color", "always"]);
+    assert!(
+        coloured.contains("\u{1b}[1;36m**Deploy**\u{1b}[0m"),
+        "{coloured}"
+    );
+    // The same words once the colours are taken out.
+    let stripped = coloured
+        .split('\u{1b}')
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part
+            } else {
+                part.split_once('m').map_or(part, |(_, rest)| rest)
+            }
+        })
+        .collect::<String>();
+    assert_eq!(stripped, plain);
+}

@@ -73,6 +73,7 @@ fn events(
         year: None,
         all_events: true,
         slow: NANOS,
+        progress: None,
     };
     let r = run(&options).map_err(|e| TestCaseError::fail(e.to_string()))?;
     Ok(r.window_events()

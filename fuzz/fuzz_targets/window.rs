@@ -41,6 +41,7 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         year: None,
         all_events: false,
         slow: 1_000_000_000,
+        progress: None,
     };
     let _ = run(&options);
 });

@@ -2,16 +2,19 @@
 //! Timeline sections it replaces: one line per entry, each with its time and its citation.
 
 use super::{clock, thousands, words};
-use crate::correlate::{Entry, Timeline};
+use crate::correlate::{Entry, EntryKind, Timeline};
 use crate::event::Event;
 use crate::time::{human_duration, Nanos, Zone};
 use std::io::{self, Write};
 
+/// The draft; `color` adds terminal colours (labels by kind, the suspect, dim citations) for
+/// reading at a terminal, never for a file or a pipe.
 pub fn draft(
     w: &mut dyn Write,
     timeline: &Timeline,
     zone: &Zone,
     max_entries: usize,
+    color: bool,
 ) -> io::Result<()> {
     let with_date = spans_days(timeline, zone);
     writeln!(w, "## Timeline\n")?;
@@ -29,7 +32,7 @@ pub fn draft(
         writeln!(
             w,
             "{}",
-            line(entry, timeline.summary.start, zone, with_date)
+            line(entry, timeline.summary.start, zone, with_date, color)
         )?;
     }
     if timeline.omitted > 0 {
@@ -42,19 +45,44 @@ pub fn draft(
     writeln!(w, "\n{}", summary(timeline, zone, with_date))
 }
 
-fn line(entry: &Entry, start: Option<Nanos>, zone: &Zone, with_date: bool) -> String {
+fn line(entry: &Entry, start: Option<Nanos>, zone: &Zone, with_date: bool, color: bool) -> String {
     let (label, text, notes) = words(entry, start, zone, with_date);
-    let suspect: String = notes.iter().map(|n| format!(" — *{n}*")).collect();
+    let paint = |code: &str, s: String| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s
+        }
+    };
+    let suspect: String = notes
+        .iter()
+        .map(|n| format!(" — {}", paint(NOTE, format!("*{n}*"))))
+        .collect();
     let sources: Vec<String> = entry
         .sources
         .iter()
         .map(|s| format!("{}:{}", s.path, s.line))
         .collect();
     format!(
-        "- `{}` — **{label}** {text}{suspect} [{}]",
+        "- `{}` — {} {text}{suspect} {}",
         clock(zone, entry.first, with_date),
-        sources.join(", ")
+        paint(label_colour(entry.kind), format!("**{label}**")),
+        paint(DIM, format!("[{}]", sources.join(", ")))
     )
+}
+
+const NOTE: &str = "1;35";
+const DIM: &str = "2";
+
+/// Red for what broke, yellow for warnings, green for recoveries, cyan for changes.
+fn label_colour(kind: EntryKind) -> &'static str {
+    match kind {
+        EntryKind::Alert | EntryKind::Error => "1;31",
+        EntryKind::Warning | EntryKind::Restart => "1;33",
+        EntryKind::Recovery => "1;32",
+        EntryKind::Deploy | EntryKind::Change | EntryKind::Scale => "1;36",
+        EntryKind::Oncall | EntryKind::Info => "1",
+    }
 }
 
 fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {

@@ -13,6 +13,7 @@ use crate::stats::{InputStats, Skipped, Stats};
 use crate::time::{Nanos, Zone};
 use crate::traffic::Requests;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read};
@@ -90,7 +91,13 @@ pub struct Options {
     pub all_events: bool,
     /// For a draft's impact line: a request slower than this was affected.
     pub slow: Nanos,
+    /// A bar to advance by each input's bytes as it is done; shown only when the input is
+    /// large (see [`PROGRESS_FROM`]), cleared before the run returns.
+    pub progress: Option<ProgressBar>,
 }
+
+/// Inputs smaller than this finish before a progress bar would be worth drawing.
+pub const PROGRESS_FROM: u64 = 256 << 20;
 
 #[derive(Debug, Error)]
 pub enum RunError {
@@ -255,13 +262,36 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let firsts: Vec<Option<Nanos>> = surveys.iter().map(|s| s.first).collect();
     let compressed: Vec<bool> = surveys.iter().map(|s| s.compressed).collect();
     let plans = rotation::plan(&found.inputs, &firsts, &compressed, keep_from, keep_to);
+    let sizes: Vec<u64> = found
+        .inputs
+        .iter()
+        .map(|i| match &i.location {
+            Location::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .collect();
+    if let Some(bar) = &options.progress {
+        let total = sizes.iter().sum();
+        if total < PROGRESS_FROM {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar.set_length(total);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     let results: Vec<FileResult> = found
         .inputs
         .par_iter()
         .zip(anchors.par_iter())
         .zip(plans.par_iter())
-        .map(|((input, anchor), plan)| {
+        .zip(sizes.par_iter())
+        .map(|(((input, anchor), plan), size)| {
+            let done = || {
+                if let Some(bar) = &options.progress {
+                    bar.inc(*size);
+                }
+            };
             if let rotation::Plan::Skip(why) = plan {
+                done();
                 return FileResult::not_read(why);
             }
             let reach = match (plan, keep_from) {
@@ -287,9 +317,13 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 (!options.all_events).then(|| Requests::new(from, options.slow)),
             );
             result.in_window = in_window;
+            done();
             result
         })
         .collect();
+    if let Some(bar) = &options.progress {
+        bar.finish_and_clear();
+    }
 
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
