@@ -193,3 +193,77 @@ fn skipping_rotations_finds_what_a_full_scan_finds() {
         assert_eq!(narrowed_draft, full_draft, "drafts differ for {window:?}");
     }
 }
+
+/// A large file read whole (no window) is read in parallel stretches; the events, the draft
+/// and every count (line numbers, continuations, unparsed lines) are those of one pass. The
+/// file has what could break at a stretch's edge: stack traces, a Go panic, garbage, blank
+/// lines, lines out of order and a gap.
+#[test]
+fn reading_in_parallel_stretches_finds_what_one_pass_finds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::new();
+    for i in 0..280_000u64 {
+        let mut t = i * 86_400 / 280_000;
+        if (10 * 3600..11 * 3600).contains(&t) {
+            continue;
+        }
+        if i % 13 == 0 {
+            t = t.saturating_sub(20);
+        }
+        let level = if i % 7 == 0 { "ERROR" } else { "INFO" };
+        let _ = writeln!(
+            text,
+            "{} {level} [worker-{}] c.a.Job - job {i} took {} ms",
+            clock(t),
+            i % 8,
+            i % 997
+        );
+        match i % 500 {
+            0 => text.push_str("java.lang.IllegalStateException: retry budget spent\n\tat c.a.Job.run(Job.java:42)\n\tat c.a.Pool.go(Pool.java:7)\n"),
+            100 => text.push_str("panic: runtime error: index out of range\n\ngoroutine 7 [running]:\n"),
+            200 => text.push_str("\u{1}\u{2} torn write \u{7f}\n"),
+            300 => text.push('\n'),
+            _ => {}
+        }
+    }
+    assert!(text.len() > 16 << 20, "big enough to be read in stretches");
+    fs::write(dir.path().join("jobs.log"), &text).expect("write");
+    let out = |full_scan: bool, args: &[&str]| {
+        let mut cmd = Command::cargo_bin("reconstruct").expect("binary");
+        if full_scan {
+            cmd.env("RECONSTRUCT_FULL_SCAN", "1");
+        }
+        let out = cmd
+            .arg("-q")
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let notes = Command::cargo_bin("reconstruct")
+        .expect("binary")
+        .arg("-v")
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert!(
+        String::from_utf8_lossy(&notes.stderr).contains("parallel stretches"),
+        "the file is read in stretches"
+    );
+    for args in [&["--events", "--format", "json"][..], &["--format", "json"]] {
+        let (stretches, one_pass) = (out(false, args), out(true, args));
+        if stretches != one_pass {
+            let first = stretches
+                .lines()
+                .zip(one_pass.lines())
+                .position(|(a, b)| a != b);
+            panic!("{args:?} differ from line {first:?}");
+        }
+    }
+}

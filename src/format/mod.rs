@@ -459,6 +459,7 @@ const MAX_DOCUMENT: usize = 512 << 20;
 const MAX_MESSAGE: usize = 16 * 1024;
 
 /// One input's events, in time order, and how its lines were accounted for.
+#[derive(Default)]
 pub struct Parsed {
     pub events: Vec<Event>,
     pub counts: FileCounts,
@@ -511,6 +512,13 @@ impl<'a> FileParser<'a> {
             events: Vec::new(),
             requests: None,
         }
+    }
+
+    /// Reads every line in `format` without sampling first: for a chunk of a large file, whose
+    /// format was detected from the file's head, as a whole-file read would have.
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
     }
 
     /// Keeps only what a draft needs of the events (they are still counted), and counts the
@@ -811,6 +819,11 @@ impl<'a> Clock<'a> {
         };
         let read = sample.iter().filter(|l| clock.feed(l)).count();
         (!document && read > 0 && !clock.cx.time_only).then_some(clock)
+    }
+
+    /// The format detected from the sample.
+    pub fn format(&self) -> Format {
+        self.format
     }
 
     /// Parses one line (its events are discarded); whether any format read it.

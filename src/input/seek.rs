@@ -99,6 +99,20 @@ impl Seekable {
         Ok(None)
     }
 
+    /// Where `n` stretches of the file start: each at a line that carries a timestamp (so that
+    /// no stretch opens with a stack frame or wrapped line of the one before), the first at 0.
+    pub fn starts(&self, n: u64, time_of: &mut TimeOf) -> io::Result<Vec<u64>> {
+        let mut starts = vec![0];
+        for i in 1..n {
+            if let Some((line, _)) = self.probe(self.len * i / n, time_of)? {
+                if starts.last().is_some_and(|&last| line > last) {
+                    starts.push(line);
+                }
+            }
+        }
+        Ok(starts)
+    }
+
     /// Whether times at offsets spread over the file never go back by more than `skew`.
     pub fn ordered(&self, skew: Nanos, time_of: &mut TimeOf) -> io::Result<bool> {
         let mut last: Option<Nanos> = None;

@@ -1,12 +1,13 @@
 //! Wiring the stages for one run: find the inputs, anchor their years, settle the window's
 //! date, parse every input in parallel (seeking to the window where a file allows), and merge.
 
+mod chunks;
 mod rotation;
 mod seek;
 
 use crate::correlate::{merge, Window};
 use crate::event::Event;
-use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, YearAnchor};
+use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
@@ -301,6 +302,30 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             };
             // Events in the window proper are counted here: the draft keeps only some of them.
             let (window_from, window_to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
+            let draft = (!options.all_events).then(|| Requests::new(from, options.slow));
+            if let (Reach::All, Location::File(path)) = (reach, &input.location) {
+                if let Some(plan) = seek::chunks(path, &input.display, zone, options.date, *anchor)
+                {
+                    let bounds = chunks::Bounds {
+                        keep_from,
+                        keep_to,
+                        window_from,
+                        window_to,
+                    };
+                    let result = chunks::read(
+                        input,
+                        path,
+                        &plan,
+                        zone,
+                        options.date,
+                        *anchor,
+                        bounds,
+                        draft,
+                    );
+                    done();
+                    return result;
+                }
+            }
             let mut in_window = 0u64;
             let mut result = parse_input(
                 input,
@@ -314,7 +339,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                     t >= keep_from && t <= keep_to
                 },
                 reach,
-                (!options.all_events).then(|| Requests::new(from, options.slow)),
+                draft,
             );
             result.in_window = in_window;
             done();
@@ -844,7 +869,17 @@ fn parse_input(
         Some(s) => s.len,
         None => lines.bytes(),
     };
-    let parsed = parser.finish();
+    settle(result, parser.finish(), read_error, skipped_lines, path)
+}
+
+/// A file's result from what its parse gave: counts, events, and the one warning it deserves.
+fn settle(
+    mut result: FileResult,
+    parsed: Parsed,
+    read_error: Option<io::Error>,
+    skipped_lines: u64,
+    path: &str,
+) -> FileResult {
     result.counts = parsed.counts;
     // The lines seeked past were not read, but they were counted: they are outside the window.
     result.counts.lines += skipped_lines;

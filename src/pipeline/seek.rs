@@ -3,7 +3,7 @@
 //! is read from the start: seeking must never miss a line that a full scan would find.
 //! `RECONSTRUCT_FULL_SCAN=1` turns seeking (and skipping rotations) off, to compare.
 
-use crate::format::{Clock, Cx, YearAnchor};
+use crate::format::{Clock, Cx, Format, YearAnchor};
 use crate::input::{InputError, Opened};
 #[cfg(unix)]
 use crate::input::{Seekable, TimeOf};
@@ -61,7 +61,7 @@ pub fn plan(
     if file.size() < SEEK_MIN {
         return None;
     }
-    with_clock(&file, display, zone, day, anchor, |time_of| {
+    with_clock(&file, display, zone, day, anchor, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
         }
@@ -79,6 +79,47 @@ pub fn plan(
     })
 }
 
+/// A large plain file read whole (no window) is read in this many stretches per thread, in
+/// parallel; smaller files are not split.
+const CHUNKS_PER_THREAD: u64 = 2;
+const CHUNK_MIN: u64 = 16 << 20;
+
+/// How to read a large file in parallel stretches: its format (detected from its head, as a
+/// whole read would) and where each stretch starts.
+pub struct Chunks {
+    pub format: Format,
+    pub starts: Vec<u64>,
+    pub len: u64,
+}
+
+/// Stretches for a plain file of at least [`CHUNK_MIN`] in a format whose lines can be placed
+/// one by one; `None` otherwise (and under `RECONSTRUCT_FULL_SCAN`).
+#[cfg(unix)]
+pub fn chunks(
+    path: &Path,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+) -> Option<Chunks> {
+    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
+        return None;
+    }
+    let file = Seekable::open(path).ok()?;
+    if file.size() < CHUNK_MIN {
+        return None;
+    }
+    let n = rayon::current_num_threads() as u64 * CHUNKS_PER_THREAD;
+    with_clock(&file, display, zone, day, anchor, |format, time_of| {
+        let starts = file.starts(n, time_of).ok()?;
+        (starts.len() > 1).then_some(Chunks {
+            format,
+            starts,
+            len: file.size(),
+        })
+    })
+}
+
 /// The time of the last timestamped line of a plain file in a format whose lines can be
 /// placed one by one, read from its tail.
 #[cfg(unix)]
@@ -90,14 +131,14 @@ pub fn last_time(
     anchor: YearAnchor,
 ) -> Option<Nanos> {
     let file = Seekable::open(path).ok()?;
-    with_clock(&file, display, zone, day, anchor, |time_of| {
+    with_clock(&file, display, zone, day, anchor, |_, time_of| {
         let tail = file.tail(SAMPLE_BYTES).ok()?;
         tail.split(|c| *c == b'\n').rev().find_map(time_of)
     })
 }
 
-/// Runs `work` with the time of single lines in the file's format, when the file is plain
-/// text whose lines can be placed one by one (see [`Clock`]).
+/// Runs `work` with the file's format and the time of single lines in it, when the file is
+/// plain text whose lines can be placed one by one (see [`Clock`]).
 #[cfg(unix)]
 fn with_clock<T>(
     file: &Seekable,
@@ -105,7 +146,7 @@ fn with_clock<T>(
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
-    work: impl FnOnce(&mut TimeOf) -> Option<T>,
+    work: impl FnOnce(Format, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
     use std::cell::Cell;
     use std::sync::Arc;
@@ -127,16 +168,22 @@ fn with_clock<T>(
     let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
     cx.fallback_day = day;
     let mut clock = Clock::new(cx, &sample)?;
+    let format = clock.format();
     let mut time_of = |line: &[u8]| {
         found.set(None);
         clock.feed(line);
         found.get()
     };
-    work(&mut time_of)
+    work(format, &mut time_of)
 }
 
 #[cfg(not(unix))]
 pub fn last_time(_: &Path, _: &str, _: Zone, _: Option<NaiveDate>, _: YearAnchor) -> Option<Nanos> {
+    None
+}
+
+#[cfg(not(unix))]
+pub fn chunks(_: &Path, _: &str, _: Zone, _: Option<NaiveDate>, _: YearAnchor) -> Option<Chunks> {
     None
 }
 

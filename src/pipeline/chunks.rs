@@ -1,0 +1,138 @@
+//! One large file read whole (no window) in parallel stretches: each starts at a line that
+//! carries a timestamp, is parsed in the format detected from the file's head, and the
+//! stretches' events, counts and line numbers are put back together in file order. The result
+//! is the same as reading the file in one pass (`tests/seek.rs` compares them); without it, one
+//! big access log keeps one core busy while the others wait.
+
+use super::seek::Chunks;
+use super::{settle, FileResult};
+use crate::correlate::merge;
+use crate::format::{Cx, FileParser, Parsed, YearAnchor};
+use crate::input::{Input, LineReader};
+use crate::time::{Nanos, Zone};
+use crate::traffic::Requests;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Arc;
+
+/// What to keep, as plain bounds (each stretch builds its own filter from them).
+#[derive(Clone, Copy)]
+pub struct Bounds {
+    pub keep_from: Nanos,
+    pub keep_to: Nanos,
+    pub window_from: Nanos,
+    pub window_to: Nanos,
+}
+
+/// What one stretch gave.
+struct Part {
+    parsed: Parsed,
+    read_error: Option<io::Error>,
+    bytes: u64,
+    in_window: u64,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn read(
+    input: &Input,
+    path: &Path,
+    chunks: &Chunks,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    bounds: Bounds,
+    draft: Option<Requests>,
+) -> FileResult {
+    let ends = chunks.starts.iter().skip(1).copied().chain([chunks.len]);
+    let stretches: Vec<(u64, u64)> = chunks.starts.iter().copied().zip(ends).collect();
+    let parts: Vec<Part> = stretches
+        .par_iter()
+        .map(|&(start, end)| {
+            let mut in_window = 0u64;
+            let mut keep = |t: Nanos| {
+                if bounds.window_from <= t && t <= bounds.window_to {
+                    in_window += 1;
+                }
+                bounds.keep_from <= t && t <= bounds.keep_to
+            };
+            let mut cx = Cx::new(zone, anchor, Arc::from(input.display.as_str()), &mut keep);
+            cx.fallback_day = day;
+            let mut parser = FileParser::new(cx).with_format(chunks.format);
+            if let Some(requests) = draft {
+                parser = parser.for_draft(requests);
+            }
+            let (read_error, bytes) = match stretch(path, start, end) {
+                Ok(reader) => {
+                    let mut lines = LineReader::new(reader);
+                    let error = loop {
+                        match lines.next_line() {
+                            Ok(Some((n, line))) => parser.feed(n, line),
+                            Ok(None) => break None,
+                            Err(e) => break Some(e),
+                        }
+                    };
+                    (error, lines.bytes())
+                }
+                Err(e) => (Some(e), 0),
+            };
+            let parsed = parser.finish();
+            Part {
+                parsed,
+                read_error,
+                bytes,
+                in_window,
+            }
+        })
+        .collect();
+    let mut result =
+        FileResult::nothing_yet(format!("read in {} parallel stretches", stretches.len()));
+    let (parsed, read_error) = join(parts, &mut result);
+    settle(result, parsed, read_error, 0, &input.display)
+}
+
+fn stretch(path: &Path, start: u64, end: u64) -> io::Result<impl Read> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    Ok(BufReader::with_capacity(64 * 1024, file.take(end - start)))
+}
+
+/// The stretches as one parse: line numbers shifted by the lines before each stretch, counts
+/// added, events merged in file order.
+fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>) {
+    let mut lines_before = 0u64;
+    let mut runs = Vec::with_capacity(parts.len());
+    let mut joined = Parsed::default();
+    let mut read_error = None;
+    for part in parts {
+        let mut parsed = part.parsed;
+        for e in &mut parsed.events {
+            e.source.line += lines_before;
+        }
+        runs.push(std::mem::take(&mut parsed.events));
+        let c = &parsed.counts;
+        let shift = |n: Option<u64>| n.map(|n| n + lines_before);
+        let j = &mut joined.counts;
+        j.first_unparsed = j.first_unparsed.or(shift(c.first_unparsed));
+        j.first_unparsed_in_range = j
+            .first_unparsed_in_range
+            .or(shift(c.first_unparsed_in_range));
+        j.absorb(c);
+        lines_before += c.lines;
+        joined.yearless |= parsed.yearless;
+        joined.format = joined.format.or(parsed.format);
+        joined.problem = joined.problem.or(parsed.problem);
+        match (&mut joined.requests, parsed.requests) {
+            (Some(mine), Some(theirs)) => mine.absorb(&theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            _ => {}
+        }
+        result.bytes += part.bytes;
+        result.in_window += part.in_window;
+        read_error = read_error.or(part.read_error);
+    }
+    joined.events = merge(runs);
+    (joined, read_error)
+}
