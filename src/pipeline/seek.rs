@@ -54,13 +54,7 @@ pub fn plan(
     anchor: YearAnchor,
     lo: Nanos,
 ) -> Option<Seek> {
-    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
-        return None;
-    }
-    let file = Seekable::open(path).ok()?;
-    if file.size() < SEEK_MIN {
-        return None;
-    }
+    let file = narrowable(path, SEEK_MIN)?;
     with_clock(&file, display, zone, day, anchor, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
@@ -102,13 +96,7 @@ pub fn chunks(
     day: Option<NaiveDate>,
     anchor: YearAnchor,
 ) -> Option<Chunks> {
-    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
-        return None;
-    }
-    let file = Seekable::open(path).ok()?;
-    if file.size() < CHUNK_MIN {
-        return None;
-    }
+    let file = narrowable(path, CHUNK_MIN)?;
     let n = rayon::current_num_threads() as u64 * CHUNKS_PER_THREAD;
     with_clock(&file, display, zone, day, anchor, |format, time_of| {
         let starts = file.starts(n, time_of).ok()?;
@@ -118,6 +106,17 @@ pub fn chunks(
             len: file.size(),
         })
     })
+}
+
+/// The file, when it is at least `min` bytes and reading it otherwise than in one pass from
+/// the start is allowed.
+#[cfg(unix)]
+fn narrowable(path: &Path, min: u64) -> Option<Seekable> {
+    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
+        return None;
+    }
+    let file = Seekable::open(path).ok()?;
+    (file.size() >= min).then_some(file)
 }
 
 /// The time of the last timestamped line of a plain file in a format whose lines can be
