@@ -1,7 +1,8 @@
 //! Where reading a plain file starts: at the window, found by bisection, when the file is
 //! large, in time order, and in a format whose lines can be placed one by one. Anything else
 //! is read from the start: seeking must never miss a line that a full scan would find.
-//! `RECONSTRUCT_FULL_SCAN=1` turns seeking (and skipping rotations) off, to compare.
+//! `RECONSTRUCT_FULL_SCAN=1` turns seeking, parallel stretches (and skipping rotations) off,
+//! to compare.
 
 use crate::format::{Clock, Cx, Format, YearAnchor};
 use crate::input::{InputError, Opened};
