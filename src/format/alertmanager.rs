@@ -12,7 +12,7 @@ pub fn is_payload(obj: &Object) -> bool {
     obj.get("alerts").is_some_and(|a| a.get().starts_with('['))
         && ["receiver", "groupKey", "version", "status"]
             .iter()
-            .any(|k| obj.contains_key(*k))
+            .any(|k| obj.contains_key(k))
 }
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
@@ -77,7 +77,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             .unwrap_or_default();
         let summary = ["summary", "description", "message"].iter().find_map(|k| {
             annotations
-                .get(*k)
+                .get(k)
                 .and_then(|v| string(v))
                 .map(|s| s.into_owned())
         });
@@ -134,7 +134,7 @@ fn fields(alert: &Object) -> Fields {
     .filter_map(|k| {
         Some((
             k.to_string(),
-            serde_json::from_str(alert.get(*k)?.get()).ok()?,
+            serde_json::from_str(alert.get(k)?.get()).ok()?,
         ))
     })
     .collect()

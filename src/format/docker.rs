@@ -8,7 +8,7 @@ use crate::event::Event;
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if !(obj.contains_key("log") && obj.contains_key("stream") && obj.contains_key("time"))
-        || obj.len() > 4
+        || obj.iter().count() > 4
     {
         return None;
     }

@@ -135,7 +135,7 @@ fn records(value: &RawValue) -> Vec<&RawValue> {
     }
     if let Some(obj) = json::object(value) {
         for key in LIST_KEYS {
-            if let Some(list) = obj.get(*key).filter(|v| v.get().starts_with('[')) {
+            if let Some(list) = obj.get(key).filter(|v| v.get().starts_with('[')) {
                 return serde_json::from_str(list.get()).unwrap_or_default();
             }
         }

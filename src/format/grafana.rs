@@ -16,7 +16,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     }
     let time: Nanos = ["time", "timestamp", "ts"]
         .iter()
-        .find_map(|k| obj.get(*k).and_then(|v| time_value(v, cx)))
+        .find_map(|k| obj.get(k).and_then(|v| time_value(v, cx)))
         .or(cx.given_time)?;
     if !cx.keep(time) {
         return Some(true);

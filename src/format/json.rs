@@ -11,10 +11,12 @@ use super::{
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use rustc_hash::FxHashMap;
+use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::{Borrow, Cow};
+use std::fmt;
+use std::marker::PhantomData;
 
 /// A key or string borrowed from the line unless it had escapes.
 #[derive(Deserialize, Hash, PartialEq, Eq, Debug)]
@@ -26,9 +28,51 @@ impl Borrow<str> for Text<'_> {
     }
 }
 
-/// A line's top-level keys. Built for every JSON line, so hashed with Fx rather than SipHash:
-/// the keys come from logs, not from an adversary choosing collisions.
-pub type Object<'a> = FxHashMap<Text<'a>, &'a RawValue>;
+/// A line's top-level keys, in the line's order. Built for every JSON line, and a log line has
+/// a handful of keys: a short list searched from its end (so that a repeated key's last value
+/// wins, as in a map) costs less than hashing every key into a table.
+#[derive(Debug, Default)]
+pub struct Object<'a>(Vec<(Text<'a>, &'a RawValue)>);
+
+impl<'a> Object<'a> {
+    pub fn get(&self, key: &str) -> Option<&&'a RawValue> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k.0 == key)
+            .map(|(_, v)| v)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Text<'a>, &&'a RawValue)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Object<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Keys<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for Keys<'a> {
+            type Value = Object<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Object<'a>, M::Error> {
+                let mut keys = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(entry) = map.next_entry::<Text<'a>, &'a RawValue>()? {
+                    keys.push(entry);
+                }
+                Ok(Object(keys))
+            }
+        }
+        deserializer.deserialize_map(Keys(PhantomData))
+    }
+}
 
 /// Keys that hold the time, most specific first.
 const TIME_KEYS: &[&str] = &[
@@ -105,7 +149,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let Some((time_key, time)) = TIME_KEYS
         .iter()
-        .find_map(|k| Some((*k, time_value(obj.get(*k)?, cx)?)))
+        .find_map(|k| Some((*k, time_value(obj.get(k)?, cx)?)))
         .or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
@@ -115,9 +159,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let message_key = MESSAGE_KEYS
         .iter()
-        .find(|k| obj.get(**k).and_then(|v| string(v)).is_some());
+        .find(|k| obj.get(k).and_then(|v| string(v)).is_some());
     let mut message = message_key
-        .and_then(|k| obj.get(*k).and_then(|v| string(v)))
+        .and_then(|k| obj.get(k).and_then(|v| string(v)))
         .map(|m| m.trim_end().to_string())
         .or_else(|| nested_message(&obj))
         .unwrap_or_else(|| trimmed.to_string());
@@ -127,12 +171,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let level_key = LEVEL_KEYS
         .iter()
-        .find(|k| obj.get(**k).and_then(|v| level(v)).is_some());
-    let lvl = level_key.and_then(|k| obj.get(*k).and_then(|v| level(v)));
+        .find(|k| obj.get(k).and_then(|v| level(v)).is_some());
+    let lvl = level_key.and_then(|k| obj.get(k).and_then(|v| level(v)));
     let service_key = SERVICE_KEYS
         .iter()
-        .find(|k| obj.get(**k).and_then(|v| service(v)).is_some());
-    let svc = service_key.and_then(|k| obj.get(*k).and_then(|v| service(v)));
+        .find(|k| obj.get(k).and_then(|v| service(v)).is_some());
+    let svc = service_key.and_then(|k| obj.get(k).and_then(|v| service(v)));
     let used = [
         Some(time_key),
         message_key.copied(),
@@ -162,13 +206,13 @@ fn nested_message(obj: &Object) -> Option<String> {
 fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
     ["stack_trace", "stacktrace", "exception"]
         .iter()
-        .find_map(|k| obj.get(*k).and_then(|v| string(v)))
+        .find_map(|k| obj.get(k).and_then(|v| string(v)))
         .or_else(|| {
             ["err", "error", "exception"].iter().find_map(|k| {
-                let inner = object(obj.get(*k)?)?;
+                let inner = object(obj.get(k)?)?;
                 let trace = ["stack", "stack_trace"]
                     .iter()
-                    .find_map(|s| inner.get(*s).and_then(|v| string(v)))?;
+                    .find_map(|s| inner.get(s).and_then(|v| string(v)))?;
                 Some(Cow::Owned(trace.into_owned()))
             })
         })
@@ -185,9 +229,9 @@ pub fn string<'a>(raw: &'a RawValue) -> Option<Cow<'a, str>> {
 /// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
 pub fn raw_at<'a>(obj: &Object<'a>, path: &[&str]) -> Option<&'a RawValue> {
     let (first, rest) = path.split_first()?;
-    let mut raw: &'a RawValue = obj.get(*first)?;
+    let mut raw: &'a RawValue = obj.get(first)?;
     for key in rest {
-        raw = object(raw)?.get(*key).copied()?;
+        raw = object(raw)?.get(key).copied()?;
     }
     Some(raw)
 }

@@ -26,7 +26,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         .unwrap_or_default();
     let Some(time) = ["firstTimestamp", "eventTime", "lastTimestamp", "timestamp"]
         .iter()
-        .find_map(|k| obj.get(*k).and_then(|v| time_value(v, cx)))
+        .find_map(|k| obj.get(k).and_then(|v| time_value(v, cx)))
         .or_else(|| {
             metadata
                 .get("creationTimestamp")
@@ -100,7 +100,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     .filter_map(|k| {
         Some((
             k.to_string(),
-            serde_json::from_str::<Value>(obj.get(*k)?.get()).ok()?,
+            serde_json::from_str::<Value>(obj.get(k)?.get()).ok()?,
         ))
     })
     .filter(|(_, v)| !v.is_null())
