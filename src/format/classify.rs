@@ -11,6 +11,11 @@ use std::sync::LazyLock;
 static KILLED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Killed process "));
 static UNIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".service: "));
 
+/// The fields a draft reads from an event that is not an error or warning: those
+/// [`classify`] looks at, and the host an OOM kill happened on. A JSON line parsed for a
+/// draft builds only these unless its level makes it an entry of its own.
+pub const DRAFT_READS: &[&str] = &["reason", "type", "@module", "application", "host"];
+
 /// Upgrades a plain log event's kind (and level, service) when its message says more.
 pub fn classify(event: &mut Event) {
     if event.kind != Kind::Log {

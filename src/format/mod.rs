@@ -290,6 +290,11 @@ impl<'a> Cx<'a> {
         event
     }
 
+    /// Whether lines are read for a draft, which keeps only what it uses of them.
+    pub fn draft(&self) -> bool {
+        self.draft
+    }
+
     /// A request that did not fail, read for a draft: it is only counted (see
     /// [`Requests`]), so it needs its time, status and duration and nothing allocated.
     /// `None` when every event is wanted whole.
