@@ -26,11 +26,11 @@ for t in "${targets[@]}"; do
   log=fuzz/artifacts/$t.log
   mkdir -p fuzz/artifacts
   if cargo fuzz run --sanitizer none "$t" "fuzz/corpus/$t" -- \
-      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 >"$log" 2>&1; then
+      -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 >"$log" 2>&1; then
     result=ok
   else
     result="CRASH (see $log and fuzz/artifacts/$t/)"
   fi
-  runs=$(grep -oE '#[0-9]+' "$log" | tail -1 | tr -d '#')
+  runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
   printf '%-11s %5ss  %12s execs  %s\n' "$t" "$seconds" "${runs:-?}" "$result"
 done
