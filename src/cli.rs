@@ -101,6 +101,11 @@ pub struct Cli {
     #[arg(long)]
     pub strict: bool,
 
+    /// Keep reading the files as they grow (and as they are rotated), printing each new draft
+    /// entry as it becomes known; Ctrl-C ends it with the summary. Markdown only.
+    #[arg(long, conflicts_with_all = ["events", "stats", "strict"])]
+    pub follow: bool,
+
     /// Colour the Markdown draft: `auto` when standard output is a terminal.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
@@ -133,9 +138,11 @@ impl Cli {
     pub fn options(&self) -> Options {
         Options {
             paths: self.paths.clone(),
-            from: self
-                .from
-                .or_else(|| Some(WindowTime::Exact(now().checked_sub(self.since?)?))),
+            from: self.from.or_else(|| {
+                Some(WindowTime::Exact(
+                    reconstruct::time::now().checked_sub(self.since?)?,
+                ))
+            }),
             to: self.to,
             date: self.date,
             zone: self.tz,
@@ -149,7 +156,7 @@ impl Cli {
 }
 
 fn window_time(s: &str) -> Result<WindowTime, String> {
-    WindowTime::parse(s, now())
+    WindowTime::parse(s, reconstruct::time::now())
 }
 
 /// Files done, bytes, rate: drawn on standard error for a large input read at a terminal.
@@ -161,15 +168,6 @@ fn progress_bar() -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-/// The moment of the run, for relative window times.
-fn now() -> Nanos {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()
-        .and_then(|d| Nanos::try_from(d.as_nanos()).ok())
-        .unwrap_or(0)
 }
 
 fn date(s: &str) -> Result<NaiveDate, String> {

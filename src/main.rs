@@ -7,7 +7,7 @@ use cli::{Cli, ColorArg, Command, FormatArg};
 use reconstruct::correlate::{build, Settings};
 use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::input::reason;
-use reconstruct::pipeline::run;
+use reconstruct::pipeline::{follow, run, Live, RunError};
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
@@ -66,6 +66,64 @@ fn helper(command: &Command) -> ExitCode {
     }
 }
 
+/// `--follow`: the live draft, until Ctrl-C.
+fn live(cli: &Cli) -> ExitCode {
+    if cli.format != FormatArg::Markdown {
+        error("--follow prints the Markdown draft (command line): drop --format, or run without --follow for JSON");
+        return ExitCode::from(USAGE);
+    }
+    // Standard input would be read to its end before following began: with a live pipe, never.
+    if cli.paths.iter().any(|p| p.as_os_str() == "-") {
+        error("--follow reads files, not standard input (command line): name the files the pipe's writer appends to");
+        return ExitCode::from(USAGE);
+    }
+    let (mut out, target): (Box<dyn Write>, String) = match &cli.output {
+        Some(path) => match File::create(path) {
+            Ok(f) => (Box::new(f), path.display().to_string()),
+            Err(e) => {
+                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
+                return ExitCode::from(FAILURE);
+            }
+        },
+        None => (Box::new(io::stdout()), "standard output".to_string()),
+    };
+    let live = Live {
+        settings: Settings {
+            max_entries: cli.max_entries as usize,
+            slow: cli.slow,
+        },
+        color: colour(cli),
+        poll: std::time::Duration::from_millis(500),
+    };
+    let quiet = cli.quiet;
+    let mut warn = |w: &str| {
+        if !quiet {
+            eprintln!("reconstruct: warning: {w}");
+        }
+    };
+    match follow(&cli.options(), &live, &mut out, &mut warn) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(RunError::Follow(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(RunError::Follow(e)) => {
+            error(format!("cannot write ({target}): {}", reason(&e)));
+            ExitCode::from(FAILURE)
+        }
+        Err(e) => {
+            error(&e);
+            ExitCode::from(if e.is_usage() { USAGE } else { FAILURE })
+        }
+    }
+}
+
+/// Whether the Markdown draft is coloured: asked for, or printed to a terminal.
+fn colour(cli: &Cli) -> bool {
+    match cli.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => cli.output.is_none() && io::stdout().is_terminal(),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -86,6 +144,9 @@ fn main() -> ExitCode {
             "no PATH given (command line): name log files or directories, or - for standard input",
         );
         return ExitCode::from(USAGE);
+    }
+    if cli.follow {
+        return live(&cli);
     }
     let result = match run(&cli.options()) {
         Ok(r) => r,
@@ -139,14 +200,13 @@ fn main() -> ExitCode {
         match cli.format {
             FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
             FormatArg::Timesketch => timesketch::draft(&mut out, &timeline, &zone),
-            FormatArg::Markdown => {
-                let color = match cli.color {
-                    ColorArg::Always => true,
-                    ColorArg::Never => false,
-                    ColorArg::Auto => cli.output.is_none() && io::stdout().is_terminal(),
-                };
-                markdown::draft(&mut out, &timeline, &zone, settings.max_entries, color)
-            }
+            FormatArg::Markdown => markdown::draft(
+                &mut out,
+                &timeline,
+                &zone,
+                settings.max_entries,
+                colour(&cli),
+            ),
         }
     };
     if cli.stats {

@@ -169,6 +169,15 @@ pub fn nanos_to_naive(t: Nanos) -> NaiveDateTime {
 }
 
 /// `90s`, `30m`, `2h`, `1h30m`, `1d`, `500ms`; a bare number is seconds.
+/// The wall clock, for times relative to the run (`--since`, `-2h`, live mode).
+pub fn now() -> Nanos {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| Nanos::try_from(d.as_nanos()).ok())
+        .unwrap_or(0)
+}
+
 pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
     let bad = || TimeError::BadDuration(s.to_string());
     let t = s.trim();

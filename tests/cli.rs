@@ -850,3 +850,90 @@ fn colour_only_when_asked_or_at_a_terminal() {
         .collect::<String>();
     assert_eq!(stripped, plain);
 }
+
+/// `--follow`: lines appended while it runs become entries, a rotated file is followed, and
+/// Ctrl-C ends it with the summary.
+#[cfg(unix)]
+#[test]
+fn follow_prints_new_entries_as_the_logs_grow() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command as Process, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("app.log");
+    let stamp = |ago: i64| {
+        (chrono::Utc::now() - chrono::Duration::seconds(ago))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let quiet: String = (0..30)
+        .map(|i| {
+            format!(
+                "{} INFO [main] checkout - request ok\n",
+                stamp(600 - i * 10)
+            )
+        })
+        .collect();
+    fs::write(&log, quiet).expect("write");
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("reconstruct"))
+        .args(["--follow", "--since", "1h", "-q"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = Vec::new();
+    let mut wait_for = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if seen.iter().any(|l: &String| l.contains(needle)) {
+                return true;
+            }
+            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+                seen.push(line);
+            }
+        }
+        false
+    };
+    assert!(wait_for("Ctrl-C for the summary"), "started");
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("open");
+    for _ in 0..3 {
+        writeln!(
+            f,
+            "{} ERROR [main] checkout - payment gateway timeout after 5000 ms",
+            stamp(0)
+        )
+        .expect("append");
+    }
+    drop(f);
+    assert!(
+        wait_for("**Error** first \"payment gateway timeout"),
+        "{seen:?}"
+    );
+    fs::rename(&log, dir.path().join("app.log.1")).expect("rotate");
+    fs::write(
+        &log,
+        format!("{} ERROR [main] checkout - disk full on /var\n", stamp(0)),
+    )
+    .expect("recreate");
+    assert!(wait_for("disk full on /var\" [app.log:1]"), "{seen:?}");
+    let killed = Process::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
+    assert!(wait_for("**Summary.** Errors from"), "{seen:?}");
+}

@@ -85,6 +85,17 @@ fn label_colour(kind: EntryKind) -> &'static str {
     }
 }
 
+/// One entry's line as the draft prints it: live mode prints entries one by one as they come.
+pub fn entry_line(timeline: &Timeline, entry: &Entry, zone: &Zone, color: bool) -> String {
+    let with_date = spans_days(timeline, zone);
+    line(entry, timeline.summary.start, zone, with_date, color)
+}
+
+/// The summary paragraph the draft ends with.
+pub fn summary_paragraph(timeline: &Timeline, zone: &Zone) -> String {
+    summary(timeline, zone, spans_days(timeline, zone))
+}
+
 fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
     let s = &timeline.summary;
     let at = |t: Nanos| clock(zone, t, with_date);

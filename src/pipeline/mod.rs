@@ -2,8 +2,11 @@
 //! date, parse every input in parallel (seeking to the window where a file allows), and merge.
 
 mod chunks;
+mod follow;
 mod rotation;
 mod seek;
+
+pub use follow::{follow, Live};
 
 use crate::correlate::{merge, Window};
 use crate::event::Event;
@@ -111,6 +114,8 @@ pub enum RunError {
     /// The warnings say why each input gave nothing; they are printed before this error.
     #[error("nothing could be read ({what}): check the paths and permissions")]
     NothingReadable { what: String, warnings: Vec<String> },
+    #[error("cannot follow the files (live mode): {}", input::reason(.0))]
+    Follow(io::Error),
     #[error("cannot read ({name}): {}", input::reason(source))]
     Stream { name: String, source: io::Error },
 }
