@@ -198,6 +198,10 @@ impl Source {
             _ => None,
         };
         if let Some(file) = rotated {
+            // The old file's last line, cut without its newline, is still a line.
+            if !self.partial.is_empty() {
+                events.extend(self.parse(b"\n", options, draft, requests));
+            }
             self.identity = Identity::of(&file).unwrap_or(self.identity);
             self.file = file;
             self.offset = 0;
