@@ -14,7 +14,12 @@ fuzz_target!(|input: (u8, u8, &str)| {
         return;
     };
     let mut keep = |_| true;
-    let mut cx = Cx::new(zone, YearAnchor::Near(1_697_032_800_000_000_000), Arc::from("k8s/events.json"), &mut keep);
+    let mut cx = Cx::new(
+        zone,
+        YearAnchor::Near(1_697_032_800_000_000_000),
+        Arc::from("k8s/events.json"),
+        &mut keep,
+    );
     let mut out = Vec::new();
     ALL[usize::from(family) % ALL.len()].parse(line, &mut cx, &mut out);
 });

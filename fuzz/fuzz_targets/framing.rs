@@ -38,7 +38,10 @@ fuzz_target!(|input: (u8, &[u8])| {
     assert_eq!(got.len(), want.len());
     for ((n, line), (i, expected)) in got.iter().zip(want.iter().enumerate()) {
         assert_eq!(*n, i as u64 + 1);
-        assert_eq!(line.as_slice(), expected.strip_suffix(b"\r").unwrap_or(expected));
+        assert_eq!(
+            line.as_slice(),
+            expected.strip_suffix(b"\r").unwrap_or(expected)
+        );
     }
     assert_eq!(reader.bytes(), data.len() as u64);
 });

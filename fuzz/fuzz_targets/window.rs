@@ -30,7 +30,9 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         return;
     };
     let Ok(zone) = Zone::parse(zone) else { return };
-    let Ok(lookback) = parse_duration(lookback) else { return };
+    let Ok(lookback) = parse_duration(lookback) else {
+        return;
+    };
     let options = Options {
         paths: vec![logs().clone()],
         from: Some(from),
