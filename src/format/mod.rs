@@ -274,18 +274,8 @@ impl<'a> Cx<'a> {
         message: String,
         fields: Fields,
     ) -> Event {
-        let mut event = Event {
-            time,
-            kind: Kind::Log,
-            level,
-            service: service.or_else(|| self.service.clone()),
-            message,
-            fields,
-            source: SourceRef {
-                path: self.path.clone(),
-                line: self.line,
-            },
-        };
+        let mut event = self.raw_event(time, Kind::Log, level, service, message);
+        event.fields = fields;
         classify::classify(&mut event);
         event
     }
@@ -326,7 +316,7 @@ impl<'a> Cx<'a> {
             kind,
             level,
             service: service.or_else(|| self.service.clone()),
-            message,
+            message: capped(message),
             fields: Fields::new(),
             source: SourceRef {
                 path: self.path.clone(),
@@ -460,8 +450,23 @@ const SAMPLE_LINES: usize = 64;
 const SAMPLE_BYTES: usize = 256 * 1024;
 /// A whole-document JSON input (an API response) larger than this is not read past it.
 const MAX_DOCUMENT: usize = 512 << 20;
-/// A stack trace longer than this is cut in the message (its lines are still counted).
+/// A message (a line, or a stack trace gathered under it) longer than this is cut: the lines
+/// are still counted, and the draft and the event stream stay readable.
 const MAX_MESSAGE: usize = 16 * 1024;
+
+/// The message, cut at [`MAX_MESSAGE`] (on a character boundary) and marked as cut.
+fn capped(mut message: String) -> String {
+    if message.len() <= MAX_MESSAGE {
+        return message;
+    }
+    let end = (0..=MAX_MESSAGE)
+        .rev()
+        .find(|&i| message.is_char_boundary(i))
+        .unwrap_or(0);
+    message.truncate(end);
+    message.push_str(" … [cut at 16 KiB]");
+    message
+}
 
 /// One input's events, in time order, and how its lines were accounted for.
 #[derive(Default)]
@@ -732,6 +737,7 @@ impl<'a> FileParser<'a> {
                     if event.message.len() < MAX_MESSAGE {
                         event.message.push('\n');
                         event.message.push_str(line);
+                        event.message = capped(std::mem::take(&mut event.message));
                     }
                 }
             }
