@@ -1,20 +1,19 @@
 //! What was read, for the `stats` block, `--stats` and `--verbose`: a responder must be able
 //! to see that nothing was silently lost.
 
-use crate::format::FileCounts;
+use crate::format::{FileCounts, Format};
 
 /// Totals over all inputs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     pub files: u64,
     pub bytes: u64,
-    pub lines: u64,
     /// Events in the window.
     pub events: u64,
-    pub unparsed_lines: u64,
     /// Inputs not used, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Every line read, by what became of it, over all inputs.
+    /// Every line read, by what became of it, over all inputs (`lines` and `unparsed()` are
+    /// the JSON block's `lines` and `unparsed_lines`).
     pub totals: FileCounts,
     /// The same for each input read, in the order they were found.
     pub inputs: Vec<InputStats>,
@@ -30,7 +29,7 @@ pub struct Skipped {
 pub struct InputStats {
     pub path: String,
     /// The format detected, when one was.
-    pub format: Option<&'static str>,
+    pub format: Option<Format>,
     pub counts: FileCounts,
 }
 

@@ -4,7 +4,7 @@
 use super::words;
 use crate::correlate::{Entry, Timeline};
 use crate::event::Event;
-use crate::format::FileCounts;
+use crate::format::{FileCounts, Format};
 use crate::stats::Stats;
 use crate::time::{Nanos, Zone};
 use serde_json::{json, Value};
@@ -34,13 +34,13 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
         "stats": {
             "files": stats.files,
             "bytes": stats.bytes,
-            "lines": stats.lines,
+            "lines": stats.totals.lines,
             "events": stats.events,
-            "unparsed_lines": stats.unparsed_lines,
+            "unparsed_lines": stats.totals.unparsed(),
             "skipped": stats.skipped.iter().map(|s| json!({"path": s.path, "reason": s.reason})).collect::<Vec<_>>(),
             "lines_by_outcome": counts(&stats.totals),
             "inputs": stats.inputs.iter().map(|i| {
-                let mut row = json!({"path": i.path, "format": i.format});
+                let mut row = json!({"path": i.path, "format": i.format.map(Format::name)});
                 if let (Value::Object(row), Value::Object(counts)) = (&mut row, counts(&i.counts)) {
                     row.extend(counts);
                 }

@@ -1,7 +1,7 @@
 //! The `--stats` table: what became of every line, per input, for standard error. The
 //! columns add up to the lines, so a responder can see at a glance that nothing was lost.
 
-use crate::format::FileCounts;
+use crate::format::{FileCounts, Format};
 use crate::stats::Stats;
 use std::io::{self, Write};
 
@@ -33,7 +33,7 @@ pub fn table(w: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(w, "  {}", HEADER[9])?;
     for i in &stats.inputs {
         // No format: skipped (its warning says why) or, for a rotation, not read at all.
-        row(w, &i.path, width, &i.counts, i.format.unwrap_or("-"))?;
+        row(w, &i.path, width, &i.counts, i.format.map_or("-", Format::name))?;
     }
     row(w, "total", width, &stats.totals, "")?;
     let t = &stats.totals;

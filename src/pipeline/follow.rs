@@ -8,7 +8,7 @@ use super::{run, Options, RunError};
 use crate::correlate::{build, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
 use crate::event::Event;
-use crate::format::{Cx, FileParser, Format, YearAnchor, ALL};
+use crate::format::{Cx, FileParser, Format, YearAnchor};
 use crate::input::{discover, LineReader, Location};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
@@ -135,8 +135,7 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
             let Location::File(path) = input.location else {
                 return None;
             };
-            let name = read.iter().find(|i| i.path == input.display)?.format?;
-            let format = ALL.into_iter().find(|f| f.name() == name)?;
+            let format = read.iter().find(|i| i.path == input.display)?.format?;
             let mut file = File::open(&path).ok()?;
             let mut magic = [0u8; 4];
             let n = file.read(&mut magic).ok()?;

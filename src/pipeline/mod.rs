@@ -367,8 +367,6 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     for (input, r) in found.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
         stats.events += r.in_window;
-        stats.lines += r.counts.lines;
-        stats.unparsed_lines += r.counts.unparsed();
         match &r.skipped {
             Some(reason) => stats.skipped.push(Skipped {
                 path: input.display.clone(),
@@ -393,7 +391,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         stats.totals.absorb(c);
         stats.inputs.push(InputStats {
             path: input.display.clone(),
-            format: r.format.map(Format::name),
+            format: r.format,
             counts: r.counts.clone(),
         });
         if let Some(counted) = &r.requests {
