@@ -33,7 +33,13 @@ pub fn table(w: &mut dyn Write, stats: &Stats) -> io::Result<()> {
     writeln!(w, "  {}", HEADER[9])?;
     for i in &stats.inputs {
         // No format: skipped (its warning says why) or, for a rotation, not read at all.
-        row(w, &i.path, width, &i.counts, i.format.map_or("-", Format::name))?;
+        row(
+            w,
+            &i.path,
+            width,
+            &i.counts,
+            i.format.map_or("-", Format::name),
+        )?;
     }
     row(w, "total", width, &stats.totals, "")?;
     let t = &stats.totals;

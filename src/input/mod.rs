@@ -9,7 +9,7 @@ mod walk;
 
 pub use duplicates::copies;
 pub use lines::LineReader;
-pub use open::{open, Opened};
+pub use open::{compression, open, Opened};
 #[cfg(unix)]
 pub use seek::{Seekable, TimeOf};
 pub use walk::{discover, Input, Location};

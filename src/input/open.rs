@@ -15,6 +15,17 @@ const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 const BOMB_RATIO: u64 = 250;
 const BOMB_FLOOR: u64 = 64 << 20;
 
+/// The compression a file's first bytes announce: `gzip`, `zstd`, or none.
+pub fn compression(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(GZIP_MAGIC) {
+        Some("gzip")
+    } else if head.starts_with(ZSTD_MAGIC) {
+        Some("zstd")
+    } else {
+        None
+    }
+}
+
 /// An opened input: its byte stream and what it was compressed with, for messages.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
@@ -44,23 +55,18 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
             written: 0,
         })
     };
-    if head.starts_with(GZIP_MAGIC) {
-        Ok(Opened {
-            reader: guarded(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
-            compression: Some("gzip"),
-        })
-    } else if head.starts_with(ZSTD_MAGIC) {
-        let dec = zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?;
-        Ok(Opened {
-            reader: guarded(Box::new(dec)),
-            compression: Some("zstd"),
-        })
-    } else {
-        Ok(Opened {
-            reader: Box::new(buffered),
-            compression: None,
-        })
-    }
+    let compressed = compression(head);
+    let reader: Box<dyn Read + Send> = match compressed {
+        Some("gzip") => guarded(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
+        Some(_) => guarded(Box::new(
+            zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?,
+        )),
+        None => Box::new(buffered),
+    };
+    Ok(Opened {
+        reader,
+        compression: compressed,
+    })
 }
 
 /// Counts the compressed bytes read, for the bomb guard.

@@ -9,12 +9,14 @@ use crate::correlate::{build, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
 use crate::event::Event;
 use crate::format::{Cx, FileParser, Format, YearAnchor};
-use crate::input::{discover, LineReader, Location};
+#[cfg(unix)]
+use crate::input::Seekable;
+use crate::input::{compression, discover, LineReader, Location};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,13 +139,13 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
             };
             let format = read.iter().find(|i| i.path == input.display)?.format?;
             let mut file = File::open(&path).ok()?;
-            let mut magic = [0u8; 4];
-            let n = file.read(&mut magic).ok()?;
-            if magic[..n].starts_with(&[0x1f, 0x8b]) || magic[..n].starts_with(&[0x28, 0xb5]) {
+            let mut head = [0u8; 4];
+            let n = file.read(&mut head).ok()?;
+            if compression(&head[..n]).is_some() {
                 return None;
             }
             let offset = file.metadata().ok()?.len();
-            let lines = count_lines(&mut file, offset).ok()?;
+            let lines = lines_before(&path, offset)?;
             Some(Source {
                 display: input.display,
                 identity: Identity::of(&file)?,
@@ -158,18 +160,16 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
         .collect()
 }
 
-fn count_lines(file: &mut File, upto: u64) -> io::Result<u64> {
-    file.seek(SeekFrom::Start(0))?;
-    let mut reader = file.take(upto);
-    let mut buf = vec![0u8; 256 * 1024];
-    let mut lines = 0u64;
-    loop {
-        let n = reader.read(&mut buf)?;
-        if n == 0 {
-            return Ok(lines);
-        }
-        lines += bytecount::count(&buf[..n], b'\n') as u64;
-    }
+/// Lines in the file before `offset`, for citations: counted as seeking counts them.
+#[cfg(unix)]
+fn lines_before(path: &std::path::Path, offset: u64) -> Option<u64> {
+    Seekable::open(path).ok()?.lines_before(offset).ok()
+}
+
+/// Counting for citations needs positioned reads: elsewhere nothing is followed.
+#[cfg(not(unix))]
+fn lines_before(_: &std::path::Path, _: u64) -> Option<u64> {
+    None
 }
 
 impl Source {

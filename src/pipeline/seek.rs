@@ -5,7 +5,7 @@
 //! to compare.
 
 use crate::format::{Clock, Cx, Format, YearAnchor};
-use crate::input::{InputError, Opened};
+use crate::input::{compression, InputError, Opened};
 #[cfg(unix)]
 use crate::input::{Seekable, TimeOf};
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
@@ -151,8 +151,7 @@ fn with_clock<T>(
     use std::cell::Cell;
     use std::sync::Arc;
     let head = file.head(SAMPLE_BYTES).ok()?;
-    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
-    if compressed || memchr::memchr(0, &head).is_some() {
+    if compression(&head).is_some() || memchr::memchr(0, &head).is_some() {
         return None;
     }
     // A sample ends mid-line: keep the whole lines.
