@@ -482,6 +482,15 @@ pub struct Parsed {
     pub requests: Option<Requests>,
 }
 
+/// Whether the last parsed line was in range, and the unparsed lines since it: an unparsed
+/// line is in range when a parsed neighbour is (for `--strict`).
+#[derive(Default)]
+struct Near {
+    last_in_range: Option<bool>,
+    pending: u64,
+    first_pending: Option<u64>,
+}
+
 /// Turns one input's lines into events: samples, detects, then parses with fallback and
 /// continuation folding. Feed lines in order, then [`FileParser::finish`].
 pub struct FileParser<'a> {
@@ -496,9 +505,8 @@ pub struct FileParser<'a> {
     document: Option<(u64, String)>,
     /// Why part of the input could not be read, when it could not.
     problem: Option<String>,
-    /// Whether the last parsed line was in range, and the unparsed lines since it (how many,
-    /// the first): an unparsed line is in range when a parsed neighbour is.
-    near: (Option<bool>, u64, Option<u64>),
+    /// Unparsed lines waiting for a parsed neighbour to say whether they are in range.
+    near: Near,
     pub counts: FileCounts,
     pub events: Vec<Event>,
     /// For a draft: requests are counted here, and only what the draft uses is kept (see
@@ -517,7 +525,7 @@ impl<'a> FileParser<'a> {
             last: None,
             document: None,
             problem: None,
-            near: (None, 0, None),
+            near: Near::default(),
             counts: FileCounts::default(),
             events: Vec::new(),
             requests: None,
@@ -625,7 +633,7 @@ impl<'a> FileParser<'a> {
             self.slim_from(before);
         }
         // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
-        if self.near.0.is_none() {
+        if self.near.last_in_range.is_none() {
             self.settle_near();
         }
         let mut events = self.events;
@@ -756,15 +764,18 @@ impl<'a> FileParser<'a> {
         } else {
             self.counts.outside += 1;
         }
-        self.near = (Some(in_range), 0, None);
+        self.near = Near {
+            last_in_range: Some(in_range),
+            ..Near::default()
+        };
     }
 
     /// Notes an unparsed line (its reason already counted).
     fn unparsed_line(&mut self, line_no: u64) {
         self.counts.first_unparsed.get_or_insert(line_no);
-        self.near.1 += 1;
-        self.near.2.get_or_insert(line_no);
-        if self.near.0 == Some(true) {
+        self.near.pending += 1;
+        self.near.first_pending.get_or_insert(line_no);
+        if self.near.last_in_range == Some(true) {
             self.settle_near();
         }
     }
@@ -772,12 +783,12 @@ impl<'a> FileParser<'a> {
     /// The unparsed lines pending are in range.
     fn settle_near(&mut self) {
         let c = &mut self.counts;
-        c.unparsed_in_range += self.near.1;
-        if let Some(first) = self.near.2 {
+        c.unparsed_in_range += self.near.pending;
+        if let Some(first) = self.near.first_pending {
             c.first_unparsed_in_range.get_or_insert(first);
         }
-        self.near.1 = 0;
-        self.near.2 = None;
+        self.near.pending = 0;
+        self.near.first_pending = None;
     }
 }
 
