@@ -1,14 +1,12 @@
 //! The built binary, run as a responder would run it.
 
-use assert_cmd::Command;
+mod common;
+use common::{json_lines, reconstruct, succeeds};
+
 use predicates::prelude::*;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-fn reconstruct() -> Command {
-    Command::cargo_bin("reconstruct").expect("the binary is built")
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,16 +18,11 @@ fn sample() -> PathBuf {
 
 /// Runs on the sample incident with its window and returns standard output.
 fn draft(extra: &[&str]) -> String {
-    let out = reconstruct()
-        .args(["--from", "14:00", "--to", "16:00"])
-        .args(extra)
-        .arg(sample())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        reconstruct()
+            .args(["--from", "14:00", "--to", "16:00"])
+            .args(extra)
+            .arg(sample()),
     );
     String::from_utf8(out.stdout).expect("utf-8 output")
 }
@@ -227,10 +220,7 @@ fn json_draft_has_the_contract_shape() {
 #[test]
 fn events_are_every_window_event_in_time_order() {
     let out = draft(&["--events", "--format", "json"]);
-    let events: Vec<serde_json::Value> = out
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let events = json_lines(out.as_bytes());
     let time = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("RFC 3339");
     let times: Vec<_> = events
         .iter()
@@ -546,21 +536,13 @@ fn year_less_syslog_takes_year_option() {
 }
 
 fn events_json(args: &[&str], path: &Path) -> (Vec<serde_json::Value>, String) {
-    let out = reconstruct()
-        .args(["--events", "--format", "json"])
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        reconstruct()
+            .args(["--events", "--format", "json"])
+            .args(args)
+            .arg(path),
     );
-    let events = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect();
+    let events = json_lines(&out.stdout);
     (events, String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
@@ -679,10 +661,7 @@ fn events_a_millisecond_apart_in_two_files_keep_their_order() {
 #[test]
 fn timesketch_rows_carry_the_import_columns() {
     let check = |out: &str| -> usize {
-        let rows: Vec<serde_json::Value> = out
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("a JSON row"))
-            .collect();
+        let rows = json_lines(out.as_bytes());
         for row in &rows {
             let keys: Vec<&str> = row
                 .as_object()
@@ -771,20 +750,14 @@ fn relative_windows_count_back_from_now() {
     .concat();
     fs::write(dir.path().join("app.log"), text).expect("write");
     let messages = |args: &[&str]| -> Vec<String> {
-        let out = reconstruct()
-            .args(["--events", "--format", "json", "-q"])
-            .args(args)
-            .arg(dir.path())
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let out = succeeds(
+            reconstruct()
+                .args(["--events", "--format", "json", "-q"])
+                .args(args)
+                .arg(dir.path()),
         );
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        json_lines(&out.stdout)
+            .iter()
             .filter_map(|e| e["message"].as_str().map(str::to_string))
             .collect()
     };

@@ -3,7 +3,9 @@
 //! file is renamed to a meaningless name. `UPDATE_GOLDEN=1` rewrites the expectations, which are
 //! then reviewed by eye.
 
-use assert_cmd::Command;
+mod common;
+use common::{reconstruct, succeeds};
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -52,18 +54,11 @@ fn extra_args(dir: &Path) -> Vec<String> {
 
 /// One line per event: `time | kind | level | service | message start`.
 fn events(path: &Path, args: &[String], with_service: bool) -> String {
-    let out = Command::cargo_bin("reconstruct")
-        .expect("binary")
-        .args(["--events", "--format", "json", "-q"])
-        .args(args)
-        .arg(path)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        reconstruct()
+            .args(["--events", "--format", "json", "-q"])
+            .args(args)
+            .arg(path),
     );
     String::from_utf8(out.stdout)
         .expect("utf-8")
@@ -154,24 +149,18 @@ fn all_inputs(into: &Path) {
 fn a_draft_over_all_fixtures_names_each_alerting_and_deploy_format() {
     let tmp = tempfile::tempdir().expect("tempdir");
     all_inputs(tmp.path());
-    let out = Command::cargo_bin("reconstruct")
-        .expect("binary")
-        .args([
-            "--format",
-            "json",
-            "-q",
-            "--max-entries",
-            "1000",
-            "--year",
-            "2023",
-        ])
-        .arg(tmp.path())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeds(
+        reconstruct()
+            .args([
+                "--format",
+                "json",
+                "-q",
+                "--max-entries",
+                "1000",
+                "--year",
+                "2023",
+            ])
+            .arg(tmp.path()),
     );
     let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     let entries = draft["entries"].as_array().expect("entries");
@@ -238,8 +227,7 @@ fn every_fixture_accounts_for_every_line() {
             &["--from", "2023-10-11 14:05", "--to", "2023-10-11 14:30"],
         ];
         for window in windows {
-            let out = Command::cargo_bin("reconstruct")
-                .expect("binary")
+            let out = reconstruct()
                 .args(["--format", "json", "-q"])
                 .args(extra_args(&dir))
                 .args(window)

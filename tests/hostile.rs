@@ -3,6 +3,9 @@
 //! 200 MB line, a decompression bomb, 20,000 files, a FIFO, a link loop, a growing file) are
 //! made here.
 
+mod common;
+use common::{json_lines, reconstruct, succeeds};
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
@@ -17,18 +20,14 @@ fn hostile(case: &str) -> PathBuf {
 
 /// Exit code, events (JSON), standard error.
 fn run(args: &[&str], path: &Path) -> (i32, Vec<Value>, String) {
-    let out = Command::cargo_bin("reconstruct")
-        .expect("binary")
+    let out = reconstruct()
         .args(["--events", "--format", "json"])
         .args(args)
         .arg(path)
         .timeout(std::time::Duration::from_secs(120))
         .output()
         .expect("runs");
-    let events = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON line"))
-        .collect();
+    let events = json_lines(&out.stdout);
     (
         out.status.code().unwrap_or(-1),
         events,
@@ -38,8 +37,7 @@ fn run(args: &[&str], path: &Path) -> (i32, Vec<Value>, String) {
 
 /// The draft's JSON (for its stats), exit code and standard error.
 fn draft(args: &[&str], path: &Path) -> (i32, Value, String) {
-    let out = Command::cargo_bin("reconstruct")
-        .expect("binary")
+    let out = reconstruct()
         .args(["--format", "json"])
         .args(args)
         .arg(path)
@@ -272,19 +270,14 @@ fn twenty_thousand_small_files() {
     }
     // With 64 descriptors allowed, a leak of one per file would fail long before the end.
     let binary = assert_cmd::cargo::cargo_bin("reconstruct");
-    let out = std::process::Command::new("sh")
+    let mut limited = std::process::Command::new("sh");
+    limited
         .arg("-c")
         .arg("ulimit -n 64 && exec \"$0\" \"$@\"")
         .arg(&binary)
         .args(["--events", "--format", "json", "-q"])
-        .arg(dir.path())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .arg(dir.path());
+    let out = succeeds(&mut Command::from_std(limited));
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20_000);
 }
 

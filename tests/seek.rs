@@ -3,15 +3,17 @@
 //! time (stack traces), a file made of two sorted runs concatenated (whose order breaks by a
 //! day, so it must be read whole), and windows at the start, middle and end.
 
-use assert_cmd::Command;
+mod common;
+use common::{reconstruct, succeeds};
+
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 
 fn run(dir: &Path, args: &[&str], full_scan: bool) -> (String, Value) {
-    let mut events = Command::cargo_bin("reconstruct").expect("binary");
-    let mut draft = Command::cargo_bin("reconstruct").expect("binary");
+    let mut events = reconstruct();
+    let mut draft = reconstruct();
     if full_scan {
         events.env("RECONSTRUCT_FULL_SCAN", "1");
         draft.env("RECONSTRUCT_FULL_SCAN", "1");
@@ -43,8 +45,7 @@ fn clock(second: u64) -> String {
 #[test]
 fn seeking_finds_what_a_full_scan_finds() {
     let seeked = |dir: &Path, name: &str| {
-        let out = Command::cargo_bin("reconstruct")
-            .expect("binary")
+        let out = reconstruct()
             .args([
                 "-v",
                 "--from",
@@ -163,8 +164,7 @@ fn skipping_rotations_finds_what_a_full_scan_finds() {
             gz.finish().expect("finish");
         }
     }
-    let verbose = Command::cargo_bin("reconstruct")
-        .expect("binary")
+    let verbose = reconstruct()
         .args([
             "-v",
             "--from",
@@ -229,25 +229,14 @@ fn reading_in_parallel_stretches_finds_what_one_pass_finds() {
     assert!(text.len() > 16 << 20, "big enough to be read in stretches");
     fs::write(dir.path().join("jobs.log"), &text).expect("write");
     let out = |full_scan: bool, args: &[&str]| {
-        let mut cmd = Command::cargo_bin("reconstruct").expect("binary");
+        let mut cmd = reconstruct();
         if full_scan {
             cmd.env("RECONSTRUCT_FULL_SCAN", "1");
         }
-        let out = cmd
-            .arg("-q")
-            .args(args)
-            .arg(dir.path())
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = succeeds(cmd.arg("-q").args(args).arg(dir.path()));
         String::from_utf8(out.stdout).expect("utf-8")
     };
-    let notes = Command::cargo_bin("reconstruct")
-        .expect("binary")
+    let notes = reconstruct()
         .arg("-v")
         .arg(dir.path())
         .output()

@@ -1,0 +1,31 @@
+//! What the integration tests share: the built binary, run as a user runs it.
+// Each test crate uses part of this module.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::process::Output;
+
+pub fn reconstruct() -> Command {
+    Command::cargo_bin("reconstruct").expect("the binary is built")
+}
+
+/// Runs `cmd`, which must succeed; a failure shows its exit code and standard error.
+pub fn succeeds(cmd: &mut Command) -> Output {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Each line of JSON Lines output (`--events --format json`).
+pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
