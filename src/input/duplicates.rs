@@ -16,10 +16,7 @@ const EDGE: u64 = 64 * 1024;
 pub fn copies(inputs: &[Input]) -> Vec<Option<usize>> {
     let sizes: Vec<Option<u64>> = inputs
         .iter()
-        .map(|i| match &i.location {
-            Location::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-            _ => None,
-        })
+        .map(|i| matches!(i.location, Location::File(_)).then_some(i.size))
         .collect();
     let mut by_size: HashMap<u64, usize> = HashMap::new();
     for size in sizes.iter().flatten() {
@@ -73,10 +70,8 @@ mod tests {
         let input = |name: &str, text: &str| {
             let p = dir.path().join(name);
             std::fs::write(&p, text).expect("write");
-            Input {
-                display: name.into(),
-                location: Location::File(p),
-            }
+            let meta = std::fs::metadata(&p).expect("metadata");
+            Input::file(name.into(), p, &meta)
         };
         let inputs = [
             input("app.log", "14:00 a\n"),

@@ -4,6 +4,7 @@ use super::InputError;
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 /// Where an input's bytes come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,6 +22,31 @@ pub enum Location {
 pub struct Input {
     pub display: String,
     pub location: Location,
+    /// Size and modification time as discovery found them (a stream's once it is spooled):
+    /// later stages read these rather than asking the file system again for every file.
+    pub size: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl Input {
+    pub fn file(display: String, path: PathBuf, meta: &fs::Metadata) -> Input {
+        Input {
+            display,
+            location: Location::File(path),
+            size: meta.len(),
+            modified: meta.modified().ok(),
+        }
+    }
+
+    /// Standard input or a pipe: nothing is known until it is read.
+    fn stream(display: String, location: Location) -> Input {
+        Input {
+            display,
+            location,
+            size: 0,
+            modified: None,
+        }
+    }
 }
 
 /// What walking found: the inputs in a stable order (arguments in the order given, each
@@ -38,10 +64,9 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
     let mut found = Discovered::default();
     for arg in args {
         if arg.as_os_str() == "-" {
-            found.inputs.push(Input {
-                display: "stdin".into(),
-                location: Location::Stdin,
-            });
+            found
+                .inputs
+                .push(Input::stream("stdin".into(), Location::Stdin));
             continue;
         }
         let meta = fs::metadata(arg).map_err(|_| InputError::Missing(arg.display().to_string()))?;
@@ -50,15 +75,11 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
             let mut seen = HashSet::new();
             walk_dir(arg, arg, &mut seen, &mut found);
         } else if meta.is_file() {
-            found.inputs.push(Input {
-                display,
-                location: Location::File(arg.clone()),
-            });
+            found.inputs.push(Input::file(display, arg.clone(), &meta));
         } else {
-            found.inputs.push(Input {
-                display,
-                location: Location::Stream(arg.clone()),
-            });
+            found
+                .inputs
+                .push(Input::stream(display, Location::Stream(arg.clone())));
         }
     }
     Ok(found)
@@ -97,10 +118,7 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
     for path in paths {
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk_dir(root, &path, seen, found),
-            Ok(m) if m.is_file() => found.inputs.push(Input {
-                display: rel(&path),
-                location: Location::File(path),
-            }),
+            Ok(m) if m.is_file() => found.inputs.push(Input::file(rel(&path), path, &m)),
             // A FIFO found in a directory may never be written to: reading it would hang.
             Ok(_) => found.skipped.push((
                 rel(&path),

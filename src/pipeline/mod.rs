@@ -268,14 +268,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let firsts: Vec<Option<Nanos>> = surveys.iter().map(|s| s.first).collect();
     let compressed: Vec<bool> = surveys.iter().map(|s| s.compressed).collect();
     let plans = rotation::plan(&found.inputs, &firsts, &compressed, keep_from, keep_to);
-    let sizes: Vec<u64> = found
-        .inputs
-        .iter()
-        .map(|i| match &i.location {
-            Location::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
-            _ => 0,
-        })
-        .collect();
+    let sizes: Vec<u64> = found.inputs.iter().map(|i| i.size).collect();
     if let Some(bar) = &options.progress {
         let total = sizes.iter().sum();
         if total < PROGRESS_FROM {
@@ -309,8 +302,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             let (window_from, window_to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
             let draft = (!options.all_events).then(|| Requests::new(from, options.slow));
             if let (Reach::All, Location::File(path)) = (reach, &input.location) {
-                if let Some(plan) = seek::chunks(path, &input.display, zone, options.date, *anchor)
-                {
+                if let Some(plan) = seek::chunks(input, zone, options.date, *anchor) {
                     let bounds = chunks::Bounds {
                         keep_from,
                         keep_to,
@@ -456,7 +448,9 @@ fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, R
             Location::Stream(p) => Box::new(std::fs::File::open(p).map_err(failed)?),
         };
         let mut file = tempfile::NamedTempFile::new().map_err(failed)?;
-        io::copy(&mut source, &mut file).map_err(failed)?;
+        input.size = io::copy(&mut source, &mut file).map_err(failed)?;
+        // Nothing in the stream is later than now: the year anchor of year-less lines.
+        input.modified = Some(std::time::SystemTime::now());
         input.location = Location::File(file.path().to_path_buf());
         spooled.push(file);
     }
@@ -464,11 +458,7 @@ fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, R
 }
 
 fn mtime(input: &Input) -> Option<Nanos> {
-    let Location::File(path) = &input.location else {
-        return None;
-    };
-    let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
-    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let since = input.modified?.duration_since(std::time::UNIX_EPOCH).ok()?;
     i64::try_from(since.as_nanos()).ok()
 }
 
@@ -651,7 +641,7 @@ fn spans(
         .map(|(input, anchor)| {
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
             let small = match &input.location {
-                Location::File(p) => std::fs::metadata(p).is_ok_and(|m| m.len() <= WHOLE_SPAN_MAX),
+                Location::File(_) => input.size <= WHOLE_SPAN_MAX,
                 Location::Stdin | Location::Stream(_) => true,
             };
             let reach = if small {
@@ -787,10 +777,8 @@ fn parse_input(
         r.skipped = Some(what.to_string());
         r
     };
-    let seek = match (reach, &input.location) {
-        (Reach::Window(lo, _), Location::File(file)) => {
-            seek::plan(file, path, zone, day, anchor, lo)
-        }
+    let seek = match reach {
+        Reach::Window(lo, _) => seek::plan(input, zone, day, anchor, lo),
         _ => None,
     };
     let opened = match seek

@@ -115,6 +115,8 @@ mod tests {
         let input = |d: &str| Input {
             display: d.into(),
             location: Location::File(d.into()),
+            size: 0,
+            modified: None,
         };
         let inputs = [
             input("a.log"),

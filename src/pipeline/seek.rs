@@ -5,7 +5,7 @@
 //! to compare.
 
 use crate::format::{Clock, Cx, Format, YearAnchor};
-use crate::input::{compression, InputError, Opened};
+use crate::input::{compression, Input, InputError, Location, Opened};
 #[cfg(unix)]
 use crate::input::{Seekable, TimeOf};
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
@@ -48,15 +48,14 @@ impl Seek {
 
 #[cfg(unix)]
 pub fn plan(
-    path: &Path,
-    display: &str,
+    input: &Input,
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
     lo: Nanos,
 ) -> Option<Seek> {
-    let file = narrowable(path, SEEK_MIN)?;
-    with_clock(&file, display, zone, day, anchor, |_, time_of| {
+    let (file, path) = narrowable(input, SEEK_MIN)?;
+    with_clock(&file, &input.display, zone, day, anchor, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
         }
@@ -69,7 +68,7 @@ pub fn plan(
             offset,
             lines_before,
             len: file.size(),
-            path: path.to_path_buf(),
+            path,
         })
     })
 }
@@ -91,33 +90,43 @@ pub struct Chunks {
 /// one by one; `None` otherwise (and under `RECONSTRUCT_FULL_SCAN`).
 #[cfg(unix)]
 pub fn chunks(
-    path: &Path,
-    display: &str,
+    input: &Input,
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
 ) -> Option<Chunks> {
-    let file = narrowable(path, CHUNK_MIN)?;
+    let (file, _) = narrowable(input, CHUNK_MIN)?;
     let n = rayon::current_num_threads() as u64 * CHUNKS_PER_THREAD;
-    with_clock(&file, display, zone, day, anchor, |format, time_of| {
-        let starts = file.starts(n, time_of).ok()?;
-        (starts.len() > 1).then_some(Chunks {
-            format,
-            starts,
-            len: file.size(),
-        })
-    })
+    with_clock(
+        &file,
+        &input.display,
+        zone,
+        day,
+        anchor,
+        |format, time_of| {
+            let starts = file.starts(n, time_of).ok()?;
+            (starts.len() > 1).then_some(Chunks {
+                format,
+                starts,
+                len: file.size(),
+            })
+        },
+    )
 }
 
 /// The file, when it is at least `min` bytes and reading it otherwise than in one pass from
 /// the start is allowed.
 #[cfg(unix)]
-fn narrowable(path: &Path, min: u64) -> Option<Seekable> {
-    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
+fn narrowable(input: &Input, min: u64) -> Option<(Seekable, PathBuf)> {
+    let Location::File(path) = &input.location else {
+        return None;
+    };
+    // The size discovery found: a small file is not even opened.
+    if input.size < min || std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
         return None;
     }
     let file = Seekable::open(path).ok()?;
-    (file.size() >= min).then_some(file)
+    (file.size() >= min).then(|| (file, path.clone()))
 }
 
 /// The time of the last timestamped line of a plain file in a format whose lines can be
@@ -182,18 +191,11 @@ pub fn last_time(_: &Path, _: &str, _: Zone, _: Option<NaiveDate>, _: YearAnchor
 }
 
 #[cfg(not(unix))]
-pub fn chunks(_: &Path, _: &str, _: Zone, _: Option<NaiveDate>, _: YearAnchor) -> Option<Chunks> {
+pub fn chunks(_: &Input, _: Zone, _: Option<NaiveDate>, _: YearAnchor) -> Option<Chunks> {
     None
 }
 
 #[cfg(not(unix))]
-pub fn plan(
-    _: &Path,
-    _: &str,
-    _: Zone,
-    _: Option<NaiveDate>,
-    _: YearAnchor,
-    _: Nanos,
-) -> Option<Seek> {
+pub fn plan(_: &Input, _: Zone, _: Option<NaiveDate>, _: YearAnchor, _: Nanos) -> Option<Seek> {
     None
 }
