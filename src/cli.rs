@@ -79,7 +79,7 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
     pub slow: Nanos,
 
-    /// Write to FILE instead of standard output.
+    /// Write to FILE instead of standard output (with --incidents: the directory for the drafts).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -105,6 +105,12 @@ pub struct Cli {
     /// entry as it becomes known; Ctrl-C ends it with the summary. Markdown only.
     #[arg(long, conflicts_with_all = ["events", "stats", "strict"])]
     pub follow: bool,
+
+    /// Draft every incident of a TOML list (name, from, to, zone, paths) into its own file
+    /// in the directory given by -o, reading each shared log once.
+    #[arg(long, value_name = "FILE", requires = "output",
+          conflicts_with_all = ["from", "to", "since", "date", "follow", "stats", "strict"])]
+    pub incidents: Option<PathBuf>,
 
     /// Colour the Markdown draft: `auto` when standard output is a terminal.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]

@@ -152,6 +152,18 @@ impl Event {
         !matches!(self.kind, Kind::Log | Kind::Http { .. })
             || matches!(self.level, Some(Level::Error | Level::Warn))
     }
+
+    /// Cuts the event down to what a draft keeps of it, or says the draft only counts it
+    /// (`false`): a failed request keeps its time and status but not its fields.
+    pub fn slim_for_draft(&mut self) -> bool {
+        if !self.matters_to_draft() {
+            return false;
+        }
+        if matches!(self.kind, Kind::Http { .. }) {
+            self.fields = Fields::new();
+        }
+        true
+    }
 }
 
 /// An event's structured fields, kept sorted by key so that output is byte-identical from run

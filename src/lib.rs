@@ -4,6 +4,7 @@
 //! [`event::Event`]s, [`correlate`] merges and judges them into a [`correlate::Timeline`], and
 //! [`emit`] writes it. [`pipeline`] wires the stages for the binary.
 
+pub mod config;
 pub mod correlate;
 pub mod emit;
 pub mod event;

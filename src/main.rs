@@ -4,12 +4,16 @@ mod cli;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, ColorArg, Command, FormatArg};
+use reconstruct::config::incidents::load;
 use reconstruct::correlate::{build, Settings};
 use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::input::reason;
-use reconstruct::pipeline::{follow, run, Live, RunError};
-use std::fs::File;
+use reconstruct::pipeline::{follow, run, run_all, Live, Run, RunError};
+use reconstruct::time::Zone;
+use std::collections::HashSet;
+use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: u8 = 2;
@@ -25,6 +29,12 @@ fn usage_line(e: &clap::Error) -> String {
     use clap::error::{ContextKind, ContextValue};
     let arg = match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(a)) => a.split(' ').next().unwrap_or(a).to_string(),
+        Some(ContextValue::Strings(missing)) => {
+            return format!(
+                "{} is needed here (command line): see reconstruct --help",
+                missing.join(", ")
+            );
+        }
         _ => String::new(),
     };
     if let (Some(source), false) = (std::error::Error::source(e), arg.is_empty()) {
@@ -124,6 +134,96 @@ fn colour(cli: &Cli) -> bool {
     }
 }
 
+/// The draft (or the event stream) of a run, in the format asked for.
+fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool) -> io::Result<()> {
+    if cli.events {
+        let events = result.window_events();
+        return match cli.format {
+            FormatArg::Json => json::events(out, events, &zone),
+            FormatArg::Timesketch => timesketch::events(out, events, &zone),
+            FormatArg::Markdown => markdown::events(out, events, &zone),
+        };
+    }
+    let settings = Settings {
+        max_entries: cli.max_entries as usize,
+        slow: cli.slow,
+    };
+    let timeline = build(&result.events, &result.requests, result.window, settings);
+    match cli.format {
+        FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
+        FormatArg::Timesketch => timesketch::draft(out, &timeline, &zone),
+        FormatArg::Markdown => markdown::draft(out, &timeline, &zone, settings.max_entries, colour),
+    }
+}
+
+/// `--incidents`: one draft per incident of the list, each in its own file of the `-o`
+/// directory, whose paths are printed as they are written.
+fn batch(cli: &Cli, list: &Path, dir: &Path) -> ExitCode {
+    let incidents = match load(list, &cli.options(), reconstruct::time::now()) {
+        Ok(i) => i,
+        Err(e) => {
+            error(&e);
+            return ExitCode::from(USAGE);
+        }
+    };
+    if let Err(e) = fs::create_dir_all(dir) {
+        error(format!("cannot write ({}): {}", dir.display(), reason(&e)));
+        return ExitCode::from(FAILURE);
+    }
+    let extension = match (cli.format, cli.events) {
+        (FormatArg::Markdown, _) => "md",
+        (FormatArg::Json, false) => "json",
+        (FormatArg::Json, true) | (FormatArg::Timesketch, _) => "jsonl",
+    };
+    let options: Vec<_> = incidents.iter().map(|i| i.options.clone()).collect();
+    let mut warned = HashSet::new();
+    let mut failed = false;
+    for (incident, result) in incidents.iter().zip(run_all(&options)) {
+        let (warnings, result) = match result {
+            Ok(r) => (r.warnings.clone(), Ok(r)),
+            Err(e) => (e.warnings().to_vec(), Err(e)),
+        };
+        // Incidents that share a file share its warnings: each is printed once.
+        for w in warnings {
+            if !cli.quiet && warned.insert(w.clone()) {
+                eprintln!("reconstruct: warning: {w}");
+            }
+        }
+        let result = match result {
+            Ok(r) => r,
+            Err(e) => {
+                error(format!("incident '{}': {e}", incident.name));
+                failed = true;
+                continue;
+            }
+        };
+        if cli.verbose {
+            for n in &result.notes {
+                eprintln!("reconstruct: {}: {n}", incident.name);
+            }
+        }
+        let path = dir.join(format!("{}.{extension}", incident.stem));
+        let written = File::create(&path).and_then(|f| {
+            let mut out = BufWriter::new(f);
+            let colour = cli.color == ColorArg::Always;
+            write(cli, &result, incident.options.zone, &mut out, colour)?;
+            out.flush()
+        });
+        match written {
+            Ok(()) => println!("{}", path.display()),
+            Err(e) => {
+                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        ExitCode::from(FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -138,6 +238,9 @@ fn main() -> ExitCode {
     };
     if let Some(command) = &cli.command {
         return helper(command);
+    }
+    if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
+        return batch(&cli, list, dir);
     }
     if cli.paths.is_empty() {
         error(
@@ -183,32 +286,7 @@ fn main() -> ExitCode {
             "standard output".to_string(),
         ),
     };
-    let zone = cli.tz;
-    let written = if cli.events {
-        let events = result.window_events();
-        match cli.format {
-            FormatArg::Json => json::events(&mut out, events, &zone),
-            FormatArg::Timesketch => timesketch::events(&mut out, events, &zone),
-            FormatArg::Markdown => markdown::events(&mut out, events, &zone),
-        }
-    } else {
-        let settings = Settings {
-            max_entries: cli.max_entries as usize,
-            slow: cli.slow,
-        };
-        let timeline = build(&result.events, &result.requests, result.window, settings);
-        match cli.format {
-            FormatArg::Json => json::draft(&mut out, &timeline, &zone, &result.stats),
-            FormatArg::Timesketch => timesketch::draft(&mut out, &timeline, &zone),
-            FormatArg::Markdown => markdown::draft(
-                &mut out,
-                &timeline,
-                &zone,
-                settings.max_entries,
-                colour(&cli),
-            ),
-        }
-    };
+    let written = write(&cli, &result, cli.tz, &mut out, colour(&cli));
     if cli.stats {
         // Standard error is the terminal's or the log's: a failed write there has nowhere to go.
         let _ = emit::stats::table(&mut io::stderr().lock(), &result.stats);

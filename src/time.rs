@@ -18,7 +18,7 @@ pub const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MIN;
 pub const NANOS_PER_DAY: i64 = 24 * NANOS_PER_HOUR;
 
 /// The zone of `--tz`: it reads zone-less timestamps and prints every time.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Zone {
     Fixed(FixedOffset),
     Named(Tz),

@@ -42,25 +42,10 @@ fn clock(second: u64) -> String {
     format!("2024-02-0{} {h:02}:{m:02}:{s:02}", 1 + second / 86_400)
 }
 
-#[test]
-fn seeking_finds_what_a_full_scan_finds() {
-    let seeked = |dir: &Path, name: &str| {
-        let out = reconstruct()
-            .args([
-                "-v",
-                "--from",
-                "2024-02-02 14:00",
-                "--to",
-                "2024-02-02 16:00",
-            ])
-            .arg(dir)
-            .output()
-            .expect("runs");
-        let notes = String::from_utf8_lossy(&out.stderr).into_owned();
-        notes
-            .lines()
-            .any(|l| l.starts_with(&format!("reconstruct: {name}: ")) && l.contains("seeked past"))
-    };
+/// Two days of a sorted log with local disorder, gaps and stack traces (`jobs.log`), and the
+/// same days as two sorted runs concatenated in the wrong order (`disk.log`); both large
+/// enough to be seeked.
+fn two_days() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut ordered = String::new();
     let mut messy = String::new();
@@ -107,18 +92,45 @@ fn seeking_finds_what_a_full_scan_finds() {
         "big enough to be seeked, were it in order"
     );
     assert!(ordered.len() > 8 << 20, "big enough to be seeked");
+    dir
+}
+
+/// Windows at the start, middle and end, one that an earlier one's look-back overlaps, and one
+/// open to the end.
+const WINDOWS: [&[&str]; 5] = [
+    &["--from", "2024-02-01 00:00", "--to", "2024-02-01 01:00"],
+    &["--from", "2024-02-02 09:30", "--to", "2024-02-02 13:30"],
+    &["--from", "2024-02-02 14:00", "--to", "2024-02-02 16:00"],
+    &["--from", "2024-02-02 23:00", "--to", "2024-02-02 23:59:59"],
+    &["--from", "2024-02-02 12:00"],
+];
+
+#[test]
+fn seeking_finds_what_a_full_scan_finds() {
+    let seeked = |dir: &Path, name: &str| {
+        let out = reconstruct()
+            .args([
+                "-v",
+                "--from",
+                "2024-02-02 14:00",
+                "--to",
+                "2024-02-02 16:00",
+            ])
+            .arg(dir)
+            .output()
+            .expect("runs");
+        let notes = String::from_utf8_lossy(&out.stderr).into_owned();
+        notes
+            .lines()
+            .any(|l| l.starts_with(&format!("reconstruct: {name}: ")) && l.contains("seeked past"))
+    };
+    let dir = two_days();
     assert!(seeked(dir.path(), "jobs.log"), "the ordered file is seeked");
     assert!(
         !seeked(dir.path(), "disk.log"),
         "the concatenated file is read whole"
     );
-    for window in [
-        &["--from", "2024-02-01 00:00", "--to", "2024-02-01 01:00"][..],
-        &["--from", "2024-02-02 09:30", "--to", "2024-02-02 13:30"],
-        &["--from", "2024-02-02 14:00", "--to", "2024-02-02 16:00"],
-        &["--from", "2024-02-02 23:00", "--to", "2024-02-02 23:59:59"],
-        &["--from", "2024-02-02 12:00"],
-    ] {
+    for window in WINDOWS {
         let (seeked_events, seeked_draft) = run(dir.path(), window, false);
         let (full_events, full_draft) = run(dir.path(), window, true);
         assert!(!full_events.is_empty(), "{window:?} holds events");
@@ -134,6 +146,48 @@ fn seeking_finds_what_a_full_scan_finds() {
             );
         }
         assert_eq!(seeked_draft, full_draft, "drafts differ for {window:?}");
+    }
+}
+
+/// A batch reads each seekable file once per stretch of windows and each other file once:
+/// every incident's events and draft are still those of its own run.
+#[test]
+fn a_batch_finds_what_each_run_finds() {
+    let dir = two_days();
+    let mut list = format!("paths = [{:?}]\n", dir.path());
+    for (i, window) in WINDOWS.iter().enumerate() {
+        list += &format!("\n[[incident]]\nname = \"w{i}\"\n");
+        for pair in window.chunks(2) {
+            list += &format!("{} = \"{}\"\n", pair[0].trim_start_matches('-'), pair[1]);
+        }
+    }
+    let lists = tempfile::tempdir().expect("tempdir");
+    fs::write(lists.path().join("all.toml"), list).expect("write");
+    for events in [true, false] {
+        let out = lists.path().join(format!("events-{events}"));
+        let mut batch = reconstruct();
+        if events {
+            batch.arg("--events");
+        }
+        succeeds(
+            batch
+                .args(["-q", "--format", "json", "--incidents"])
+                .arg(lists.path().join("all.toml"))
+                .arg("-o")
+                .arg(&out),
+        );
+        for (i, window) in WINDOWS.iter().enumerate() {
+            let (alone_events, alone_draft) = run(dir.path(), window, false);
+            if events {
+                let got = fs::read_to_string(out.join(format!("w{i}.jsonl"))).expect("events");
+                assert!(got == alone_events, "events differ for {window:?}");
+            } else {
+                let got = fs::read(out.join(format!("w{i}.json"))).expect("draft");
+                let mut got: Value = serde_json::from_slice(&got).expect("json");
+                got["stats"] = Value::Null;
+                assert_eq!(got, alone_draft, "drafts differ for {window:?}");
+            }
+        }
     }
 }
 

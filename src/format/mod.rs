@@ -86,7 +86,7 @@ impl Format {
 }
 
 /// How to give a year to timestamps that carry none (RFC 3164 syslog).
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum YearAnchor {
     /// `--year`.
     Fixed(i32),
@@ -556,24 +556,17 @@ impl<'a> FileParser<'a> {
         }
         // Most lines are one event: no allocation for them.
         if self.events.len() == start + 1 {
-            if !self.events[start].matters_to_draft() {
+            if !self.events[start].slim_for_draft() {
                 self.events.pop();
-            } else if matches!(self.events[start].kind, Kind::Http { .. }) {
-                self.events[start].fields = Fields::new();
             }
             return;
         }
-        let fresh: Vec<Event> = self
-            .events
-            .drain(start..)
-            .filter(Event::matters_to_draft)
-            .collect();
-        for mut event in fresh {
-            if matches!(event.kind, Kind::Http { .. }) {
-                event.fields = Fields::new();
-            }
-            self.events.push(event);
-        }
+        let fresh = self.events.split_off(start);
+        self.events.extend(
+            fresh
+                .into_iter()
+                .filter_map(|mut e| e.slim_for_draft().then_some(e)),
+        );
     }
 
     /// Takes the next line (1-based number, without its newline).

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// Where an input's bytes come from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Location {
     File(PathBuf),
     Stdin,
@@ -18,7 +18,7 @@ pub enum Location {
 
 /// One input, with the name every citation uses: relative to the argument it was found under,
 /// so `reconstruct logs/` cites `api/app.log:12`, not an absolute path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Input {
     pub display: String,
     pub location: Location,

@@ -1,11 +1,13 @@
 //! Wiring the stages for one run: find the inputs, anchor their years, settle the window's
 //! date, parse every input in parallel (seeking to the window where a file allows), and merge.
 
+mod batch;
 mod chunks;
 mod follow;
 mod rotation;
 mod seek;
 
+pub use batch::run_all;
 pub use follow::{follow, Live};
 
 use crate::correlate::{merge, Window};
@@ -230,8 +232,94 @@ const WHOLE_SPAN_MAX: u64 = 1 << 20;
 const SURVEY_LINES: u64 = 64;
 
 pub fn run(options: &Options) -> Result<Run, RunError> {
+    let prepared = prepare(options)?;
+    let (from, to) = prepared.window(options)?;
+    let bounds = bounds(options, from, to);
+    let plans = prepared.plans(bounds);
+    let sizes: Vec<u64> = prepared.inputs.iter().map(|i| i.size).collect();
+    if let Some(bar) = &options.progress {
+        let total = sizes.iter().sum();
+        if total < PROGRESS_FROM {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar.set_length(total);
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
+    let results: Vec<FileResult> = prepared
+        .inputs
+        .par_iter()
+        .zip(prepared.anchors.par_iter())
+        .zip(plans.par_iter())
+        .zip(sizes.par_iter())
+        .map(|(((input, anchor), plan), size)| {
+            let result = match reach(plan, bounds) {
+                Err(why) => FileResult::not_read(why),
+                Ok(reach) => {
+                    // Events in the window proper are counted: the draft keeps only some.
+                    let draft = (!options.all_events).then(|| Requests::new(from, options.slow));
+                    let pass = Pass {
+                        zone: options.zone,
+                        day: options.date,
+                        anchor: *anchor,
+                        reach,
+                        bounds,
+                    };
+                    pass.input(input, draft)
+                }
+            };
+            if let Some(bar) = &options.progress {
+                bar.inc(*size);
+            }
+            result
+        })
+        .collect();
+    if let Some(bar) = &options.progress {
+        bar.finish_and_clear();
+    }
+    conclude(options, prepared, results, from, to)
+}
+
+/// What a run keeps: from the look-back's start to the window's end (the event stream prints
+/// the window alone: its look-back would only cost memory).
+fn bounds(options: &Options, from: Option<Nanos>, to: Option<Nanos>) -> chunks::Bounds {
+    let lookback = if options.all_events {
+        0
+    } else {
+        options.lookback
+    };
+    chunks::Bounds {
+        keep_from: from.map_or(i64::MIN, |f| f.saturating_sub(lookback)),
+        keep_to: to.unwrap_or(i64::MAX),
+        window_from: from.unwrap_or(i64::MIN),
+        window_to: to.unwrap_or(i64::MAX),
+    }
+}
+
+/// How far an input must be read for its plan, or why it need not be read at all.
+fn reach(plan: &rotation::Plan, bounds: chunks::Bounds) -> Result<Reach, &str> {
+    Ok(match (plan, bounds.keep_from) {
+        (rotation::Plan::Skip(why), _) => return Err(why),
+        (_, i64::MIN) => Reach::All,
+        (rotation::Plan::Ordered, _) => Reach::Ordered(bounds.keep_to),
+        _ => Reach::Window(bounds.keep_from, bounds.keep_to),
+    })
+}
+
+/// The inputs of a run, found, surveyed and given their year anchors: everything known
+/// before the window is settled and the real pass begins.
+struct Prepared {
+    inputs: Vec<Input>,
+    /// Entries passed over, and why.
+    skipped: Vec<(String, String)>,
+    surveys: Vec<Survey>,
+    anchors: Vec<YearAnchor>,
+    /// Standard input and pipes, copied to files deleted when this is dropped.
+    _spooled: Vec<tempfile::NamedTempFile>,
+}
+
+fn prepare(options: &Options) -> Result<Prepared, RunError> {
     let mut found = discover(&options.paths)?;
-    let _spooled = spool_streams(&mut found.inputs)?;
+    let spooled = spool_streams(&mut found.inputs)?;
     let copies = input::copies(&found.inputs);
     let mut kept = Vec::with_capacity(found.inputs.len());
     for (input, copy_of) in found.inputs.iter().zip(copies) {
@@ -243,120 +331,115 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             None => kept.push(input.clone()),
         }
     }
-    found.inputs = kept;
+    let mtimes: Vec<Option<Nanos>> = kept.iter().map(mtime).collect();
+    let surveys = survey(&kept, &mtimes, options);
+    let anchors = anchor_years(&kept, &surveys, &mtimes, options);
+    Ok(Prepared {
+        inputs: kept,
+        skipped: found.skipped,
+        surveys,
+        anchors,
+        _spooled: spooled,
+    })
+}
+
+impl Prepared {
+    /// The window as instants; a time of day is dated from the logs' spans.
+    fn window(&self, options: &Options) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
+        let zone = options.zone;
+        match resolve_edges(options, zone)? {
+            Edges::Known(from, to) => Ok((from, to)),
+            Edges::Clock(from, to) => {
+                let spans = spans(&self.inputs, &self.anchors, zone, options.date);
+                let day = infer_day(&spans, zone, from, to)?;
+                clock_window(zone, day, from, to)
+            }
+        }
+    }
+
+    /// Which inputs can hold what is kept: rotations that cannot are planned away.
+    fn plans(&self, bounds: chunks::Bounds) -> Vec<rotation::Plan> {
+        let firsts: Vec<Option<Nanos>> = self.surveys.iter().map(|s| s.first).collect();
+        let compressed: Vec<bool> = self.surveys.iter().map(|s| s.compressed).collect();
+        rotation::plan(
+            &self.inputs,
+            &firsts,
+            &compressed,
+            bounds.keep_from,
+            bounds.keep_to,
+        )
+    }
+}
+
+/// How to read one input: in which zone and day, with which year anchor, how far, and what
+/// to keep.
+#[derive(Clone, Copy)]
+struct Pass {
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    reach: Reach,
+    bounds: chunks::Bounds,
+}
+
+impl Pass {
+    /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
+    /// pass (seeking to the window where the file allows).
+    fn input(&self, input: &Input, draft: Option<Requests>) -> FileResult {
+        let b = self.bounds;
+        if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
+            if let Some(plan) = seek::chunks(input, self.zone, self.day, self.anchor) {
+                return chunks::read(
+                    input,
+                    path,
+                    &plan,
+                    self.zone,
+                    self.day,
+                    self.anchor,
+                    b,
+                    draft,
+                );
+            }
+        }
+        let mut in_window = 0u64;
+        let mut result = parse_input(
+            input,
+            self.zone,
+            self.day,
+            self.anchor,
+            &mut |t| {
+                if b.window_from <= t && t <= b.window_to {
+                    in_window += 1;
+                }
+                t >= b.keep_from && t <= b.keep_to
+            },
+            self.reach,
+            draft,
+        );
+        result.in_window = in_window;
+        result
+    }
+}
+
+/// The run from every input's result: statistics, warnings, and the merged events.
+fn conclude(
+    options: &Options,
+    prepared: Prepared,
+    results: Vec<FileResult>,
+    from: Option<Nanos>,
+    to: Option<Nanos>,
+) -> Result<Run, RunError> {
     let zone = options.zone;
-    let mtimes: Vec<Option<Nanos>> = found.inputs.iter().map(mtime).collect();
-
-    let surveys = survey(&found.inputs, &mtimes, options);
-    let anchors = anchor_years(&found.inputs, &surveys, &mtimes, options);
-    let (from, to) = match resolve_edges(options, zone)? {
-        Edges::Known(from, to) => (from, to),
-        Edges::Clock(from, to) => {
-            let spans = spans(&found.inputs, &anchors, zone, options.date);
-            let day = infer_day(&spans, zone, from, to)?;
-            clock_window(zone, day, from, to)?
-        }
-    };
-    // The event stream prints the window alone: its look-back would only cost memory.
-    let lookback = if options.all_events {
-        0
-    } else {
-        options.lookback
-    };
-    let keep_from = from.map_or(i64::MIN, |f| f.saturating_sub(lookback));
-    let keep_to = to.unwrap_or(i64::MAX);
-    let firsts: Vec<Option<Nanos>> = surveys.iter().map(|s| s.first).collect();
-    let compressed: Vec<bool> = surveys.iter().map(|s| s.compressed).collect();
-    let plans = rotation::plan(&found.inputs, &firsts, &compressed, keep_from, keep_to);
-    let sizes: Vec<u64> = found.inputs.iter().map(|i| i.size).collect();
-    if let Some(bar) = &options.progress {
-        let total = sizes.iter().sum();
-        if total < PROGRESS_FROM {
-            bar.set_draw_target(ProgressDrawTarget::hidden());
-        }
-        bar.set_length(total);
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    }
-    let results: Vec<FileResult> = found
-        .inputs
-        .par_iter()
-        .zip(anchors.par_iter())
-        .zip(plans.par_iter())
-        .zip(sizes.par_iter())
-        .map(|(((input, anchor), plan), size)| {
-            let done = || {
-                if let Some(bar) = &options.progress {
-                    bar.inc(*size);
-                }
-            };
-            if let rotation::Plan::Skip(why) = plan {
-                done();
-                return FileResult::not_read(why);
-            }
-            let reach = match (plan, keep_from) {
-                (_, i64::MIN) => Reach::All,
-                (rotation::Plan::Ordered, _) => Reach::Ordered(keep_to),
-                _ => Reach::Window(keep_from, keep_to),
-            };
-            // Events in the window proper are counted here: the draft keeps only some of them.
-            let (window_from, window_to) = (from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX));
-            let draft = (!options.all_events).then(|| Requests::new(from, options.slow));
-            if let (Reach::All, Location::File(path)) = (reach, &input.location) {
-                if let Some(plan) = seek::chunks(input, zone, options.date, *anchor) {
-                    let bounds = chunks::Bounds {
-                        keep_from,
-                        keep_to,
-                        window_from,
-                        window_to,
-                    };
-                    let result = chunks::read(
-                        input,
-                        path,
-                        &plan,
-                        zone,
-                        options.date,
-                        *anchor,
-                        bounds,
-                        draft,
-                    );
-                    done();
-                    return result;
-                }
-            }
-            let mut in_window = 0u64;
-            let mut result = parse_input(
-                input,
-                zone,
-                options.date,
-                *anchor,
-                &mut |t| {
-                    if window_from <= t && t <= window_to {
-                        in_window += 1;
-                    }
-                    t >= keep_from && t <= keep_to
-                },
-                reach,
-                draft,
-            );
-            result.in_window = in_window;
-            done();
-            result
-        })
-        .collect();
-    if let Some(bar) = &options.progress {
-        bar.finish_and_clear();
-    }
-
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
-    for (path, reason) in found.skipped {
+    for (path, reason) in prepared.skipped {
         warnings.push(format!("skipped ({path}): {reason}"));
         stats.skipped.push(Skipped { path, reason });
     }
     let mut runs = Vec::with_capacity(results.len());
     let mut requests = Requests::new(from, options.slow);
-    for (input, r) in found.inputs.iter().zip(results) {
+    for (input, r) in prepared.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
         stats.events += r.in_window;
         match &r.skipped {
@@ -392,7 +475,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         runs.push(r.events);
     }
     let events = merge(runs);
-    let what = if found.inputs.is_empty() {
+    let what = if prepared.inputs.is_empty() {
         "no files found"
     } else if stats.files == 0 {
         "every input was skipped"

@@ -114,6 +114,18 @@ pub fn chunks(
     )
 }
 
+/// Whether the input is a plain file large enough that [`plan`] may seek in it (a batch reads
+/// such a file once per window, each read from its own window; others once from the start).
+#[cfg(unix)]
+pub fn seekable(input: &Input) -> bool {
+    narrowable(input, SEEK_MIN).is_some()
+}
+
+#[cfg(not(unix))]
+pub fn seekable(_: &Input) -> bool {
+    false
+}
+
 /// The file, when it is at least `min` bytes and reading it otherwise than in one pass from
 /// the start is allowed.
 #[cfg(unix)]

@@ -4,6 +4,7 @@
 
 use assert_cmd::Command;
 use serde_json::Value;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 pub fn reconstruct() -> Command {
@@ -28,4 +29,17 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
+}
+
+/// The scenario directories of `tests/incidents/`, in order.
+pub fn scenarios() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/incidents");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .expect("scenarios")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
 }

@@ -1,0 +1,274 @@
+//! Several incidents in one run (`--incidents`): a week's incidents often share their logs,
+//! and each shared input is read once for all the windows that need it, then its events are
+//! dealt out to the incidents.
+//! Each incident's draft is the one a run of its own would print (`tests/incidents.rs`
+//! compares them).
+
+use super::{bounds, chunks, conclude, prepare, reach, seek, FileResult, Pass, Prepared, Reach};
+use super::{Options, Run, RunError};
+use crate::event::Event;
+use crate::format::YearAnchor;
+use crate::input::Input;
+use crate::time::{Nanos, Zone};
+use crate::traffic::Requests;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::io;
+
+/// One incident, ready to read: its inputs and what it keeps of each.
+struct Planned {
+    prepared: Prepared,
+    from: Option<Nanos>,
+    to: Option<Nanos>,
+    bounds: chunks::Bounds,
+    /// Per input: how far this incident needs it read, or why it need not be.
+    reaches: Vec<Result<Reach, String>>,
+}
+
+/// What makes two incidents' reads of a file the same read: the file, the name it is cited
+/// by, and everything that turns its lines into instants.
+#[derive(PartialEq, Eq, Hash)]
+struct Key {
+    input: Input,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+}
+
+/// One read of one input and the incidents that share it.
+struct Shared {
+    key: Key,
+    /// (incident, that incident's input index, its reach and bounds).
+    uses: Vec<(usize, usize, Reach, chunks::Bounds)>,
+}
+
+/// Runs every incident, reading shared inputs once. An incident that fails (a path that does
+/// not exist, a window on more than one day) fails alone.
+pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
+    let mut planned: Vec<Result<Planned, RunError>> =
+        incidents.par_iter().map(plan).collect::<Vec<_>>();
+    let mut shared: Vec<Shared> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    for (i, p) in planned.iter().enumerate() {
+        let Ok(p) = p else { continue };
+        let options = &incidents[i];
+        for (j, input) in p.prepared.inputs.iter().enumerate() {
+            let Ok(reach) = &p.reaches[j] else { continue };
+            let key = Key {
+                input: input.clone(),
+                zone: options.zone,
+                day: options.date,
+                anchor: p.prepared.anchors[j],
+            };
+            let at = *index.entry(key).or_insert_with_key(|key| {
+                shared.push(Shared {
+                    key: Key {
+                        input: key.input.clone(),
+                        ..*key
+                    },
+                    uses: Vec::new(),
+                });
+                shared.len() - 1
+            });
+            shared[at].uses.push((i, j, *reach, p.bounds));
+        }
+    }
+    let dealt: Vec<Vec<(usize, usize, FileResult)>> = shared
+        .par_iter()
+        .map(|s| read_shared(s, incidents))
+        .collect();
+    let mut results: Vec<Vec<Option<FileResult>>> = planned
+        .iter()
+        .map(|p| match p {
+            Ok(p) => p
+                .reaches
+                .iter()
+                .map(|r| r.as_ref().err().map(|why| FileResult::not_read(why)))
+                .collect(),
+            Err(_) => Vec::new(),
+        })
+        .collect();
+    for (i, j, result) in dealt.into_iter().flatten() {
+        results[i][j] = Some(result);
+    }
+    planned
+        .drain(..)
+        .zip(results)
+        .zip(incidents)
+        .map(|((p, results), options)| {
+            let p = p?;
+            let results = results.into_iter().flatten().collect();
+            conclude(options, p.prepared, results, p.from, p.to)
+        })
+        .collect()
+}
+
+fn plan(options: &Options) -> Result<Planned, RunError> {
+    // A pipe gives its lines to one reader once; an incident of its own can read it.
+    for path in &options.paths {
+        let stream = path.as_os_str() == "-"
+            || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if stream {
+            return Err(RunError::Stream {
+                name: path.display().to_string(),
+                source: io::Error::other(
+                    "a pipe can be read once, so a batch of incidents cannot share it; copy it to a file",
+                ),
+            });
+        }
+    }
+    let prepared = prepare(options)?;
+    let (from, to) = prepared.window(options)?;
+    let bounds = bounds(options, from, to);
+    let reaches = prepared
+        .plans(bounds)
+        .iter()
+        .map(|plan| reach(plan, bounds).map_err(str::to_string))
+        .collect();
+    Ok(Planned {
+        prepared,
+        from,
+        to,
+        bounds,
+        reaches,
+    })
+}
+
+/// Reads one input for all its incidents and deals each its part. A plain file that can be
+/// seeked is read once per stretch of time that windows cover (windows closer than the skew
+/// allowance share one), each from its own start, so no byte is parsed twice and none between
+/// distant windows at all; anything else is read in one pass over what all its incidents keep.
+fn read_shared(s: &Shared, incidents: &[Options]) -> Vec<(usize, usize, FileResult)> {
+    let windows = s.uses.iter().all(|u| matches!(u.2, Reach::Window(..)));
+    let mut order: Vec<usize> = (0..s.uses.len()).collect();
+    let mut stretches: Vec<Vec<usize>> = Vec::new();
+    if windows && seek::seekable(&s.key.input) {
+        order.sort_by_key(|&u| s.uses[u].3.keep_from);
+        let mut end = i64::MIN;
+        for u in order {
+            let b = s.uses[u].3;
+            match stretches.last_mut() {
+                Some(stretch) if b.keep_from <= end.saturating_add(2 * seek::SKEW) => {
+                    stretch.push(u)
+                }
+                _ => stretches.push(vec![u]),
+            }
+            end = end.max(b.keep_to);
+        }
+    } else {
+        stretches.push(order);
+    }
+    let mut dealt = Vec::with_capacity(s.uses.len());
+    for stretch in stretches {
+        dealt.extend(read_stretch(s, &stretch, incidents));
+    }
+    dealt
+}
+
+/// One read of the input for the uses `stretch` (indices into `s.uses`), dealt out.
+fn read_stretch(
+    s: &Shared,
+    stretch: &[usize],
+    incidents: &[Options],
+) -> Vec<(usize, usize, FileResult)> {
+    let uses: Vec<_> = stretch.iter().map(|&u| s.uses[u]).collect();
+    let reach = uses
+        .iter()
+        .map(|u| u.2)
+        .reduce(|a, b| match (a, b) {
+            (Reach::All, _) | (_, Reach::All) => Reach::All,
+            (Reach::Ordered(x), Reach::Ordered(y) | Reach::Window(_, y))
+            | (Reach::Window(_, x), Reach::Ordered(y)) => Reach::Ordered(x.max(y)),
+            (Reach::Window(a, x), Reach::Window(b, y)) => Reach::Window(a.min(b), x.max(y)),
+            (Reach::Head(_), other) | (other, Reach::Head(_)) => other,
+        })
+        .unwrap_or(Reach::All);
+    let union = uses.iter().map(|u| u.3).reduce(|a, b| chunks::Bounds {
+        keep_from: a.keep_from.min(b.keep_from),
+        keep_to: a.keep_to.max(b.keep_to),
+        window_from: a.window_from.min(b.window_from),
+        window_to: a.window_to.max(b.window_to),
+    });
+    let Some(union) = union else {
+        return Vec::new();
+    };
+    let pass = Pass {
+        zone: s.key.zone,
+        day: s.key.day,
+        anchor: s.key.anchor,
+        reach,
+        bounds: union,
+    };
+    let mut whole = pass.input(&s.key.input, None);
+    let mut events = std::mem::take(&mut whole.events);
+    let mut dealt = Vec::with_capacity(uses.len());
+    for (n, &(i, j, _, b)) in uses.iter().enumerate() {
+        // The last incident takes the events themselves; the others, copies.
+        let part = if n + 1 == uses.len() {
+            deal(
+                &whole,
+                std::mem::take(&mut events).into_iter(),
+                b,
+                &incidents[i],
+            )
+        } else {
+            deal(&whole, events.iter().cloned(), b, &incidents[i])
+        };
+        dealt.push((i, j, part));
+    }
+    dealt
+}
+
+/// One incident's part of a shared read: the events it keeps (as its own run would keep
+/// them), its requests, and the file's counts.
+fn deal(
+    whole: &FileResult,
+    events: impl Iterator<Item = Event>,
+    b: chunks::Bounds,
+    options: &Options,
+) -> FileResult {
+    let from = (b.window_from != i64::MIN).then_some(b.window_from);
+    let mut requests = (!options.all_events).then(|| Requests::new(from, options.slow));
+    let (mut in_window, mut in_range) = (0, 0);
+    let mut lines = Vec::new();
+    let mut kept = Vec::new();
+    for mut e in events.filter(|e| b.keep_from <= e.time && e.time <= b.keep_to) {
+        if b.window_from <= e.time && e.time <= b.window_to {
+            in_window += 1;
+        }
+        in_range += 1;
+        lines.push(e.source.line);
+        match &mut requests {
+            Some(requests) => {
+                requests.add(&e);
+                if e.slim_for_draft() {
+                    kept.push(e);
+                }
+            }
+            None => kept.push(e),
+        }
+    }
+    // The read's lines in range for some incident are this one's parsed lines when their
+    // events are in its range, and outside it otherwise.
+    lines.sort_unstable();
+    lines.dedup();
+    let mut counts = whole.counts.clone();
+    let timed = counts.parsed + counts.outside;
+    counts.parsed = (lines.len() as u64).min(timed);
+    counts.outside = timed - counts.parsed;
+    counts.events = in_range;
+    FileResult {
+        events: kept,
+        counts,
+        bytes: whole.bytes,
+        format: whole.format,
+        yearless: whole.yearless,
+        skipped: whole.skipped.clone(),
+        warning: whole.warning.clone(),
+        reading: whole.reading.clone(),
+        compressed: whole.compressed,
+        in_window,
+        requests,
+    }
+}
