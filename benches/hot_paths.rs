@@ -5,7 +5,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use reconstruct::correlate::{build, merge, Settings, Window};
-use reconstruct::format::{timestamp, Clock, Cx, FileParser, Parsed, YearAnchor};
+use reconstruct::format::{timestamp, Clock, Cx, FileParser, Keep, Parsed, YearAnchor};
 use reconstruct::input::LineReader;
 use reconstruct::time::{Nanos, Zone};
 use reconstruct::traffic::Requests;
@@ -113,7 +113,7 @@ fn formats(c: &mut Criterion) {
 }
 
 /// A sample file parsed: every event, or for a draft only what it uses and the requests counted.
-fn parsed(rel: &str, draft: Option<Requests>) -> Parsed {
+fn parsed(rel: &str, keeping: Keep) -> Parsed {
     let data = sample(rel);
     let mut keep = |_: Nanos| true;
     let cx = Cx::new(
@@ -122,10 +122,7 @@ fn parsed(rel: &str, draft: Option<Requests>) -> Parsed {
         Arc::from(rel),
         &mut keep,
     );
-    let mut parser = match draft {
-        Some(requests) => FileParser::new(cx).for_draft(requests),
-        None => FileParser::new(cx),
-    };
+    let mut parser = FileParser::new(cx).keeping(keeping);
     let mut lines = LineReader::new(&data[..]);
     while let Ok(Some((n, l))) = lines.next_line() {
         parser.feed(n, l);
@@ -141,7 +138,7 @@ fn merging(c: &mut Criterion) {
         "inventory/inventory.log",
     ]
     .iter()
-    .map(|rel| parsed(rel, None).events)
+    .map(|rel| parsed(rel, Keep::All).events)
     .collect();
     let total: usize = runs.iter().map(Vec::len).sum();
     let mut g = c.benchmark_group("merge");
@@ -236,7 +233,10 @@ fn folding(c: &mut Criterion) {
         "gateway/access.log",
         "payments/payments.jsonl",
     ] {
-        let p = parsed(rel, Some(Requests::new(Some(window.from), settings.slow)));
+        let p = parsed(
+            rel,
+            Keep::Draft(Requests::new(Some(window.from), settings.slow)),
+        );
         if let Some(counted) = &p.requests {
             requests.absorb(counted);
         }

@@ -112,6 +112,12 @@ pub struct Cli {
           conflicts_with_all = ["from", "to", "since", "date", "follow", "stats", "strict"])]
     pub incidents: Option<PathBuf>,
 
+    /// Site configuration (custom line formats, services, deploy and alert sources, silenced
+    /// templates). Default: reconstruct.toml in the first directory PATH that has one (with
+    /// --incidents: beside the list).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Colour the Markdown draft: `auto` when standard output is a terminal.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

@@ -4,7 +4,7 @@ mod cli;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, ColorArg, Command, FormatArg};
-use reconstruct::config::incidents::load;
+use reconstruct::config::{self, incidents::load, Config};
 use reconstruct::correlate::{build, Settings};
 use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::input::reason;
@@ -238,6 +238,20 @@ fn main() -> ExitCode {
     };
     if let Some(command) = &cli.command {
         return helper(command);
+    }
+    let found = match (&cli.config, &cli.incidents) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(list)) => Some(list.with_file_name(config::FILE_NAME)).filter(|p| p.is_file()),
+        (None, None) => config::find(&cli.paths),
+    };
+    if let Some(path) = found {
+        match Config::load(&path) {
+            Ok(c) => config::install(c),
+            Err(e) => {
+                error(&e);
+                return ExitCode::from(USAGE);
+            }
+        }
     }
     if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
         return batch(&cli, list, dir);

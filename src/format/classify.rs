@@ -168,7 +168,7 @@ const DEPLOY_WORDS: &[&str] = &[
 /// and a phase word are required ("deployment config loaded" is not a deploy), and either a
 /// version or a line that opens with the deploy word ("Started session 12 of User deploy" is
 /// not one either).
-fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
+pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
     if let Some(phase) = jenkins_step(message) {
         return Some((phase, false));
     }

@@ -8,8 +8,9 @@
 mod access;
 mod alertmanager;
 mod apache;
-mod classify;
+pub(crate) mod classify;
 mod cri;
+mod custom;
 mod datadog;
 mod docker;
 mod document;
@@ -32,11 +33,13 @@ mod text;
 pub mod timestamp;
 mod zabbix;
 
+use crate::config::{self, FileRules};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
+use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
@@ -50,6 +53,8 @@ pub enum Format {
     Access,
     Logfmt,
     Text,
+    /// A format of `reconstruct.toml` (its index there).
+    Custom(u8),
 }
 
 pub const ALL: [Format; 5] = [
@@ -68,6 +73,10 @@ impl Format {
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
             Format::Text => "timestamped text",
+            Format::Custom(i) => config::current()
+                .formats
+                .get(usize::from(i))
+                .map_or("custom", |f| f.name),
         }
     }
 
@@ -81,6 +90,10 @@ impl Format {
             Format::Access => access::parse(line, cx, out),
             Format::Logfmt => logfmt::parse(line, cx, out),
             Format::Text => text::parse(line, cx, out),
+            Format::Custom(i) => match config::current().formats.get(usize::from(i)) {
+                Some(format) => custom::parse(format, line, cx, out),
+                None => false,
+            },
         }
     }
 }
@@ -126,6 +139,8 @@ pub struct Cx<'a> {
     carry: Option<String>,
     /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
     draft: bool,
+    /// What `reconstruct.toml` says about this file.
+    rules: FileRules,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
 }
 
@@ -136,7 +151,8 @@ impl<'a> Cx<'a> {
         path: Arc<str>,
         keep: &'a mut dyn FnMut(Nanos) -> bool,
     ) -> Self {
-        let service = service_from_path(&path);
+        let rules = config::current().for_file(&path);
+        let service = rules.service.clone().or_else(|| service_from_path(&path));
         let name_day = day_in_name(&path);
         Cx {
             zone,
@@ -153,6 +169,7 @@ impl<'a> Cx<'a> {
             time_only: false,
             carry: None,
             draft: false,
+            rules,
             keep,
         }
     }
@@ -174,6 +191,7 @@ impl<'a> Cx<'a> {
             time_only: false,
             carry: None,
             draft: self.draft,
+            rules: self.rules.clone(),
             keep,
         }
     }
@@ -277,7 +295,32 @@ impl<'a> Cx<'a> {
         let mut event = self.raw_event(time, Kind::Log, level, service, message);
         event.fields = fields;
         classify::classify(&mut event);
+        let config = config::current();
+        if let Some(service) = config
+            .service_fields
+            .iter()
+            .find_map(|f| event.fields.get(f).and_then(Value::as_str))
+        {
+            event.service = Some(service.to_string());
+        }
+        if let Some(kind) = self.rules.kind {
+            config::mark(&mut event, kind);
+        }
         event
+    }
+
+    /// Whether a field must be kept even where a draft would drop it: a configured field
+    /// names the service.
+    fn names_service(&self, key: &str) -> bool {
+        config::current().service_fields.iter().any(|f| f == key)
+    }
+
+    /// The format `reconstruct.toml` names for this file, which detection then does not guess.
+    fn named_format(&self) -> Option<Format> {
+        self.rules
+            .format
+            .and_then(|i| u8::try_from(i).ok())
+            .map(Format::Custom)
     }
 
     /// Whether lines are read for a draft, which keeps only what it uses of them.
@@ -480,6 +523,9 @@ pub struct Parsed {
     pub problem: Option<String>,
     /// The requests counted, when parsing for a draft.
     pub requests: Option<Requests>,
+    /// With [`Keep::Drafts`]: the time and line of each event in range that was not kept, so
+    /// that each incident of a batch can count its own lines and events.
+    pub dropped: Vec<(Nanos, u64)>,
 }
 
 /// Whether the last parsed line was in range, and the unparsed lines since it: an unparsed
@@ -513,13 +559,30 @@ pub struct FileParser<'a> {
     /// [`Event::matters_to_draft`]), failed requests without their fields. Memory then grows
     /// with the window's errors, not its lines.
     requests: Option<Requests>,
+    /// For several drafts ([`Keep::Drafts`]): requests are kept, without fields, and what is
+    /// not kept is noted in `dropped`.
+    keep_requests: bool,
+    dropped: Vec<(Nanos, u64)>,
+}
+
+/// How much of what it reads in range a parse keeps.
+#[derive(Clone, Copy, Debug)]
+pub enum Keep {
+    /// Every event, whole: the event stream.
+    All,
+    /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted into these
+    /// and dropped.
+    Draft(Requests),
+    /// What drafts use, and every request without its fields: a batch's incidents count them
+    /// each against their own window.
+    Drafts,
 }
 
 impl<'a> FileParser<'a> {
     pub fn new(cx: Cx<'a>) -> Self {
         FileParser {
+            format: cx.named_format(),
             cx,
-            format: None,
             sample: Vec::new(),
             sample_bytes: 0,
             last: None,
@@ -529,6 +592,8 @@ impl<'a> FileParser<'a> {
             counts: FileCounts::default(),
             events: Vec::new(),
             requests: None,
+            keep_requests: false,
+            dropped: Vec::new(),
         }
     }
 
@@ -539,24 +604,43 @@ impl<'a> FileParser<'a> {
         self
     }
 
-    /// Keeps only what a draft needs of the events (they are still counted), and counts the
-    /// requests into `requests`.
-    pub fn for_draft(mut self, requests: Requests) -> Self {
-        self.requests = Some(requests);
-        self.cx.draft = true;
+    /// Keeps what `keep` asks for of the events in range (all are counted either way).
+    pub fn keeping(mut self, keep: Keep) -> Self {
+        match keep {
+            Keep::All => {}
+            Keep::Draft(requests) => {
+                self.requests = Some(requests);
+                self.cx.draft = true;
+            }
+            Keep::Drafts => {
+                self.keep_requests = true;
+                self.cx.draft = true;
+            }
+        }
         self
     }
 
     fn slim_from(&mut self, start: usize) {
-        let Some(requests) = &mut self.requests else {
+        if !self.cx.draft {
             return;
-        };
-        for e in &self.events[start..] {
-            requests.add(e);
         }
+        if let Some(requests) = &mut self.requests {
+            for e in &self.events[start..] {
+                requests.add(e);
+            }
+        }
+        let keep_requests = self.keep_requests;
+        let dropped = &mut self.dropped;
+        let mut slim = |e: &mut Event| {
+            let kept = e.slim_for_draft() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
+            if !kept && keep_requests {
+                dropped.push((e.time, e.source.line));
+            }
+            kept
+        };
         // Most lines are one event: no allocation for them.
         if self.events.len() == start + 1 {
-            if !self.events[start].slim_for_draft() {
+            if !slim(&mut self.events[start]) {
                 self.events.pop();
             }
             return;
@@ -565,7 +649,7 @@ impl<'a> FileParser<'a> {
         self.events.extend(
             fresh
                 .into_iter()
-                .filter_map(|mut e| e.slim_for_draft().then_some(e)),
+                .filter_map(|mut e| slim(&mut e).then_some(e)),
         );
     }
 
@@ -642,6 +726,7 @@ impl<'a> FileParser<'a> {
             yearless: self.cx.yearless.get(),
             problem: self.problem,
             requests: self.requests,
+            dropped: self.dropped,
         }
     }
 
@@ -794,8 +879,19 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
         .iter()
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
+    if let Some(named) = cx.named_format() {
+        return (named, false);
+    }
     let mut best = (0usize, Format::Text);
-    for format in ALL {
+    // A site's formats without `files` are tried after the built-in ones: one wins only by
+    // reading more of the sample, so a loose pattern cannot take over files it was not for.
+    let site = config::current()
+        .formats
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.named_files())
+        .filter_map(|(i, _)| u8::try_from(i).ok().map(Format::Custom));
+    for format in ALL.into_iter().chain(site) {
         let score = lines
             .iter()
             .filter(|l| format.parse(l, &mut probe, &mut scratch))

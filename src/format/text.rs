@@ -75,7 +75,7 @@ fn lead<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
         .find_map(|rest| stamped(rest.trim_start(), cx))
 }
 
-fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
+pub(super) fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
     let (inner, bracketed) = match line.strip_prefix('[') {
         Some(inner) => (inner, true),
         None => (line, false),

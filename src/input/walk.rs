@@ -112,6 +112,8 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
     let mut paths: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        // The tool's own configuration, not a log.
+        .filter(|e| e.file_name() != crate::config::FILE_NAME)
         .map(|e| e.path())
         .collect();
     paths.sort();

@@ -7,7 +7,7 @@
 use super::{bounds, chunks, conclude, prepare, reach, seek, FileResult, Pass, Prepared, Reach};
 use super::{Options, Run, RunError};
 use crate::event::Event;
-use crate::format::YearAnchor;
+use crate::format::{Keep, YearAnchor};
 use crate::input::Input;
 use crate::time::{Nanos, Zone};
 use crate::traffic::Requests;
@@ -200,7 +200,12 @@ fn read_stretch(
         reach,
         bounds: union,
     };
-    let mut whole = pass.input(&s.key.input, None);
+    // Incidents share a flag for the event stream: either all keep everything, or all draft.
+    let keep = match uses.iter().any(|u| incidents[u.0].all_events) {
+        true => Keep::All,
+        false => Keep::Drafts,
+    };
+    let mut whole = pass.input(&s.key.input, keep);
     let mut events = std::mem::take(&mut whole.events);
     let mut dealt = Vec::with_capacity(uses.len());
     for (n, &(i, j, _, b)) in uses.iter().enumerate() {
@@ -221,7 +226,7 @@ fn read_stretch(
 }
 
 /// One incident's part of a shared read: the events it keeps (as its own run would keep
-/// them), its requests, and the file's counts.
+/// them), its requests, and the file's counts with its own parsed lines and events.
 fn deal(
     whole: &FileResult,
     events: impl Iterator<Item = Event>,
@@ -230,15 +235,19 @@ fn deal(
 ) -> FileResult {
     let from = (b.window_from != i64::MIN).then_some(b.window_from);
     let mut requests = (!options.all_events).then(|| Requests::new(from, options.slow));
-    let (mut in_window, mut in_range) = (0, 0);
+    let in_range = |t: Nanos| b.keep_from <= t && t <= b.keep_to;
+    let (mut in_window, mut in_range_events) = (0, 0);
     let mut lines = Vec::new();
-    let mut kept = Vec::new();
-    for mut e in events.filter(|e| b.keep_from <= e.time && e.time <= b.keep_to) {
-        if b.window_from <= e.time && e.time <= b.window_to {
+    let mut tally = |t: Nanos, line: u64| {
+        if b.window_from <= t && t <= b.window_to {
             in_window += 1;
         }
-        in_range += 1;
-        lines.push(e.source.line);
+        in_range_events += 1;
+        lines.push(line);
+    };
+    let mut kept = Vec::new();
+    for mut e in events.filter(|e| in_range(e.time)) {
+        tally(e.time, e.source.line);
         match &mut requests {
             Some(requests) => {
                 requests.add(&e);
@@ -249,6 +258,9 @@ fn deal(
             None => kept.push(e),
         }
     }
+    for &(t, line) in whole.dropped.iter().filter(|d| in_range(d.0)) {
+        tally(t, line);
+    }
     // The read's lines in range for some incident are this one's parsed lines when their
     // events are in its range, and outside it otherwise.
     lines.sort_unstable();
@@ -257,7 +269,7 @@ fn deal(
     let timed = counts.parsed + counts.outside;
     counts.parsed = (lines.len() as u64).min(timed);
     counts.outside = timed - counts.parsed;
-    counts.events = in_range;
+    counts.events = in_range_events;
     FileResult {
         events: kept,
         counts,
@@ -270,5 +282,6 @@ fn deal(
         compressed: whole.compressed,
         in_window,
         requests,
+        dropped: Vec::new(),
     }
 }

@@ -7,10 +7,9 @@
 use super::seek::Chunks;
 use super::{settle, FileResult};
 use crate::correlate::merge;
-use crate::format::{Cx, FileParser, Parsed, YearAnchor};
+use crate::format::{Cx, FileParser, Keep, Parsed, YearAnchor};
 use crate::input::{Input, LineReader};
 use crate::time::{Nanos, Zone};
-use crate::traffic::Requests;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::fs::File;
@@ -44,7 +43,7 @@ pub fn read(
     day: Option<NaiveDate>,
     anchor: YearAnchor,
     bounds: Bounds,
-    draft: Option<Requests>,
+    keep: Keep,
 ) -> FileResult {
     let ends = chunks.starts.iter().skip(1).copied().chain([chunks.len]);
     let stretches: Vec<(u64, u64)> = chunks.starts.iter().copied().zip(ends).collect();
@@ -52,18 +51,20 @@ pub fn read(
         .par_iter()
         .map(|&(start, end)| {
             let mut in_window = 0u64;
-            let mut keep = |t: Nanos| {
+            let mut in_bounds = |t: Nanos| {
                 if bounds.window_from <= t && t <= bounds.window_to {
                     in_window += 1;
                 }
                 bounds.keep_from <= t && t <= bounds.keep_to
             };
-            let mut cx = Cx::new(zone, anchor, Arc::from(input.display.as_str()), &mut keep);
+            let mut cx = Cx::new(
+                zone,
+                anchor,
+                Arc::from(input.display.as_str()),
+                &mut in_bounds,
+            );
             cx.fallback_day = day;
-            let mut parser = FileParser::new(cx).with_format(chunks.format);
-            if let Some(requests) = draft {
-                parser = parser.for_draft(requests);
-            }
+            let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
@@ -112,6 +113,12 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
             e.source.line += lines_before;
         }
         runs.push(std::mem::take(&mut parsed.events));
+        joined.dropped.extend(
+            parsed
+                .dropped
+                .iter()
+                .map(|&(t, line)| (t, line + lines_before)),
+        );
         let c = &parsed.counts;
         let shift = |n: Option<u64>| n.map(|n| n + lines_before);
         let j = &mut joined.counts;

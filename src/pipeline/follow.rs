@@ -8,7 +8,7 @@ use super::{run, Options, RunError};
 use crate::correlate::{build, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
 use crate::event::Event;
-use crate::format::{Cx, FileParser, Format, YearAnchor};
+use crate::format::{Cx, FileParser, Format, Keep, YearAnchor};
 #[cfg(unix)]
 use crate::input::Seekable;
 use crate::input::{compression, discover, LineReader, Location};
@@ -243,7 +243,10 @@ impl Source {
         cx.fallback_day = options.date;
         let mut parser = FileParser::new(cx)
             .with_format(self.format)
-            .for_draft(Requests::new(Some(draft.window.from), options.slow));
+            .keeping(Keep::Draft(Requests::new(
+                Some(draft.window.from),
+                options.slow,
+            )));
         let mut lines = LineReader::starting_at(&complete[..], self.lines);
         while let Ok(Some((n, line))) = lines.next_line() {
             parser.feed(n, line);
@@ -259,7 +262,9 @@ impl Source {
 
 impl Draft {
     fn absorb(&mut self, fresh: Vec<Event>) {
-        self.events.extend(fresh);
+        let silence = crate::config::current();
+        self.events
+            .extend(fresh.into_iter().filter(|e| !silence.silenced(e)));
         self.events.sort_by_key(|e| e.time);
     }
 

@@ -10,9 +10,10 @@ mod seek;
 pub use batch::run_all;
 pub use follow::{follow, Live};
 
+use crate::config;
 use crate::correlate::{merge, Window};
 use crate::event::Event;
-use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Parsed, YearAnchor};
+use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
@@ -188,6 +189,7 @@ impl FileResult {
             compressed: false,
             in_window: 0,
             requests: None,
+            dropped: Vec::new(),
         }
     }
 }
@@ -222,6 +224,8 @@ struct FileResult {
     in_window: u64,
     /// Requests counted, for a draft.
     requests: Option<Requests>,
+    /// Events in range not kept, by time and line ([`Keep::Drafts`]).
+    dropped: Vec<(Nanos, u64)>,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -256,7 +260,10 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
                     // Events in the window proper are counted: the draft keeps only some.
-                    let draft = (!options.all_events).then(|| Requests::new(from, options.slow));
+                    let keep = match options.all_events {
+                        true => Keep::All,
+                        false => Keep::Draft(Requests::new(from, options.slow)),
+                    };
                     let pass = Pass {
                         zone: options.zone,
                         day: options.date,
@@ -264,7 +271,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                         reach,
                         bounds,
                     };
-                    pass.input(input, draft)
+                    pass.input(input, keep)
                 }
             };
             if let Some(bar) = &options.progress {
@@ -385,7 +392,7 @@ struct Pass {
 impl Pass {
     /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
     /// pass (seeking to the window where the file allows).
-    fn input(&self, input: &Input, draft: Option<Requests>) -> FileResult {
+    fn input(&self, input: &Input, keep: Keep) -> FileResult {
         let b = self.bounds;
         if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
             if let Some(plan) = seek::chunks(input, self.zone, self.day, self.anchor) {
@@ -397,7 +404,7 @@ impl Pass {
                     self.day,
                     self.anchor,
                     b,
-                    draft,
+                    keep,
                 );
             }
         }
@@ -414,7 +421,7 @@ impl Pass {
                 t >= b.keep_from && t <= b.keep_to
             },
             self.reach,
-            draft,
+            keep,
         );
         result.in_window = in_window;
         result
@@ -474,7 +481,18 @@ fn conclude(
         }
         runs.push(r.events);
     }
-    let events = merge(runs);
+    let mut events = merge(runs);
+    let silence = config::current();
+    if !options.all_events {
+        let before = events.len();
+        events.retain(|e| !silence.silenced(e));
+        if events.len() < before {
+            notes.push(format!(
+                "{} events silenced by reconstruct.toml's templates",
+                before - events.len()
+            ));
+        }
+    }
     let what = if prepared.inputs.is_empty() {
         "no files found"
     } else if stats.files == 0 {
@@ -574,7 +592,7 @@ fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<
                     false
                 },
                 Reach::Head(SURVEY_LINES),
-                None,
+                Keep::All,
             );
             Survey {
                 first,
@@ -737,7 +755,7 @@ fn spans(
                 hi = hi.max(t);
                 false
             };
-            parse_input(input, zone, date, *anchor, &mut record, reach, None);
+            parse_input(input, zone, date, *anchor, &mut record, reach, Keep::All);
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
                     hi = hi.max(last);
@@ -849,9 +867,9 @@ fn parse_input(
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
-    keep: &mut dyn FnMut(Nanos) -> bool,
+    in_range: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
-    draft: Option<Requests>,
+    keeping: Keep,
 ) -> FileResult {
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
@@ -914,14 +932,11 @@ fn parse_input(
         if t > stop_after {
             past.set(true);
         }
-        keep(t)
+        in_range(t)
     };
     let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), &mut watch);
     cx.fallback_day = day;
-    let mut parser = match draft {
-        Some(requests) => FileParser::new(cx).for_draft(requests),
-        None => FileParser::new(cx),
-    };
+    let mut parser = FileParser::new(cx).keeping(keeping);
     let mut read_error = head_error;
     loop {
         match lines.next_line() {
@@ -962,6 +977,7 @@ fn settle(
     result.yearless = parsed.yearless;
     result.events = parsed.events;
     result.requests = parsed.requests;
+    result.dropped = parsed.dropped;
     let c = &result.counts;
     if let Some(problem) = parsed.problem {
         let at = c.first_unparsed.unwrap_or(1);

@@ -1,0 +1,187 @@
+//! The two small languages of `reconstruct.toml`: line patterns with named fields
+//! (`{time} [{level}] {service}: {message}`) and globs over paths and messages (`billing/*.log`,
+//! `health check * ok`).
+
+/// A compiled line pattern: literal text between named fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern {
+    /// Literal text before the first field.
+    lead: String,
+    /// Each field and the literal text after it, up to the next field.
+    fields: Vec<(String, String)>,
+}
+
+impl Pattern {
+    /// Compiles `{name}` fields between literal text; `{{` and `}}` are literal braces. A
+    /// pattern needs a `{time}` field, and two fields may not touch (nothing would say where
+    /// one ends).
+    pub fn compile(pattern: &str) -> Result<Pattern, String> {
+        let mut lead = String::new();
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            let literal = match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    '{'
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    '}'
+                }
+                '{' => {
+                    let mut name = String::new();
+                    loop {
+                        match chars.next() {
+                            Some('}') => break,
+                            Some(c) if c.is_alphanumeric() || c == '_' || c == '.' => name.push(c),
+                            _ => return Err(format!("field {{{name} is not closed by }} or holds other than letters, digits, _ and .")),
+                        }
+                    }
+                    if name.is_empty() {
+                        return Err("a field {} needs a name".into());
+                    }
+                    if fields.iter().any(|(n, _)| *n == name) {
+                        return Err(format!("field {{{name}}} appears twice"));
+                    }
+                    if fields.last().is_some_and(|(_, after)| after.is_empty()) {
+                        return Err(format!(
+                            "field {{{name}}} follows another with nothing between them"
+                        ));
+                    }
+                    fields.push((name, String::new()));
+                    continue;
+                }
+                '}' => return Err("a lone } (write }} for a brace)".into()),
+                c => c,
+            };
+            match fields.last_mut() {
+                Some((_, after)) => after.push(literal),
+                None => lead.push(literal),
+            }
+        }
+        if !fields.iter().any(|(n, _)| n == "time") {
+            return Err("a pattern needs a {time} field".into());
+        }
+        Ok(Pattern { lead, fields })
+    }
+
+    /// The fields of `line` in pattern order, or `None` when the line is not in the pattern.
+    /// Each field runs to the first occurrence of the literal after it; the last field, with
+    /// nothing after it, takes the rest of the line.
+    pub fn captures<'l>(&self, line: &'l str) -> Option<Vec<(&str, &'l str)>> {
+        let mut rest = line.strip_prefix(self.lead.as_str())?;
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (name, after) in &self.fields {
+            let (value, next) = if after.is_empty() {
+                (rest, "")
+            } else {
+                let at = rest.find(after.as_str())?;
+                (&rest[..at], &rest[at + after.len()..])
+            };
+            out.push((name.as_str(), value));
+            rest = next;
+        }
+        rest.is_empty().then_some(out)
+    }
+}
+
+/// A glob: `*` is any run of characters but `/` (in a path) and `**` any run at all; `?` one
+/// character. Message templates have no `/` rule: every `*` matches anything.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glob {
+    text: Vec<char>,
+    paths: bool,
+}
+
+impl Glob {
+    pub fn path(pattern: &str) -> Glob {
+        Glob {
+            text: pattern.trim_start_matches("./").chars().collect(),
+            paths: true,
+        }
+    }
+
+    pub fn text(pattern: &str) -> Glob {
+        Glob {
+            text: pattern.chars().collect(),
+            paths: false,
+        }
+    }
+
+    pub fn matches(&self, s: &str) -> bool {
+        let s: Vec<char> = s.chars().collect();
+        self.at(0, &s, 0)
+    }
+
+    fn at(&self, p: usize, s: &[char], i: usize) -> bool {
+        let Some(&c) = self.text.get(p) else {
+            return i == s.len();
+        };
+        match c {
+            '*' => {
+                let double = self.text.get(p + 1) == Some(&'*');
+                let next = if double { p + 2 } else { p + 1 };
+                let crosses = double || !self.paths;
+                // `**/` also matches no directory at all.
+                if double && self.text.get(next) == Some(&'/') && self.at(next + 1, s, i) {
+                    return true;
+                }
+                let mut j = i;
+                loop {
+                    if self.at(next, s, j) {
+                        return true;
+                    }
+                    match s.get(j) {
+                        Some('/') if !crosses => return false,
+                        Some(_) => j += 1,
+                        None => return false,
+                    }
+                }
+            }
+            '?' => s.get(i).is_some_and(|&x| x != '/' || !self.paths) && self.at(p + 1, s, i + 1),
+            c => s.get(i) == Some(&c) && self.at(p + 1, s, i + 1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_capture_named_fields() {
+        let p = Pattern::compile("{time} [{level}] {service}: {message}").expect("compiles");
+        assert_eq!(
+            p.captures("2024-05-01 10:00:00 [WARN] billing: card declined: 51"),
+            Some(vec![
+                ("time", "2024-05-01 10:00:00"),
+                ("level", "WARN"),
+                ("service", "billing"),
+                ("message", "card declined: 51")
+            ])
+        );
+        assert_eq!(p.captures("no brackets here"), None);
+        assert!(Pattern::compile("{level} {message}").is_err());
+        assert!(Pattern::compile("{time}{level}").is_err());
+        assert!(Pattern::compile("{time} {time}").is_err());
+        assert!(Pattern::compile("{time").is_err());
+        let braces = Pattern::compile("{{{time}}} {message}").expect("compiles");
+        assert_eq!(
+            braces.captures("{10:00} hi"),
+            Some(vec![("time", "10:00"), ("message", "hi")])
+        );
+    }
+
+    #[test]
+    fn globs_match_paths_and_messages() {
+        assert!(Glob::path("billing/*.log").matches("billing/app.log"));
+        assert!(!Glob::path("billing/*.log").matches("billing/old/app.log"));
+        assert!(Glob::path("billing/**/*.log").matches("billing/old/app.log"));
+        assert!(Glob::path("billing/**/*.log").matches("billing/app.log"));
+        assert!(Glob::path("**").matches("a/b/c"));
+        assert!(Glob::path("./ops/changes.log").matches("ops/changes.log"));
+        assert!(Glob::text("health check * ok").matches("health check /api/v1 ok"));
+        assert!(!Glob::text("health check * ok").matches("health check /api failed"));
+    }
+}

@@ -1,0 +1,71 @@
+//! Lines in a site's own format, described in `reconstruct.toml` by a pattern with named
+//! fields: `{time}` (required), `{level}`, `{service}`, `{message}` (else the whole line), and
+//! any other name, kept as a field.
+
+use super::{text, Cx};
+use crate::config::LineFormat;
+use crate::event::{Event, Fields, Level};
+use crate::time::Nanos;
+use chrono::{DateTime, NaiveDateTime};
+use serde_json::Value;
+
+pub fn parse(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let Some(captures) = format.pattern.captures(line) else {
+        return false;
+    };
+    let value = |name: &str| {
+        captures
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.trim())
+    };
+    let Some(time) = value("time").and_then(|t| time_of(format, t, cx)) else {
+        return false;
+    };
+    let Some(time) = time else {
+        cx.undatable += 1;
+        return false;
+    };
+    if !cx.keep(time) {
+        return true;
+    }
+    let level = value("level").and_then(Level::parse);
+    let service = value("service")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let message = value("message").unwrap_or(line).to_string();
+    let mut fields = Fields::new();
+    for (name, v) in &captures {
+        if !matches!(*name, "time" | "level" | "service" | "message") {
+            fields.insert(*name, Value::String(v.trim().to_string()));
+        }
+    }
+    out.push(cx.event(time, level, service, message, fields));
+    true
+}
+
+/// The instant of a `{time}` field: by the format's layout (in `--tz` unless it has an
+/// offset), else as any timestamp the tool reads. `Some(None)` for a time of day that
+/// nothing dates.
+fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>> {
+    let Some(layout) = &format.time else {
+        return match text::stamped(text, cx) {
+            Some((time, rest)) if rest.trim().is_empty() => Some(time),
+            _ => None,
+        };
+    };
+    if let Ok(t) = DateTime::parse_from_str(text, layout) {
+        return t.timestamp_nanos_opt().map(Some);
+    }
+    let local = match NaiveDateTime::parse_from_str(text, layout) {
+        Ok(local) => local,
+        // An epoch layout (`%s`) gives an instant, with no zone to apply.
+        Err(_) => {
+            return DateTime::parse_from_str(&format!("{text} +0000"), &format!("{layout} %z"))
+                .ok()?
+                .timestamp_nanos_opt()
+                .map(Some)
+        }
+    };
+    cx.zone.to_utc(local).map(Some)
+}

@@ -1,0 +1,226 @@
+//! `reconstruct.toml`: a site's own line format, services by path and by field, files marked
+//! as deploy and alert sources, silenced templates — and a bad file refused with its line.
+
+mod common;
+use common::{json_lines, reconstruct, succeeds};
+
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+const CONFIG: &str = r#"
+[[format]]
+name = "billing"
+pattern = "{time} | {level} | {service} | {message} (order {order})"
+time = "%d.%m.%Y %H:%M:%S"
+files = ["billing/*.log"]
+
+[[service]]
+name = "ledger"
+files = ["legacy/**"]
+
+[[service]]
+field = "component"
+
+[[source]]
+files = ["ops/changes.log"]
+kind = "deploy"
+
+[[source]]
+files = ["ops/pager.log"]
+kind = "alert"
+
+[silence]
+templates = ["healthcheck probe * failed"]
+"#;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+/// A small incident whose every file needs the configuration to be read as the site means it.
+fn logs(config: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut billing = String::new();
+    for m in 0..30 {
+        let level = if m >= 10 { "ERROR" } else { "INFO" };
+        billing += &format!(
+            "01.05.2024 14:{m:02}:00 | {level} | billing | card declined by acquirer (order {})\n",
+            100 + m
+        );
+    }
+    write(d, "billing/app.log", &billing);
+    let mut legacy = String::new();
+    for m in 10..20 {
+        legacy += &format!("2024-05-01 14:{m:02}:30 ERROR ledger write timed out\n");
+    }
+    write(d, "legacy/app.log", &legacy);
+    let mut api = String::new();
+    for m in 10..20 {
+        api += &format!(
+            "{{\"time\":\"2024-05-01T14:{m:02}:40Z\",\"level\":\"error\",\"msg\":\"token check failed\",\"component\":\"auth\"}}\n"
+        );
+        api += &format!(
+            "{{\"time\":\"2024-05-01T14:{m:02}:50Z\",\"level\":\"error\",\"msg\":\"healthcheck probe /ready failed\"}}\n"
+        );
+    }
+    write(d, "api/app.jsonl", &api);
+    write(
+        d,
+        "ops/changes.log",
+        "2024-05-01 13:55:00 billing 2.4.1 rolled out by ci\n",
+    );
+    write(
+        d,
+        "ops/pager.log",
+        "2024-05-01 14:12:00 FIRING BillingDeclines\n2024-05-01 14:40:00 RESOLVED BillingDeclines\n",
+    );
+    if config {
+        write(d, "reconstruct.toml", CONFIG);
+    }
+    dir
+}
+
+fn draft(dir: &Path, extra: &[&str]) -> Value {
+    let out = succeeds(
+        reconstruct()
+            .args(["-q", "--format", "json", "--from", "14:00", "--to", "15:00"])
+            .args(extra)
+            .arg(dir),
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn summaries(draft: &Value) -> Vec<String> {
+    draft["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["kind"].as_str().unwrap_or(""),
+                e["service"].as_str().unwrap_or("-"),
+                e["summary"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_site_configuration_shapes_the_draft() {
+    let with = logs(true);
+    let got = summaries(&draft(with.path(), &[]));
+    let has = |kind: &str, service: &str, words: &str| {
+        got.iter().any(|s| {
+            let mut parts = s.splitn(3, ' ');
+            parts.next() == Some(kind)
+                && (service == "*" || parts.next() == Some(service))
+                && s.contains(words)
+        })
+    };
+    assert!(
+        has("error", "billing", "card declined by acquirer"),
+        "{got:#?}"
+    );
+    assert!(has("error", "ledger", "ledger write timed out"), "{got:#?}");
+    assert!(has("error", "auth", "token check failed"), "{got:#?}");
+    assert!(has("deploy", "*", "2.4.1"), "{got:#?}");
+    assert!(has("alert", "*", "BillingDeclines"), "{got:#?}");
+    assert!(!got.iter().any(|s| s.contains("healthcheck")), "{got:#?}");
+
+    // The same logs without it: the custom lines are unreadable, and nothing is renamed,
+    // marked or silenced.
+    let without = logs(false);
+    let plain = draft(without.path(), &[]);
+    let got = summaries(&plain);
+    assert!(!got.iter().any(|s| s.contains("card declined")), "{got:#?}");
+    assert!(!got.iter().any(|s| s.starts_with("deploy")), "{got:#?}");
+    assert!(got.iter().any(|s| s.contains("healthcheck")), "{got:#?}");
+    assert!(plain["stats"]["unparsed_lines"].as_u64() >= Some(30));
+
+    // Given with --config (here, one kept apart from the logs); the event stream keeps
+    // silenced lines and the custom format's own fields.
+    let apart = tempfile::tempdir().expect("tempdir");
+    write(apart.path(), "site.toml", CONFIG);
+    let out = succeeds(
+        reconstruct()
+            .args(["-q", "--events", "--format", "json", "--config"])
+            .arg(apart.path().join("site.toml"))
+            .arg(without.path()),
+    );
+    let all = json_lines(&out.stdout);
+    assert!(all
+        .iter()
+        .any(|e| e["message"] == "healthcheck probe /ready failed"));
+    let events: Vec<&Value> = all
+        .iter()
+        .filter(|e| e["source"]["path"] == "billing/app.log")
+        .collect();
+    assert_eq!(events.len(), 30);
+    assert_eq!(events[10]["fields"]["order"], "110");
+    assert_eq!(events[10]["level"], "error");
+    assert_eq!(events[10]["time"], "2024-05-01T14:10:00Z");
+}
+
+#[test]
+fn the_configuration_is_not_read_as_a_log() {
+    let with = logs(true);
+    let got = draft(with.path(), &[]);
+    let inputs: Vec<&str> = got["stats"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    assert!(!inputs.contains(&"reconstruct.toml"), "{inputs:?}");
+    let billing = got["stats"]["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["path"] == "billing/app.log")
+        .expect("billing");
+    assert_eq!(billing["format"], "billing");
+}
+
+/// Runs with a bad configuration; returns standard error, which must be one line.
+fn refused(config: &str) -> String {
+    let with = logs(false);
+    write(with.path(), "reconstruct.toml", config);
+    let out = reconstruct().arg(with.path()).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_bad_configuration_names_its_line() {
+    let e = refused("[[format]]\nname = \"x\"\npattern = \"{level} {message}\"\n");
+    assert!(e.contains("pattern: a pattern needs a {time} field"), "{e}");
+    assert!(e.contains("reconstruct.toml:3)"), "{e}");
+    let e = refused("[[source]]\nfiles = [\"a.log\"]\nkind = \"page\"\n");
+    assert!(
+        e.contains("kind 'page'") && e.contains("reconstruct.toml:3)"),
+        "{e}"
+    );
+    let e = refused("\n[[format]]\nname = \"x\"\npattern = \"{time} {message}\"\ntime = \"%Q\"\n");
+    assert!(
+        e.contains("not a chrono layout") && e.contains("reconstruct.toml:5)"),
+        "{e}"
+    );
+    let e = refused("[silence]\ntemplate = [\"x\"]\n");
+    assert!(
+        e.contains("unknown field `template`") && e.contains(":2)"),
+        "{e}"
+    );
+    let e = refused("[[service]]\nname = \"a\"\n");
+    assert!(
+        e.contains("either `name` with `files`") && e.contains(":1)"),
+        "{e}"
+    );
+}
