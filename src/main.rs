@@ -82,11 +82,6 @@ fn live(cli: &Cli) -> ExitCode {
         error("--follow prints the Markdown draft (command line): drop --format, or run without --follow for JSON");
         return ExitCode::from(USAGE);
     }
-    // Standard input would be read to its end before following began: with a live pipe, never.
-    if cli.paths.iter().any(|p| p.as_os_str() == "-") {
-        error("--follow reads files, not standard input (command line): name the files the pipe's writer appends to");
-        return ExitCode::from(USAGE);
-    }
     let (mut out, target): (Box<dyn Write>, String) = match &cli.output {
         Some(path) => match File::create(path) {
             Ok(f) => (Box::new(f), path.display().to_string()),

@@ -829,10 +829,7 @@ fn colour_only_when_asked_or_at_a_terminal() {
 #[cfg(unix)]
 #[test]
 fn follow_prints_new_entries_as_the_logs_grow() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command as Process, Stdio};
-    use std::sync::mpsc;
-    use std::time::{Duration, Instant};
 
     let dir = tempfile::tempdir().expect("tempdir");
     let log = dir.path().join("app.log");
@@ -856,27 +853,8 @@ fn follow_prints_new_entries_as_the_logs_grow() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("starts");
-    let (tx, rx) = mpsc::channel();
-    let stdout = child.stdout.take().expect("stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut seen = Vec::new();
-    let mut wait_for = |needle: &str| {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if seen.iter().any(|l: &String| l.contains(needle)) {
-                return true;
-            }
-            if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-                seen.push(line);
-            }
-        }
-        false
-    };
-    assert!(wait_for("Ctrl-C for the summary"), "started");
+    let mut output = Output::of(&mut child);
+    assert!(output.wait_for("Ctrl-C for the summary"), "started");
     let mut f = fs::OpenOptions::new()
         .append(true)
         .open(&log)
@@ -891,8 +869,9 @@ fn follow_prints_new_entries_as_the_logs_grow() {
     }
     drop(f);
     assert!(
-        wait_for("**Error** first \"payment gateway timeout"),
-        "{seen:?}"
+        output.wait_for("**Error** first \"payment gateway timeout"),
+        "{:?}",
+        output.seen
     );
     fs::rename(&log, dir.path().join("app.log.1")).expect("rotate");
     fs::write(
@@ -900,7 +879,11 @@ fn follow_prints_new_entries_as_the_logs_grow() {
         format!("{} ERROR [main] checkout - disk full on /var\n", stamp(0)),
     )
     .expect("recreate");
-    assert!(wait_for("disk full on /var\" [app.log:1]"), "{seen:?}");
+    assert!(
+        output.wait_for("disk full on /var\" [app.log:1]"),
+        "{:?}",
+        output.seen
+    );
     let killed = Process::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -908,5 +891,115 @@ fn follow_prints_new_entries_as_the_logs_grow() {
     assert!(killed.success());
     let status = child.wait().expect("exits");
     assert!(status.success(), "{status:?}");
-    assert!(wait_for("**Summary.** Errors from"), "{seen:?}");
+    assert!(
+        output.wait_for("**Summary.** Errors from"),
+        "{:?}",
+        output.seen
+    );
+}
+
+/// `--follow -`: standard input's lines become entries as they are written (not after the
+/// pipe closes), and its end ends the run with the summary.
+#[cfg(unix)]
+#[test]
+fn follow_reads_standard_input_as_it_is_written() {
+    use std::process::{Command as Process, Stdio};
+
+    let stamp = || chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut child = Process::new(assert_cmd::cargo::cargo_bin("reconstruct"))
+        .args(["--follow", "-q", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut output = Output::of(&mut child);
+    assert!(
+        output.wait_for("following standard input"),
+        "{:?}",
+        output.seen
+    );
+    for _ in 0..5 {
+        writeln!(stdin, "{} INFO [main] checkout - request ok", stamp()).expect("write");
+    }
+    for _ in 0..3 {
+        writeln!(
+            stdin,
+            "{} ERROR [main] checkout - payment gateway timeout after 5000 ms",
+            stamp()
+        )
+        .expect("write");
+    }
+    stdin.flush().expect("flush");
+    // The pipe is still open: the entry comes from the lines as written.
+    assert!(
+        output.wait_for("first \"payment gateway timeout after 5000 ms\" (2 more"),
+        "{:?}",
+        output.seen
+    );
+    assert!(
+        output.wait_for("[stdin:6]"),
+        "cited by line: {:?}",
+        output.seen
+    );
+    // A last line without its newline still counts once the pipe closes.
+    write!(
+        stdin,
+        "{} ERROR [main] checkout - disk full on /var",
+        stamp()
+    )
+    .expect("write");
+    drop(stdin);
+    let status = child.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
+    assert!(
+        output.wait_for("disk full on /var\" [stdin:9]"),
+        "{:?}",
+        output.seen
+    );
+    assert!(
+        output.wait_for("**Summary.** Errors from"),
+        "{:?}",
+        output.seen
+    );
+}
+
+/// A live run's standard output, line by line as it is printed.
+#[cfg(unix)]
+struct Output {
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+#[cfg(unix)]
+impl Output {
+    fn of(child: &mut std::process::Child) -> Output {
+        use std::io::{BufRead, BufReader};
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Output {
+            lines: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Whether a line containing `needle` is printed within 30 s.
+    fn wait_for(&mut self, needle: &str) -> bool {
+        use std::time::{Duration, Instant};
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.seen.iter().any(|l| l.contains(needle)) {
+                return true;
+            }
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                self.seen.push(line);
+            }
+        }
+        false
+    }
 }

@@ -32,23 +32,31 @@ pub struct Live {
 
 /// One watched file: where reading stopped, and which file that was (to notice rotation).
 struct Source {
-    display: String,
     path: PathBuf,
-    format: Format,
     file: File,
     identity: Identity,
     offset: u64,
-    /// Lines before `offset`, so that citations keep the file's numbering.
-    lines: u64,
-    /// The start of a line not yet ended by its newline.
+    lines: Lines,
+}
+
+/// A growing input's lines as they come: its format once known, how many lines came before
+/// (so citations keep its numbering), and a line not yet ended by its newline.
+struct Lines {
+    display: String,
+    format: Option<Format>,
+    count: u64,
     partial: Vec<u8>,
 }
 
 /// The drafting state: every event the draft can use, and the entries already printed.
 struct Draft {
+    /// The files the batch run read, to follow (taken before the loop).
+    sources: Vec<Source>,
     events: Vec<Event>,
     requests: Requests,
     window: Window,
+    /// Whether the window's start is known: without `--from`, a stream's first event gives it.
+    start_known: bool,
     printed: HashSet<String>,
 }
 
@@ -59,17 +67,42 @@ pub fn follow(
     out: &mut dyn Write,
     warn: &mut dyn FnMut(&str),
 ) -> Result<(), RunError> {
-    let first = run(options)?;
-    for w in &first.warnings {
-        warn(w);
-    }
-    let mut sources = watch(options, &first.stats.inputs);
-    let mut draft = Draft {
-        window: first.window,
-        events: first.events,
-        requests: first.requests,
-        printed: HashSet::new(),
+    // Standard input is not read by a batch run first (a live pipe has no end): its lines
+    // come as they are written, while the files are followed.
+    let stdin = options.paths.iter().any(|p| p.as_os_str() == "-");
+    let files = Options {
+        paths: options
+            .paths
+            .iter()
+            .filter(|p| p.as_os_str() != "-")
+            .cloned()
+            .collect(),
+        ..options.clone()
     };
+    let mut draft = match files.paths.is_empty() {
+        true => Draft::empty(options)?,
+        false => {
+            let first = run(&files)?;
+            for w in &first.warnings {
+                warn(w);
+            }
+            Draft {
+                sources: watch(&files, &first.stats.inputs),
+                window: first.window,
+                start_known: true,
+                events: first.events,
+                requests: first.requests,
+                printed: HashSet::new(),
+            }
+        }
+    };
+    let mut sources = std::mem::take(&mut draft.sources);
+    let mut piped = stdin.then(|| Lines {
+        display: "stdin".into(),
+        format: None,
+        count: 0,
+        partial: Vec::new(),
+    });
     let zone = options.zone;
     let write = |out: &mut dyn Write, text: &str| -> Result<(), RunError> {
         writeln!(out, "{text}")
@@ -79,10 +112,9 @@ pub fn follow(
     write(
         out,
         &format!(
-            "## Timeline (live)\n\nAll times {}; following {} file{}, Ctrl-C for the summary.\n",
+            "## Timeline (live)\n\nAll times {}; following {}, Ctrl-C for the summary.\n",
             zone.name(),
-            sources.len(),
-            if sources.len() == 1 { "" } else { "s" }
+            following(sources.len(), stdin)
         ),
     )?;
     for line in draft.new_lines(live, &zone) {
@@ -93,6 +125,8 @@ pub fn follow(
         .enable_io()
         .build()
         .map_err(RunError::Follow)?;
+    let mut received = stdin.then(read_stdin);
+    let mut pending = Vec::new();
     runtime.block_on(async {
         let mut tick = tokio::time::interval(live.poll);
         let stop = tokio::signal::ctrl_c();
@@ -100,11 +134,27 @@ pub fn follow(
         loop {
             tokio::select! {
                 _ = &mut stop => return Ok::<(), RunError>(()),
+                chunk = async { received.as_mut()?.recv().await }, if received.is_some() => {
+                    match chunk {
+                        Some(bytes) => pending.extend_from_slice(&bytes),
+                        // Standard input closed: with nothing else to follow, the run is over.
+                        None => {
+                            received = None;
+                            if sources.is_empty() {
+                                return Ok(());
+                            }
+                        }
+                    }
+                }
                 _ = tick.tick() => {
                     let mut fresh = Vec::new();
                     let mut counted = Requests::new(Some(draft.window.from), options.slow);
                     for source in &mut sources {
                         fresh.extend(source.read_new(options, &draft, &mut counted));
+                    }
+                    if let Some(lines) = &mut piped {
+                        let bytes = std::mem::take(&mut pending);
+                        fresh.extend(lines.parse(&bytes, options, &draft, &mut counted));
                     }
                     draft.requests.absorb(&counted);
                     if fresh.is_empty() {
@@ -118,11 +168,60 @@ pub fn follow(
             }
         }
     })?;
+    // What standard input gave after the last poll, and its last line without a newline.
+    if let Some(lines) = &mut piped {
+        let mut counted = Requests::new(Some(draft.window.from), options.slow);
+        let mut fresh = lines.parse(&std::mem::take(&mut pending), options, &draft, &mut counted);
+        fresh.extend(lines.finish(options, &draft, &mut counted));
+        draft.requests.absorb(&counted);
+        if !fresh.is_empty() {
+            draft.absorb(fresh);
+            for line in draft.new_lines(live, &zone) {
+                write(out, &line)?;
+            }
+        }
+    }
     let timeline = draft.timeline(live.settings);
     write(
         out,
         &format!("\n{}", markdown::summary_paragraph(&timeline, &zone)),
     )
+}
+
+/// "2 files and standard input", for the header.
+fn following(files: usize, stdin: bool) -> String {
+    let files = match files {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
+    match stdin {
+        true if files == "0 files" => "standard input".into(),
+        true => format!("{files} and standard input"),
+        false => files,
+    }
+}
+
+/// Standard input as it is written, in chunks, from a thread of its own: a blocking read of a
+/// terminal or pipe cannot be cancelled, and the thread ends with the process.
+fn read_stdin() -> tokio::sync::mpsc::UnboundedReceiver<Vec<u8>> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = vec![0; 64 * 1024];
+        loop {
+            match stdin.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if tx.send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+    });
+    rx
 }
 
 /// The plain files the batch run read in a format: compressed rotations do not grow.
@@ -147,14 +246,16 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
             let offset = file.metadata().ok()?.len();
             let lines = lines_before(&path, offset)?;
             Some(Source {
-                display: input.display,
                 identity: Identity::of(&file)?,
                 path,
-                format,
                 file,
                 offset,
-                lines,
-                partial: Vec::new(),
+                lines: Lines {
+                    display: input.display,
+                    format: Some(format),
+                    count: lines,
+                    partial: Vec::new(),
+                },
             })
         })
         .collect()
@@ -186,7 +287,7 @@ impl Source {
         if let Ok(n) = self.file.read_to_end(&mut bytes) {
             self.offset += n as u64;
         }
-        let mut events = self.parse(&bytes, options, draft, requests);
+        let mut events = self.lines.parse(&bytes, options, draft, requests);
         let now = std::fs::metadata(&self.path).ok();
         let rotated = match (&now, File::open(&self.path).ok()) {
             (Some(meta), Some(file)) => {
@@ -198,21 +299,28 @@ impl Source {
         };
         if let Some(file) = rotated {
             // The old file's last line, cut without its newline, is still a line.
-            if !self.partial.is_empty() {
-                events.extend(self.parse(b"\n", options, draft, requests));
-            }
+            events.extend(self.lines.finish(options, draft, requests));
             self.identity = Identity::of(&file).unwrap_or(self.identity);
             self.file = file;
             self.offset = 0;
-            self.lines = 0;
-            self.partial.clear();
+            self.lines.count = 0;
             let mut bytes = Vec::new();
             if let Ok(n) = self.file.read_to_end(&mut bytes) {
                 self.offset = n as u64;
             }
-            events.extend(self.parse(&bytes, options, draft, requests));
+            events.extend(self.lines.parse(&bytes, options, draft, requests));
         }
         events
+    }
+}
+
+impl Lines {
+    /// The last line, cut without its newline, is still a line.
+    fn finish(&mut self, options: &Options, draft: &Draft, requests: &mut Requests) -> Vec<Event> {
+        if self.partial.is_empty() {
+            return Vec::new();
+        }
+        self.parse(b"\n", options, draft, requests)
     }
 
     /// Complete lines only: a line still being written waits for its newline.
@@ -241,18 +349,21 @@ impl Source {
             &mut keep,
         );
         cx.fallback_day = options.date;
-        let mut parser = FileParser::new(cx)
-            .with_format(self.format)
-            .keeping(Keep::Draft(Requests::new(
-                Some(draft.window.from),
-                options.slow,
-            )));
-        let mut lines = LineReader::starting_at(&complete[..], self.lines);
+        let mut parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
+            Some(draft.window.from),
+            options.slow,
+        )));
+        // A stream's format is detected from its first lines, then kept.
+        if let Some(format) = self.format {
+            parser = parser.with_format(format);
+        }
+        let mut lines = LineReader::starting_at(&complete[..], self.count);
         while let Ok(Some((n, line))) = lines.next_line() {
             parser.feed(n, line);
-            self.lines = n;
+            self.count = n;
         }
         let parsed = parser.finish();
+        self.format = self.format.or(parsed.format);
         if let Some(counted) = &parsed.requests {
             requests.absorb(counted);
         }
@@ -261,7 +372,55 @@ impl Source {
 }
 
 impl Draft {
+    /// Before anything is read (standard input alone): the window from `--from`/`--since`
+    /// (a time of day on `--date`, else today), else from the first event.
+    fn empty(options: &Options) -> Result<Draft, RunError> {
+        let zone = options.zone;
+        let today = zone.to_local(crate::time::now()).date();
+        let dated = Options {
+            date: options.date.or(Some(today)),
+            ..options.clone()
+        };
+        let (from, to) = match super::resolve_edges(&dated, zone)? {
+            super::Edges::Known(from, to) => (from, to),
+            super::Edges::Clock(from, to) => {
+                super::clock_window(zone, dated.date.unwrap_or(today), from, to)?
+            }
+        };
+        let window = match from {
+            Some(from) => Window {
+                lookback: from.saturating_sub(options.lookback),
+                from,
+                to: to.unwrap_or(from),
+            },
+            // Everything is kept until the first event says where the window starts.
+            None => Window {
+                lookback: i64::MIN,
+                from: i64::MIN,
+                to: i64::MIN,
+            },
+        };
+        Ok(Draft {
+            sources: Vec::new(),
+            events: Vec::new(),
+            requests: Requests::new(from, options.slow),
+            window,
+            start_known: from.is_some(),
+            printed: HashSet::new(),
+        })
+    }
+
     fn absorb(&mut self, fresh: Vec<Event>) {
+        if !self.start_known {
+            if let Some(first) = fresh.iter().map(|e| e.time).min() {
+                self.window = Window {
+                    lookback: first,
+                    from: first,
+                    to: first,
+                };
+                self.start_known = true;
+            }
+        }
         let silence = crate::config::current();
         self.events
             .extend(fresh.into_iter().filter(|e| !silence.silenced(e)));
