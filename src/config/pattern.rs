@@ -111,37 +111,79 @@ impl Glob {
 
     pub fn matches(&self, s: &str) -> bool {
         let s: Vec<char> = s.chars().collect();
-        self.at(0, &s, 0)
+        if self.paths {
+            let mut failed = vec![false; (self.text.len() + 1) * (s.len() + 1)];
+            self.at(0, &s, 0, &mut failed)
+        } else {
+            self.anywhere(&s)
+        }
     }
 
-    fn at(&self, p: usize, s: &[char], i: usize) -> bool {
-        let Some(&c) = self.text.get(p) else {
-            return i == s.len();
-        };
-        match c {
-            '*' => {
+    /// A message template: `*` and `?` only, matched greedily with one backtrack point, so a
+    /// long message costs at most its length times the template's.
+    fn anywhere(&self, s: &[char]) -> bool {
+        let p = &self.text;
+        let (mut i, mut j) = (0, 0);
+        let mut star: Option<(usize, usize)> = None;
+        while i < s.len() {
+            match p.get(j) {
+                Some('*') => {
+                    star = Some((j, i));
+                    j += 1;
+                }
+                Some(&c) if c == '?' || c == s[i] => {
+                    i += 1;
+                    j += 1;
+                }
+                _ => match star {
+                    Some((sj, si)) => {
+                        star = Some((sj, si + 1));
+                        j = sj + 1;
+                        i = si + 1;
+                    }
+                    None => return false,
+                },
+            }
+        }
+        p[j..].iter().all(|&c| c == '*')
+    }
+
+    /// A path glob from pattern position `p` and path position `i`; `failed` remembers the
+    /// positions already ruled out, so no pair is tried twice.
+    fn at(&self, p: usize, s: &[char], i: usize, failed: &mut [bool]) -> bool {
+        let memo = p * (s.len() + 1) + i;
+        if failed[memo] {
+            return false;
+        }
+        let matched = match self.text.get(p) {
+            None => i == s.len(),
+            Some('*') => {
                 let double = self.text.get(p + 1) == Some(&'*');
                 let next = if double { p + 2 } else { p + 1 };
-                let crosses = double || !self.paths;
                 // `**/` also matches no directory at all.
-                if double && self.text.get(next) == Some(&'/') && self.at(next + 1, s, i) {
-                    return true;
-                }
-                let mut j = i;
-                loop {
-                    if self.at(next, s, j) {
-                        return true;
-                    }
-                    match s.get(j) {
-                        Some('/') if !crosses => return false,
-                        Some(_) => j += 1,
-                        None => return false,
+                let empty_dirs =
+                    double && self.text.get(next) == Some(&'/') && self.at(next + 1, s, i, failed);
+                empty_dirs || {
+                    let mut j = i;
+                    loop {
+                        if self.at(next, s, j, failed) {
+                            break true;
+                        }
+                        match s.get(j) {
+                            Some('/') if !double => break false,
+                            Some(_) => j += 1,
+                            None => break false,
+                        }
                     }
                 }
             }
-            '?' => s.get(i).is_some_and(|&x| x != '/' || !self.paths) && self.at(p + 1, s, i + 1),
-            c => s.get(i) == Some(&c) && self.at(p + 1, s, i + 1),
+            Some('?') => s.get(i).is_some_and(|&x| x != '/') && self.at(p + 1, s, i + 1, failed),
+            Some(&c) => s.get(i) == Some(&c) && self.at(p + 1, s, i + 1, failed),
+        };
+        if !matched {
+            failed[memo] = true;
         }
+        matched
     }
 }
 
@@ -183,5 +225,17 @@ mod tests {
         assert!(Glob::path("./ops/changes.log").matches("ops/changes.log"));
         assert!(Glob::text("health check * ok").matches("health check /api/v1 ok"));
         assert!(!Glob::text("health check * ok").matches("health check /api failed"));
+        assert!(Glob::text("GC pause ?ms*").matches("GC pause 7ms (young)"));
+        assert!(Glob::text("*").matches(""));
+        assert!(!Glob::text("a*b").matches("a"));
+    }
+
+    #[test]
+    fn globs_do_not_backtrack_without_end() {
+        // Exponential for naive backtracking: each `*` could end anywhere.
+        let message = "a".repeat(16 * 1024);
+        assert!(!Glob::text("*a*a*a*a*a*a*a*a*a*a*b").matches(&message));
+        let path = format!("{}/x", "a/".repeat(200));
+        assert!(!Glob::path("**/a*a*a*a*a*a*a*a*b").matches(&path));
     }
 }
