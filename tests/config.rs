@@ -15,6 +15,12 @@ pattern = "{time} | {level} | {service} | {message} (order {order})"
 time = "%d.%m.%Y %H:%M:%S"
 files = ["billing/*.log"]
 
+# No `files`: tried on every file, and used where it reads more than any built-in format.
+[[format]]
+name = "batch"
+pattern = "{time} ~ {message}"
+time = "%d.%m.%Y %H:%M:%S"
+
 [[service]]
 name = "ledger"
 files = ["legacy/**"]
@@ -53,6 +59,11 @@ fn logs(config: bool) -> tempfile::TempDir {
         );
     }
     write(d, "billing/app.log", &billing);
+    write(
+        d,
+        "batch/export.log",
+        "01.05.2024 13:30:00 ~ INFO nightly export started\n01.05.2024 14:20:00 ~ ERROR nightly export failed: disk quota\n",
+    );
     let mut legacy = String::new();
     for m in 10..20 {
         legacy += &format!("2024-05-01 14:{m:02}:30 ERROR ledger write timed out\n");
@@ -127,6 +138,8 @@ fn the_site_configuration_shapes_the_draft() {
         "{got:#?}"
     );
     assert!(has("error", "ledger", "ledger write timed out"), "{got:#?}");
+    // Found by detection; its level read from the message's leading word.
+    assert!(has("error", "export", "nightly export failed"), "{got:#?}");
     assert!(has("error", "auth", "token check failed"), "{got:#?}");
     assert!(has("deploy", "*", "2.4.1"), "{got:#?}");
     assert!(has("alert", "*", "BillingDeclines"), "{got:#?}");
@@ -177,13 +190,17 @@ fn the_configuration_is_not_read_as_a_log() {
         .filter_map(|i| i["path"].as_str())
         .collect();
     assert!(!inputs.contains(&"reconstruct.toml"), "{inputs:?}");
-    let billing = got["stats"]["inputs"]
-        .as_array()
-        .expect("inputs")
-        .iter()
-        .find(|i| i["path"] == "billing/app.log")
-        .expect("billing");
-    assert_eq!(billing["format"], "billing");
+    let format_of = |path: &str| {
+        got["stats"]["inputs"]
+            .as_array()
+            .expect("inputs")
+            .iter()
+            .find(|i| i["path"] == path)
+            .map(|i| i["format"].clone())
+    };
+    assert_eq!(format_of("billing/app.log"), Some("billing".into()));
+    assert_eq!(format_of("batch/export.log"), Some("batch".into()));
+    assert_eq!(format_of("legacy/app.log"), Some("timestamped text".into()));
 }
 
 /// Runs with a bad configuration; returns standard error, which must be one line.

@@ -1,6 +1,6 @@
 //! Lines in a site's own format, described in `reconstruct.toml` by a pattern with named
-//! fields: `{time}` (required), `{level}`, `{service}`, `{message}` (else the whole line), and
-//! any other name, kept as a field.
+//! fields: `{time}` (required), `{level}` (else a level word leading the message),
+//! `{service}`, `{message}` (else the whole line), and any other name, kept as a field.
 
 use super::{text, Cx};
 use crate::config::LineFormat;
@@ -29,11 +29,16 @@ pub fn parse(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>)
     if !cx.keep(time) {
         return true;
     }
-    let level = value("level").and_then(Level::parse);
     let service = value("service")
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let message = value("message").unwrap_or(line).to_string();
+    let message = value("message").unwrap_or(line);
+    // Without a {level} field, a level word leading the message is read as text lines' is.
+    let (level, message) = match value("level") {
+        Some(word) => (Level::parse(word), message),
+        None => text::split_level(message),
+    };
+    let message = message.to_string();
     let mut fields = Fields::new();
     for (name, v) in &captures {
         if !matches!(*name, "time" | "level" | "service" | "message") {

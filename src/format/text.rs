@@ -134,7 +134,7 @@ fn strip_nginx_ids(message: &str) -> &str {
 }
 
 /// Finds the level word and returns the message the layout puts after it.
-fn split_level(rest: &str) -> (Option<Level>, &str) {
+pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
     for token in rest
         .split([' ', '\t'])
         .take(LEVEL_WINDOW + 4)
