@@ -46,8 +46,7 @@ struct Shared {
 /// Runs every incident, reading shared inputs once. An incident that fails (a path that does
 /// not exist, a window on more than one day) fails alone.
 pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
-    let mut planned: Vec<Result<Planned, RunError>> =
-        incidents.par_iter().map(plan).collect::<Vec<_>>();
+    let planned: Vec<Result<Planned, RunError>> = incidents.par_iter().map(plan).collect();
     let mut shared: Vec<Shared> = Vec::new();
     let mut index: HashMap<Key, usize> = HashMap::new();
     for (i, p) in planned.iter().enumerate() {
@@ -89,11 +88,12 @@ pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
             Err(_) => Vec::new(),
         })
         .collect();
+    // Every input an incident reads was one use of a shared read, so every slot is filled.
     for (i, j, result) in dealt.into_iter().flatten() {
         results[i][j] = Some(result);
     }
     planned
-        .drain(..)
+        .into_iter()
         .zip(results)
         .zip(incidents)
         .map(|((p, results), options)| {
