@@ -2,7 +2,7 @@
 //! one its own run prints, and mistakes in the list reported with their line.
 
 mod common;
-use common::{reconstruct, scenarios, succeeds};
+use common::{dirs, reconstruct, succeeds};
 
 use serde_json::Value;
 use std::fs;
@@ -18,7 +18,7 @@ fn root() -> PathBuf {
 /// without a window: (stem, arguments, logs).
 fn cases() -> Vec<(String, Vec<String>, PathBuf)> {
     let mut cases = Vec::new();
-    for dir in scenarios() {
+    for dir in dirs("incidents") {
         let expected: Value =
             serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).expect("read"))
                 .expect("expected.json");

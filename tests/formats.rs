@@ -4,24 +4,12 @@
 //! then reviewed by eye.
 
 mod common;
-use common::{reconstruct, succeeds};
+use common::{dirs, reconstruct, succeeds};
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 const MESSAGE_START: usize = 60;
-
-fn fixtures() -> Vec<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
-        .expect("fixtures directory")
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
 
 /// The fixture's input: every file but `expected.txt` and `args`.
 fn input(dir: &Path) -> PathBuf {
@@ -93,7 +81,7 @@ fn events(path: &Path, args: &[String], with_service: bool) -> String {
 #[test]
 fn every_fixture_parses_to_its_expected_events() {
     let mut failures = Vec::new();
-    for dir in fixtures() {
+    for dir in dirs("fixtures/formats") {
         let got = events(&input(&dir), &extra_args(&dir), true);
         let expected = dir.join("expected.txt");
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -115,7 +103,7 @@ fn every_fixture_parses_to_its_expected_events() {
 #[test]
 fn fixtures_are_recognised_under_a_meaningless_name() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    for dir in fixtures() {
+    for dir in dirs("fixtures/formats") {
         let src = input(&dir);
         let renamed = tmp.path().join("x").join("data");
         fs::create_dir_all(renamed.parent().expect("parent")).expect("mkdir");
@@ -136,7 +124,7 @@ fn fixtures_are_recognised_under_a_meaningless_name() {
 /// The fixture inputs alone (no expectations), copied into one directory as a responder's
 /// `logs/` would hold them.
 fn all_inputs(into: &Path) {
-    for dir in fixtures() {
+    for dir in dirs("fixtures/formats") {
         let name = dir.file_name().expect("fixture name");
         let src = input(&dir);
         let dest = into.join(name).join(src.file_name().expect("file name"));
@@ -218,7 +206,7 @@ fn a_draft_over_all_fixtures_names_each_alerting_and_deploy_format() {
 /// without a window that cuts the file in two.
 #[test]
 fn every_fixture_accounts_for_every_line() {
-    for dir in fixtures() {
+    for dir in dirs("fixtures/formats") {
         let src = input(&dir);
         let bytes = fs::read(&src).expect("fixture");
         let lines = bytecount(&bytes);

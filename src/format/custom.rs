@@ -22,13 +22,10 @@ pub fn parse(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>)
     let Some(time) = value("time").and_then(|t| time_of(format, t, cx)) else {
         return false;
     };
-    let Some(time) = time else {
-        cx.undatable += 1;
-        return false;
+    let time = match cx.admit(time) {
+        Ok(time) => time,
+        Err(recognised) => return recognised,
     };
-    if !cx.keep(time) {
-        return true;
-    }
     let service = value("service")
         .filter(|s| !s.is_empty())
         .map(str::to_string);

@@ -256,6 +256,20 @@ impl<'a> Cx<'a> {
         (self.keep)(t)
     }
 
+    /// A line's time, if the line goes on to become an event; else what the parser answers:
+    /// `false` for a time of day that nothing dates (counted here), `true` for a line read but
+    /// outside the window (not built).
+    fn admit(&mut self, time: Option<Nanos>) -> Result<Nanos, bool> {
+        let Some(time) = time else {
+            self.undatable += 1;
+            return Err(false);
+        };
+        if !self.keep(time) {
+            return Err(true);
+        }
+        Ok(time)
+    }
+
     fn resolve(&self, stamp: &Stamp) -> Option<Nanos> {
         stamp.resolve(&self.zone)
     }

@@ -20,13 +20,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let Some((time, rest)) = lead(line, cx) else {
         return false;
     };
-    let Some(time) = time else {
-        cx.undatable += 1;
-        return false;
+    let time = match cx.admit(time) {
+        Ok(time) => time,
+        Err(recognised) => return recognised,
     };
-    if !cx.keep(time) {
-        return true;
-    }
     let rest = rest.trim_start();
     let layouts: [Layout; 6] = [
         cri::parse,

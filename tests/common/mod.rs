@@ -31,11 +31,13 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
         .collect()
 }
 
-/// The scenario directories of `tests/incidents/`, in order.
-pub fn scenarios() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/incidents");
+/// The directories under `tests/<under>` (scenarios, format fixtures), in order.
+pub fn dirs(under: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(under);
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
-        .expect("scenarios")
+        .expect("a directory of test cases")
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.is_dir())
