@@ -195,15 +195,16 @@ fn a_batch_finds_what_each_run_finds() {
 fn skipping_rotations_finds_what_a_full_scan_finds() {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("tempdir");
-    // Four days of an hourly job, rotated daily: today plain, the three days before gzipped.
+    // Four days of a job that runs every ten seconds, rotated daily: today plain, the three
+    // days before gzipped (each larger than the blocks a rotation is passed over in).
     for day in 0..4u64 {
         let mut text = String::new();
-        for minute in 0..24 * 60 {
-            let t = (3 - day) * 86_400 + minute * 60;
-            let level = if minute % 97 == 0 { "ERROR" } else { "INFO" };
+        for tick in 0..24 * 360 {
+            let t = (3 - day) * 86_400 + tick * 10;
+            let level = if tick % 97 == 0 { "ERROR" } else { "INFO" };
             let _ = writeln!(
                 text,
-                "{} {level} [cron] c.a.Job - run {minute} of day {}",
+                "{} {level} [cron] c.a.Job - run {tick} of day {}",
                 clock(t),
                 3 - day
             );
@@ -234,6 +235,12 @@ fn skipping_rotations_finds_what_a_full_scan_finds() {
         notes.matches("not read:").count(),
         2,
         "the day before and the day after are not decompressed:\n{notes}"
+    );
+    assert!(
+        notes
+            .lines()
+            .any(|l| l.contains("job.log.2.gz: ") && l.contains("passed over")),
+        "the window's day is passed over up to the window, not parsed:\n{notes}"
     );
     for window in [
         &["--from", "2024-02-02 10:00", "--to", "2024-02-02 12:00"][..],

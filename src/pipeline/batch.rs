@@ -178,8 +178,8 @@ fn read_stretch(
         .map(|u| u.2)
         .reduce(|a, b| match (a, b) {
             (Reach::All, _) | (_, Reach::All) => Reach::All,
-            (Reach::Ordered(x), Reach::Ordered(y) | Reach::Window(_, y))
-            | (Reach::Window(_, x), Reach::Ordered(y)) => Reach::Ordered(x.max(y)),
+            (Reach::Ordered(a, x), Reach::Ordered(b, y) | Reach::Window(b, y))
+            | (Reach::Window(a, x), Reach::Ordered(b, y)) => Reach::Ordered(a.min(b), x.max(y)),
             (Reach::Window(a, x), Reach::Window(b, y)) => Reach::Window(a.min(b), x.max(y)),
             (Reach::Head(_), other) | (other, Reach::Head(_)) => other,
         })

@@ -203,8 +203,9 @@ enum Reach {
     All,
     /// The events in `[lo, hi]`: plain files in time order are seeked to `lo` and left after `hi`.
     Window(Nanos, Nanos),
-    /// The same for a stream known to be in time order (a rotated file): left after `hi`.
-    Ordered(Nanos),
+    /// The same for a stream known to be in time order (a compressed rotation): passed over
+    /// block by block up to `lo`, left after `hi`.
+    Ordered(Nanos, Nanos),
 }
 
 /// What one pass over one input gave.
@@ -307,7 +308,7 @@ fn reach(plan: &rotation::Plan, bounds: chunks::Bounds) -> Result<Reach, &str> {
     Ok(match (plan, bounds.keep_from) {
         (rotation::Plan::Skip(why), _) => return Err(why),
         (_, i64::MIN) => Reach::All,
-        (rotation::Plan::Ordered, _) => Reach::Ordered(bounds.keep_to),
+        (rotation::Plan::Ordered, _) => Reach::Ordered(bounds.keep_from, bounds.keep_to),
         _ => Reach::Window(bounds.keep_from, bounds.keep_to),
     })
 }
@@ -911,21 +912,37 @@ fn parse_input(
             "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
         );
     }
+    let (mut head, mut head_error) = (head, head_error);
+    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
+    let mut passed_bytes = 0;
+    if skipped_lines > 0 {
+        result.reading = format!("seeked past {skipped_lines} lines to the window");
+    }
+    if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
+        if let Some(passed) =
+            seek::fast_forward(&mut reader, &mut head, path, zone, day, anchor, lo)
+        {
+            skipped_lines = passed.lines;
+            passed_bytes = passed.bytes;
+            head_error = passed.error;
+            if skipped_lines > 0 {
+                result.reading = format!("passed over {skipped_lines} lines to the window");
+            }
+        }
+    }
     let rest: Box<dyn Read> = if head_error.is_some() {
         Box::new(io::empty())
     } else {
         Box::new(reader)
     };
-    let skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
-    if skipped_lines > 0 {
-        result.reading = format!("seeked past {skipped_lines} lines to the window");
-    }
     let mut lines = LineReader::starting_at(io::Cursor::new(head).chain(rest), skipped_lines);
     // A seeked file is in time order: once a line is past the window (by more than the skew
     // allowed), nothing after it can be in.
     let past = std::cell::Cell::new(false);
     let stop_after = match (reach, &seek) {
-        (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(hi), _) => hi.saturating_add(seek::SKEW),
+        (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(_, hi), _) => {
+            hi.saturating_add(seek::SKEW)
+        }
         _ => i64::MAX,
     };
     let mut watch = |t: Nanos| {
@@ -956,7 +973,7 @@ fn parse_input(
     // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
     result.bytes = match &seek {
         Some(s) => s.len,
-        None => lines.bytes(),
+        None => passed_bytes + lines.bytes(),
     };
     settle(result, parser.finish(), read_error, skipped_lines, path)
 }

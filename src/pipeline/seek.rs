@@ -1,17 +1,18 @@
 //! Where reading a plain file starts: at the window, found by bisection, when the file is
 //! large, in time order, and in a format whose lines can be placed one by one. Anything else
-//! is read from the start: seeking must never miss a line that a full scan would find.
+//! is read from the start: seeking must never miss a line that a full scan would find. A
+//! compressed rotation, which cannot be seeked, is passed over block by block up to the window.
 //! `RECONSTRUCT_FULL_SCAN=1` turns seeking, parallel stretches (and skipping rotations) off,
 //! to compare.
 
 use crate::format::{Clock, Cx, Format, YearAnchor};
-use crate::input::{compression, Input, InputError, Location, Opened};
 #[cfg(unix)]
-use crate::input::{Seekable, TimeOf};
+use crate::input::Seekable;
+use crate::input::{compression, Input, InputError, Location, Opened, TimeOf};
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
 use chrono::NaiveDate;
 use std::fs::File;
-use std::io::{BufReader, Seek as _, SeekFrom};
+use std::io::{self, BufReader, Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// How far a file's lines may run out of time order; also how far before the window reading
@@ -169,14 +170,29 @@ fn with_clock<T>(
     anchor: YearAnchor,
     work: impl FnOnce(Format, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
+    let head = file.head(SAMPLE_BYTES).ok()?;
+    if compression(&head).is_some() {
+        return None;
+    }
+    sample_clock(&head, display, zone, day, anchor, work)
+}
+
+/// [`with_clock`] for a sample already read (the decompressed head of a stream).
+fn sample_clock<T>(
+    head: &[u8],
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    work: impl FnOnce(Format, &mut TimeOf) -> Option<T>,
+) -> Option<T> {
     use std::cell::Cell;
     use std::sync::Arc;
-    let head = file.head(SAMPLE_BYTES).ok()?;
-    if compression(&head).is_some() || memchr::memchr(0, &head).is_some() {
+    if memchr::memchr(0, head).is_some() {
         return None;
     }
     // A sample ends mid-line: keep the whole lines.
-    let whole = memchr::memrchr(b'\n', &head).map_or(&head[..], |i| &head[..i]);
+    let whole = memchr::memrchr(b'\n', head).map_or(head, |i| &head[..i]);
     let sample: Vec<&[u8]> = whole.split(|c| *c == b'\n').take(SAMPLE_LINES).collect();
     let found = Cell::new(None);
     let mut capture = |t: Nanos| {
@@ -195,6 +211,79 @@ fn with_clock<T>(
         found.get()
     };
     work(format, &mut time_of)
+}
+
+/// Blocks of a stream that [`fast_forward`] passes over whole.
+const FORWARD_BLOCK: usize = 64 * 1024;
+
+/// What passing over the start of a stream gave.
+pub struct Forwarded {
+    pub lines: u64,
+    pub bytes: u64,
+    /// The read error that ended the stream while passing over it.
+    pub error: Option<io::Error>,
+}
+
+/// Passes over the start of a stream known to be in time order (a compressed rotation), up to
+/// the window: block by block, while the last whole line of a block is earlier than `lo` by
+/// more than the skew allowed, the block's lines are counted, not parsed. `head` holds what was
+/// read of the stream already, and is left holding where parsing must start (a line's start).
+/// `None`, with nothing read, when single lines cannot be placed in time: the stream is then
+/// parsed from its start.
+#[allow(clippy::too_many_arguments)]
+pub fn fast_forward(
+    reader: &mut dyn Read,
+    head: &mut Vec<u8>,
+    display: &str,
+    zone: Zone,
+    day: Option<NaiveDate>,
+    anchor: YearAnchor,
+    lo: Nanos,
+) -> Option<Forwarded> {
+    if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
+        return None;
+    }
+    let sample = head.clone();
+    sample_clock(&sample, display, zone, day, anchor, |_, time_of| {
+        let mut done = Forwarded {
+            lines: 0,
+            bytes: 0,
+            error: None,
+        };
+        let mut eof = false;
+        loop {
+            while !eof && head.len() < FORWARD_BLOCK {
+                let at = head.len();
+                head.resize(FORWARD_BLOCK, 0);
+                let read = reader.read(&mut head[at..]);
+                head.truncate(at + *read.as_ref().unwrap_or(&0));
+                match read {
+                    Ok(0) => eof = true,
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        done.error = Some(e);
+                        eof = true;
+                    }
+                }
+            }
+            let Some(end) = memchr::memrchr(b'\n', head) else {
+                break;
+            };
+            let start = memchr::memrchr(b'\n', &head[..end]).map_or(0, |i| i + 1);
+            match time_of(&head[start..end]) {
+                Some(t) if t < lo.saturating_sub(SKEW) => {}
+                _ => break,
+            }
+            done.lines += bytecount::count(&head[..=end], b'\n') as u64;
+            done.bytes += end as u64 + 1;
+            head.drain(..=end);
+            if eof {
+                break;
+            }
+        }
+        Some(done)
+    })
 }
 
 #[cfg(not(unix))]
