@@ -569,13 +569,10 @@ pub struct FileParser<'a> {
     near: Near,
     pub counts: FileCounts,
     pub events: Vec<Event>,
-    /// For a draft: requests are counted here, and only what the draft uses is kept (see
-    /// [`Event::matters_to_draft`]), failed requests without their fields. Memory then grows
-    /// with the window's errors, not its lines.
-    requests: Option<Requests>,
-    /// For several drafts ([`Keep::Drafts`]): requests are kept, without fields, and what is
-    /// not kept is noted in `dropped`.
-    keep_requests: bool,
+    /// What is kept of the events: for drafts, only what they use, so that memory grows with
+    /// the window's errors, not its lines.
+    keep: Keep,
+    /// With [`Keep::Drafts`], the time and line of each event not kept.
     dropped: Vec<(Nanos, u64)>,
 }
 
@@ -605,8 +602,7 @@ impl<'a> FileParser<'a> {
             near: Near::default(),
             counts: FileCounts::default(),
             events: Vec::new(),
-            requests: None,
-            keep_requests: false,
+            keep: Keep::All,
             dropped: Vec::new(),
         }
     }
@@ -620,30 +616,22 @@ impl<'a> FileParser<'a> {
 
     /// Keeps what `keep` asks for of the events in range (all are counted either way).
     pub fn keeping(mut self, keep: Keep) -> Self {
-        match keep {
-            Keep::All => {}
-            Keep::Draft(requests) => {
-                self.requests = Some(requests);
-                self.cx.draft = true;
-            }
-            Keep::Drafts => {
-                self.keep_requests = true;
-                self.cx.draft = true;
-            }
-        }
+        self.cx.draft = !matches!(keep, Keep::All);
+        self.keep = keep;
         self
     }
 
     fn slim_from(&mut self, start: usize) {
-        if !self.cx.draft {
-            return;
-        }
-        if let Some(requests) = &mut self.requests {
-            for e in &self.events[start..] {
-                requests.add(e);
+        let keep_requests = match &mut self.keep {
+            Keep::All => return,
+            Keep::Draft(requests) => {
+                for e in &self.events[start..] {
+                    requests.add(e);
+                }
+                false
             }
-        }
-        let keep_requests = self.keep_requests;
+            Keep::Drafts => true,
+        };
         let dropped = &mut self.dropped;
         let mut slim = |e: &mut Event| {
             let kept = e.slim_for_draft() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
@@ -739,7 +727,10 @@ impl<'a> FileParser<'a> {
             format: self.format,
             yearless: self.cx.yearless.get(),
             problem: self.problem,
-            requests: self.requests,
+            requests: match self.keep {
+                Keep::Draft(requests) => Some(requests),
+                _ => None,
+            },
             dropped: self.dropped,
         }
     }
