@@ -14,7 +14,7 @@ use file::Source;
 use pattern::{Glob, Pattern};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use toml::Spanned;
 
 /// The name the configuration is found by in a log directory.
@@ -69,9 +69,8 @@ struct SilenceEntry {
 /// A site's line format: lines matching `pattern` give events with its named fields.
 #[derive(Debug)]
 pub struct LineFormat {
-    /// Printed where a built-in format's name would be (`--stats`, `--verbose`); kept for the
-    /// whole run, like the formats' own names.
-    pub name: &'static str,
+    /// Printed where a built-in format's name would be (`--stats`, `--verbose`).
+    pub name: String,
     pub pattern: Pattern,
     /// A chrono layout for `{time}` (`%d.%m.%Y %H:%M:%S`); without one, any timestamp form the
     /// tool reads.
@@ -96,7 +95,7 @@ pub enum SourceKind {
 /// What `reconstruct.toml` says. The default says nothing: every rule is opt-in.
 #[derive(Debug, Default)]
 pub struct Config {
-    pub formats: Arc<[LineFormat]>,
+    pub formats: Vec<LineFormat>,
     /// Services by path: the first rule whose glob matches names the file's service.
     services: Vec<(Glob, String)>,
     /// Fields whose value names an event's service, in order of preference.
@@ -156,7 +155,7 @@ impl Config {
                 return Err(source.error("a format needs a name", Some(e.name.span())));
             }
             formats.push(LineFormat {
-                name: Box::leak(name.to_string().into_boxed_str()),
+                name: name.to_string(),
                 pattern,
                 time: e.time.as_ref().map(|t| t.get_ref().clone()),
                 files: e.files.iter().map(|f| Glob::path(f)).collect(),
@@ -165,7 +164,7 @@ impl Config {
         if formats.len() > usize::from(u8::MAX) {
             return Err(source.error("more than 255 formats", None));
         }
-        config.formats = formats.into();
+        config.formats = formats;
         for entry in &file.service {
             let e = entry.get_ref();
             match (&e.name, e.files.is_empty(), &e.field) {

@@ -76,7 +76,7 @@ impl Format {
             Format::Custom(i) => config::current()
                 .formats
                 .get(usize::from(i))
-                .map_or("custom", |f| f.name),
+                .map_or("custom", |f| f.name.as_str()),
         }
     }
 
