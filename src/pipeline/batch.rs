@@ -39,8 +39,17 @@ struct Key {
 /// One read of one input and the incidents that share it.
 struct Shared {
     key: Key,
-    /// (incident, that incident's input index, its reach and bounds).
-    uses: Vec<(usize, usize, Reach, chunks::Bounds)>,
+    uses: Vec<Use>,
+}
+
+/// One incident's need of a shared input.
+#[derive(Clone, Copy)]
+struct Use {
+    incident: usize,
+    /// The input's index among the incident's own.
+    input: usize,
+    reach: Reach,
+    bounds: chunks::Bounds,
 }
 
 /// Runs every incident, reading shared inputs once. An incident that fails (a path that does
@@ -70,7 +79,12 @@ pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
                 });
                 shared.len() - 1
             });
-            shared[at].uses.push((i, j, *reach, p.bounds));
+            shared[at].uses.push(Use {
+                incident: i,
+                input: j,
+                reach: *reach,
+                bounds: p.bounds,
+            });
         }
     }
     let dealt: Vec<Vec<(usize, usize, FileResult)>> = shared
@@ -140,51 +154,37 @@ fn plan(options: &Options) -> Result<Planned, RunError> {
 /// allowance share one), each from its own start, so no byte is parsed twice and none between
 /// distant windows at all; anything else is read in one pass over what all its incidents keep.
 fn read_shared(s: &Shared, incidents: &[Options]) -> Vec<(usize, usize, FileResult)> {
-    let windows = s.uses.iter().all(|u| matches!(u.2, Reach::Window(..)));
-    let mut order: Vec<usize> = (0..s.uses.len()).collect();
-    let mut stretches: Vec<Vec<usize>> = Vec::new();
+    let windows = s.uses.iter().all(|u| matches!(u.reach, Reach::Window(..)));
+    let mut stretches: Vec<Vec<Use>> = Vec::new();
     if windows && seek::seekable(&s.key.input) {
-        order.sort_by_key(|&u| s.uses[u].3.keep_from);
+        let mut uses = s.uses.clone();
+        uses.sort_by_key(|u| u.bounds.keep_from);
         let mut end = i64::MIN;
-        for u in order {
-            let b = s.uses[u].3;
+        for u in uses {
             match stretches.last_mut() {
-                Some(stretch) if b.keep_from <= end.saturating_add(2 * seek::SKEW) => {
+                Some(stretch) if u.bounds.keep_from <= end.saturating_add(2 * seek::SKEW) => {
                     stretch.push(u)
                 }
                 _ => stretches.push(vec![u]),
             }
-            end = end.max(b.keep_to);
+            end = end.max(u.bounds.keep_to);
         }
     } else {
-        stretches.push(order);
+        stretches.push(s.uses.clone());
     }
-    let mut dealt = Vec::with_capacity(s.uses.len());
-    for stretch in stretches {
-        dealt.extend(read_stretch(s, &stretch, incidents));
-    }
-    dealt
+    stretches
+        .iter()
+        .flat_map(|stretch| read_stretch(s, stretch, incidents))
+        .collect()
 }
 
-/// One read of the input for the uses `stretch` (indices into `s.uses`), dealt out.
+/// One read of the input for the uses of one stretch, dealt out.
 fn read_stretch(
     s: &Shared,
-    stretch: &[usize],
+    uses: &[Use],
     incidents: &[Options],
 ) -> Vec<(usize, usize, FileResult)> {
-    let uses: Vec<_> = stretch.iter().map(|&u| s.uses[u]).collect();
-    let reach = uses
-        .iter()
-        .map(|u| u.2)
-        .reduce(|a, b| match (a, b) {
-            (Reach::All, _) | (_, Reach::All) => Reach::All,
-            (Reach::Ordered(a, x), Reach::Ordered(b, y) | Reach::Window(b, y))
-            | (Reach::Window(a, x), Reach::Ordered(b, y)) => Reach::Ordered(a.min(b), x.max(y)),
-            (Reach::Window(a, x), Reach::Window(b, y)) => Reach::Window(a.min(b), x.max(y)),
-            (Reach::Head(_), other) | (other, Reach::Head(_)) => other,
-        })
-        .unwrap_or(Reach::All);
-    let union = uses.iter().map(|u| u.3).reduce(|a, b| chunks::Bounds {
+    let union = uses.iter().map(|u| u.bounds).reduce(|a, b| chunks::Bounds {
         keep_from: a.keep_from.min(b.keep_from),
         keep_to: a.keep_to.max(b.keep_to),
         window_from: a.window_from.min(b.window_from),
@@ -192,6 +192,15 @@ fn read_stretch(
     });
     let Some(union) = union else {
         return Vec::new();
+    };
+    // The widest way any incident needs the file read, over all their bounds.
+    let (lo, hi) = (union.keep_from, union.keep_to);
+    let reach = if uses.iter().any(|u| matches!(u.reach, Reach::All)) {
+        Reach::All
+    } else if uses.iter().any(|u| matches!(u.reach, Reach::Ordered(..))) {
+        Reach::Ordered(lo, hi)
+    } else {
+        Reach::Window(lo, hi)
     };
     let pass = Pass {
         zone: s.key.zone,
@@ -201,26 +210,23 @@ fn read_stretch(
         bounds: union,
     };
     // Incidents share a flag for the event stream: either all keep everything, or all draft.
-    let keep = match uses.iter().any(|u| incidents[u.0].all_events) {
+    let keep = match uses.iter().any(|u| incidents[u.incident].all_events) {
         true => Keep::All,
         false => Keep::Drafts,
     };
     let mut whole = pass.input(&s.key.input, keep);
     let mut events = std::mem::take(&mut whole.events);
     let mut dealt = Vec::with_capacity(uses.len());
-    for (n, &(i, j, _, b)) in uses.iter().enumerate() {
+    for (n, u) in uses.iter().enumerate() {
+        let options = &incidents[u.incident];
         // The last incident takes the events themselves; the others, copies.
         let part = if n + 1 == uses.len() {
-            deal(
-                &whole,
-                std::mem::take(&mut events).into_iter(),
-                b,
-                &incidents[i],
-            )
+            let events = std::mem::take(&mut events);
+            deal(&whole, events.into_iter(), u.bounds, options)
         } else {
-            deal(&whole, events.iter().cloned(), b, &incidents[i])
+            deal(&whole, events.iter().cloned(), u.bounds, options)
         };
-        dealt.push((i, j, part));
+        dealt.push((u.incident, u.input, part));
     }
     dealt
 }
@@ -235,19 +241,15 @@ fn deal(
 ) -> FileResult {
     let from = (b.window_from != i64::MIN).then_some(b.window_from);
     let mut requests = (!options.all_events).then(|| Requests::new(from, options.slow));
-    let in_range = |t: Nanos| b.keep_from <= t && t <= b.keep_to;
-    let (mut in_window, mut in_range_events) = (0, 0);
+    let mut in_window = 0;
+    // The line of every event in this incident's range, kept or dropped.
     let mut lines = Vec::new();
-    let mut tally = |t: Nanos, line: u64| {
-        if b.window_from <= t && t <= b.window_to {
-            in_window += 1;
-        }
-        in_range_events += 1;
-        lines.push(line);
-    };
     let mut kept = Vec::new();
-    for mut e in events.filter(|e| in_range(e.time)) {
-        tally(e.time, e.source.line);
+    for mut e in events {
+        if !b.keeps(e.time, &mut in_window) {
+            continue;
+        }
+        lines.push(e.source.line);
         match &mut requests {
             Some(requests) => {
                 requests.add(&e);
@@ -258,9 +260,12 @@ fn deal(
             None => kept.push(e),
         }
     }
-    for &(t, line) in whole.dropped.iter().filter(|d| in_range(d.0)) {
-        tally(t, line);
+    for &(t, line) in &whole.dropped {
+        if b.keeps(t, &mut in_window) {
+            lines.push(line);
+        }
     }
+    let in_range_events = lines.len() as u64;
     // The read's lines in range for some incident are this one's parsed lines when their
     // events are in its range, and outside it otherwise.
     lines.sort_unstable();

@@ -5,12 +5,11 @@
 //! big access log keeps one core busy while the others wait.
 
 use super::seek::Chunks;
-use super::{settle, FileResult};
+use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{Cx, FileParser, Keep, Parsed, YearAnchor};
+use crate::format::{Cx, FileParser, Keep, Parsed};
 use crate::input::{Input, LineReader};
-use crate::time::{Nanos, Zone};
-use chrono::NaiveDate;
+use crate::time::Nanos;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
@@ -26,6 +25,17 @@ pub struct Bounds {
     pub window_to: Nanos,
 }
 
+impl Bounds {
+    /// Whether an event at `t` is kept (the window or its look-back); one in the window proper
+    /// is counted into `in_window`, since a draft keeps only some of them.
+    pub fn keeps(&self, t: Nanos, in_window: &mut u64) -> bool {
+        if self.window_from <= t && t <= self.window_to {
+            *in_window += 1;
+        }
+        self.keep_from <= t && t <= self.keep_to
+    }
+}
+
 /// What one stretch gave.
 struct Part {
     parsed: Parsed,
@@ -34,36 +44,21 @@ struct Part {
     in_window: u64,
 }
 
-#[allow(clippy::too_many_arguments)]
-pub fn read(
-    input: &Input,
-    path: &Path,
-    chunks: &Chunks,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
-    bounds: Bounds,
-    keep: Keep,
-) -> FileResult {
+pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep) -> FileResult {
     let ends = chunks.starts.iter().skip(1).copied().chain([chunks.len]);
     let stretches: Vec<(u64, u64)> = chunks.starts.iter().copied().zip(ends).collect();
     let parts: Vec<Part> = stretches
         .par_iter()
         .map(|&(start, end)| {
             let mut in_window = 0u64;
-            let mut in_bounds = |t: Nanos| {
-                if bounds.window_from <= t && t <= bounds.window_to {
-                    in_window += 1;
-                }
-                bounds.keep_from <= t && t <= bounds.keep_to
-            };
+            let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut in_window);
             let mut cx = Cx::new(
-                zone,
-                anchor,
+                pass.zone,
+                pass.anchor,
                 Arc::from(input.display.as_str()),
                 &mut in_bounds,
             );
-            cx.fallback_day = day;
+            cx.fallback_day = pass.day;
             let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {

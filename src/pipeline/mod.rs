@@ -241,9 +241,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
     let (from, to) = prepared.window(options)?;
     let bounds = bounds(options, from, to);
     let plans = prepared.plans(bounds);
-    let sizes: Vec<u64> = prepared.inputs.iter().map(|i| i.size).collect();
     if let Some(bar) = &options.progress {
-        let total = sizes.iter().sum();
+        let total = prepared.inputs.iter().map(|i| i.size).sum();
         if total < PROGRESS_FROM {
             bar.set_draw_target(ProgressDrawTarget::hidden());
         }
@@ -255,8 +254,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         .par_iter()
         .zip(prepared.anchors.par_iter())
         .zip(plans.par_iter())
-        .zip(sizes.par_iter())
-        .map(|(((input, anchor), plan), size)| {
+        .map(|((input, anchor), plan)| {
             let result = match reach(plan, bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
@@ -276,7 +274,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 }
             };
             if let Some(bar) = &options.progress {
-                bar.inc(*size);
+                bar.inc(input.size);
             }
             result
         })
@@ -394,19 +392,9 @@ impl Pass {
     /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
     /// pass (seeking to the window where the file allows).
     fn input(&self, input: &Input, keep: Keep) -> FileResult {
-        let b = self.bounds;
         if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
             if let Some(plan) = seek::chunks(input, self.zone, self.day, self.anchor) {
-                return chunks::read(
-                    input,
-                    path,
-                    &plan,
-                    self.zone,
-                    self.day,
-                    self.anchor,
-                    b,
-                    keep,
-                );
+                return chunks::read(input, path, &plan, self, keep);
             }
         }
         let mut in_window = 0u64;
@@ -415,12 +403,7 @@ impl Pass {
             self.zone,
             self.day,
             self.anchor,
-            &mut |t| {
-                if b.window_from <= t && t <= b.window_to {
-                    in_window += 1;
-                }
-                t >= b.keep_from && t <= b.keep_to
-            },
+            &mut |t| self.bounds.keeps(t, &mut in_window),
             self.reach,
             keep,
         );
@@ -895,7 +878,7 @@ fn parse_input(
     };
     result.compressed = opened.compression.is_some();
     let mut reader = opened.reader;
-    let (head, head_error) = read_head(&mut reader);
+    let (mut head, mut head_error) = read_head(&mut reader);
     if head.is_empty() {
         return match head_error {
             Some(e) if opened.compression.is_some() => {
@@ -912,7 +895,6 @@ fn parse_input(
             "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
         );
     }
-    let (mut head, mut head_error) = (head, head_error);
     let mut skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
     let mut passed_bytes = 0;
     if skipped_lines > 0 {
