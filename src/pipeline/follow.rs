@@ -50,13 +50,11 @@ struct Lines {
 
 /// The drafting state: every event the draft can use, and the entries already printed.
 struct Draft {
-    /// The files the batch run read, to follow (taken before the loop).
-    sources: Vec<Source>,
     events: Vec<Event>,
     requests: Requests,
+    /// Starts at `i64::MIN` while it is not known: without `--from`, a stream's first event
+    /// gives it.
     window: Window,
-    /// Whether the window's start is known: without `--from`, a stream's first event gives it.
-    start_known: bool,
     printed: HashSet<String>,
 }
 
@@ -79,24 +77,22 @@ pub fn follow(
             .collect(),
         ..options.clone()
     };
-    let mut draft = match files.paths.is_empty() {
-        true => Draft::empty(options)?,
+    let (mut draft, mut sources) = match files.paths.is_empty() {
+        true => (Draft::empty(options)?, Vec::new()),
         false => {
             let first = run(&files)?;
             for w in &first.warnings {
                 warn(w);
             }
-            Draft {
-                sources: watch(&files, &first.stats.inputs),
+            let draft = Draft {
                 window: first.window,
-                start_known: true,
                 events: first.events,
                 requests: first.requests,
                 printed: HashSet::new(),
-            }
+            };
+            (draft, watch(&files, &first.stats.inputs))
         }
     };
-    let mut sources = std::mem::take(&mut draft.sources);
     let mut piped = stdin.then(|| Lines {
         display: "stdin".into(),
         format: None,
@@ -376,16 +372,16 @@ impl Draft {
     /// (a time of day on `--date`, else today), else from the first event.
     fn empty(options: &Options) -> Result<Draft, RunError> {
         let zone = options.zone;
-        let today = zone.to_local(crate::time::now()).date();
+        let day = options
+            .date
+            .unwrap_or_else(|| zone.to_local(crate::time::now()).date());
         let dated = Options {
-            date: options.date.or(Some(today)),
+            date: Some(day),
             ..options.clone()
         };
         let (from, to) = match super::resolve_edges(&dated, zone)? {
             super::Edges::Known(from, to) => (from, to),
-            super::Edges::Clock(from, to) => {
-                super::clock_window(zone, dated.date.unwrap_or(today), from, to)?
-            }
+            super::Edges::Clock(from, to) => super::clock_window(zone, day, from, to)?,
         };
         let window = match from {
             Some(from) => Window {
@@ -401,24 +397,21 @@ impl Draft {
             },
         };
         Ok(Draft {
-            sources: Vec::new(),
             events: Vec::new(),
             requests: Requests::new(from, options.slow),
             window,
-            start_known: from.is_some(),
             printed: HashSet::new(),
         })
     }
 
     fn absorb(&mut self, fresh: Vec<Event>) {
-        if !self.start_known {
+        if self.window.from == i64::MIN {
             if let Some(first) = fresh.iter().map(|e| e.time).min() {
                 self.window = Window {
                     lookback: first,
                     from: first,
                     to: first,
                 };
-                self.start_known = true;
             }
         }
         let silence = crate::config::current();
