@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use reconstruct::correlate::Settings;
 use reconstruct::pipeline::{Options, WindowTime};
-use reconstruct::time::{parse_duration, Nanos, Zone};
+use reconstruct::time::{read_date, read_duration, read_zone, Nanos, Zone};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -41,21 +42,21 @@ pub struct Cli {
 
     /// The window starts this long before now (--since 3h is --from -3h), for a run right
     /// after an incident.
-    #[arg(long, value_name = "DURATION", value_parser = duration, conflicts_with = "from")]
+    #[arg(long, value_name = "DURATION", value_parser = read_duration, conflicts_with = "from")]
     pub since: Option<Nanos>,
 
     /// The day for window times given without one. Without it the day comes from the logs.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = read_date)]
     pub date: Option<NaiveDate>,
 
     /// Zone for window times, for log timestamps without one, and for every time printed:
     /// an IANA name (Europe/Berlin), an offset (+01:00, -0700) or UTC.
-    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = zone)]
+    #[arg(long, value_name = "ZONE", default_value = "UTC", value_parser = read_zone)]
     pub tz: Zone,
 
     /// How far before --from to look for the changes that may have triggered the outage and
     /// for the errors that were already there.
-    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = read_duration)]
     pub lookback: Nanos,
 
     /// Output format.
@@ -76,7 +77,7 @@ pub struct Cli {
     pub max_entries: u32,
 
     /// An HTTP request slower than this counts as affected in the impact figure.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = duration)]
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = read_duration)]
     pub slow: Nanos,
 
     /// Write to FILE instead of standard output (with --incidents: the directory for the drafts).
@@ -147,6 +148,14 @@ pub enum FormatArg {
 }
 
 impl Cli {
+    /// How the draft is built from the events.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            max_entries: self.max_entries as usize,
+            slow: self.slow,
+        }
+    }
+
     pub fn options(&self) -> Options {
         Options {
             paths: self.paths.clone(),
@@ -180,19 +189,4 @@ fn progress_bar() -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-fn date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
-}
-
-fn zone(s: &str) -> Result<Zone, String> {
-    Zone::parse(s).map_err(|e| {
-        format!("{e}: use an IANA name such as Europe/Berlin, an offset such as +02:00, or UTC")
-    })
-}
-
-fn duration(s: &str) -> Result<Nanos, String> {
-    parse_duration(s).map_err(|e| format!("{e}: use forms like 90s, 30m, 2h or 1h30m"))
 }

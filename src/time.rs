@@ -5,7 +5,9 @@
 //! windowing plain integer comparisons. Zones only matter at the edges: when a log line or a
 //! window time carries no offset, and when a time is printed.
 
-use chrono::{DateTime, Duration, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeZone};
+use chrono::{
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+};
 use chrono_tz::Tz;
 use thiserror::Error;
 
@@ -176,6 +178,25 @@ pub fn now() -> Nanos {
         .ok()
         .and_then(|d| Nanos::try_from(d.as_nanos()).ok())
         .unwrap_or(0)
+}
+
+/// A zone, a duration or a day as users write them on the command line and in the files they
+/// write for the tool; the error reads `what: what to write instead`.
+pub fn read_zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s).map_err(|e| {
+        format!("{e}: use an IANA name such as Europe/Berlin, an offset such as +02:00, or UTC")
+    })
+}
+
+/// See [`read_zone`].
+pub fn read_duration(s: &str) -> Result<Nanos, String> {
+    parse_duration(s).map_err(|e| format!("{e}: use forms like 90s, 30m, 2h or 1h30m"))
+}
+
+/// See [`read_zone`].
+pub fn read_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
 }
 
 pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {

@@ -13,8 +13,7 @@
 
 use super::file::{ConfigError, Source};
 use crate::pipeline::{Options, WindowTime};
-use crate::time::{parse_duration, Nanos, Zone};
-use chrono::NaiveDate;
+use crate::time::{read_date, read_duration, read_zone, Nanos};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -72,30 +71,16 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
             })
             .collect()
     };
-    let zone = |z: &Spanned<String>| {
-        Zone::parse(z.get_ref()).map_err(|e| {
-            let hint = "use an IANA name such as Europe/Berlin, an offset such as +02:00, or UTC";
-            source.mistake(&format!("{e}: {hint}"), z.span())
-        })
-    };
-    let lookback = |l: &Spanned<String>| {
-        parse_duration(l.get_ref()).map_err(|e| {
-            source.mistake(
-                &format!("{e}: use forms like 90s, 30m, 2h or 1h30m"),
-                l.span(),
-            )
-        })
-    };
     let mut shared = defaults.clone();
     shared.progress = None;
     if let Some(paths) = &list.paths {
         shared.paths = resolve(paths)?;
     }
     if let Some(z) = &list.zone {
-        shared.zone = zone(z)?;
+        shared.zone = read(&source, z, read_zone)?;
     }
     if let Some(l) = &list.lookback {
-        shared.lookback = lookback(l)?;
+        shared.lookback = read(&source, l, read_duration)?;
     }
     if list.incident.is_empty() {
         return Err(source.error("no [[incident]] in the file", None));
@@ -126,18 +111,13 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
         options.from = e.from.as_ref().map(time).transpose()?;
         options.to = e.to.as_ref().map(time).transpose()?;
         if let Some(d) = &e.date {
-            options.date = Some(
-                NaiveDate::parse_from_str(d.get_ref().trim(), "%Y-%m-%d").map_err(|_| {
-                    let message = format!("'{}' is not a date: use YYYY-MM-DD", d.get_ref());
-                    source.mistake(&message, d.span())
-                })?,
-            );
+            options.date = Some(read(&source, d, read_date)?);
         }
         if let Some(z) = &e.zone {
-            options.zone = zone(z)?;
+            options.zone = read(&source, z, read_zone)?;
         }
         if let Some(l) = &e.lookback {
-            options.lookback = lookback(l)?;
+            options.lookback = read(&source, l, read_duration)?;
         }
         if let Some(paths) = &e.paths {
             options.paths = resolve(paths)?;
@@ -155,6 +135,15 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
         });
     }
     Ok(incidents)
+}
+
+/// A value read as the option of the same name reads it, its error placed at its line.
+fn read<T>(
+    source: &Source,
+    value: &Spanned<String>,
+    read: fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    read(value.get_ref()).map_err(|m| source.mistake(&m, value.span()))
 }
 
 fn stem(name: &str) -> String {
