@@ -5,7 +5,7 @@ mod cli;
 use clap::{CommandFactory, Parser};
 use cli::{Cli, ColorArg, Command, FormatArg};
 use reconstruct::config::{self, incidents::load, Config};
-use reconstruct::correlate::{build, Settings};
+use reconstruct::correlate::build;
 use reconstruct::emit::{self, json, markdown, timesketch};
 use reconstruct::input::reason;
 use reconstruct::pipeline::{follow, run, run_all, Live, Run, RunError};
@@ -82,21 +82,12 @@ fn live(cli: &Cli) -> ExitCode {
         error("--follow prints the Markdown draft (command line): drop --format, or run without --follow for JSON");
         return ExitCode::from(USAGE);
     }
-    let (mut out, target): (Box<dyn Write>, String) = match &cli.output {
-        Some(path) => match File::create(path) {
-            Ok(f) => (Box::new(f), path.display().to_string()),
-            Err(e) => {
-                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
-                return ExitCode::from(FAILURE);
-            }
-        },
-        None => (Box::new(io::stdout()), "standard output".to_string()),
+    let (mut out, target) = match output(cli) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let live = Live {
-        settings: Settings {
-            max_entries: cli.max_entries as usize,
-            slow: cli.slow,
-        },
+        settings: cli.settings(),
         color: colour(cli),
         poll: std::time::Duration::from_millis(500),
     };
@@ -120,6 +111,23 @@ fn live(cli: &Cli) -> ExitCode {
     }
 }
 
+/// Where the output goes (`-o`, else standard output), buffered, and its name for errors.
+fn output(cli: &Cli) -> Result<(Box<dyn Write>, String), ExitCode> {
+    match &cli.output {
+        Some(path) => match File::create(path) {
+            Ok(f) => Ok((Box::new(BufWriter::new(f)), path.display().to_string())),
+            Err(e) => {
+                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
+                Err(ExitCode::from(FAILURE))
+            }
+        },
+        None => Ok((
+            Box::new(BufWriter::new(io::stdout().lock())),
+            "standard output".to_string(),
+        )),
+    }
+}
+
 /// Whether the Markdown draft is coloured: asked for, or printed to a terminal.
 fn colour(cli: &Cli) -> bool {
     match cli.color {
@@ -139,10 +147,7 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
             FormatArg::Markdown => markdown::events(out, events, &zone),
         };
     }
-    let settings = Settings {
-        max_entries: cli.max_entries as usize,
-        slow: cli.slow,
-    };
+    let settings = cli.settings();
     let timeline = build(&result.events, &result.requests, result.window, settings);
     match cli.format {
         FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
@@ -282,18 +287,9 @@ fn main() -> ExitCode {
             eprintln!("reconstruct: {n}");
         }
     }
-    let (mut out, target): (Box<dyn Write>, String) = match &cli.output {
-        Some(path) => match File::create(path) {
-            Ok(f) => (Box::new(BufWriter::new(f)), path.display().to_string()),
-            Err(e) => {
-                error(format!("cannot write ({}): {}", path.display(), reason(&e)));
-                return ExitCode::from(FAILURE);
-            }
-        },
-        None => (
-            Box::new(BufWriter::new(io::stdout().lock())),
-            "standard output".to_string(),
-        ),
+    let (mut out, target) = match output(&cli) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let written = write(&cli, &result, cli.tz, &mut out, colour(&cli));
     if cli.stats {
