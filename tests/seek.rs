@@ -169,13 +169,30 @@ fn a_batch_finds_what_each_run_finds() {
         if events {
             batch.arg("--events");
         }
-        succeeds(
+        let ran = succeeds(
             batch
-                .args(["-q", "--format", "json", "--incidents"])
+                .args(["-v", "--format", "json", "--incidents"])
                 .arg(lists.path().join("all.toml"))
                 .arg("-o")
                 .arg(&out),
         );
+        // How each incident's share of jobs.log was read: windows whose ranges overlap (w1 to
+        // w4, the last open to the end) share one read, the same seek; w0, a day earlier, is
+        // read on its own, from the file's start.
+        let notes = String::from_utf8_lossy(&ran.stderr);
+        let reading = |incident: &str| {
+            notes
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("reconstruct: {incident}: jobs.log: ")))
+                .and_then(|l| l.split(", ").nth(1))
+                .map(str::to_string)
+                .unwrap_or_default()
+        };
+        assert!(reading("w1").starts_with("seeked past"), "{notes}");
+        for overlapping in ["w2", "w3", "w4"] {
+            assert_eq!(reading(overlapping), reading("w1"), "one read: {notes}");
+        }
+        assert_eq!(reading("w0"), "read from the start", "{notes}");
         for (i, window) in WINDOWS.iter().enumerate() {
             let (alone_events, alone_draft) = run(dir.path(), window, false);
             if events {
