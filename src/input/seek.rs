@@ -17,8 +17,10 @@ const PROBE_REACH: u64 = 1 << 20;
 const CLOSE_ENOUGH: u64 = 256 * 1024;
 /// Probes spread over the file to check that it is in time order.
 const ORDER_PROBES: u64 = 16;
-/// The buffer each thread counts newlines through.
-const COUNT_BUFFER: usize = 1 << 20;
+/// The buffer each thread counts newlines through: small enough that the kernel's copy into
+/// it is still in cache when it is counted (2 GB counted in 185 ms against 276 ms through
+/// 1 MiB, same run, 2 threads).
+const COUNT_BUFFER: usize = 64 << 10;
 
 /// A line's time in the file's own format; `None` for a line without one.
 pub type TimeOf<'a> = dyn FnMut(&[u8]) -> Option<Nanos> + 'a;
