@@ -119,6 +119,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Count the lines before the window of a large file anew instead of reading their
+    /// numbers from the line index kept between runs (in $XDG_CACHE_HOME/reconstruct, else
+    /// ~/.cache/reconstruct), and keep no index.
+    #[arg(long)]
+    pub no_index: bool,
+
     /// Colour the Markdown draft: `auto` when standard output is a terminal.
     #[arg(long, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

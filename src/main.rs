@@ -7,6 +7,8 @@ use cli::{Cli, ColorArg, Command, FormatArg};
 use reconstruct::config::{self, incidents::load, Config};
 use reconstruct::correlate::build;
 use reconstruct::emit::{self, json, markdown, timesketch};
+#[cfg(unix)]
+use reconstruct::input::line_index;
 use reconstruct::input::reason;
 use reconstruct::pipeline::{follow, run, run_all, Live, Run, RunError};
 use reconstruct::time::Zone;
@@ -253,6 +255,12 @@ fn main() -> ExitCode {
             }
         }
     }
+    #[cfg(unix)]
+    line_index::install(if cli.no_index {
+        None
+    } else {
+        line_index::default_dir()
+    });
     if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
         return batch(&cli, list, dir);
     }

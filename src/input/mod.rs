@@ -1,6 +1,8 @@
 //! Finding the inputs, opening them (decompressing by magic bytes) and framing their lines.
 
 mod duplicates;
+#[cfg(unix)]
+pub mod line_index;
 mod lines;
 mod open;
 #[cfg(unix)]
@@ -11,7 +13,7 @@ pub use duplicates::copies;
 pub use lines::LineReader;
 pub use open::{compression, open, Opened};
 #[cfg(unix)]
-pub use seek::{Seekable, TimeOf};
+pub use seek::{Counted, Seekable, TimeOf};
 pub use walk::{discover, Input, Location};
 
 use std::io;

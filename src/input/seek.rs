@@ -4,6 +4,7 @@
 //! Positioned reads only (no memory map), so a log truncated or rotated while it is read
 //! costs a short read, never a crash.
 
+use super::line_index::{self, Checkpoint, LineIndex};
 use crate::time::Nanos;
 use std::fs::File;
 use std::io;
@@ -147,31 +148,82 @@ impl Seekable {
         Ok(start)
     }
 
-    /// How many lines end before `offset`: newlines counted with SIMD, one stretch of the
-    /// file per thread, each through one reused buffer.
-    pub fn lines_before(&self, offset: u64) -> io::Result<u64> {
+    /// How many lines end before `offset`: from the nearest checkpoint of the line index when
+    /// there is one, newlines counted with SIMD from there, one stretch of the file per thread,
+    /// each through one reused buffer. What was counted is added to the index.
+    pub fn lines_before(&self, offset: u64) -> io::Result<Counted> {
         use rayon::prelude::*;
+        let mut index = LineIndex::open(&self.file);
+        let base = index
+            .as_mut()
+            .and_then(|i| i.before(&self.file, offset))
+            .unwrap_or(Checkpoint {
+                offset: 0,
+                lines: 0,
+                tail: 0,
+            });
         let threads = rayon::current_num_threads().max(1) as u64;
-        let stretch = offset.div_ceil(threads).max(1);
-        (0..threads)
+        let stretch = (offset - base.offset).div_ceil(threads).max(1);
+        let counted: Vec<(u64, Vec<Checkpoint>)> = (0..threads)
             .into_par_iter()
             .map(|i| {
-                let (from, to) = ((i * stretch).min(offset), ((i + 1) * stretch).min(offset));
-                let mut buf = vec![0u8; COUNT_BUFFER.min((to - from) as usize)];
-                let (mut at, mut lines) = (from, 0u64);
-                while at < to {
-                    let want = ((to - at) as usize).min(buf.len());
-                    let n = read_at(&self.file, &mut buf[..want], at)?;
-                    if n == 0 {
-                        break;
-                    }
-                    lines += bytecount::count(&buf[..n], b'\n') as u64;
-                    at += n as u64;
-                }
-                Ok(lines)
+                let from = (base.offset + i * stretch).min(offset);
+                let to = (base.offset + (i + 1) * stretch).min(offset);
+                self.count(from, to)
             })
-            .sum()
+            .collect::<io::Result<_>>()?;
+        let mut lines = base.lines;
+        let mut checkpoints = Vec::new();
+        for (n, marks) in counted {
+            checkpoints.extend(marks.into_iter().map(|c| Checkpoint {
+                lines: lines + c.lines,
+                ..c
+            }));
+            lines += n;
+        }
+        if let Some(index) = &mut index {
+            index.add(checkpoints);
+            index.save();
+        }
+        Ok(Counted {
+            lines,
+            indexed: base.offset > 0,
+        })
     }
+
+    /// The newlines in `from..to`, and a checkpoint (lines counted from `from`) every
+    /// [`line_index::STEP`] bytes.
+    fn count(&self, from: u64, to: u64) -> io::Result<(u64, Vec<Checkpoint>)> {
+        let mut buf = vec![0u8; COUNT_BUFFER.min((to - from) as usize)];
+        let (mut at, mut lines, mut marks) = (from, 0u64, Vec::new());
+        let mut next_mark = (from / line_index::STEP + 1) * line_index::STEP;
+        while at < to {
+            let want = ((to - at) as usize).min(buf.len());
+            let n = read_at(&self.file, &mut buf[..want], at)?;
+            if n == 0 {
+                break;
+            }
+            lines += bytecount::count(&buf[..n], b'\n') as u64;
+            at += n as u64;
+            if at >= next_mark {
+                if let Some(tail) = line_index::tail_hash(&buf[..n]) {
+                    marks.push(Checkpoint {
+                        offset: at,
+                        lines,
+                        tail,
+                    });
+                    next_mark = (at / line_index::STEP + 1) * line_index::STEP;
+                }
+            }
+        }
+        Ok((lines, marks))
+    }
+}
+
+/// Lines before an offset, and whether the line index spared counting most of them.
+pub struct Counted {
+    pub lines: u64,
+    pub indexed: bool,
 }
 
 /// Reads as much as the file has at `offset`, up to the buffer's length.
@@ -224,7 +276,7 @@ mod tests {
             .collect();
         let (_f, s) = file(&lines);
         let start = s.bisect(150_000, &mut numbered).expect("bisect");
-        let before = s.lines_before(start).expect("count");
+        let before = s.lines_before(start).expect("count").lines;
         assert!(
             before <= 150_000 && 150_000 - before < 40_000,
             "start at line {before}"
@@ -251,6 +303,6 @@ mod tests {
             .map(|i| format!("{i} {}", "x".repeat(i % 90)))
             .collect();
         let (_f, s) = file(&lines);
-        assert_eq!(s.lines_before(s.size()).expect("count"), 300_000);
+        assert_eq!(s.lines_before(s.size()).expect("count").lines, 300_000);
     }
 }

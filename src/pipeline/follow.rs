@@ -260,7 +260,7 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
 /// Lines in the file before `offset`, for citations: counted as seeking counts them.
 #[cfg(unix)]
 fn lines_before(path: &std::path::Path, offset: u64) -> Option<u64> {
-    Seekable::open(path).ok()?.lines_before(offset).ok()
+    Some(Seekable::open(path).ok()?.lines_before(offset).ok()?.lines)
 }
 
 /// Counting for citations needs positioned reads: elsewhere nothing is followed.

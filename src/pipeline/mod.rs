@@ -897,8 +897,13 @@ fn parse_input(
     }
     let mut skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
     let mut passed_bytes = 0;
-    if skipped_lines > 0 {
-        result.reading = format!("seeked past {skipped_lines} lines to the window");
+    if let Some(s) = seek.as_ref().filter(|_| skipped_lines > 0) {
+        let numbered = if s.indexed {
+            ", numbered from the line index"
+        } else {
+            ""
+        };
+        result.reading = format!("seeked past {skipped_lines} lines to the window{numbered}");
     }
     if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
         if let Some(passed) =

@@ -26,6 +26,8 @@ const SAMPLE_LINES: usize = 64;
 pub struct Seek {
     pub offset: u64,
     pub lines_before: u64,
+    /// Whether the line index numbered the lines before the window.
+    pub indexed: bool,
     /// The file's length.
     pub len: u64,
     path: PathBuf,
@@ -64,10 +66,11 @@ pub fn plan(
         if offset == 0 {
             return None;
         }
-        let lines_before = file.lines_before(offset).ok()?;
+        let counted = file.lines_before(offset).ok()?;
         Some(Seek {
             offset,
-            lines_before,
+            lines_before: counted.lines,
+            indexed: counted.indexed,
             len: file.size(),
             path,
         })

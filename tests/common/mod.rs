@@ -7,8 +7,11 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
+/// The binary, keeping its line index in the build's scratch directory, not the user's cache.
 pub fn reconstruct() -> Command {
-    Command::cargo_bin("reconstruct").expect("the binary is built")
+    let mut cmd = Command::cargo_bin("reconstruct").expect("the binary is built");
+    cmd.env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"));
+    cmd
 }
 
 /// Runs `cmd`, which must succeed; a failure shows its exit code and standard error.
