@@ -2,7 +2,7 @@
 //! started (`startsAt`) and, once resolved, ended (`endsAt`) — not by when the payload was
 //! logged, since notifications repeat and arrive late.
 
-use super::json::{object, string, time_value, Object};
+use super::json::{object, string, time_value, Object, Raw};
 use super::Cx;
 use crate::event::Fields;
 use crate::event::{AlertState, Event, Kind, Level};
@@ -23,7 +23,9 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return false;
     };
     for raw in alerts {
-        let Some(alert) = object(raw) else { continue };
+        let Some(alert) = object(&Raw::from(raw)) else {
+            continue;
+        };
         let Some(started) = alert.get("startsAt").and_then(|v| time_value(v, cx)) else {
             continue;
         };

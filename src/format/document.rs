@@ -133,7 +133,7 @@ fn records(value: &RawValue) -> Vec<&RawValue> {
     if text.starts_with('[') {
         return serde_json::from_str(text).unwrap_or_default();
     }
-    if let Some(obj) = json::object(value) {
+    if let Some(obj) = json::object(&value.into()) {
         for key in LIST_KEYS {
             if let Some(list) = obj.get(key).filter(|v| v.get().starts_with('[')) {
                 return serde_json::from_str(list.get()).unwrap_or_default();

@@ -11,12 +11,9 @@ use super::{
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::borrow::{Borrow, Cow};
-use std::fmt;
-use std::marker::PhantomData;
 
 /// A key or string borrowed from the line unless it had escapes.
 #[derive(Deserialize, Hash, PartialEq, Eq, Debug)]
@@ -28,14 +25,62 @@ impl Borrow<str> for Text<'_> {
     }
 }
 
+/// A value's JSON text as the line has it, checked as JSON when the line was split: decoded
+/// only where an event needs it.
+#[derive(Clone, Copy, Debug)]
+pub struct Raw<'a>(&'a str);
+
+impl<'a> Raw<'a> {
+    pub fn get(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl<'a> From<&'a RawValue> for Raw<'a> {
+    fn from(raw: &'a RawValue) -> Raw<'a> {
+        Raw(raw.get())
+    }
+}
+
 /// A line's top-level keys, in the line's order. Built for every JSON line, and a log line has
 /// a handful of keys: a short list searched from its end (so that a repeated key's last value
 /// wins, as in a map) costs less than hashing every key into a table.
 #[derive(Debug, Default)]
-pub struct Object<'a>(Vec<(Text<'a>, &'a RawValue)>);
+pub struct Object<'a>(Vec<(Text<'a>, Raw<'a>)>);
 
 impl<'a> Object<'a> {
-    pub fn get(&self, key: &str) -> Option<&&'a RawValue> {
+    /// Splits the text of one JSON object into its keys and raw values, or `None` if it is not
+    /// one (trailing text, a cut line, a bad escape, number or literal). Every JSON line passes
+    /// through here: scalars are checked by hand in one pass, nested values (rare in logs) by
+    /// `serde_json`, which gives exactly its acceptance.
+    pub fn split(text: &'a str) -> Option<Object<'a>> {
+        let mut scan = Scan { text, at: 0 };
+        scan.space();
+        scan.expect(b'{')?;
+        scan.space();
+        let mut keys = Vec::with_capacity(8);
+        if !scan.eat(b'}') {
+            loop {
+                let key = scan.string()?;
+                scan.space();
+                scan.expect(b':')?;
+                scan.space();
+                let value = scan.value()?;
+                keys.push((Text::of(key)?, Raw(value)));
+                scan.space();
+                if scan.eat(b',') {
+                    scan.space();
+                    continue;
+                }
+                scan.expect(b'}')?;
+                break;
+            }
+        }
+        scan.space();
+        (scan.at == text.len()).then_some(Object(keys))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Raw<'a>> {
         self.0
             .iter()
             .rev()
@@ -47,30 +92,149 @@ impl<'a> Object<'a> {
         self.get(key).is_some()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&Text<'a>, &&'a RawValue)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Text<'a>, &Raw<'a>)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Object<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Keys<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for Keys<'a> {
-            type Value = Object<'a>;
+impl<'a> Text<'a> {
+    /// A key from its quoted text: borrowed unless it has escapes.
+    fn of(quoted: &'a str) -> Option<Text<'a>> {
+        let inner = &quoted[1..quoted.len() - 1];
+        if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+            return Some(Text(Cow::Borrowed(inner)));
+        }
+        serde_json::from_str::<String>(quoted)
+            .ok()
+            .map(|s| Text(Cow::Owned(s)))
+    }
+}
 
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
+/// A cursor over a JSON object's text.
+struct Scan<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn space(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.eat(byte).then_some(())
+    }
+
+    /// The text from `start` to here.
+    fn since(&self, start: usize) -> &'a str {
+        &self.text[start..self.at]
+    }
+
+    fn value(&mut self) -> Option<&'a str> {
+        match self.peek()? {
+            b'"' => self.string(),
+            b'{' | b'[' => self.nested(),
+            b't' => self.literal("true"),
+            b'f' => self.literal("false"),
+            b'n' => self.literal("null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => None,
+        }
+    }
+
+    /// A string with its quotes; no raw control characters, only JSON's escapes.
+    fn string(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        self.expect(b'"')?;
+        let bytes = self.text.as_bytes();
+        loop {
+            // Log strings are short: one plain pass beats a SIMD search and a second pass for
+            // control characters.
+            let stop = self.at
+                + bytes[self.at..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            self.at = stop + 1;
+            match bytes[stop] {
+                b'"' => return Some(self.since(start)),
+                b'\\' => {}
+                _ => return None,
             }
-
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Object<'a>, M::Error> {
-                let mut keys = Vec::with_capacity(map.size_hint().unwrap_or(8));
-                while let Some(entry) = map.next_entry::<Text<'a>, &'a RawValue>()? {
-                    keys.push(entry);
+            match *bytes.get(self.at)? {
+                b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.at += 1,
+                b'u' => {
+                    let hex = bytes.get(self.at + 1..self.at + 5)?;
+                    if !hex.iter().all(u8::is_ascii_hexdigit) {
+                        return None;
+                    }
+                    self.at += 5;
                 }
-                Ok(Object(keys))
+                _ => return None,
             }
         }
-        deserializer.deserialize_map(Keys(PhantomData))
+    }
+
+    fn literal(&mut self, word: &str) -> Option<&'a str> {
+        let start = self.at;
+        self.text[self.at..].starts_with(word).then(|| {
+            self.at += word.len();
+            self.since(start)
+        })
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
+    fn number(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        self.eat(b'-');
+        if !self.eat(b'0') {
+            if !matches!(self.peek(), Some(b'1'..=b'9')) {
+                return None;
+            }
+            self.digits();
+        }
+        if self.eat(b'.') && self.digits() == 0 {
+            return None;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.at += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return None;
+            }
+        }
+        Some(self.since(start))
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    /// An object or array inside the line, checked (and its end found) by `serde_json`.
+    fn nested(&mut self) -> Option<&'a str> {
+        let start = self.at;
+        let mut values = serde_json::Deserializer::from_str(&self.text[start..])
+            .into_iter::<serde::de::IgnoredAny>();
+        values.next()?.ok()?;
+        self.at = start + values.byte_offset();
+        Some(self.since(start))
     }
 }
 
@@ -122,30 +286,13 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !trimmed.starts_with('{') {
         return false;
     }
-    let Ok(obj) = serde_json::from_str::<Object>(trimmed) else {
+    let Some(obj) = Object::split(trimmed) else {
         return false;
     };
-    if alertmanager::is_payload(&obj) {
-        return alertmanager::parse(&obj, cx, out);
-    }
-    if k8s::is_event(&obj) {
-        return k8s::parse(&obj, cx, out);
-    }
-    if let Some(recognised) = [
-        docker::parse,
-        pagerduty::parse,
-        opsgenie::parse,
-        datadog::parse,
-        zabbix::parse,
-        grafana::parse,
-        github::parse,
-        spinnaker::parse,
-        helm::parse,
-    ]
-    .iter()
-    .find_map(|shape| shape(&obj, cx, out))
-    {
-        return recognised;
+    if may_be_a_shape(&obj) {
+        if let Some(recognised) = shape(&obj, cx, out) {
+            return recognised;
+        }
     }
     let Some((time_key, time)) = TIME_KEYS
         .iter()
@@ -157,11 +304,8 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
-    let message_key = MESSAGE_KEYS
-        .iter()
-        .find(|k| obj.get(k).and_then(|v| string(v)).is_some());
-    let mut message = message_key
-        .and_then(|k| obj.get(k).and_then(|v| string(v)))
+    let (message_key, message) = first(&obj, MESSAGE_KEYS, |v| string(v));
+    let mut message = message
         .map(|m| m.trim_end().to_string())
         .or_else(|| nested_message(&obj))
         .unwrap_or_else(|| trimmed.to_string());
@@ -169,20 +313,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let level_key = LEVEL_KEYS
-        .iter()
-        .find(|k| obj.get(k).and_then(|v| level(v)).is_some());
-    let lvl = level_key.and_then(|k| obj.get(k).and_then(|v| level(v)));
-    let service_key = SERVICE_KEYS
-        .iter()
-        .find(|k| obj.get(k).and_then(|v| service(v)).is_some());
-    let svc = service_key.and_then(|k| obj.get(k).and_then(|v| service(v)));
-    let used = [
-        Some(time_key),
-        message_key.copied(),
-        level_key.copied(),
-        service_key.copied(),
-    ];
+    let (level_key, lvl) = first(&obj, LEVEL_KEYS, |v| level(v));
+    let (service_key, svc) = first(&obj, SERVICE_KEYS, |v| service(v));
+    let used = [Some(time_key), message_key, level_key, service_key];
     // An ordinary line read for a draft is counted and dropped unless its wording or fields
     // make it a deploy, a change or an OOM kill: only the fields that can decide that are built.
     let ordinary = cx.draft() && !matches!(lvl, Some(Level::Error | Level::Warn));
@@ -196,6 +329,62 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         .collect();
     out.push(cx.event(time, lvl, svc, message, fields));
     true
+}
+
+/// The keys without which no alerting or deploy shape is read (see [`shape`]): most lines are
+/// application logs that have none of them, and are spared a dozen shapes' lookups.
+const SHAPE_KEYS: &[&str] = &[
+    "alerts",
+    "involvedObject",
+    "log",
+    "event",
+    "type",
+    "action",
+    "title",
+    "clock",
+    "schemaVersion",
+    "deployment_status",
+    "details",
+    "revision",
+];
+
+fn may_be_a_shape(obj: &Object) -> bool {
+    obj.iter().any(|(k, _)| SHAPE_KEYS.contains(&k.0.as_ref()))
+}
+
+/// A line in one of the JSON shapes that carry alerts and changes, read as its own; `None` for
+/// a line in none of them. Each shape needs one of [`SHAPE_KEYS`].
+fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    if alertmanager::is_payload(obj) {
+        return Some(alertmanager::parse(obj, cx, out));
+    }
+    if k8s::is_event(obj) {
+        return Some(k8s::parse(obj, cx, out));
+    }
+    [
+        docker::parse,
+        pagerduty::parse,
+        opsgenie::parse,
+        datadog::parse,
+        zabbix::parse,
+        grafana::parse,
+        github::parse,
+        spinnaker::parse,
+        helm::parse,
+    ]
+    .iter()
+    .find_map(|shape| shape(obj, cx, out))
+}
+
+/// The first of `keys` whose value `read` accepts, and what it read.
+fn first<'k, 'a, T>(
+    obj: &Object<'a>,
+    keys: &[&'k str],
+    read: impl Fn(&Raw<'a>) -> Option<T>,
+) -> (Option<&'k str>, Option<T>) {
+    keys.iter()
+        .find_map(|k| Some((*k, read(obj.get(k)?)?)))
+        .map_or((None, None), |(k, v)| (Some(k), Some(v)))
 }
 
 /// tracing-subscriber's JSON puts the message under `fields`.
@@ -225,26 +414,29 @@ fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
 }
 
 /// A string value, borrowed when it has no escapes.
-pub fn string<'a>(raw: &'a RawValue) -> Option<Cow<'a, str>> {
-    if !raw.get().starts_with('"') {
-        return None;
+pub fn string<'a>(raw: &Raw<'a>) -> Option<Cow<'a, str>> {
+    let text = raw.get();
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    // The value was checked when the line was split: without escapes, it is its own text.
+    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
+        return Some(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<Text>(raw.get()).ok().map(|t| t.0)
+    serde_json::from_str::<Text>(text).ok().map(|t| t.0)
 }
 
 /// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
-pub fn raw_at<'a>(obj: &Object<'a>, path: &[&str]) -> Option<&'a RawValue> {
+pub fn raw_at<'a>(obj: &Object<'a>, path: &[&str]) -> Option<Raw<'a>> {
     let (first, rest) = path.split_first()?;
-    let mut raw: &'a RawValue = obj.get(first)?;
+    let mut raw = *obj.get(first)?;
     for key in rest {
-        raw = object(raw)?.get(key).copied()?;
+        raw = *object(&raw)?.get(key)?;
     }
     Some(raw)
 }
 
 /// The string at a path of keys.
 pub fn str_at(obj: &Object, path: &[&str]) -> Option<String> {
-    string(raw_at(obj, path)?)
+    string(&raw_at(obj, path)?)
         .map(Cow::into_owned)
         .filter(|s| !s.is_empty())
 }
@@ -252,7 +444,7 @@ pub fn str_at(obj: &Object, path: &[&str]) -> Option<String> {
 /// A number at a path of keys, written as a number or as a string of digits.
 pub fn number_at(obj: &Object, path: &[&str]) -> Option<f64> {
     let raw = raw_at(obj, path)?;
-    string(raw).map_or_else(|| raw.get().parse().ok(), |s| s.parse().ok())
+    string(&raw).map_or_else(|| raw.get().parse().ok(), |s| s.parse().ok())
 }
 
 /// Every top-level key as a field, for the event stream.
@@ -263,15 +455,15 @@ pub fn all_fields(obj: &Object) -> Fields {
 }
 
 /// A nested object, split like the line itself.
-pub fn object<'a>(raw: &'a RawValue) -> Option<Object<'a>> {
+pub fn object<'a>(raw: &Raw<'a>) -> Option<Object<'a>> {
     raw.get()
         .starts_with('{')
-        .then(|| serde_json::from_str(raw.get()).ok())
+        .then(|| Object::split(raw.get()))
         .flatten()
 }
 
 /// An RFC 3339 string, or epoch seconds/ms/µs/ns as a number or a string of digits.
-pub fn time_value(raw: &RawValue, cx: &Cx) -> Option<Nanos> {
+pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
     let text = raw.get();
     if let Some(s) = string(raw) {
         if let Some((stamp, used)) = timestamp::iso(s.as_bytes()) {
@@ -282,7 +474,7 @@ pub fn time_value(raw: &RawValue, cx: &Cx) -> Option<Nanos> {
     timestamp::epoch(text)
 }
 
-fn level(raw: &RawValue) -> Option<Level> {
+fn level(raw: &Raw) -> Option<Level> {
     if let Some(s) = string(raw) {
         if let Ok(n) = s.parse::<u8>() {
             return (n <= 7).then(|| Level::from_syslog(n));
@@ -300,7 +492,7 @@ fn level(raw: &RawValue) -> Option<Level> {
 }
 
 /// A service name, from a string or from ECS's `{"service": {"name": …}}`.
-fn service(raw: &RawValue) -> Option<String> {
+fn service(raw: &Raw) -> Option<String> {
     if let Some(s) = string(raw) {
         let s = s.strip_suffix(".service").unwrap_or(&s);
         return (!s.is_empty()).then(|| s.to_string());
@@ -377,6 +569,136 @@ mod tests {
                 .as_deref(),
             Some(r#"{"id":7}"#)
         );
+    }
+
+    /// Splitting a line accepts what `serde_json` accepts as an object of raw values, and gives
+    /// the same values, on objects built from JSON's pieces (good and bad), cut or damaged.
+    mod split_as_serde {
+        use super::super::Object;
+        use proptest::prelude::*;
+        use serde_json::value::RawValue;
+        use std::collections::BTreeMap;
+
+        /// Scalars, most of them well formed, some not.
+        const SCALARS: &[&str] = &[
+            "\"k\"",
+            "\"a b\"",
+            "\"\\n\"",
+            "\"\\u00e9\"",
+            "\"\\ud800\"",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\u{1}\"",
+            "\"é\"",
+            "\"\\\"\"",
+            "1",
+            "-0.5e3",
+            "0",
+            "01",
+            "-",
+            "1.",
+            "2E+7",
+            "1e",
+            "true",
+            "tru",
+            "null",
+            "false",
+            "nul",
+        ];
+        const KEYS: &[&str] = &[
+            "\"k\"",
+            "\"msg\"",
+            "\"\\u0041\"",
+            "\"\\ud800\"",
+            "\"\t\"",
+            "k",
+        ];
+        const SPACE: &[&str] = &["", "", " ", "\t", "\n "];
+
+        fn value() -> impl Strategy<Value = String> {
+            prop::sample::select(SCALARS)
+                .prop_map(str::to_string)
+                .prop_recursive(3, 16, 4, |inner| {
+                    prop_oneof![
+                        prop::collection::vec(inner.clone(), 0..4)
+                            .prop_map(|items| format!("[{}]", items.join(","))),
+                        prop::collection::vec((prop::sample::select(KEYS), inner), 0..4).prop_map(
+                            |pairs| {
+                                let pairs: Vec<String> =
+                                    pairs.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+                                format!("{{{}}}", pairs.join(","))
+                            }
+                        ),
+                    ]
+                })
+        }
+
+        /// An object of such values, with spacing, sometimes cut or with a piece stuck in.
+        fn text() -> impl Strategy<Value = String> {
+            let pair = (
+                prop::sample::select(KEYS),
+                prop::sample::select(SPACE),
+                value(),
+            )
+                .prop_map(|(k, sp, v)| format!("{sp}{k}{sp}:{sp}{v}{sp}"));
+            (
+                prop::collection::vec(pair, 0..6),
+                prop::sample::select(SPACE),
+                prop::option::weighted(
+                    0.3,
+                    (any::<prop::sample::Index>(), prop::sample::select(SCALARS)),
+                ),
+                prop::option::weighted(0.1, any::<prop::sample::Index>()),
+            )
+                .prop_map(|(pairs, sp, insert, cut)| {
+                    let mut text = format!("{sp}{{{}}}{sp}", pairs.join(","));
+                    if let Some((at, piece)) = insert {
+                        let at = at.index(text.len() + 1);
+                        if text.is_char_boundary(at) {
+                            text.insert_str(at, piece);
+                        }
+                    }
+                    if let Some(at) = cut {
+                        let at = at.index(text.len() + 1);
+                        if text.is_char_boundary(at) {
+                            text.truncate(at);
+                        }
+                    }
+                    text
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn accepts_and_reads_what_serde_does(text in text()) {
+                // Keys decoded, values kept raw: the line's splitting as `serde_json` does it.
+                let serde = serde_json::from_str::<BTreeMap<String, &RawValue>>(&text);
+                let ours = Object::split(&text);
+                prop_assert_eq!(ours.is_some(), serde.is_ok(), "{}", text);
+                if let (Some(ours), Ok(serde)) = (ours, serde) {
+                    prop_assert_eq!(ours.iter().count() >= serde.len(), true);
+                    for (key, value) in serde {
+                        let raw = ours.get(&key).map(|r| r.get());
+                        prop_assert_eq!(raw, Some(value.get()));
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn well_formed_lines_split() {
+            let line = r#" {"time":"2025-06-01T00:00:00Z", "n":-1.5e-3,"ok":true,"v":null,"o":{"a":[1,{"b":"}"}]},"e":"q\"x\u00e9"} "#;
+            let obj = Object::split(line).expect("an object");
+            let keys: Vec<&str> = obj.iter().map(|(k, _)| k.0.as_ref()).collect();
+            assert_eq!(keys, ["time", "n", "ok", "v", "o", "e"]);
+            assert_eq!(
+                obj.get("o").map(|v| v.get()),
+                Some(r#"{"a":[1,{"b":"}"}]}"#)
+            );
+            assert_eq!(obj.get("e").map(|v| v.get()), Some(r#""q\"x\u00e9""#));
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ fn webhook(obj: &Object, event: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> b
     let key = str_at(event, &["data", "id"]).unwrap_or_else(|| title.clone());
     let service = str_at(event, &["data", "service", "summary"]);
     let agent = str_at(event, &["agent", "summary"]);
-    let started = raw_at(event, &["data", "created_at"]).and_then(|v| time_value(v, cx));
+    let started = raw_at(event, &["data", "created_at"]).and_then(|v| time_value(&v, cx));
     let urgent = str_at(event, &["data", "urgency"]).as_deref() != Some("low");
     let step = event_type
         .strip_prefix("incident.")
