@@ -173,10 +173,7 @@ pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         return Some((phase, false));
     }
     // Most lines name no rollout: skip them before lowercasing and splitting.
-    if ![&b"deploy"[..], b"roll", b"release"]
-        .iter()
-        .any(|n| mentions(message, n))
-    {
+    if !names_a_rollout(message) {
         return None;
     }
     let lower = message.to_ascii_lowercase();
@@ -230,15 +227,19 @@ pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
     Some((phase, rollback))
 }
 
-/// Whether `message` holds `needle` (lowercase ASCII) in any case, looking only where its
-/// first letter is.
-fn mentions(message: &str, needle: &[u8]) -> bool {
+/// Whether the message has `deploy`, `roll` or `release` in it, in any case: one pass over
+/// its bytes, as every line of every log is asked.
+fn names_a_rollout(message: &str) -> bool {
     let bytes = message.as_bytes();
-    let first = needle[0];
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), bytes).any(|i| {
+    let at = |i: usize, word: &[u8]| {
         bytes
-            .get(i..i + needle.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    bytes.iter().enumerate().any(|(i, &c)| match c | 0x20 {
+        b'd' => at(i, b"deploy"),
+        b'r' => at(i, b"roll") || at(i, b"release"),
+        _ => false,
     })
 }
 

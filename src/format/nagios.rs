@@ -8,8 +8,13 @@ use crate::event::{AlertState, Event, Kind, Level};
 use crate::time::Nanos;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
-    let (kind, body) = rest.split_once(": ")?;
-    if !kind.bytes().all(|c| c.is_ascii_uppercase() || c == b' ') || !kind.contains(' ') {
+    // The kind is capitals and spaces up to the first `: `: scanned, not searched for, since
+    // every timestamped text line is asked.
+    let end = rest
+        .bytes()
+        .position(|c| !(c.is_ascii_uppercase() || c == b' '))?;
+    let (kind, body) = (&rest[..end], rest[end..].strip_prefix(": ")?);
+    if !kind.contains(' ') {
         return None;
     }
     let fields: Vec<&str> = body.splitn(6, ';').collect();

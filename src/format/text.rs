@@ -9,6 +9,14 @@ use super::{apache, cri, heroku, klog, logcat, nagios, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
+use memchr::memmem::Finder;
+use std::sync::LazyLock;
+
+// Searched for in every text line: built once, not per line as `str::find` would.
+static SPRING: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" --- "));
+static SPRING_LOGGER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" : "));
+static DASH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" - "));
+static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" -- "));
 
 /// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`).
 const LEVEL_WINDOW: usize = 4;
@@ -115,6 +123,9 @@ fn embedded_json(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> 
 
 /// nginx's error log puts `pid#tid: *connection ` before every message.
 fn strip_nginx_ids(message: &str) -> &str {
+    if !message.starts_with(|c: char| c.is_ascii_digit()) {
+        return message;
+    }
     let Some((ids, rest)) = message.split_once(": ") else {
         return message;
     };
@@ -166,9 +177,11 @@ fn is_level_word(word: &str) -> bool {
 /// `logger - `, Python's ` - `, or tracing's spans.
 fn message_after(after: &str) -> Option<&str> {
     let after = after.trim_start();
-    if let Some(i) = after.find(" --- ") {
+    if let Some(i) = SPRING.find(after.as_bytes()) {
         let tail = &after[i + 5..];
-        return tail.find(" : ").map(|j| tail[j + 3..].trim_start());
+        return SPRING_LOGGER
+            .find(tail.as_bytes())
+            .map(|j| tail[j + 3..].trim_start());
     }
     if let Some(msg) = after
         .strip_prefix("- ")
@@ -177,7 +190,10 @@ fn message_after(after: &str) -> Option<&str> {
         return Some(msg.trim_start());
     }
     // `[thread] logger - message` / `logger -- message` (logback TTLL).
-    let Some(head_end) = after.find(" - ").or_else(|| after.find(" -- ")) else {
+    let Some(head_end) = DASH
+        .find(after.as_bytes())
+        .or_else(|| DASHES.find(after.as_bytes()))
+    else {
         return Some(after);
     };
     let head = &after[..head_end];
