@@ -306,7 +306,7 @@ impl<'a> Cx<'a> {
         message: String,
         fields: Fields,
     ) -> Event {
-        let mut event = self.raw_event(time, Kind::Log, level, service, message);
+        let mut event = self.own_event(time, Kind::Log, level, service, message);
         event.fields = fields;
         classify::classify(&mut event);
         let config = config::current();
@@ -319,6 +319,10 @@ impl<'a> Cx<'a> {
         }
         if let Some(kind) = self.rules.kind {
             config::mark(&mut event, kind);
+        }
+        // Most lines a draft reads it only counts: the file's service is copied for the others.
+        if event.service.is_none() && (!self.draft || event.matters_to_draft()) {
+            event.service = self.service.clone();
         }
         event
     }
@@ -368,11 +372,27 @@ impl<'a> Cx<'a> {
         service: Option<String>,
         message: String,
     ) -> Event {
+        let mut event = self.own_event(time, kind, level, service, message);
+        if event.service.is_none() {
+            event.service = self.service.clone();
+        }
+        event
+    }
+
+    /// An event with only the service the line itself names.
+    fn own_event(
+        &self,
+        time: Nanos,
+        kind: Kind,
+        level: Option<Level>,
+        service: Option<String>,
+        message: String,
+    ) -> Event {
         Event {
             time,
             kind,
             level,
-            service: service.or_else(|| self.service.clone()),
+            service,
             message: capped(message),
             fields: Fields::new(),
             source: SourceRef {
