@@ -306,7 +306,8 @@ impl<'a> Cx<'a> {
         message: String,
         fields: Fields,
     ) -> Event {
-        let mut event = self.own_event(time, Kind::Log, level, service, message);
+        let mut event = self.own_event(time, Kind::Log, level, message);
+        event.service = service;
         event.fields = fields;
         classify::classify(&mut event);
         let config = config::current();
@@ -350,17 +351,13 @@ impl<'a> Cx<'a> {
     /// [`Requests`]), so it needs its time, status and duration and nothing allocated.
     /// `None` when every event is wanted whole.
     fn counted_request(&self, time: Nanos, status: u16, duration: Option<Nanos>) -> Option<Event> {
-        (self.draft && status < 500).then(|| Event {
-            time,
-            kind: Kind::Http { status, duration },
-            level: Some(Level::Info),
-            service: None,
-            message: String::new(),
-            fields: Fields::new(),
-            source: SourceRef {
-                path: self.path.clone(),
-                line: self.line,
-            },
+        (self.draft && status < 500).then(|| {
+            self.own_event(
+                time,
+                Kind::Http { status, duration },
+                Some(Level::Info),
+                String::new(),
+            )
         })
     }
 
@@ -372,27 +369,18 @@ impl<'a> Cx<'a> {
         service: Option<String>,
         message: String,
     ) -> Event {
-        let mut event = self.own_event(time, kind, level, service, message);
-        if event.service.is_none() {
-            event.service = self.service.clone();
-        }
+        let mut event = self.own_event(time, kind, level, message);
+        event.service = service.or_else(|| self.service.clone());
         event
     }
 
-    /// An event with only the service the line itself names.
-    fn own_event(
-        &self,
-        time: Nanos,
-        kind: Kind,
-        level: Option<Level>,
-        service: Option<String>,
-        message: String,
-    ) -> Event {
+    /// An event of this line without a service.
+    fn own_event(&self, time: Nanos, kind: Kind, level: Option<Level>, message: String) -> Event {
         Event {
             time,
             kind,
             level,
-            service,
+            service: None,
             message: capped(message),
             fields: Fields::new(),
             source: SourceRef {
