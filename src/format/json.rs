@@ -11,19 +11,12 @@ use super::{
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
-use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::borrow::{Borrow, Cow};
+use std::borrow::Cow;
 
 /// A key or string borrowed from the line unless it had escapes.
-#[derive(Deserialize, Hash, PartialEq, Eq, Debug)]
-pub struct Text<'a>(#[serde(borrow)] pub Cow<'a, str>);
-
-impl Borrow<str> for Text<'_> {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
+#[derive(PartialEq, Eq, Debug)]
+pub struct Text<'a>(pub Cow<'a, str>);
 
 /// A value's JSON text as the line has it, checked as JSON when the line was split: decoded
 /// only where an event needs it.
@@ -98,9 +91,9 @@ impl<'a> Object<'a> {
 }
 
 impl<'a> Text<'a> {
-    /// A key from its quoted text: borrowed unless it has escapes.
+    /// A string from its quoted text, checked as JSON already: borrowed unless it has escapes.
     fn of(quoted: &'a str) -> Option<Text<'a>> {
-        let inner = &quoted[1..quoted.len() - 1];
+        let inner = quoted.strip_prefix('"')?.strip_suffix('"')?;
         if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
             return Some(Text(Cow::Borrowed(inner)));
         }
@@ -294,17 +287,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             return recognised;
         }
     }
-    let Some((time_key, time)) = TIME_KEYS
-        .iter()
-        .find_map(|k| Some((*k, time_value(obj.get(k)?, cx)?)))
-        .or(cx.given_time.map(|t| ("", t)))
+    let Some((time_key, time)) =
+        first(&obj, TIME_KEYS, |v| time_value(v, cx)).or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
     };
     if !cx.keep(time) {
         return true;
     }
-    let (message_key, message) = first(&obj, MESSAGE_KEYS, |v| string(v));
+    let (message_key, message) = first(&obj, MESSAGE_KEYS, |v| string(v)).unzip();
     let mut message = message
         .map(|m| m.trim_end().to_string())
         .or_else(|| nested_message(&obj))
@@ -313,8 +304,8 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (level_key, lvl) = first(&obj, LEVEL_KEYS, |v| level(v));
-    let (service_key, svc) = first(&obj, SERVICE_KEYS, |v| service(v));
+    let (level_key, lvl) = first(&obj, LEVEL_KEYS, |v| level(v)).unzip();
+    let (service_key, svc) = first(&obj, SERVICE_KEYS, |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
     // An ordinary line read for a draft is counted and dropped unless its wording or fields
     // make it a deploy, a change or an OOM kill: only the fields that can decide that are built.
@@ -381,10 +372,8 @@ fn first<'k, 'a, T>(
     obj: &Object<'a>,
     keys: &[&'k str],
     read: impl Fn(&Raw<'a>) -> Option<T>,
-) -> (Option<&'k str>, Option<T>) {
-    keys.iter()
-        .find_map(|k| Some((*k, read(obj.get(k)?)?)))
-        .map_or((None, None), |(k, v)| (Some(k), Some(v)))
+) -> Option<(&'k str, T)> {
+    keys.iter().find_map(|k| Some((*k, read(obj.get(k)?)?)))
 }
 
 /// tracing-subscriber's JSON puts the message under `fields`.
@@ -415,13 +404,7 @@ fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
 
 /// A string value, borrowed when it has no escapes.
 pub fn string<'a>(raw: &Raw<'a>) -> Option<Cow<'a, str>> {
-    let text = raw.get();
-    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    // The value was checked when the line was split: without escapes, it is its own text.
-    if memchr::memchr(b'\\', inner.as_bytes()).is_none() {
-        return Some(Cow::Borrowed(inner));
-    }
-    serde_json::from_str::<Text>(text).ok().map(|t| t.0)
+    Text::of(raw.get()).map(|t| t.0)
 }
 
 /// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
