@@ -39,8 +39,8 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(cache.join("reconstruct").join("lines"))
 }
 
-/// So many lines end before `offset`.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// So many lines end before `offset` (the default: none before the start).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Checkpoint {
     pub offset: u64,
     pub lines: u64,

@@ -157,11 +157,7 @@ impl Seekable {
         let base = index
             .as_mut()
             .and_then(|i| i.before(&self.file, offset))
-            .unwrap_or(Checkpoint {
-                offset: 0,
-                lines: 0,
-                tail: 0,
-            });
+            .unwrap_or_default();
         let threads = rayon::current_num_threads().max(1) as u64;
         let stretch = (offset - base.offset).div_ceil(threads).max(1);
         let counted: Vec<(u64, Vec<Checkpoint>)> = (0..threads)
@@ -221,6 +217,7 @@ impl Seekable {
 }
 
 /// Lines before an offset, and whether the line index spared counting most of them.
+#[derive(Clone, Copy, Debug)]
 pub struct Counted {
     pub lines: u64,
     pub indexed: bool,

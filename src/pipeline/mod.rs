@@ -895,10 +895,10 @@ fn parse_input(
             "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
         );
     }
-    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.lines_before);
+    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.before.lines);
     let mut passed_bytes = 0;
     if let Some(s) = seek.as_ref().filter(|_| skipped_lines > 0) {
-        let numbered = if s.indexed {
+        let numbered = if s.before.indexed {
             ", numbered from the line index"
         } else {
             ""

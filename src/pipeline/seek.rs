@@ -8,7 +8,7 @@
 use crate::format::{Clock, Cx, Format, YearAnchor};
 #[cfg(unix)]
 use crate::input::Seekable;
-use crate::input::{compression, Input, InputError, Location, Opened, TimeOf};
+use crate::input::{compression, Counted, Input, InputError, Location, Opened, TimeOf};
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
 use chrono::NaiveDate;
 use std::fs::File;
@@ -25,9 +25,8 @@ const SAMPLE_LINES: usize = 64;
 
 pub struct Seek {
     pub offset: u64,
-    pub lines_before: u64,
-    /// Whether the line index numbered the lines before the window.
-    pub indexed: bool,
+    /// The lines before `offset`.
+    pub before: Counted,
     /// The file's length.
     pub len: u64,
     path: PathBuf,
@@ -66,11 +65,9 @@ pub fn plan(
         if offset == 0 {
             return None;
         }
-        let counted = file.lines_before(offset).ok()?;
         Some(Seek {
             offset,
-            lines_before: counted.lines,
-            indexed: counted.indexed,
+            before: file.lines_before(offset).ok()?,
             len: file.size(),
             path,
         })
