@@ -2,7 +2,7 @@
 //! as deploy and alert sources, silenced templates — and a bad file refused with its line.
 
 mod common;
-use common::{json_lines, reconstruct, succeeds};
+use common::{json_lines, reconstruct, succeeds, usage_error};
 
 use serde_json::Value;
 use std::fs;
@@ -208,11 +208,8 @@ fn refused(config: &str) -> String {
     let with = logs(false);
     write(with.path(), "reconstruct.toml", config);
     let out = reconstruct().arg(with.path()).output().expect("runs");
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    stderr
+    usage_error(&out)
 }
 
 #[test]

@@ -76,6 +76,13 @@ fn a_second_run_numbers_lines_from_the_index_as_counting_does() {
     let (earlier, indexed) = events(cache.path(), &log, &EARLIER, true);
     assert!(indexed, "an earlier window uses a checkpoint before it");
     assert_eq!(earlier, events(cache.path(), &log, &EARLIER, false).0);
+
+    // A cache that cannot be written (its directory is a file) only means counting again.
+    let blocked = cache.path().join("blocked");
+    fs::write(&blocked, "not a directory").expect("write");
+    let (unkept, indexed) = events(&blocked, &log, &LATE, true);
+    assert!(!indexed);
+    assert_eq!(unkept, counted);
 }
 
 #[test]

@@ -26,6 +26,15 @@ pub fn succeeds(cmd: &mut Command) -> Output {
     out
 }
 
+/// The one line of standard error a usage error must be (exit 2, `reconstruct: error: …`).
+pub fn usage_error(out: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.starts_with("reconstruct: error: "), "{stderr}");
+    stderr
+}
+
 /// Each line of JSON Lines output (`--events --format json`).
 pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
     String::from_utf8_lossy(stdout)
