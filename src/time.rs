@@ -55,6 +55,14 @@ impl Zone {
             .map_err(|_| TimeError::UnknownZone(s.to_string()))
     }
 
+    /// Seconds east of UTC, when the zone has one offset all year.
+    pub fn fixed_offset(&self) -> Option<i32> {
+        match self {
+            Zone::Fixed(off) => Some(off.local_minus_utc()),
+            Zone::Named(_) => None,
+        }
+    }
+
     /// Wall-clock time in this zone to an instant. Daylight-saving edges are resolved the way
     /// RFC 5545 and jiff's "compatible" mode do: a repeated hour takes its first occurrence, a
     /// skipped hour is read with the offset in force before the gap (02:30 in a 02:00→03:00

@@ -124,9 +124,8 @@ pub struct Cx<'a> {
     given_time: Option<Nanos>,
     /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
     yearless: Cell<bool>,
-    /// The local day and second of the last dated line, which dates the time-only lines
-    /// after it.
-    day: Option<(NaiveDate, u32)>,
+    /// The last dated line, which dates the time-only lines after it.
+    day: Option<LastDay>,
     /// A date in the file's name (`app-2023-10-11.log`), the next best context.
     name_day: Option<NaiveDate>,
     /// `--date`, the last resort for time-only lines.
@@ -199,8 +198,7 @@ impl<'a> Cx<'a> {
     /// A dated stamp, remembered as the context for time-only lines after it.
     fn resolve_dated(&mut self, stamp: &Stamp) -> Option<Nanos> {
         let t = self.resolve(stamp)?;
-        let local = self.zone.to_local(t);
-        self.day = Some((local.date(), local.num_seconds_from_midnight()));
+        self.day = Some(LastDay::At(t));
         Some(t)
     }
 
@@ -210,13 +208,18 @@ impl<'a> Cx<'a> {
     fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
         self.time_only = true;
         let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
-        let (mut day, last) = self
-            .day
-            .or_else(|| self.name_day.or(self.fallback_day).map(|d| (d, 0)))?;
+        let (mut day, last) = match self.day {
+            Some(LastDay::At(t)) => {
+                let local = self.zone.to_local(t);
+                (local.date(), local.num_seconds_from_midnight())
+            }
+            Some(LastDay::Clock(day, secs)) => (day, secs),
+            None => (self.name_day.or(self.fallback_day)?, 0),
+        };
         if secs + 12 * 3600 < last {
             day = day.succ_opt()?;
         }
-        self.day = Some((day, secs));
+        self.day = Some(LastDay::Clock(day, secs));
         Stamp {
             year: day.year(),
             month: day.month(),
@@ -389,6 +392,15 @@ impl<'a> Cx<'a> {
             },
         }
     }
+}
+
+/// What dates a time-only line: the instant of the last dated line (its local day is worked
+/// out only when a time-only line needs it, as most files have none), or the day and second
+/// the last time-only line was given.
+#[derive(Clone, Copy)]
+enum LastDay {
+    At(Nanos),
+    Clock(NaiveDate, u32),
 }
 
 /// A date in a file's name: `app-2023-10-11.log`, `console-20231011.txt`.

@@ -29,6 +29,10 @@ impl Stamp {
         } else {
             (self.second, self.nanos)
         };
+        let offset = self.offset.or(zone.fixed_offset());
+        if let Some(t) = offset.and_then(|off| self.fast_utc(second, nanos, off)) {
+            return Some(t);
+        }
         let naive = NaiveDate::from_ymd_opt(self.year, self.month, self.day)?.and_hms_nano_opt(
             self.hour,
             self.minute,
@@ -40,6 +44,49 @@ impl Stamp {
             None => zone.to_utc(naive),
         }
     }
+
+    /// The instant of an ordinary reading at a known offset, by integer arithmetic: chrono's
+    /// checked dates and durations cost more than the rest of a line's parsing. `None` hands
+    /// anything unusual (a year an `i64` of nanoseconds may not hold, an impossible field) to
+    /// chrono, which decides it.
+    fn fast_utc(&self, second: u32, nanos: u32, offset: i32) -> Option<Nanos> {
+        let valid = (1678..=2261).contains(&self.year)
+            && (1..=12).contains(&self.month)
+            && self.day >= 1
+            && self.day <= days_in_month(self.year, self.month)
+            && self.hour < 24
+            && self.minute < 60
+            && second < 60
+            && nanos < 1_000_000_000
+            && offset.abs() < 86_400;
+        if !valid {
+            return None;
+        }
+        let secs = days_from_civil(self.year, self.month, self.day) * 86_400
+            + i64::from(self.hour * 3600 + self.minute * 60 + second)
+            - i64::from(offset);
+        Some(secs * NANOS_PER_SEC + i64::from(nanos))
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 fn digits(b: &[u8], n: usize) -> Option<u32> {
@@ -556,6 +603,34 @@ mod tests {
         assert_eq!(Zone::utc().rfc3339(t), "2016-12-31T23:59:59.999999999Z");
     }
 
+    /// Every date from 1600 to 2299, real or not (31 April, 29 February 1900), gives chrono's
+    /// answer: the integer arithmetic's calendar is chrono's.
+    #[test]
+    fn every_date_reads_as_chrono_reads_it() {
+        for year in 1600..2300 {
+            for month in 0..14 {
+                for day in 0..33 {
+                    let stamp = Stamp {
+                        year,
+                        month,
+                        day,
+                        hour: 13,
+                        minute: 5,
+                        second: 9,
+                        nanos: 7,
+                        offset: Some(3600),
+                    };
+                    let chrono = NaiveDate::from_ymd_opt(year, month, day)
+                        .and_then(|d| d.and_hms_nano_opt(13, 5, 9, 7))
+                        .and_then(|n| naive_to_nanos(n - chrono::Duration::hours(1)));
+                    assert_eq!(stamp.resolve(&Zone::utc()), chrono, "{year}-{month}-{day}");
+                    let usual = (1678..=2261).contains(&year);
+                    assert_eq!(stamp.fast_utc(9, 7, 3600), chrono.filter(|_| usual));
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         /// What we print, we read back to the nanosecond, in every kind of zone, from 1970 to
         /// 2100.
@@ -568,6 +643,31 @@ mod tests {
             let printed = zone.rfc3339(t);
             let read = iso(printed.as_bytes()).and_then(|(s, _)| s.resolve(&zone));
             proptest::prop_assert_eq!(read, Some(t), "{}", printed);
+        }
+
+        /// The integer arithmetic gives chrono's instant for every reading chrono accepts and
+        /// nothing for the ones it refuses (31 April, 29 February of 1900, hour 24), at every
+        /// offset and across the years an `i64` holds and past them.
+        #[test]
+        fn arithmetic_agrees_with_chrono(
+            year in 1600i32..2300,
+            month in 0u32..14,
+            day in 0u32..33,
+            hour in 0u32..25,
+            minute in 0u32..61,
+            second in 0u32..61,
+            nanos in 0u32..1_000_000_000,
+            offset in -90_000i32..90_000,
+        ) {
+            let stamp = Stamp { year, month, day, hour, minute, second, nanos, offset: Some(offset) };
+            let (second, nanos) = if second == 60 { (59, 999_999_999) } else { (second, nanos) };
+            let chrono = NaiveDate::from_ymd_opt(year, month, day)
+                .and_then(|d| d.and_hms_nano_opt(hour, minute, second, nanos))
+                .and_then(|n| naive_to_nanos(n - chrono::Duration::seconds(i64::from(offset))));
+            proptest::prop_assert_eq!(stamp.resolve(&Zone::utc()), chrono);
+            let fast = stamp.fast_utc(second, nanos, offset);
+            let usual = (1678..=2261).contains(&year) && offset.abs() < 86_400;
+            proptest::prop_assert_eq!(fast, chrono.filter(|_| usual));
         }
     }
 }
