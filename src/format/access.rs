@@ -6,33 +6,36 @@ use super::{timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level};
 use crate::time::{Nanos, NANOS_PER_SEC};
-use nom::bytes::complete::{take_till, take_till1};
-use nom::character::complete::{char, digit1, space1};
-use nom::sequence::{delimited, terminated};
-use nom::IResult;
+use memchr::{memchr, memchr2};
 use serde_json::Value;
 
-fn token(i: &str) -> IResult<&str, &str> {
-    terminated(take_till1(|c| c == ' '), space1)(i)
+/// A run of anything but spaces, and the spaces or tabs after it (at least one).
+fn token(i: &str) -> Option<(&str, &str)> {
+    let end = memchr(b' ', i.as_bytes()).filter(|&e| e > 0)?;
+    Some((&i[..end], spaces(&i[end..])?))
 }
 
-/// A double-quoted string in which `\"` does not end the string.
-fn quoted(i: &str) -> IResult<&str, &str> {
-    let body = i
-        .strip_prefix('"')
-        .ok_or_else(|| nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Char)))?;
+/// Past one or more spaces or tabs.
+fn spaces(i: &str) -> Option<&str> {
+    let rest = i.trim_start_matches([' ', '\t']);
+    (rest.len() < i.len()).then_some(rest)
+}
+
+/// A double-quoted string in which `\"` does not end the string: (its body, what follows).
+fn quoted(i: &str) -> Option<(&str, &str)> {
+    let body = i.strip_prefix('"')?;
     let b = body.as_bytes();
     let mut at = 0;
-    while at < b.len() && b[at] != b'"' {
-        at += if b[at] == b'\\' { 2 } else { 1 };
+    loop {
+        at += memchr2(b'"', b'\\', &b[at..])?;
+        if b[at] == b'"' {
+            return Some((&body[..at], &body[at + 1..]));
+        }
+        at += 2;
+        if at > b.len() {
+            return None;
+        }
     }
-    if at >= b.len() {
-        return Err(nom::Err::Error(nom::error::Error::new(
-            i,
-            nom::error::ErrorKind::Char,
-        )));
-    }
-    Ok((&body[at + 1..], &body[..at]))
 }
 
 struct Request<'a> {
@@ -44,56 +47,60 @@ struct Request<'a> {
     rest: &'a str,
 }
 
-fn request(i: &str) -> IResult<&str, Request<'_>> {
-    let (i, client) = token(i)?;
-    let (i, _ident) = token(i)?;
-    let (i, _user) = token(i)?;
-    let (i, time) = terminated(
-        delimited(char('['), take_till(|c| c == ']'), char(']')),
-        space1,
-    )(i)?;
-    let (i, request) = terminated(quoted, space1)(i)?;
-    let (i, status) = terminated(digit1, space1)(i)?;
-    let (i, bytes) = take_till(|c| c == ' ')(i)?;
-    Ok((
-        "",
-        Request {
-            client,
-            time,
-            request,
-            status,
-            bytes,
-            rest: i,
-        },
-    ))
-}
-
-/// A request time in the extra fields after the combined layout.
-fn duration(rest: &str) -> Option<Nanos> {
-    let mut tail = rest.trim_start();
-    let mut tokens = Vec::new();
-    while !tail.is_empty() {
-        let (next, tok) = if tail.starts_with('"') {
-            quoted(tail).ok().map(|(n, _)| (n, ""))?
-        } else {
-            let end = tail.find(' ').unwrap_or(tail.len());
-            (&tail[end..], &tail[..end])
-        };
-        tokens.push(tok);
-        tail = next.trim_start();
+/// `client ident user [time] "request" status bytes rest`, by hand: every line of the largest
+/// logs passes through here.
+fn request(i: &str) -> Option<Request<'_>> {
+    let (client, i) = token(i)?;
+    let (_ident, i) = token(i)?;
+    let (_user, i) = token(i)?;
+    let i = i.strip_prefix('[')?;
+    let close = memchr(b']', i.as_bytes())?;
+    let (time, i) = (&i[..close], spaces(&i[close + 1..])?);
+    let (request, i) = quoted(i)?;
+    let i = spaces(i)?;
+    let digits = i.bytes().take_while(u8::is_ascii_digit).count();
+    let (status, i) = (&i[..digits], spaces(&i[digits..])?);
+    if digits == 0 {
+        return None;
     }
-    tokens.iter().rev().find_map(|tok| {
-        let value = ["rt=", "request_time=", "rt:", "duration="]
-            .iter()
-            .find_map(|p| tok.strip_prefix(p))
-            .or_else(|| tok.contains('.').then_some(*tok))?;
-        let secs: f64 = value.parse().ok()?;
-        (secs.is_finite() && secs >= 0.0).then_some((secs * NANOS_PER_SEC as f64) as Nanos)
+    let end = memchr(b' ', i.as_bytes()).unwrap_or(i.len());
+    Some(Request {
+        client,
+        time,
+        request,
+        status,
+        bytes: &i[..end],
+        rest: &i[end..],
     })
 }
 
+/// A request time in the extra fields after the combined layout: the last field that is one.
+/// `None` as well when a quote there is not closed.
+fn duration(rest: &str) -> Option<Nanos> {
+    let mut tail = rest.trim_start();
+    let mut found = None;
+    while !tail.is_empty() {
+        if tail.starts_with('"') {
+            tail = quoted(tail)?.1.trim_start();
+            continue;
+        }
+        let end = memchr(b' ', tail.as_bytes()).unwrap_or(tail.len());
+        let tok = &tail[..end];
+        tail = tail[end..].trim_start();
+        let value = ["rt=", "request_time=", "rt:", "duration="]
+            .iter()
+            .find_map(|p| tok.strip_prefix(p))
+            .or_else(|| tok.contains('.').then_some(tok));
+        let secs = value.and_then(|v| v.parse::<f64>().ok());
+        if let Some(secs) = secs.filter(|s| s.is_finite() && *s >= 0.0) {
+            found = Some((secs * NANOS_PER_SEC as f64) as Nanos);
+        }
+    }
+    found
+}
+
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let Ok((_, req)) = request(line) else {
+    let Some(req) = request(line) else {
         return false;
     };
     let Some(status) = req
@@ -150,7 +157,47 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::{duration, request};
     use crate::event::{Kind, Level};
+
+    #[test]
+    fn the_request_time_is_the_last_field_that_is_one() {
+        assert_eq!(
+            duration(r#" "-" "curl/8.0 (x; \"y\")" 0.250"#),
+            Some(250_000_000)
+        );
+        assert_eq!(
+            duration(" rt=1.5 upstream=10.0.0.1:80 x"),
+            Some(1_500_000_000)
+        );
+        assert_eq!(duration(" 0.5 request_time=2"), Some(2_000_000_000));
+        assert_eq!(duration(" 0.5 -1.0 v1.2.3"), Some(500_000_000));
+        assert_eq!(duration(r#" 0.5 "unclosed"#), None);
+        assert_eq!(duration(r#" "ends in a backslash\"#), None);
+        assert_eq!(duration(""), None);
+    }
+
+    #[test]
+    fn request_fields_split_on_spaces_and_tabs() {
+        let r = request(
+            "10.0.0.1 - bob\t [11/Oct/2023:14:00:01 +0000]\t\"GET / HTTP/1.1\" 200 12 tail",
+        )
+        .expect("a request");
+        assert_eq!(
+            (r.client, r.time, r.request, r.status, r.bytes, r.rest),
+            (
+                "10.0.0.1",
+                "11/Oct/2023:14:00:01 +0000",
+                "GET / HTTP/1.1",
+                "200",
+                "12",
+                " tail"
+            )
+        );
+        assert!(request(r#"10.0.0.1 - - [11/Oct/2023:14:00:01 +0000] "GET /" x 12"#).is_none());
+        assert!(request(r#"10.0.0.1 - - [11/Oct/2023:14:00:01 +0000] "GET / 200 12"#).is_none());
+        assert!(request(r#" 10.0.0.1 - - [11/Oct/2023:14:00:01 +0000] "GET /" 200 12"#).is_none());
+    }
     use crate::format::testing::*;
     use crate::format::Format;
 
