@@ -12,7 +12,7 @@ use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -92,7 +92,8 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
 fn stretch(path: &Path, start: u64, end: u64) -> io::Result<impl Read> {
     let mut file = File::open(path)?;
     file.seek(SeekFrom::Start(start))?;
-    Ok(BufReader::with_capacity(64 * 1024, file.take(end - start)))
+    // Unbuffered, as a seeked read: the line reader's own blocks are large.
+    Ok(file.take(end - start))
 }
 
 /// The stretches as one parse: line numbers shifted by the lines before each stretch, counts

@@ -12,7 +12,7 @@ use crate::input::{compression, Counted, Input, InputError, Location, Opened, Ti
 use crate::time::{Nanos, Zone, NANOS_PER_MIN};
 use chrono::NaiveDate;
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek as _, SeekFrom};
+use std::io::{self, Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// How far a file's lines may run out of time order; also how far before the window reading
@@ -42,7 +42,9 @@ impl Seek {
         let mut file = File::open(&self.path).map_err(io_err)?;
         file.seek(SeekFrom::Start(self.offset)).map_err(io_err)?;
         Ok(Opened {
-            reader: Box::new(BufReader::with_capacity(64 * 1024, file)),
+            // Unbuffered: the line reader reads in large blocks of its own, and a buffer
+            // between them would only copy every byte once more.
+            reader: Box::new(file),
             compression: None,
         })
     }
