@@ -1,9 +1,10 @@
 //! Recognising what a log line's wording says happened, whatever format carried it: a deploy
 //! step, a kernel OOM kill, a systemd unit restarting or failing.
 
-use crate::event::{DeployPhase, Event, Kind, Level};
+use crate::event::{DeployPhase, Event, Fields, Kind, Level};
 use memchr::memmem::Finder;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 // Every line of every log passes through here: searchers are built once, not per line as
@@ -16,95 +17,134 @@ static UNIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".service:
 /// draft builds only these unless its level makes it an entry of its own.
 pub const DRAFT_READS: &[&str] = &["reason", "type", "@module", "application", "host"];
 
+/// What a line's wording or fields say happened, decided without copying anything: the
+/// names it carries are byte ranges of the message.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Found {
+    /// The kernel killed the process named at this range for lack of memory.
+    Oom(usize, usize),
+    /// A systemd unit (named at this range) restarting, or failing when not.
+    Unit(usize, usize, bool),
+    /// An Argo CD sync step (its `reason`).
+    Sync(DeployPhase),
+    /// A Terraform apply, completed or errored.
+    Apply { errored: bool },
+    /// A rollout step in the wording.
+    Deploy(DeployPhase, bool),
+}
+
 /// Upgrades a plain log event's kind (and level, service) when its message says more.
 pub fn classify(event: &mut Event) {
     if event.kind != Kind::Log {
         return;
     }
-    if let Some(process) = oom_victim(&event.message) {
-        event.kind = Kind::Oom;
-        event.level = Some(Level::Error);
-        event
-            .fields
-            .insert("process", Value::String(process.clone()));
-        event.service = Some(process);
+    let Some(found) = recognise(&event.message, |k| {
+        field(&event.fields, k).map(Cow::Borrowed)
+    }) else {
         return;
-    }
-    if let Some((unit, restart)) = systemd_unit(&event.message) {
-        event.service = Some(unit);
-        if restart {
-            event.kind = Kind::Restart;
-            event.level = Some(event.level.unwrap_or(Level::Warn).max(Level::Warn));
-        } else {
+    };
+    let text = |from: usize, to: usize| event.message[from..to].to_string();
+    match found {
+        Found::Oom(from, to) => {
+            let process = text(from, to);
+            event.kind = Kind::Oom;
             event.level = Some(Level::Error);
+            event
+                .fields
+                .insert("process", Value::String(process.clone()));
+            event.service = Some(process);
         }
-        return;
-    }
-    if let Some(kind) = from_fields(event) {
-        event.kind = kind;
-        return;
-    }
-    if let Some((phase, rollback)) = deploy_step(&event.message) {
-        let version = version_in(&event.message);
-        if let Some(name) = version
-            .as_deref()
-            .and_then(|v| named_before(&event.message, v))
-        {
-            event.service = Some(name);
+        Found::Unit(from, to, restart) => {
+            event.service = Some(text(from, to));
+            if restart {
+                event.kind = Kind::Restart;
+                event.level = Some(event.level.unwrap_or(Level::Warn).max(Level::Warn));
+            } else {
+                event.level = Some(Level::Error);
+            }
         }
-        if phase == DeployPhase::Failed {
-            event.level = Some(Level::Error);
+        Found::Sync(phase) => {
+            if let Some(app) = field(&event.fields, "application") {
+                event.service = Some(app.to_string());
+            }
+            if phase == DeployPhase::Failed {
+                event.level = Some(Level::Error);
+            }
+            event.kind = Kind::Deploy {
+                phase,
+                version: sync_revision(&event.message),
+                rollback: false,
+            };
         }
-        event.kind = Kind::Deploy {
-            phase,
-            version,
-            rollback,
-        };
+        Found::Apply { errored } => {
+            if errored {
+                event.level = Some(Level::Error);
+            }
+            event.kind = Kind::Change;
+        }
+        Found::Deploy(phase, rollback) => {
+            let version = version_in(&event.message);
+            if let Some(name) = version
+                .as_deref()
+                .and_then(|v| named_before(&event.message, v))
+            {
+                event.service = Some(name);
+            }
+            if phase == DeployPhase::Failed {
+                event.level = Some(Level::Error);
+            }
+            event.kind = Kind::Deploy {
+                phase,
+                version,
+                rollback,
+            };
+        }
     }
+}
+
+/// Whether [`classify`] would leave a line with this message and these fields (of
+/// [`DRAFT_READS`]) an ordinary log line. Asked before an event is built, so that a draft
+/// need not build the events it only counts.
+pub fn is_ordinary<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> bool {
+    recognise(message, field).is_none()
+}
+
+fn field<'a>(fields: &'a Fields, key: &str) -> Option<&'a str> {
+    fields.get(key).and_then(Value::as_str)
+}
+
+fn recognise<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Option<Found> {
+    if let Some((from, to)) = oom_victim(message) {
+        return Some(Found::Oom(from, to));
+    }
+    if let Some((from, to, restart)) = systemd_unit(message) {
+        return Some(Found::Unit(from, to, restart));
+    }
+    if let Some(found) = from_fields(message, field) {
+        return Some(found);
+    }
+    deploy_step(message).map(|(phase, rollback)| Found::Deploy(phase, rollback))
 }
 
 /// What structured fields say outright: Argo CD's audit `reason` (`OperationStarted`,
 /// `OperationCompleted`), Terraform's message `type` (`apply_complete`, `apply_errored`,
 /// `change_summary`). Argo CD names the service in `application`.
-fn from_fields(event: &mut Event) -> Option<Kind> {
-    let field = |k: &str| {
-        event
-            .fields
-            .get(k)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+fn from_fields<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Option<Found> {
     if let Some(reason) = field("reason").filter(|r| r.starts_with("Operation")) {
-        let failed =
-            event.message.contains("failed") || field("type").as_deref() == Some("Warning");
-        let phase = match reason.as_str() {
-            "OperationStarted" => DeployPhase::Started,
-            "OperationCompleted" if failed => DeployPhase::Failed,
-            "OperationCompleted" => DeployPhase::Finished,
-            _ => return None,
+        let failed = message.contains("failed") || field("type").as_deref() == Some("Warning");
+        return match &*reason {
+            "OperationStarted" => Some(Found::Sync(DeployPhase::Started)),
+            "OperationCompleted" if failed => Some(Found::Sync(DeployPhase::Failed)),
+            "OperationCompleted" => Some(Found::Sync(DeployPhase::Finished)),
+            _ => None,
         };
-        if let Some(app) = field("application") {
-            event.service = Some(app);
-        }
-        if phase == DeployPhase::Failed {
-            event.level = Some(Level::Error);
-        }
-        return Some(Kind::Deploy {
-            phase,
-            version: sync_revision(&event.message),
-            rollback: false,
-        });
     }
-    match field("type").as_deref() {
-        Some("apply_complete" | "change_summary") if event.fields.contains_key("@module") => {
-            Some(Kind::Change)
-        }
-        Some("apply_errored") if event.fields.contains_key("@module") => {
-            event.level = Some(Level::Error);
-            Some(Kind::Change)
-        }
-        _ => None,
-    }
+    let errored = match field("type").as_deref() {
+        Some("apply_complete" | "change_summary") => false,
+        Some("apply_errored") => true,
+        _ => return None,
+    };
+    field("@module").map(|_| Found::Apply { errored })
 }
 
 /// `Sync operation to 9f3c2e1 succeeded`, `initiated sync to v1.2.3` → the revision.
@@ -121,34 +161,33 @@ fn sync_revision(message: &str) -> Option<String> {
     (!word.is_empty()).then(|| word.to_string())
 }
 
-/// `Out of memory: Killed process 1234 (java)` and the cgroup variant → `java`.
-fn oom_victim(message: &str) -> Option<String> {
+/// `Out of memory: Killed process 1234 (java)` and the cgroup variant → where `java` is.
+fn oom_victim(message: &str) -> Option<(usize, usize)> {
     let at = KILLED.find(message.as_bytes())?;
     if !message[..at].contains("out of memory") && !message[..at].contains("Out of memory") {
         return None;
     }
-    let rest = &message[at..];
-    let open = rest.find('(')?;
-    let close = rest[open..].find(')')? + open;
-    Some(rest[open + 1..close].to_string())
+    let open = at + message[at..].find('(')?;
+    let close = open + message[open..].find(')')?;
+    Some((open + 1, close))
 }
 
 /// systemd's unit messages: `checkout.service: Scheduled restart job, restart counter is at 3.`
-/// → (`checkout`, restart); failures (`Failed with result`, `Main process exited, code=killed`)
-/// → (`checkout`, not a restart).
-fn systemd_unit(message: &str) -> Option<(String, bool)> {
+/// → (where `checkout` is, restart); failures (`Failed with result`, `Main process exited,
+/// code=killed`) → (where the unit is, not a restart).
+fn systemd_unit(message: &str) -> Option<(usize, usize, bool)> {
     let at = UNIT.find(message.as_bytes())?;
     let (unit, rest) = (&message[..at], &message[at + ".service: ".len()..]);
     if unit.is_empty() || unit.contains(' ') {
         return None;
     }
     if rest.starts_with("Scheduled restart job") {
-        Some((unit.to_string(), true))
+        Some((0, at, true))
     } else if rest.starts_with("Failed with result")
         || rest.contains("code=killed")
         || rest.contains("status=1/FAILURE")
     {
-        Some((unit.to_string(), false))
+        Some((0, at, false))
     } else {
         None
     }

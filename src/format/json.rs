@@ -296,15 +296,26 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let (message_key, message) = first(&obj, MESSAGE_KEYS, |v| string(v)).unzip();
+    let (level_key, lvl) = first(&obj, LEVEL_KEYS, |v| level(v)).unzip();
+    let trace = stack_trace(&obj);
+    if let (Some(text), None) = (&message, &trace) {
+        // The service keys, not yet looked up, are none of those classifying reads.
+        let field = |k: &str| {
+            let used = [time_key, message_key.unwrap_or(""), level_key.unwrap_or("")];
+            obj.get(k).filter(|_| !used.contains(&k)).and_then(string)
+        };
+        if cx.only_counted(time, lvl, text.trim_end(), field) {
+            return true;
+        }
+    }
     let mut message = message
         .map(|m| m.trim_end().to_string())
         .or_else(|| nested_message(&obj))
         .unwrap_or_else(|| trimmed.to_string());
-    if let Some(trace) = stack_trace(&obj) {
+    if let Some(trace) = trace {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (level_key, lvl) = first(&obj, LEVEL_KEYS, |v| level(v)).unzip();
     let (service_key, svc) = first(&obj, SERVICE_KEYS, |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
     // An ordinary line read for a draft is counted and dropped unless its wording or fields

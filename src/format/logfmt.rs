@@ -4,6 +4,7 @@
 use super::{timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
+use crate::time::Nanos;
 use serde_json::Value;
 use std::borrow::Cow;
 
@@ -82,6 +83,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
+    if gist(line).only_counted(line, time, cx) {
+        return true;
+    }
     let (mut message, mut level, mut service) = (None, None, None);
     let mut fields = Fields::new();
     for (k, v) in pairs(line) {
@@ -101,6 +105,70 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let message = message.unwrap_or_else(|| line.to_string());
     out.push(cx.event(time, level, service, message, fields));
     true
+}
+
+/// Pairs kept on the stack for the fields a draft asks about.
+const GIST_PAIRS: usize = 8;
+
+/// What a draft asks of a line before building its event, borrowed: the message and level as
+/// [`parse`] picks them, and the pairs that become fields.
+struct Gist<'l> {
+    message: Option<&'l str>,
+    level: Option<Level>,
+    others: [(&'l str, &'l str); GIST_PAIRS],
+    count: usize,
+}
+
+fn gist(line: &str) -> Gist<'_> {
+    let mut gist = Gist {
+        message: None,
+        level: None,
+        others: [("", ""); GIST_PAIRS],
+        count: 0,
+    };
+    for (k, v) in pairs(line) {
+        if TIME_KEYS.contains(&k) {
+            continue;
+        } else if gist.message.is_none() && MESSAGE_KEYS.contains(&k) {
+            gist.message = Some(v);
+            continue;
+        } else if gist.level.is_none() && LEVEL_KEYS.contains(&k) {
+            gist.level = Level::parse(&unquote(v));
+            if gist.level.is_some() {
+                continue;
+            }
+        }
+        // The service keys are not among the fields a draft asks about: counting them here
+        // only sends a line with many of them to the slower lookup.
+        if let Some(slot) = gist.others.get_mut(gist.count) {
+            *slot = (k, v);
+        }
+        gist.count += 1;
+    }
+    gist
+}
+
+impl Gist<'_> {
+    /// Whether a draft only counts this line's event (see [`Cx::only_counted`]).
+    fn only_counted(&self, line: &str, time: Nanos, cx: &mut Cx) -> bool {
+        let message = self.message.map_or(Cow::Borrowed(line), unquote);
+        let field = |key: &str| {
+            let value = if self.count <= GIST_PAIRS {
+                self.others[..self.count]
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| *k == key)
+                    .map(|(_, v)| *v)
+            } else {
+                pairs(line)
+                    .filter(|(k, _)| *k == key)
+                    .last()
+                    .map(|(_, v)| v)
+            };
+            value.map(unquote)
+        };
+        cx.only_counted(time, self.level, &message, field)
+    }
 }
 
 #[cfg(test)]

@@ -138,6 +138,12 @@ pub struct Cx<'a> {
     carry: Option<String>,
     /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
     draft: bool,
+    /// Whether a draft's ordinary lines may go unbuilt (see [`Cx::only_counted`]): in the
+    /// file's own parse, not in the trial parses of detection and of wrapped lines, whose
+    /// events the caller inspects.
+    count_only: bool,
+    /// The time and line of each event only counted since the file's parser last looked.
+    counted: Vec<(Nanos, u64)>,
     /// What `reconstruct.toml` says about this file.
     rules: FileRules,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
@@ -168,6 +174,8 @@ impl<'a> Cx<'a> {
             time_only: false,
             carry: None,
             draft: false,
+            count_only: false,
+            counted: Vec::new(),
             rules,
             keep,
         }
@@ -190,6 +198,8 @@ impl<'a> Cx<'a> {
             time_only: false,
             carry: None,
             draft: self.draft,
+            count_only: false,
+            counted: Vec::new(),
             rules: self.rules.clone(),
             keep,
         }
@@ -348,6 +358,27 @@ impl<'a> Cx<'a> {
     /// Whether lines are read for a draft, which keeps only what it uses of them.
     pub fn draft(&self) -> bool {
         self.draft
+    }
+
+    /// Whether a draft would only count the event of this line, an ordinary log line (info or
+    /// below, and nothing in its wording or the fields `field` gives that [`classify`] reads):
+    /// then it is counted and the parser builds nothing. Parsers ask with what they borrowed
+    /// from the line, before copying its message and fields.
+    fn only_counted<'f>(
+        &mut self,
+        time: Nanos,
+        level: Option<Level>,
+        message: &str,
+        field: impl Fn(&str) -> Option<Cow<'f, str>>,
+    ) -> bool {
+        let ordinary = self.count_only
+            && !matches!(level, Some(Level::Error | Level::Warn))
+            && self.rules.kind.is_none()
+            && classify::is_ordinary(cut(message), field);
+        if ordinary {
+            self.counted.push((time, self.line));
+        }
+        ordinary
     }
 
     /// A request that did not fail, read for a draft: it is only counted (see
@@ -536,13 +567,21 @@ fn capped(mut message: String) -> String {
     if message.len() <= MAX_MESSAGE {
         return message;
     }
+    message.truncate(cut(&message).len());
+    message.push_str(" … [cut at 16 KiB]");
+    message
+}
+
+/// What is kept of a message: its first [`MAX_MESSAGE`] bytes, ending on a character.
+fn cut(message: &str) -> &str {
+    if message.len() <= MAX_MESSAGE {
+        return message;
+    }
     let end = (0..=MAX_MESSAGE)
         .rev()
         .find(|&i| message.is_char_boundary(i))
         .unwrap_or(0);
-    message.truncate(end);
-    message.push_str(" … [cut at 16 KiB]");
-    message
+    &message[..end]
 }
 
 /// One input's events, in time order, and how its lines were accounted for.
@@ -637,8 +676,20 @@ impl<'a> FileParser<'a> {
     /// Keeps what `keep` asks for of the events in range (all are counted either way).
     pub fn keeping(mut self, keep: Keep) -> Self {
         self.cx.draft = !matches!(keep, Keep::All);
+        self.cx.count_only = self.cx.draft;
         self.keep = keep;
         self
+    }
+
+    /// How many events the last parse only counted; a batch notes each as dropped.
+    fn take_counted(&mut self) -> usize {
+        let counted = self.cx.counted.len();
+        if matches!(self.keep, Keep::Drafts) {
+            self.dropped.append(&mut self.cx.counted);
+        } else {
+            self.cx.counted.clear();
+        }
+        counted
     }
 
     fn slim_from(&mut self, start: usize) {
@@ -729,6 +780,7 @@ impl<'a> FileParser<'a> {
                 self.problem
                     .get_or_insert_with(|| format!("invalid JSON at line {at}"));
             }
+            self.take_counted();
             self.slim_from(before);
         }
         // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
@@ -806,7 +858,7 @@ impl<'a> FileParser<'a> {
             .chain(ALL.into_iter().filter(|f| *f != chosen))
             .any(|f| f.parse(line, &mut self.cx, &mut self.events));
         if recognised {
-            let kept = self.events.len() - before;
+            let kept = self.events.len() - before + self.take_counted();
             self.counts.events += kept as u64;
             self.slim_from(before);
             self.parsed_line(kept > 0);
@@ -1012,15 +1064,20 @@ pub(crate) mod testing {
 
     /// Parses `lines` as one file named `path`, keeping everything; the events and counts.
     pub fn parse_all(path: &str, lines: &[&str]) -> (Vec<Event>, FileCounts, Option<Format>) {
-        let mut keep = |_: Nanos| true;
+        let parsed = parse_keeping(path, lines, Keep::All);
+        (parsed.events, parsed.counts, parsed.format)
+    }
+
+    /// Parses `lines` as one file named `path`, keeping what `keep` asks for.
+    pub fn parse_keeping(path: &str, lines: &[&str], keep: Keep) -> Parsed {
+        let mut window = |_: Nanos| true;
         let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
-        let cx = Cx::new(Zone::utc(), anchor, Arc::from(path), &mut keep);
-        let mut parser = FileParser::new(cx);
+        let cx = Cx::new(Zone::utc(), anchor, Arc::from(path), &mut window);
+        let mut parser = FileParser::new(cx).keeping(keep);
         for (i, l) in lines.iter().enumerate() {
             parser.feed(i as u64 + 1, l.as_bytes());
         }
-        let parsed = parser.finish();
-        (parsed.events, parsed.counts, parsed.format)
+        parser.finish()
     }
 
     pub fn utc(t: Nanos) -> String {
@@ -1118,6 +1175,71 @@ mod tests {
         let (events, counts, _) = parse_all("junk.txt", &["hello world", "no time here"]);
         assert!(events.is_empty());
         assert_eq!((counts.unrecognised, counts.first_unparsed), (2, Some(1)));
+    }
+
+    /// A draft's parse builds no event for the ordinary lines it only counts, and must still
+    /// keep every line whose wording or fields make it more (a deploy, an Argo CD sync, a
+    /// Terraform apply, an OOM kill, a restart), with the counts of a parse that keeps all.
+    #[test]
+    fn a_draft_keeps_what_a_whole_parse_would_and_counts_the_rest() {
+        let files: [(&str, &[&str]); 4] = [
+            (
+                "svc.jsonl",
+                &[
+                    r#"{"time":"2023-10-11T14:00:01Z","level":"info","msg":"order placed"}"#,
+                    r#"{"time":"2023-10-11T14:00:02Z","level":"info","msg":"deploy checkout v1.2.3 started"}"#,
+                    r#"{"time":"2023-10-11T14:00:03Z","level":"info","msg":"sync","reason":"Operation\u0053tarted","application":"cart"}"#,
+                    r#"{"time":"2023-10-11T14:00:04Z","level":"info","message":"Apply complete","type":"apply_complete","@module":"terraform.ui"}"#,
+                    r#"{"time":"2023-10-11T14:00:05Z","msg":"Out of memory: Killed process 12 (java)"}"#,
+                    r#"{"time":"2023-10-11T14:00:06Z","level":"info","msg":"cache warm","type":"note"}"#,
+                    r#"{"time":"2023-10-11T14:00:07Z","level":"warn","msg":"slow query"}"#,
+                ],
+            ),
+            (
+                "worker.log",
+                &[
+                    r#"time=2023-10-11T14:00:01Z level=info msg="job processed" queue=emails"#,
+                    r#"time=2023-10-11T14:00:02Z level=info msg="rollback payments to v2.0.1 finished""#,
+                    r#"time=2023-10-11T14:00:03Z level=info msg=sync reason="Operation"Completed" type=Warning"#,
+                    r#"time=2023-10-11T14:00:04Z level=info msg=sync reason=OperationCompleted type=Warning"#,
+                    r#"time=2023-10-11T14:00:05Z level=info msg="applied" type=apply_errored @module=terraform.ui"#,
+                    r#"time=2023-10-11T14:00:06Z level=debug job=1 a=1 b=2 c=3 d=4 e=5 f=6 g=7 h=8 type=change_summary @module=tf"#,
+                    r#"time=2023-10-11T14:00:07Z level=bogus msg="job processed""#,
+                ],
+            ),
+            (
+                "checkout/app.log",
+                &[
+                    "2023-10-11 14:00:01.000  INFO 1 --- [main] c.a.Order : Order 7 placed",
+                    "2023-10-11 14:00:02.000  INFO 1 --- [main] c.a.Deploy : Deploying checkout v4.2.0",
+                    "2023-10-11 14:00:03.000  INFO 1 --- [main] c.a.Order : Order 8 placed",
+                    "    at com.example.Order.place(Order.java:42)",
+                    "2023-10-11 14:00:04.000 ERROR 1 --- [main] c.a.Order : Order 9 failed",
+                ],
+            ),
+            (
+                "nodes/syslog",
+                &[
+                    "Oct 11 14:00:01 node-1 app[2]: all good",
+                    "Oct 11 14:00:02 node-1 systemd[1]: checkout.service: Scheduled restart job, restart counter is at 3.",
+                    "Oct 11 14:00:03 node-1 kernel: Out of memory: Killed process 4242 (java) total-vm:1kB",
+                    "Oct 11 14:00:04 node-1 app[2]: still good",
+                ],
+            ),
+        ];
+        for (path, lines) in files {
+            let whole = parse_keeping(path, lines, Keep::All);
+            let draft = parse_keeping(path, lines, Keep::Drafts);
+            let (kept, dropped): (Vec<Event>, Vec<Event>) =
+                whole.events.into_iter().partition(Event::matters_to_draft);
+            assert_eq!(draft.events, kept, "{path}");
+            let lines_of = |events: &[Event]| -> Vec<(Nanos, u64)> {
+                events.iter().map(|e| (e.time, e.source.line)).collect()
+            };
+            assert_eq!(draft.dropped, lines_of(&dropped), "{path}");
+            assert_eq!(draft.counts, whole.counts, "{path}");
+            assert!(!kept.is_empty() && !dropped.is_empty(), "{path}");
+        }
     }
 
     #[test]

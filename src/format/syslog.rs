@@ -150,6 +150,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         let first = parts.msg.split([' ', ':']).next().unwrap_or("");
         Level::parse(first).filter(|_| first.len() >= 4)
     });
+    // A request through haproxy is counted by its status, whatever the level says.
+    if parts.app != "haproxy" && cx.only_counted(time, level, parts.msg, |_| None) {
+        return true;
+    }
     let mut fields = Fields::new();
     fields.insert("host", Value::String(parts.host.to_string()));
     if let Some(pid) = parts.pid {

@@ -48,13 +48,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return recognised;
     }
     let (level, message) = split_level(rest);
-    out.push(cx.event(
-        time,
-        level,
-        None,
-        strip_nginx_ids(message).to_string(),
-        Fields::new(),
-    ));
+    let message = strip_nginx_ids(message);
+    if !cx.only_counted(time, level, message, |_| None) {
+        out.push(cx.event(time, level, None, message.to_string(), Fields::new()));
+    }
     true
 }
 
