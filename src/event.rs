@@ -28,6 +28,13 @@ impl Level {
     /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
     pub fn parse(word: &str) -> Option<Level> {
         let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        // Most words asked about are not levels: those that cannot start one go at once.
+        if !matches!(
+            w.as_bytes().first()? | 0x20,
+            b'c' | b'd' | b'e' | b'f' | b'i' | b'n' | b'p' | b's' | b't' | b'v' | b'w'
+        ) {
+            return None;
+        }
         // slog's in-between levels: `WARN+2`, `INFO-4`.
         let w = w.split(['+', '-']).next().unwrap_or(w);
         // Lowercased on the stack: this runs for several tokens of every text line.
@@ -245,6 +252,34 @@ mod tests {
 
     #[test]
     fn level_words_from_many_formats() {
+        for word in [
+            "error",
+            "err",
+            "fatal",
+            "critical",
+            "crit",
+            "emerg",
+            "emergency",
+            "panic",
+            "severe",
+            "dpanic",
+            "warn",
+            "warning",
+            "info",
+            "notice",
+            "information",
+            "informational",
+            "debug",
+            "trace",
+            "verbose",
+            "fine",
+            "finer",
+            "finest",
+        ] {
+            assert!(Level::parse(word).is_some(), "{word}");
+            assert!(Level::parse(&word.to_uppercase()).is_some(), "{word}");
+        }
+        assert_eq!(Level::parse("2025-06-01"), None);
         assert_eq!(Level::parse("ERROR"), Some(Level::Error));
         assert_eq!(Level::parse("[warn]"), Some(Level::Warn));
         assert_eq!(Level::parse("Warning:"), Some(Level::Warn));
