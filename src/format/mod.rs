@@ -114,7 +114,10 @@ pub enum YearAnchor {
 /// What every line parser needs besides the line.
 pub struct Cx<'a> {
     pub zone: Zone,
-    pub years: YearAnchor,
+    years: YearAnchor,
+    /// The local year of the anchor's instant, the middle of the years a year-less stamp is
+    /// tried in: worked out once, not for every line.
+    anchor_year: i32,
     pub path: Arc<str>,
     /// The service a file's path names (`checkout/app.log` → `checkout`), for lines that name none.
     pub service: Option<String>,
@@ -162,6 +165,7 @@ impl<'a> Cx<'a> {
         Cx {
             zone,
             years,
+            anchor_year: anchor_year(years, &zone),
             path,
             service,
             line: 0,
@@ -186,6 +190,7 @@ impl<'a> Cx<'a> {
         Cx {
             zone: self.zone,
             years: self.years,
+            anchor_year: self.anchor_year,
             path: self.path.clone(),
             service: self.service.clone(),
             line: self.line,
@@ -294,14 +299,14 @@ impl<'a> Cx<'a> {
         match self.years {
             YearAnchor::Fixed(y) => at(y),
             YearAnchor::Near(r) => {
-                let y = self.zone.to_local(r).year();
+                let y = self.anchor_year;
                 [y - 1, y, y + 1]
                     .into_iter()
                     .filter_map(at)
                     .min_by_key(|t| (t - r).abs())
             }
             YearAnchor::NotAfter(r) => {
-                let y = self.zone.to_local(r).year();
+                let y = self.anchor_year;
                 [y + 1, y, y - 1]
                     .into_iter()
                     .filter_map(at)
@@ -422,6 +427,13 @@ impl<'a> Cx<'a> {
                 line: self.line,
             },
         }
+    }
+}
+
+fn anchor_year(years: YearAnchor, zone: &Zone) -> i32 {
+    match years {
+        YearAnchor::Fixed(y) => y,
+        YearAnchor::Near(r) | YearAnchor::NotAfter(r) => zone.to_local(r).year(),
     }
 }
 

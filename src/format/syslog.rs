@@ -30,7 +30,9 @@ fn field(i: &str) -> IResult<&str, &str> {
 
 /// `tag[pid]: ` or `tag: ` → (tag, pid).
 fn tag_pid(i: &str) -> IResult<&str, (&str, Option<&str>)> {
-    let (i, name) = take_while1(|c: char| c.is_ascii_alphanumeric() || "-_./@".contains(c))(i)?;
+    let (i, name) = take_while1(|c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@')
+    })(i)?;
     let (i, pid) = opt(delimited(char('['), digit1, char(']')))(i)?;
     let (i, _) = char(':')(i)?;
     Ok((i.strip_prefix(' ').unwrap_or(i), (name, pid)))
