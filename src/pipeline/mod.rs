@@ -249,12 +249,15 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         bar.set_length(total);
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
     }
-    let results: Vec<FileResult> = prepared
-        .inputs
+    // The largest inputs first, one task each: the last to finish are then the smallest, and
+    // the cores stop together instead of one reading a big file while the other waits.
+    let mut order: Vec<usize> = (0..prepared.inputs.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(prepared.inputs[i].size));
+    let mut results: Vec<(usize, FileResult)> = order
         .par_iter()
-        .zip(prepared.anchors.par_iter())
-        .zip(plans.par_iter())
-        .map(|((input, anchor), plan)| {
+        .with_max_len(1)
+        .map(|&i| {
+            let (input, anchor, plan) = (&prepared.inputs[i], &prepared.anchors[i], &plans[i]);
             let result = match reach(plan, bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
@@ -276,9 +279,11 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             if let Some(bar) = &options.progress {
                 bar.inc(input.size);
             }
-            result
+            (i, result)
         })
         .collect();
+    results.sort_unstable_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r).collect();
     if let Some(bar) = &options.progress {
         bar.finish_and_clear();
     }
