@@ -165,6 +165,51 @@ pub(crate) fn two_digits(b: &[u8]) -> Option<u32> {
 }
 
 /// `None` outside 1677–2262.
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
+pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day counted from 1970-01-01 (Howard Hinnant's `civil_from_days`).
+pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+impl Zone {
+    /// `2023-10-11 14:00:01.123` in this zone (milliseconds cut, not rounded), written digit
+    /// by digit: the event stream prints one for every event of the window.
+    pub fn millis_text(&self, t: Nanos) -> String {
+        let local = t + i64::from(self.offset_at(t).local_minus_utc()) * NANOS_PER_SEC;
+        let (days, of_day) = (
+            local.div_euclid(NANOS_PER_DAY),
+            local.rem_euclid(NANOS_PER_DAY),
+        );
+        let (year, month, day) = civil_from_days(days);
+        let secs = of_day / NANOS_PER_SEC;
+        let millis = of_day % NANOS_PER_SEC / 1_000_000;
+        format!(
+            "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{millis:03}",
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
+    }
+}
+
 pub fn naive_to_nanos(n: NaiveDateTime) -> Option<Nanos> {
     n.and_utc().timestamp_nanos_opt()
 }
@@ -339,5 +384,19 @@ mod tests {
         let berlin = Zone::parse("Europe/Berlin").expect("zone");
         let t = -4_551_238_407 * NANOS_PER_SEC;
         assert_eq!(berlin.rfc3339(t), "1825-10-11T15:06:33Z");
+    }
+
+    proptest::proptest! {
+        /// The event stream's hand-written time reads as chrono would write it, across the
+        /// years an `i64` of nanoseconds holds, in fixed and named zones.
+        #[test]
+        fn millis_text_is_chronos(
+            t in -9_200_000_000_000_000_000i64..9_200_000_000_000_000_000,
+            zone in proptest::sample::select(vec!["UTC", "+05:30", "-07:00", "Europe/Berlin", "America/St_Johns"]),
+        ) {
+            let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let chrono = zone.to_local(t).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+            proptest::prop_assert_eq!(zone.millis_text(t), chrono);
+        }
     }
 }

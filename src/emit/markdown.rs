@@ -3,7 +3,7 @@
 
 use super::{clock, thousands, words};
 use crate::correlate::{Entry, EntryKind, Timeline};
-use crate::event::Event;
+use crate::event::{Event, Level};
 use crate::time::{human_duration, Nanos, Zone};
 use std::io::{self, Write};
 
@@ -161,8 +161,14 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
 /// `--events`: one readable line per event.
 pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
     for e in events {
-        let time = zone.to_local(e.time).format("%Y-%m-%d %H:%M:%S%.3f");
-        let level = e.level.map_or("-", |l| l.as_str()).to_ascii_uppercase();
+        let time = zone.millis_text(e.time);
+        let level = match e.level {
+            Some(Level::Debug) => "DEBUG",
+            Some(Level::Info) => "INFO",
+            Some(Level::Warn) => "WARN",
+            Some(Level::Error) => "ERROR",
+            None => "-",
+        };
         let service = e.service.as_deref().unwrap_or("-");
         let message = e.message.lines().next().unwrap_or("");
         writeln!(

@@ -2,7 +2,9 @@
 //! there is no `strftime` pattern interpretation and no allocation: a digit check and a multiply
 //! per field.
 
-use crate::time::{naive_to_nanos, parse_offset, two_digits, Nanos, Zone, NANOS_PER_SEC};
+use crate::time::{
+    days_from_civil, naive_to_nanos, parse_offset, two_digits, Nanos, Zone, NANOS_PER_SEC,
+};
 use chrono::NaiveDate;
 
 /// A wall-clock reading with its offset, if the text had one.
@@ -76,17 +78,6 @@ fn days_in_month(year: i32, month: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
-    let y = i64::from(year) - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 fn digits(b: &[u8], n: usize) -> Option<u32> {
