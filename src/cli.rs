@@ -176,6 +176,7 @@ impl Cli {
             lookback: self.lookback,
             year: self.year,
             all_events: self.events,
+            event_fields: self.format != FormatArg::Markdown,
             slow: self.slow,
             progress: (!self.quiet && std::io::stderr().is_terminal()).then(progress_bar),
         }

@@ -72,6 +72,7 @@ fn events(
         lookback: 0,
         year: None,
         all_events: true,
+        event_fields: true,
         slow: NANOS,
         progress: None,
     };

@@ -133,16 +133,19 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         Level::Info
     };
     let mut fields = Fields::new();
-    fields.insert("client", Value::String(req.client.to_string()));
-    fields.insert("method", Value::String(method.to_string()));
-    fields.insert("path", Value::String(target.to_string()));
-    fields.insert("status", Value::from(status));
-    if let Ok(bytes) = req.bytes.parse::<u64>() {
-        fields.insert("bytes", Value::from(bytes));
-    }
-    if let Some(d) = duration {
-        fields.insert("duration_ms", Value::from(d / 1_000_000));
-    }
+    let mut put = |key: &'static str, value: &dyn Fn() -> Option<Value>| {
+        if let Some(value) = cx.wants_field(key).then(value).flatten() {
+            fields.insert(key, value);
+        }
+    };
+    put("client", &|| Some(Value::String(req.client.to_string())));
+    put("method", &|| Some(Value::String(method.to_string())));
+    put("path", &|| Some(Value::String(target.to_string())));
+    put("status", &|| Some(Value::from(status)));
+    put("bytes", &|| req.bytes.parse::<u64>().ok().map(Value::from));
+    put("duration_ms", &|| {
+        duration.map(|d| Value::from(d / 1_000_000))
+    });
     let mut event = cx.raw_event(
         time,
         Kind::Http { status, duration },

@@ -325,7 +325,11 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         .iter()
         .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())))
         .filter(|(k, _)| {
-            !ordinary || classify::DRAFT_READS.contains(&k.0.as_ref()) || cx.names_service(&k.0)
+            if ordinary {
+                classify::DRAFT_READS.contains(&k.0.as_ref()) || cx.names_service(&k.0)
+            } else {
+                cx.wants_field(&k.0)
+            }
         })
         .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
         .collect();

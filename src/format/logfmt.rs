@@ -98,7 +98,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             level = Level::parse(&v);
         } else if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
             service = Some(v.into_owned());
-        } else {
+        } else if cx.wants_field(k) {
             fields.insert(k.to_string(), Value::String(v.into_owned()));
         }
     }

@@ -145,6 +145,9 @@ pub struct Cx<'a> {
     /// file's own parse, not in the trial parses of detection and of wrapped lines, whose
     /// events the caller inspects.
     count_only: bool,
+    /// Whether only the fields that decide an event's kind (and the configured service
+    /// fields) are wanted: see [`Cx::wants_field`].
+    lean: bool,
     /// The time and line of each event only counted since the file's parser last looked.
     counted: Vec<(Nanos, u64)>,
     /// What `reconstruct.toml` says about this file.
@@ -179,6 +182,7 @@ impl<'a> Cx<'a> {
             carry: None,
             draft: false,
             count_only: false,
+            lean: false,
             counted: Vec::new(),
             rules,
             keep,
@@ -204,6 +208,7 @@ impl<'a> Cx<'a> {
             carry: None,
             draft: self.draft,
             count_only: false,
+            lean: self.lean,
             counted: Vec::new(),
             rules: self.rules.clone(),
             keep,
@@ -350,6 +355,13 @@ impl<'a> Cx<'a> {
     /// names the service.
     fn names_service(&self, key: &str) -> bool {
         config::current().service_fields.iter().any(|f| f == key)
+    }
+
+    /// Whether a parser builds the field `key` of a plain log line or request: always, unless
+    /// the output prints no fields ([`Keep::Lines`]); then only those [`classify`] reads and
+    /// the configured service fields.
+    fn wants_field(&self, key: &str) -> bool {
+        !self.lean || classify::DRAFT_READS.contains(&key) || self.names_service(key)
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -652,6 +664,8 @@ pub struct FileParser<'a> {
 pub enum Keep {
     /// Every event, whole: the event stream.
     All,
+    /// Every event, without the fields the text event stream does not print.
+    Lines,
     /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted into these
     /// and dropped.
     Draft(Requests),
@@ -687,8 +701,9 @@ impl<'a> FileParser<'a> {
 
     /// Keeps what `keep` asks for of the events in range (all are counted either way).
     pub fn keeping(mut self, keep: Keep) -> Self {
-        self.cx.draft = !matches!(keep, Keep::All);
+        self.cx.draft = !matches!(keep, Keep::All | Keep::Lines);
         self.cx.count_only = self.cx.draft;
+        self.cx.lean = matches!(keep, Keep::Lines);
         self.keep = keep;
         self
     }
@@ -706,7 +721,7 @@ impl<'a> FileParser<'a> {
 
     fn slim_from(&mut self, start: usize) {
         let keep_requests = match &mut self.keep {
-            Keep::All => return,
+            Keep::All | Keep::Lines => return,
             Keep::Draft(requests) => {
                 for e in &self.events[start..] {
                     requests.add(e);
@@ -1252,6 +1267,58 @@ mod tests {
             assert_eq!(draft.dropped, lines_of(&dropped), "{path}");
             assert_eq!(draft.counts, whole.counts, "{path}");
             assert!(!kept.is_empty() && !dropped.is_empty(), "{path}");
+        }
+    }
+
+    /// The text event stream prints no fields: its parse builds only those that decide a
+    /// kind, and every event is otherwise the whole parse's.
+    #[test]
+    fn the_text_stream_keeps_every_event_without_the_fields_it_does_not_print() {
+        let files: [(&str, &[&str]); 3] = [
+            (
+                "gateway/access.log",
+                &[
+                    r#"10.1.2.3 - - [11/Oct/2023:14:00:01 +0000] "GET /a HTTP/1.1" 503 162 "-" "curl/8" 0.2"#,
+                ],
+            ),
+            (
+                "svc.jsonl",
+                &[
+                    r#"{"time":"2023-10-11T14:00:01Z","level":"info","msg":"ok","route":"/a","reason":"Backoff"}"#,
+                ],
+            ),
+            (
+                "worker.log",
+                &[r#"time=2023-10-11T14:00:01Z level=error msg="job failed" queue=emails type=x"#],
+            ),
+        ];
+        for (path, lines) in files {
+            let whole = parse_keeping(path, lines, Keep::All);
+            let lines = parse_keeping(path, lines, Keep::Lines);
+            assert_eq!(lines.counts, whole.counts, "{path}");
+            assert_eq!(lines.events.len(), whole.events.len(), "{path}");
+            for (lean, full) in lines.events.iter().zip(&whole.events) {
+                assert!(!full.fields.is_empty(), "{path}");
+                let kept: Fields = full
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| classify::DRAFT_READS.contains(k))
+                    .map(|(k, v)| (k, v.clone()))
+                    .collect();
+                assert_eq!(lean.fields, kept, "{path}");
+                let without_fields = Event {
+                    fields: Fields::new(),
+                    ..full.clone()
+                };
+                assert_eq!(
+                    Event {
+                        fields: Fields::new(),
+                        ..lean.clone()
+                    },
+                    without_fields,
+                    "{path}"
+                );
+            }
         }
     }
 

@@ -96,6 +96,9 @@ pub struct Options {
     /// Whether every event is wanted (`--events`), or only what the draft uses: ordinary
     /// info lines and requests are then counted and dropped as they are read.
     pub all_events: bool,
+    /// Whether the event stream's output prints fields (JSON, Timesketch). The text stream
+    /// prints none, and its parse builds only those that decide an event's kind.
+    pub event_fields: bool,
     /// For a draft's impact line: a request slower than this was affected.
     pub slow: Nanos,
     /// A bar to advance by each input's bytes as it is done; shown only when the input is
@@ -263,7 +266,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 Ok(reach) => {
                     // Events in the window proper are counted: the draft keeps only some.
                     let keep = match options.all_events {
-                        true => Keep::All,
+                        true if options.event_fields => Keep::All,
+                        true => Keep::Lines,
                         false => Keep::Draft(Requests::new(from, options.slow)),
                     };
                     let pass = Pass {
