@@ -62,6 +62,8 @@ fn unquote(v: &str) -> Cow<'_, str> {
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let mut with_value = 0;
     let mut time = None;
+    // What a draft asks of the line is gathered in the same pass as its time.
+    let mut gist = Gist::new();
     for (k, v) in pairs(line) {
         if k.is_empty() || !k.bytes().all(|c| c.is_ascii_graphic() && c != b'"') {
             return false;
@@ -69,7 +71,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         if !v.is_empty() {
             with_value += 1;
         }
-        if time.is_none() && TIME_KEYS.contains(&k) {
+        if !TIME_KEYS.contains(&k) {
+            gist.add(k, v);
+        } else if time.is_none() {
             let v = unquote(v);
             time = match timestamp::iso(v.as_bytes()) {
                 Some((stamp, used)) if used == v.len() => cx.resolve(&stamp),
@@ -83,7 +87,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
-    if gist(line).only_counted(line, time, cx) {
+    if gist.only_counted(line, time, cx) {
         return true;
     }
     let (mut message, mut level, mut service) = (None, None, None);
@@ -119,36 +123,36 @@ struct Gist<'l> {
     count: usize,
 }
 
-fn gist(line: &str) -> Gist<'_> {
-    let mut gist = Gist {
-        message: None,
-        level: None,
-        others: [("", ""); GIST_PAIRS],
-        count: 0,
-    };
-    for (k, v) in pairs(line) {
-        if TIME_KEYS.contains(&k) {
-            continue;
-        } else if gist.message.is_none() && MESSAGE_KEYS.contains(&k) {
-            gist.message = Some(v);
-            continue;
-        } else if gist.level.is_none() && LEVEL_KEYS.contains(&k) {
-            gist.level = Level::parse(&unquote(v));
-            if gist.level.is_some() {
-                continue;
+impl<'l> Gist<'l> {
+    fn new() -> Gist<'l> {
+        Gist {
+            message: None,
+            level: None,
+            others: [("", ""); GIST_PAIRS],
+            count: 0,
+        }
+    }
+
+    /// Takes a pair that does not hold the time.
+    fn add(&mut self, k: &'l str, v: &'l str) {
+        if self.message.is_none() && MESSAGE_KEYS.contains(&k) {
+            self.message = Some(v);
+            return;
+        }
+        if self.level.is_none() && LEVEL_KEYS.contains(&k) {
+            self.level = Level::parse(&unquote(v));
+            if self.level.is_some() {
+                return;
             }
         }
         // The service keys are not among the fields a draft asks about: counting them here
         // only sends a line with many of them to the slower lookup.
-        if let Some(slot) = gist.others.get_mut(gist.count) {
+        if let Some(slot) = self.others.get_mut(self.count) {
             *slot = (k, v);
         }
-        gist.count += 1;
+        self.count += 1;
     }
-    gist
-}
 
-impl Gist<'_> {
     /// Whether a draft only counts this line's event (see [`Cx::only_counted`]).
     fn only_counted(&self, line: &str, time: Nanos, cx: &mut Cx) -> bool {
         let message = self.message.map_or(Cow::Borrowed(line), unquote);
