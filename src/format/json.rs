@@ -54,12 +54,16 @@ impl<'a> Object<'a> {
         let mut keys = Vec::with_capacity(8);
         if !scan.eat(b'}') {
             loop {
-                let key = scan.string()?;
+                let (key, escaped) = scan.string()?;
                 scan.space();
                 scan.expect(b':')?;
                 scan.space();
                 let value = scan.value()?;
-                keys.push((Text::of(key)?, Raw(value)));
+                let key = match escaped {
+                    false => Text(Cow::Borrowed(&key[1..key.len() - 1])),
+                    true => Text::of(key)?,
+                };
+                keys.push((key, Raw(value)));
                 scan.space();
                 if scan.eat(b',') {
                     scan.space();
@@ -137,7 +141,7 @@ impl<'a> Scan<'a> {
 
     fn value(&mut self) -> Option<&'a str> {
         match self.peek()? {
-            b'"' => self.string(),
+            b'"' => self.string().map(|(s, _)| s),
             b'{' | b'[' => self.nested(),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
@@ -147,22 +151,19 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// A string with its quotes; no raw control characters, only JSON's escapes.
-    fn string(&mut self) -> Option<&'a str> {
+    /// A string with its quotes (no raw control characters, only JSON's escapes), and whether
+    /// it has escapes: one without is its own text between the quotes.
+    fn string(&mut self) -> Option<(&'a str, bool)> {
         let start = self.at;
+        let mut escaped = false;
         self.expect(b'"')?;
         let bytes = self.text.as_bytes();
         loop {
-            // Log strings are short: one plain pass beats a SIMD search and a second pass for
-            // control characters.
-            let stop = self.at
-                + bytes[self.at..]
-                    .iter()
-                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+            let stop = plain_run(bytes, self.at)?;
             self.at = stop + 1;
             match bytes[stop] {
-                b'"' => return Some(self.since(start)),
-                b'\\' => {}
+                b'"' => return Some((self.since(start), escaped)),
+                b'\\' => escaped = true,
                 _ => return None,
             }
             match *bytes.get(self.at)? {
@@ -229,6 +230,33 @@ impl<'a> Scan<'a> {
         self.at = start + values.byte_offset();
         Some(self.since(start))
     }
+}
+
+/// Where the plain run of a string's bytes from `at` ends: the first `"`, `\` or control
+/// character. Eight bytes at a time as one number (a SIMD search costs more to start than a
+/// log's short strings take to read): in each word, a byte that matches sets its high bit, and
+/// any false alarm sits above a true one, so the lowest set bit is the answer.
+fn plain_run(bytes: &[u8], mut at: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_at = |x: u64| x.wrapping_sub(ONES) & !x;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(word);
+        let x = u64::from_le_bytes(eight);
+        let quote = zero_at(x ^ (ONES * u64::from(b'"')));
+        let backslash = zero_at(x ^ (ONES * u64::from(b'\\')));
+        let control = x.wrapping_sub(ONES * 0x20) & !x;
+        let found = (quote | backslash | control) & HIGHS;
+        if found != 0 {
+            return Some(at + found.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    rest.iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
 }
 
 /// Keys that hold the time, most specific first.
@@ -668,6 +696,22 @@ mod tests {
 
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(4000))]
+
+            #[test]
+            fn a_plain_run_ends_where_a_byte_by_byte_search_ends(
+                bytes in proptest::collection::vec(
+                    proptest::prop_oneof![Just(b'"'), Just(b'\\'), 0u8..0x20, 0x20u8..=0xff],
+                    0..40,
+                ),
+                at in 0usize..40,
+            ) {
+                let at = at.min(bytes.len());
+                let expected = bytes[at..]
+                    .iter()
+                    .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                    .map(|i| at + i);
+                prop_assert_eq!(crate::format::json::plain_run(&bytes, at), expected);
+            }
 
             #[test]
             fn accepts_and_reads_what_serde_does(text in text()) {
