@@ -8,6 +8,7 @@
 //! once, in time order.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 const WILDCARD: &str = "<*>";
 /// The share of equal tokens above which two masked messages are one template.
@@ -89,10 +90,15 @@ fn unquote(line: &str) -> String {
     out
 }
 
-fn mask_token(token: &str) -> String {
+fn mask_token(token: &str) -> Cow<'_, str> {
     if !token.bytes().any(|c| c.is_ascii_digit()) && !is_hex_id(token) {
-        return token.to_string();
+        return Cow::Borrowed(token);
     }
+    Cow::Owned(mask_variable(token))
+}
+
+/// A token with digits or a long hex run in it, masked.
+fn mask_variable(token: &str) -> String {
     // `key=value`, `key:value`: the key stays so that fields still tell apart.
     if let Some(at) = token.rfind(['=', ':']).filter(|&at| at + 1 < token.len()) {
         let key = &token[..at];
@@ -139,7 +145,7 @@ impl Miner {
     /// The template id of a message, merging it into a similar template when there is one.
     pub fn place(&mut self, service: Option<&str>, message: &str) -> usize {
         let masked = mask(message);
-        let tokens: Vec<String> = masked.split(' ').map(str::to_string).collect();
+        let tokens: Vec<&str> = masked.split(' ').collect();
         let group_key = (service.map(str::to_string), tokens.len());
         let group = self.groups.entry(group_key.clone()).or_default();
         let best = group
@@ -151,21 +157,21 @@ impl Miner {
         let index = match best {
             Some((i, _)) => {
                 for (have, new) in group[i].iter_mut().zip(&tokens) {
-                    if have != new {
+                    if have != new && have != WILDCARD {
                         *have = WILDCARD.to_string();
                     }
                 }
                 i
             }
             None if group.len() < GROUP_LIMIT => {
-                group.push(tokens);
+                group.push(tokens.iter().map(|t| t.to_string()).collect());
                 group.len() - 1
             }
             None => {
                 // A group this full is noise; an exact repeat still finds its template.
                 group
                     .iter()
-                    .position(|t| *t == tokens)
+                    .position(|t| t.iter().eq(&tokens))
                     .unwrap_or(GROUP_LIMIT - 1)
             }
         };
@@ -182,8 +188,8 @@ impl Miner {
 
 /// The share of positions where two masked messages agree; the first token must agree, since
 /// it usually names the operation.
-fn similarity(template: &[String], tokens: &[String]) -> f64 {
-    if template.first() != tokens.first() {
+fn similarity(template: &[String], tokens: &[&str]) -> f64 {
+    if template.first().map(String::as_str) != tokens.first().copied() {
         return 0.0;
     }
     let same = template.iter().zip(tokens).filter(|(a, b)| a == b).count();
