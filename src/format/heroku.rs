@@ -9,10 +9,11 @@ use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::Value;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
-    let (source, after) = rest.split_once('[')?;
-    if source != "app" && source != "heroku" {
+    // Every timestamped text line is asked: the prefix is checked before any search.
+    if !rest.starts_with("app[") && !rest.starts_with("heroku[") {
         return None;
     }
+    let (source, after) = rest.split_once('[')?;
     let (dyno, message) = after.split_once("]: ")?;
     let service = dyno.split('.').next().unwrap_or(dyno).to_string();
     if source == "heroku" && dyno == "router" {

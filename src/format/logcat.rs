@@ -7,16 +7,12 @@ use crate::event::{Event, Level};
 use crate::time::Nanos;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    // Every timestamped text line is asked: most fail on their first word.
+    let number = |w: &str| w.bytes().all(|c| c.is_ascii_digit());
     let mut words = rest.split_whitespace();
-    let pid = words.next()?;
-    let tid = words.next()?;
-    let letter = words.next()?;
-    if !pid.bytes().all(|c| c.is_ascii_digit())
-        || !tid.bytes().all(|c| c.is_ascii_digit())
-        || letter.len() != 1
-    {
-        return None;
-    }
+    let pid = words.next().filter(|w| number(w))?;
+    let tid = words.next().filter(|w| number(w))?;
+    let letter = words.next().filter(|w| w.len() == 1)?;
     let level = match letter {
         "V" | "D" => Level::Debug,
         "I" => Level::Info,

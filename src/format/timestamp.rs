@@ -324,7 +324,8 @@ fn clock_only(b: &[u8]) -> Option<(Stamp, usize)> {
 /// An epoch number leading a line (`1697032801.123 msg`), when it falls in 2000–2100.
 pub fn leading_epoch(text: &str) -> Option<(Nanos, usize)> {
     let end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .bytes()
+        .position(|c| !(c.is_ascii_digit() || c == b'.'))
         .unwrap_or(text.len());
     let number = &text[..end];
     let int_len = number.split('.').next().map_or(0, str::len);
