@@ -114,16 +114,51 @@ fn field<'a>(fields: &'a Fields, key: &str) -> Option<&'a str> {
 }
 
 fn recognise<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Option<Found> {
-    if let Some((from, to)) = oom_victim(message) {
+    let marks = marks(message);
+    if let Some((from, to)) = marks.killed.then(|| oom_victim(message)).flatten() {
         return Some(Found::Oom(from, to));
     }
-    if let Some((from, to, restart)) = systemd_unit(message) {
+    if let Some((from, to, restart)) = marks.unit.then(|| systemd_unit(message)).flatten() {
         return Some(Found::Unit(from, to, restart));
     }
     if let Some(found) = from_fields(message, field) {
         return Some(found);
     }
-    deploy_step(message).map(|(phase, rollback)| Found::Deploy(phase, rollback))
+    marked_deploy_step(message, marks.rollout)
+        .map(|(phase, rollback)| Found::Deploy(phase, rollback))
+}
+
+/// What one pass over a message's bytes finds of the words that [`recognise`] looks for: most
+/// messages have none, and are spared a search for each.
+#[derive(Default)]
+struct Marks {
+    /// `Killed process ` (the OOM killer's words).
+    killed: bool,
+    /// `.service: ` (systemd's unit messages).
+    unit: bool,
+    /// `deploy`, `roll` or `release`, in any case.
+    rollout: bool,
+}
+
+fn marks(message: &str) -> Marks {
+    let bytes = message.as_bytes();
+    let exact = |i: usize, word: &[u8]| bytes.get(i..i + word.len()) == Some(word);
+    let any_case = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
+    };
+    let mut marks = Marks::default();
+    for (i, &c) in bytes.iter().enumerate() {
+        match c {
+            b'K' => marks.killed |= exact(i, b"Killed process "),
+            b'.' => marks.unit |= exact(i, b".service: "),
+            b'd' | b'D' => marks.rollout |= any_case(i, b"deploy"),
+            b'r' | b'R' => marks.rollout |= any_case(i, b"roll") || any_case(i, b"release"),
+            _ => {}
+        }
+    }
+    marks
 }
 
 /// What structured fields say outright: Argo CD's audit `reason` (`OperationStarted`,
@@ -208,11 +243,16 @@ const DEPLOY_WORDS: &[&str] = &[
 /// version or a line that opens with the deploy word ("Started session 12 of User deploy" is
 /// not one either).
 pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
+    marked_deploy_step(message, marks(message).rollout)
+}
+
+/// [`deploy_step`], told whether the message has a rollout word.
+fn marked_deploy_step(message: &str, names_a_rollout: bool) -> Option<(DeployPhase, bool)> {
     if let Some(phase) = jenkins_step(message) {
         return Some((phase, false));
     }
     // Most lines name no rollout: skip them before lowercasing and splitting.
-    if !names_a_rollout(message) {
+    if !names_a_rollout {
         return None;
     }
     let lower = message.to_ascii_lowercase();
@@ -264,22 +304,6 @@ pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
         return None;
     };
     Some((phase, rollback))
-}
-
-/// Whether the message has `deploy`, `roll` or `release` in it, in any case: one pass over
-/// its bytes, as every line of every log is asked.
-fn names_a_rollout(message: &str) -> bool {
-    let bytes = message.as_bytes();
-    let at = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    };
-    bytes.iter().enumerate().any(|(i, &c)| match c | 0x20 {
-        b'd' => at(i, b"deploy"),
-        b'r' => at(i, b"roll") || at(i, b"release"),
-        _ => false,
-    })
 }
 
 /// Jenkins's own first and last console lines: `Started by user alice`, `Finished: FAILURE`.
