@@ -857,8 +857,10 @@ impl<'a> FileParser<'a> {
 
     fn parse_line(&mut self, line_no: u64, raw: &[u8]) {
         self.counts.lines += 1;
+        // NUL runs and ANSI escapes are rare: one search rules both out for most lines.
+        let unusual = memchr::memchr2(0, 0x1b, raw).is_some();
         // A run of NUL bytes is where a crash lost writes: the text around it still counts.
-        let raw = match memchr::memchr(0, raw) {
+        let raw = match unusual.then(|| memchr::memchr(0, raw)).flatten() {
             Some(_) => {
                 let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len());
                 let end = raw.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
@@ -871,7 +873,10 @@ impl<'a> FileParser<'a> {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(raw),
         };
-        let plain = strip_ansi(&text);
+        let plain = match unusual {
+            true => strip_ansi(&text),
+            false => Cow::Borrowed(&*text),
+        };
         let line = plain.trim_end();
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
