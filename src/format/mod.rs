@@ -869,7 +869,7 @@ impl<'a> FileParser<'a> {
             None => raw,
         };
         // Valid UTF-8 is the rule: checking it first is faster than the lossy scan.
-        let text = match std::str::from_utf8(raw) {
+        let text = match simdutf8::basic::from_utf8(raw) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(raw),
         };
