@@ -27,20 +27,28 @@ impl Level {
 
     /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
     pub fn parse(word: &str) -> Option<Level> {
-        let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        // By bytes: what is trimmed is anything but ASCII letters and digits, and a character
+        // outside ASCII is all bytes of that kind.
+        let bytes = word.as_bytes();
+        let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+        let end = bytes.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
+        let w = &bytes[start..end];
         // Most words asked about are not levels: those that cannot start one go at once.
         if !matches!(
-            w.as_bytes().first()? | 0x20,
+            w[0] | 0x20,
             b'c' | b'd' | b'e' | b'f' | b'i' | b'n' | b'p' | b's' | b't' | b'v' | b'w'
         ) {
             return None;
         }
         // slog's in-between levels: `WARN+2`, `INFO-4`.
-        let w = w.split(['+', '-']).next().unwrap_or(w);
+        let w = &w[..w
+            .iter()
+            .position(|&b| b == b'+' || b == b'-')
+            .unwrap_or(w.len())];
         // Lowercased on the stack: this runs for several tokens of every text line.
         let mut buf = [0u8; 13];
         let lower = buf.get_mut(..w.len())?;
-        lower.copy_from_slice(w.as_bytes());
+        lower.copy_from_slice(w);
         lower.make_ascii_lowercase();
         Some(match &*lower {
             b"error" | b"err" | b"fatal" | b"critical" | b"crit" | b"emerg" | b"emergency"
@@ -288,6 +296,26 @@ mod tests {
         assert_eq!(Level::parse("WARN+2"), Some(Level::Warn));
         assert_eq!(Level::from_syslog(3), Level::Error);
         assert_eq!(Level::from_syslog(6), Level::Info);
+    }
+
+    proptest::proptest! {
+        /// Trimming by bytes is trimming by characters: words with punctuation, signs and
+        /// characters outside ASCII around and inside a level read as the char-wise trim reads.
+        #[test]
+        fn a_level_word_reads_whatever_surrounds_it(
+            word in "[\\[\\]:<>+\\-é#]{0,3}(error|Warn|INFO|debug|crit|x|é)[+\\-]?[0-9]?[\\]:é>]{0,3}"
+        ) {
+            let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            let w = w.split(['+', '-']).next().unwrap_or(w).to_ascii_lowercase();
+            let expected = match w.as_str() {
+                "error" | "crit" => Some(Level::Error),
+                "warn" => Some(Level::Warn),
+                "info" => Some(Level::Info),
+                "debug" => Some(Level::Debug),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(Level::parse(&word), expected, "{}", word);
+        }
     }
 
     #[test]
