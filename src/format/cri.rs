@@ -7,6 +7,10 @@ use crate::event::Event;
 use crate::time::Nanos;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    // Every timestamped text line is asked: the stream's name is checked before any search.
+    if !rest.starts_with("stdout ") && !rest.starts_with("stderr ") {
+        return None;
+    }
     let (stream, after) = rest.split_once(' ')?;
     if stream != "stdout" && stream != "stderr" {
         return None;

@@ -323,6 +323,10 @@ fn clock_only(b: &[u8]) -> Option<(Stamp, usize)> {
 
 /// An epoch number leading a line (`1697032801.123 msg`), when it falls in 2000–2100.
 pub fn leading_epoch(text: &str) -> Option<(Nanos, usize)> {
+    // Every text line is asked: one that does not open with ten digits is none.
+    if !text.as_bytes().get(..10)?.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     let end = text
         .bytes()
         .position(|c| !(c.is_ascii_digit() || c == b'.'))
