@@ -7,14 +7,11 @@ use crate::event::Event;
 use crate::time::Nanos;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
-    // Every timestamped text line is asked: the stream's name is checked before any search.
-    if !rest.starts_with("stdout ") && !rest.starts_with("stderr ") {
-        return None;
-    }
-    let (stream, after) = rest.split_once(' ')?;
-    if stream != "stdout" && stream != "stderr" {
-        return None;
-    }
+    // Every timestamped text line is asked: the stream's name is matched, not searched for.
+    let (stream, after) = match rest.get(..7) {
+        Some("stdout " | "stderr ") => (&rest[..6], &rest[7..]),
+        _ => return None,
+    };
     let (tag, content) = after.split_once(' ').unwrap_or((after, ""));
     let partial = match tag.split(':').next()? {
         "P" => true,

@@ -1068,7 +1068,6 @@ fn is_crash(line: &str) -> bool {
 /// Removes ANSI colour sequences (`ESC [ … m`), which tracing and others write to terminals
 /// and which end up in files piped from them.
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
-    // Asked of every line: the SIMD search, not `str::contains`'s word-at-a-time one.
     if memchr::memchr(0x1b, text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
