@@ -62,9 +62,9 @@ fn unquote(v: &str) -> Cow<'_, str> {
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let mut with_value = 0;
     let mut time = None;
-    // What a draft asks of the line is gathered in the same pass as its time.
+    // The message, level and other pairs are picked in the same pass as the time.
     let mut gist = Gist::new();
-    for (k, v) in pairs(line) {
+    for (i, (k, v)) in pairs(line).enumerate() {
         if k.is_empty() || !k.bytes().all(|c| c.is_ascii_graphic() && c != b'"') {
             return false;
         }
@@ -72,7 +72,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             with_value += 1;
         }
         if !TIME_KEYS.contains(&k) {
-            gist.add(k, v);
+            gist.add(i, k, v);
         } else if time.is_none() {
             let v = unquote(v);
             time = match timestamp::iso(v.as_bytes()) {
@@ -90,23 +90,24 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if gist.only_counted(line, time, cx) {
         return true;
     }
-    let (mut message, mut level, mut service) = (None, None, None);
+    let picked = [gist.message.map(|(i, _)| i), gist.level.map(|(i, _)| i)];
+    let level = gist.level.map(|(_, level)| level);
+    let mut service = None;
     let mut fields = Fields::new();
-    for (k, v) in pairs(line) {
-        let v = unquote(v);
-        if TIME_KEYS.contains(&k) {
+    for (i, (k, v)) in pairs(line).enumerate() {
+        if TIME_KEYS.contains(&k) || picked.contains(&Some(i)) {
             continue;
-        } else if message.is_none() && MESSAGE_KEYS.contains(&k) {
-            message = Some(v.into_owned());
-        } else if level.is_none() && LEVEL_KEYS.contains(&k) && Level::parse(&v).is_some() {
-            level = Level::parse(&v);
-        } else if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
+        }
+        let v = unquote(v);
+        if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
             service = Some(v.into_owned());
         } else if cx.wants_field(k) {
             fields.insert(k.to_string(), Value::String(v.into_owned()));
         }
     }
-    let message = message.unwrap_or_else(|| line.to_string());
+    let message = gist
+        .message
+        .map_or_else(|| line.to_string(), |(_, m)| unquote(m).into_owned());
     out.push(cx.event(time, level, service, message, fields));
     true
 }
@@ -114,11 +115,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 /// Pairs kept on the stack for the fields a draft asks about.
 const GIST_PAIRS: usize = 8;
 
-/// What a draft asks of a line before building its event, borrowed: the message and level as
-/// [`parse`] picks them, and the pairs that become fields.
+/// A line's message and level as [`parse`] picks them (the first message key, the first level
+/// key whose value is a level), each with its pair's place, and the pairs that become fields:
+/// what a draft asks before building an event, borrowed from the line.
 struct Gist<'l> {
-    message: Option<&'l str>,
-    level: Option<Level>,
+    message: Option<(usize, &'l str)>,
+    level: Option<(usize, Level)>,
     others: [(&'l str, &'l str); GIST_PAIRS],
     count: usize,
 }
@@ -133,14 +135,14 @@ impl<'l> Gist<'l> {
         }
     }
 
-    /// Takes a pair that does not hold the time.
-    fn add(&mut self, k: &'l str, v: &'l str) {
+    /// Takes the `i`th pair, which does not hold the time.
+    fn add(&mut self, i: usize, k: &'l str, v: &'l str) {
         if self.message.is_none() && MESSAGE_KEYS.contains(&k) {
-            self.message = Some(v);
+            self.message = Some((i, v));
             return;
         }
         if self.level.is_none() && LEVEL_KEYS.contains(&k) {
-            self.level = Level::parse(&unquote(v));
+            self.level = Level::parse(&unquote(v)).map(|level| (i, level));
             if self.level.is_some() {
                 return;
             }
@@ -155,7 +157,9 @@ impl<'l> Gist<'l> {
 
     /// Whether a draft only counts this line's event (see [`Cx::only_counted`]).
     fn only_counted(&self, line: &str, time: Nanos, cx: &mut Cx) -> bool {
-        let message = self.message.map_or(Cow::Borrowed(line), unquote);
+        let message = self
+            .message
+            .map_or(Cow::Borrowed(line), |(_, m)| unquote(m));
         let field = |key: &str| {
             let value = if self.count <= GIST_PAIRS {
                 self.others[..self.count]
@@ -171,7 +175,7 @@ impl<'l> Gist<'l> {
             };
             value.map(unquote)
         };
-        cx.only_counted(time, self.level, &message, field)
+        cx.only_counted(time, self.level.map(|(_, level)| level), &message, field)
     }
 }
 
