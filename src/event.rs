@@ -60,6 +60,12 @@ impl Level {
         })
     }
 
+    /// Whether a line at this level is an entry of a draft on its own (a warning or an error),
+    /// whatever it says; a line below it matters only for its kind.
+    pub fn stands_out(level: Option<Level>) -> bool {
+        matches!(level, Some(Level::Error | Level::Warn))
+    }
+
     /// Syslog severity 0–7 (RFC 5424 §6.2.1).
     pub fn from_syslog(severity: u8) -> Level {
         match severity {
@@ -164,8 +170,7 @@ impl Event {
     /// Whether the draft can use this event: ordinary info and debug lines, and requests that
     /// did not fail, only count, and need not be kept when the event stream is not asked for.
     pub fn matters_to_draft(&self) -> bool {
-        !matches!(self.kind, Kind::Log | Kind::Http { .. })
-            || matches!(self.level, Some(Level::Error | Level::Warn))
+        !matches!(self.kind, Kind::Log | Kind::Http { .. }) || Level::stands_out(self.level)
     }
 
     /// Cuts the event down to what a draft keeps of it, or says the draft only counts it

@@ -5,8 +5,8 @@
 //! is decoded before the window decides, and the other fields only for events that survive.
 
 use super::{
-    alertmanager, classify, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty,
-    spinnaker, timestamp, zabbix, Cx,
+    alertmanager, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty, spinnaker,
+    timestamp, zabbix, Cx,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -346,19 +346,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let (service_key, svc) = first(&obj, SERVICE_KEYS, |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
-    // An ordinary line read for a draft is counted and dropped unless its wording or fields
-    // make it a deploy, a change or an OOM kill: only the fields that can decide that are built.
-    let ordinary = cx.draft() && !matches!(lvl, Some(Level::Error | Level::Warn));
     let fields: Fields = obj
         .iter()
-        .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())))
-        .filter(|(k, _)| {
-            if ordinary {
-                classify::DRAFT_READS.contains(&k.0.as_ref()) || cx.names_service(&k.0)
-            } else {
-                cx.wants_field(&k.0)
-            }
-        })
+        .filter(|(k, _)| !used.contains(&Some(k.0.as_ref())) && cx.wants_field(&k.0, lvl))
         .filter_map(|(k, v)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
         .collect();
     out.push(cx.event(time, lvl, svc, message, fields));

@@ -357,11 +357,13 @@ impl<'a> Cx<'a> {
         config::current().service_fields.iter().any(|f| f == key)
     }
 
-    /// Whether a parser builds the field `key` of a plain log line or request: always, unless
-    /// the output prints no fields ([`Keep::Lines`]); then only those [`classify`] reads and
-    /// the configured service fields.
-    fn wants_field(&self, key: &str) -> bool {
-        !self.lean || classify::DRAFT_READS.contains(&key) || self.names_service(key)
+    /// Whether a parser builds the field `key` of a plain log line or request at `level`: all
+    /// of them for an event kept whole; only those [`classify`] reads and the configured
+    /// service fields when the output prints no fields ([`Keep::Lines`]), or when a draft keeps
+    /// the event for its kind alone (a level that does not stand out).
+    fn wants_field(&self, key: &str, level: Option<Level>) -> bool {
+        let kind_only = self.lean || (self.draft && !Level::stands_out(level));
+        !kind_only || classify::DRAFT_READS.contains(&key) || self.names_service(key)
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -370,11 +372,6 @@ impl<'a> Cx<'a> {
             .format
             .and_then(|i| u8::try_from(i).ok())
             .map(Format::Custom)
-    }
-
-    /// Whether lines are read for a draft, which keeps only what it uses of them.
-    pub fn draft(&self) -> bool {
-        self.draft
     }
 
     /// Whether a draft would only count the event of this line, an ordinary log line (info or
@@ -389,7 +386,7 @@ impl<'a> Cx<'a> {
         field: impl Fn(&str) -> Option<Cow<'f, str>>,
     ) -> bool {
         let ordinary = self.count_only
-            && !matches!(level, Some(Level::Error | Level::Warn))
+            && !Level::stands_out(level)
             && self.rules.kind.is_none()
             && classify::is_ordinary(cut(message), field);
         if ordinary {
@@ -1209,9 +1206,21 @@ mod tests {
         assert_eq!((counts.unrecognised, counts.first_unparsed), (2, Some(1)));
     }
 
+    /// The fields that decide an event's kind, all a draft or the text event stream builds of
+    /// a line whose level does not stand out.
+    fn kind_fields(fields: &Fields) -> Fields {
+        fields
+            .iter()
+            .filter(|(k, _)| classify::DRAFT_READS.contains(k))
+            .map(|(k, v)| (k, v.clone()))
+            .collect()
+    }
+
     /// A draft's parse builds no event for the ordinary lines it only counts, and must still
     /// keep every line whose wording or fields make it more (a deploy, an Argo CD sync, a
     /// Terraform apply, an OOM kill, a restart), with the counts of a parse that keeps all.
+    /// What it keeps for its kind alone has only the fields that decide it; what it keeps for
+    /// its level, all of them.
     #[test]
     fn a_draft_keeps_what_a_whole_parse_would_and_counts_the_rest() {
         // Each file with how many of its events a draft keeps and how many it only counts.
@@ -1225,7 +1234,7 @@ mod tests {
                     r#"{"time":"2023-10-11T14:00:04Z","level":"info","message":"Apply complete","type":"apply_complete","@module":"terraform.ui"}"#,
                     r#"{"time":"2023-10-11T14:00:05Z","msg":"Out of memory: Killed process 12 (java)"}"#,
                     r#"{"time":"2023-10-11T14:00:06Z","level":"info","msg":"cache warm","type":"note"}"#,
-                    r#"{"time":"2023-10-11T14:00:07Z","level":"warn","msg":"slow query"}"#,
+                    r#"{"time":"2023-10-11T14:00:07Z","level":"warn","msg":"slow query","db":"orders"}"#,
                 ],
                 (5, 2),
             ),
@@ -1269,7 +1278,19 @@ mod tests {
             let draft = parse_keeping(path, lines, Keep::Drafts);
             let (kept, dropped): (Vec<Event>, Vec<Event>) =
                 whole.events.into_iter().partition(Event::matters_to_draft);
-            assert_eq!(draft.events, kept, "{path}");
+            let by_kind = |events: &[Event]| -> Vec<Event> {
+                let lean = |e: &Event| Event {
+                    fields: kind_fields(&e.fields),
+                    ..e.clone()
+                };
+                events.iter().map(lean).collect()
+            };
+            assert_eq!(by_kind(&draft.events), by_kind(&kept), "{path}");
+            for (lean, full) in draft.events.iter().zip(&kept) {
+                if lean.kind == Kind::Log {
+                    assert_eq!(lean.fields, full.fields, "{path}: kept for its level");
+                }
+            }
             let lines_of = |events: &[Event]| -> Vec<(Nanos, u64)> {
                 events.iter().map(|e| (e.time, e.source.line)).collect()
             };
@@ -1309,13 +1330,7 @@ mod tests {
             assert_eq!(lines.events.len(), whole.events.len(), "{path}");
             for (lean, full) in lines.events.iter().zip(&whole.events) {
                 assert!(!full.fields.is_empty(), "{path}");
-                let kept: Fields = full
-                    .fields
-                    .iter()
-                    .filter(|(k, _)| classify::DRAFT_READS.contains(k))
-                    .map(|(k, v)| (k, v.clone()))
-                    .collect();
-                assert_eq!(lean.fields, kept, "{path}");
+                assert_eq!(lean.fields, kind_fields(&full.fields), "{path}");
                 let without_fields = Event {
                     fields: Fields::new(),
                     ..full.clone()
