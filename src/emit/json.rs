@@ -87,8 +87,12 @@ fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
 }
 
 /// `--events --format json`: one event per line, in time order.
-pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
-    for e in events {
+pub fn events<'a>(
+    w: &mut dyn Write,
+    events: impl IntoIterator<Item = &'a Event>,
+    zone: &Zone,
+) -> io::Result<()> {
+    super::stream(w, events, |text, e| {
         let line = json!({
             "time": zone.rfc3339(e.time),
             "kind": e.kind.name(),
@@ -98,8 +102,8 @@ pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()
             "source": {"path": &*e.source.path, "line": e.source.line},
             "fields": e.fields,
         });
-        serde_json::to_writer(&mut *w, &line)?;
-        writeln!(w)?;
-    }
-    Ok(())
+        serde_json::to_writer(&mut *text, &line)?;
+        text.push(b'\n');
+        Ok(())
+    })
 }

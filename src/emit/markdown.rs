@@ -159,25 +159,40 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
 }
 
 /// `--events`: one readable line per event.
-pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
-    for e in events {
-        let time = zone.millis_text(e.time);
-        let level = match e.level {
-            Some(Level::Debug) => "DEBUG",
-            Some(Level::Info) => "INFO",
-            Some(Level::Warn) => "WARN",
-            Some(Level::Error) => "ERROR",
-            None => "-",
-        };
-        let service = e.service.as_deref().unwrap_or("-");
-        let message = e.message.lines().next().unwrap_or("");
-        writeln!(
-            w,
-            "{time} {level:<5} {:<7} {service}: {message} [{}:{}]",
-            e.kind.name(),
-            e.source.path,
-            e.source.line
-        )?;
-    }
-    Ok(())
+pub fn events<'a>(
+    w: &mut dyn Write,
+    events: impl IntoIterator<Item = &'a Event>,
+    zone: &Zone,
+) -> io::Result<()> {
+    super::stream(w, events, |text, e| {
+        event_line(text, e, zone);
+        Ok(())
+    })
+}
+
+/// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`.
+fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+    let padded = |text: &mut Vec<u8>, word: &str, width: usize| {
+        text.extend_from_slice(word.as_bytes());
+        text.resize(text.len() + width.saturating_sub(word.len()) + 1, b' ');
+    };
+    zone.write_millis(e.time, text);
+    text.push(b' ');
+    let level = match e.level {
+        Some(Level::Debug) => "DEBUG",
+        Some(Level::Info) => "INFO",
+        Some(Level::Warn) => "WARN",
+        Some(Level::Error) => "ERROR",
+        None => "-",
+    };
+    padded(text, level, 5);
+    padded(text, e.kind.name(), 7);
+    text.extend_from_slice(e.service.as_deref().unwrap_or("-").as_bytes());
+    text.extend_from_slice(b": ");
+    text.extend_from_slice(e.message.lines().next().unwrap_or("").as_bytes());
+    text.extend_from_slice(b" [");
+    text.extend_from_slice(e.source.path.as_bytes());
+    text.push(b':');
+    text.extend_from_slice(itoa::Buffer::new().format(e.source.line).as_bytes());
+    text.extend_from_slice(b"]\n");
 }

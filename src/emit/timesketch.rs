@@ -39,8 +39,12 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
 }
 
 /// Every event of the window, one row each.
-pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()> {
-    for e in events {
+pub fn events<'a>(
+    w: &mut dyn Write,
+    events: impl IntoIterator<Item = &'a Event>,
+    zone: &Zone,
+) -> io::Result<()> {
+    super::stream(w, events, |text, e| {
         let desc = match &e.kind {
             Kind::Log => "Logged",
             Kind::Http { .. } => "Request served",
@@ -68,10 +72,10 @@ pub fn events(w: &mut dyn Write, events: &[Event], zone: &Zone) -> io::Result<()
             "source_path": &*e.source.path,
             "source_line": e.source.line,
         });
-        serde_json::to_writer(&mut *w, &row)?;
-        writeln!(w)?;
-    }
-    Ok(())
+        serde_json::to_writer(&mut *text, &row)?;
+        text.push(b'\n');
+        Ok(())
+    })
 }
 
 #[cfg(test)]
