@@ -150,7 +150,7 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
         };
     }
     let settings = cli.settings();
-    let timeline = build(&result.events, &result.requests, result.window, settings);
+    let timeline = build(result.events(), &result.requests, result.window, settings);
     match cli.format {
         FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
         FormatArg::Timesketch => timesketch::draft(out, &timeline, &zone),

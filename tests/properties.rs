@@ -78,7 +78,6 @@ fn events(
     };
     let r = run(&options).map_err(|e| TestCaseError::fail(e.to_string()))?;
     Ok(r.window_events()
-        .iter()
         .map(|e| (e.time, e.source.line, e.message.clone()))
         .collect())
 }

@@ -73,14 +73,14 @@ struct Builder {
 
 /// Drafts the timeline of `window` from the merged `events`; `requests` are counted apart (see
 /// [`Requests`]), because a draft's run does not keep ordinary requests as events.
-pub fn build(
-    events: &[Event],
-    requests: &Requests,
-    window: Window,
-    settings: Settings,
-) -> Timeline {
+pub fn build<'a, I>(events: I, requests: &Requests, window: Window, settings: Settings) -> Timeline
+where
+    I: IntoIterator<Item = &'a Event>,
+    I::IntoIter: Clone,
+{
+    let events = events.into_iter();
     let mut b = Builder::default();
-    for e in events {
+    for e in events.clone() {
         b.take(e, window);
     }
     let new_errors = b.drop_background(window);

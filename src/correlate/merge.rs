@@ -4,29 +4,88 @@ use crate::event::Event;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// Merges runs that are each sorted by time into one stream sorted by time.
+/// Runs that are each sorted by time, read by reference as one stream sorted by time.
 ///
 /// Ties keep a stable, documented order: events at the same instant come in the order of
 /// their runs (the order the inputs were given and walked: arguments left to right, each
 /// directory in byte order of its paths), and within a run in the order the file had them.
-pub fn merge(runs: Vec<Vec<Event>>) -> Vec<Event> {
-    let total = runs.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(total);
-    let mut iters: Vec<_> = runs.into_iter().map(|r| r.into_iter().peekable()).collect();
-    let mut heap: BinaryHeap<Reverse<(i64, usize)>> = iters
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(i, it)| it.peek().map(|e| Reverse((e.time, i))))
-        .collect();
-    while let Some(Reverse((_, i))) = heap.pop() {
-        if let Some(event) = iters[i].next() {
-            out.push(event);
-        }
-        if let Some(next) = iters[i].peek() {
-            heap.push(Reverse((next.time, i)));
+///
+/// Reading in place, rather than moving every event into one list, is what keeps a large
+/// window's event stream fast: the merge runs on one core, and a fresh list of a window's
+/// events cost most of it in page faults. A stretch of one run that comes before every other
+/// run's next event is read without asking the heap again.
+#[derive(Clone)]
+pub struct Merged<'a> {
+    runs: Vec<&'a [Event]>,
+    /// The next time of each run not being read, with the run's index for ties.
+    heap: BinaryHeap<Reverse<(i64, usize)>>,
+    /// The run being read while it stays ahead of the heap.
+    current: Option<usize>,
+    left: usize,
+}
+
+impl<'a> Merged<'a> {
+    pub fn new(runs: &'a [Vec<Event>]) -> Merged<'a> {
+        let heap = runs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, run)| Some(Reverse((run.first()?.time, i))))
+            .collect();
+        Merged {
+            runs: runs.iter().map(Vec::as_slice).collect(),
+            heap,
+            current: None,
+            left: runs.iter().map(Vec::len).sum(),
         }
     }
-    out
+
+    /// The next event and the index of its run.
+    fn step(&mut self) -> Option<(usize, &'a Event)> {
+        let i = match self.current {
+            Some(i) => i,
+            None => self.heap.pop()?.0 .1,
+        };
+        let (first, rest) = self.runs[i].split_first()?;
+        self.runs[i] = rest;
+        self.left -= 1;
+        self.current = match rest.first() {
+            Some(next)
+                if self
+                    .heap
+                    .peek()
+                    .is_none_or(|&Reverse(b)| (next.time, i) < b) =>
+            {
+                Some(i)
+            }
+            Some(next) => {
+                self.heap.push(Reverse((next.time, i)));
+                None
+            }
+            None => None,
+        };
+        Some((i, first))
+    }
+}
+
+impl<'a> Iterator for Merged<'a> {
+    type Item = &'a Event;
+
+    fn next(&mut self) -> Option<&'a Event> {
+        self.step().map(|(_, e)| e)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+/// The runs merged as [`Merged`] reads them, moved into one list (one file's stretches read in
+/// parallel, which later passes take as one run).
+pub fn merge(runs: Vec<Vec<Event>>) -> Vec<Event> {
+    let mut merged = Merged::new(&runs);
+    let order: Vec<usize> = std::iter::from_fn(|| merged.step().map(|(i, _)| i)).collect();
+    let mut runs: Vec<_> = runs.into_iter().map(Vec::into_iter).collect();
+    order.into_iter().filter_map(|i| runs[i].next()).collect()
 }
 
 #[cfg(test)]

@@ -33,10 +33,10 @@ fn is_symptom(e: &Event) -> bool {
 }
 
 /// The first burst of each service in the window, earliest first.
-pub fn bursts(events: &[Event], window: Window) -> Vec<Burst> {
+pub fn bursts<'a>(events: impl IntoIterator<Item = &'a Event>, window: Window) -> Vec<Burst> {
     let lookback_minutes = ((window.from - window.lookback) / NANOS_PER_MIN).max(1) as f64;
     let mut per_service: BTreeMap<Option<&str>, (u64, Vec<&Event>)> = BTreeMap::new();
-    for e in events.iter().filter(|e| is_symptom(e)) {
+    for e in events.into_iter().filter(|e| is_symptom(e)) {
         let slot = per_service.entry(e.service.as_deref()).or_default();
         if e.time < window.from {
             slot.0 += 1;

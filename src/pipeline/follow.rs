@@ -5,7 +5,7 @@
 //! new lines go through the same parsers and correlator as the batch run.
 
 use super::{run, Options, RunError};
-use crate::correlate::{build, Entry, Settings, Timeline, Window};
+use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
 use crate::event::Event;
 use crate::format::{Cx, FileParser, Format, Keep, YearAnchor};
@@ -86,7 +86,7 @@ pub fn follow(
             }
             let draft = Draft {
                 window: first.window,
-                events: first.events,
+                events: merge(first.runs),
                 requests: first.requests,
                 printed: HashSet::new(),
             };

@@ -11,7 +11,7 @@ pub use batch::run_all;
 pub use follow::{follow, Live};
 
 use crate::config;
-use crate::correlate::{merge, Window};
+use crate::correlate::{Merged, Window};
 use crate::event::Event;
 use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
@@ -146,10 +146,12 @@ impl RunError {
     }
 }
 
-/// A run's result: the merged events from the look-back start to the window's end.
+/// A run's result: the events from the look-back start to the window's end.
 pub struct Run {
     pub window: Window,
-    pub events: Vec<Event>,
+    /// Each input's events, in time order: read merged through [`Run::events`], since moving
+    /// a large window's events into one list cost more than the rest of the event stream.
+    runs: Vec<Vec<Event>>,
     pub stats: Stats,
     /// One line each, for standard error.
     pub warnings: Vec<String>,
@@ -160,12 +162,17 @@ pub struct Run {
 }
 
 impl Run {
-    /// The events inside the window proper (without the look-back): a slice, because the
-    /// merged events are in time order, and copying a large window would double its memory.
-    pub fn window_events(&self) -> &[Event] {
-        let from = self.events.partition_point(|e| e.time < self.window.from);
-        let to = self.events.partition_point(|e| e.time <= self.window.to);
-        &self.events[from..to.max(from)]
+    /// Every event kept, in time order.
+    pub fn events(&self) -> Merged<'_> {
+        Merged::new(&self.runs)
+    }
+
+    /// The events inside the window proper (without the look-back), in time order.
+    pub fn window_events(&self) -> impl Iterator<Item = &Event> {
+        let Window { from, to, .. } = self.window;
+        self.events()
+            .skip_while(move |e| e.time < from)
+            .take_while(move |e| e.time <= to)
     }
 }
 
@@ -474,23 +481,26 @@ fn conclude(
         }
         runs.push(r.events);
     }
-    let mut events = merge(runs);
     let silence = config::current();
     if !options.all_events {
-        let before = events.len();
-        events.retain(|e| !silence.silenced(e));
-        if events.len() < before {
+        let before: usize = runs.iter().map(Vec::len).sum();
+        for run in &mut runs {
+            run.retain(|e| !silence.silenced(e));
+        }
+        let silenced = before - runs.iter().map(Vec::len).sum::<usize>();
+        if silenced > 0 {
             notes.push(format!(
-                "{} events silenced by reconstruct.toml's templates",
-                before - events.len()
+                "{silenced} events silenced by reconstruct.toml's templates"
             ));
         }
     }
+    let first = runs.iter().filter_map(|r| r.first()).map(|e| e.time).min();
+    let last = runs.iter().filter_map(|r| r.last()).map(|e| e.time).max();
     let what = if prepared.inputs.is_empty() {
         "no files found"
     } else if stats.files == 0 {
         "every input was skipped"
-    } else if events.is_empty() && from.is_none() && to.is_none() {
+    } else if first.is_none() && from.is_none() && to.is_none() {
         // With no window, the window is the logs' span: without events there is none.
         "no events in any input"
     } else {
@@ -502,8 +512,8 @@ fn conclude(
             warnings,
         });
     }
-    let from = from.unwrap_or_else(|| events.first().map_or(0, |e| e.time));
-    let to = to.unwrap_or_else(|| events.last().map_or(from, |e| e.time));
+    let from = from.unwrap_or(first.unwrap_or(0));
+    let to = to.unwrap_or(last.unwrap_or(from));
     let window = Window {
         lookback: from.saturating_sub(options.lookback),
         from,
@@ -511,7 +521,7 @@ fn conclude(
     };
     let mut run = Run {
         window,
-        events,
+        runs,
         stats,
         warnings,
         notes,
