@@ -157,8 +157,14 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), events.len());
         for (line, n) in lines.iter().zip(1u64..) {
-            assert!(line.ends_with(&format!(": line {n} [app.log:{n}]")), "{line}");
+            assert!(
+                line.ends_with(&format!(": line {n} [app.log:{n}]")),
+                "{line}"
+            );
         }
-        assert_eq!(lines[0], "1970-01-01 00:00:00.001 -     log     -: line 1 [app.log:1]");
+        assert_eq!(
+            lines[0],
+            "1970-01-01 00:00:00.001 -     log     -: line 1 [app.log:1]"
+        );
     }
 }
