@@ -89,12 +89,17 @@ fn digits(b: &[u8], n: usize) -> Option<u32> {
 
 /// `.123`, `,123456`: up to nine digits of fraction → (nanoseconds, bytes used incl. separator).
 fn fraction(b: &[u8]) -> (u32, usize) {
-    let digits_after = b.iter().skip(1).take_while(|c| c.is_ascii_digit()).count();
-    match b.first() {
-        // `14:00:01:123` (some Java and C++ loggers); `14:00:01: msg` is not a fraction.
-        Some(b':') if digits_after >= 3 => fraction_digits(b, digits_after),
-        Some(b'.' | b',') if digits_after > 0 => fraction_digits(b, digits_after),
-        _ => (0, 0),
+    // `14:00:01:123` (some Java and C++ loggers); `14:00:01: msg` is not a fraction.
+    let least = match b.first() {
+        Some(b':') => 3,
+        Some(b'.' | b',') => 1,
+        _ => return (0, 0),
+    };
+    let digits_after = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits_after >= least {
+        fraction_digits(b, digits_after)
+    } else {
+        (0, 0)
     }
 }
 
@@ -175,14 +180,23 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
 
 pub fn month(b: &[u8]) -> Option<u32> {
     let m = b.get(..3)?;
-    const NAMES: [&[u8; 3]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
-    NAMES
-        .iter()
-        .position(|n| n.eq_ignore_ascii_case(m))
-        .map(|i| i as u32 + 1)
+    // One match on the lower-cased name, not a comparison with each of twelve: access logs
+    // and syslog read a month name on every line.
+    Some(match [m[0] | 0x20, m[1] | 0x20, m[2] | 0x20] {
+        [b'j', b'a', b'n'] => 1,
+        [b'f', b'e', b'b'] => 2,
+        [b'm', b'a', b'r'] => 3,
+        [b'a', b'p', b'r'] => 4,
+        [b'm', b'a', b'y'] => 5,
+        [b'j', b'u', b'n'] => 6,
+        [b'j', b'u', b'l'] => 7,
+        [b'a', b'u', b'g'] => 8,
+        [b's', b'e', b'p'] => 9,
+        [b'o', b'c', b't'] => 10,
+        [b'n', b'o', b'v'] => 11,
+        [b'd', b'e', b'c'] => 12,
+        _ => return None,
+    })
 }
 
 /// `HH.MM.SS[.ffffff]`, as DB2 writes the time.
@@ -432,6 +446,25 @@ pub fn epoch(text: &str) -> Option<Nanos> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Month names in any case, and nothing else, over every three printable ASCII bytes.
+    #[test]
+    fn month_names_in_any_case() {
+        const NAMES: [&[u8]; 12] = [
+            b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+            b"dec",
+        ];
+        for a in 0x20..0x7f {
+            for b in 0x20..0x7f {
+                for c in 0x20..0x7f {
+                    let word = [a, b, c];
+                    let named = NAMES.iter().position(|n| n.eq_ignore_ascii_case(&word));
+                    assert_eq!(month(&word), named.map(|i| i as u32 + 1), "{word:?}");
+                }
+            }
+        }
+        assert_eq!(month(b"Ju"), None);
+    }
 
     fn utc(b: &str) -> Option<String> {
         let (s, _) = iso(b.as_bytes())?;
