@@ -104,19 +104,37 @@ fn fraction(b: &[u8]) -> (u32, usize) {
 }
 
 fn fraction_digits(b: &[u8], n: usize) -> (u32, usize) {
-    let mut v = 0u32;
-    for (i, &c) in b[1..1 + n].iter().take(9).enumerate() {
-        v += u32::from(c - b'0') * 10u32.pow(8 - i as u32);
-    }
-    (v, 1 + n)
+    // Nanoseconds: the first nine digits, scaled by the ones not written.
+    const SCALE: [u32; 10] = [
+        1_000_000_000,
+        100_000_000,
+        10_000_000,
+        1_000_000,
+        100_000,
+        10_000,
+        1_000,
+        100,
+        10,
+        1,
+    ];
+    let kept = n.min(9);
+    let v = b[1..1 + kept]
+        .iter()
+        .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+    (v * SCALE[kept], 1 + n)
 }
 
 /// `HH:MM:SS[.fff]` → (h, m, s, nanos, bytes used).
 fn clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
-    let h = two_digits(b.get(0..2)?)?;
-    let m = two_digits(b.get(3..5)?)?;
-    let s = two_digits(b.get(6..8)?)?;
-    if b[2] != b':' || b[5] != b':' || h > 23 || m > 59 || s > 60 {
+    let &[h1, h2, b':', m1, m2, b':', s1, s2] = b.first_chunk::<8>()? else {
+        return None;
+    };
+    let (h, m, s) = (
+        two_digits(&[h1, h2])?,
+        two_digits(&[m1, m2])?,
+        two_digits(&[s1, s2])?,
+    );
+    if h > 23 || m > 59 || s > 60 {
         return None;
     }
     let (nanos, used) = fraction(&b[8..]);
@@ -464,6 +482,22 @@ mod tests {
             }
         }
         assert_eq!(month(b"Ju"), None);
+    }
+
+    /// A fraction of any width is nanoseconds: short ones scaled up, digits past the ninth
+    /// read over but not kept.
+    #[test]
+    fn fractions_of_any_width() {
+        let nanos = |text: &str| clock(text.as_bytes()).map(|c| (c.3, c.4));
+        assert_eq!(nanos("14:00:01.5"), Some((500_000_000, 10)));
+        assert_eq!(nanos("14:00:01,123"), Some((123_000_000, 12)));
+        assert_eq!(nanos("14:00:01.000042"), Some((42_000, 15)));
+        assert_eq!(nanos("14:00:01.123456789"), Some((123_456_789, 18)));
+        assert_eq!(nanos("14:00:01.123456789123Z"), Some((123_456_789, 21)));
+        assert_eq!(nanos("14:00:01:250 x"), Some((250_000_000, 12)));
+        assert_eq!(nanos("14:00:01:25 x"), Some((0, 8)));
+        assert_eq!(nanos("14:00:01. x"), Some((0, 8)));
+        assert_eq!(nanos("14-00:01.5"), None);
     }
 
     fn utc(b: &str) -> Option<String> {
