@@ -20,7 +20,7 @@ const GROUP_LIMIT: usize = 200;
 /// the line after it in Java (`java.lang.OutOfMemoryError: Java heap space`), the last line
 /// of a Python traceback (`TimeoutError: …`). Frameworks log "Servlet.service() threw
 /// exception" and leave the cause to the trace.
-pub fn headline(message: &str) -> String {
+pub fn headline(message: &str) -> Cow<'_, str> {
     let mut lines = message.lines();
     let first = lines.next().unwrap_or("").trim();
     let second = lines.next().map(str::trim);
@@ -32,8 +32,8 @@ pub fn headline(message: &str) -> String {
         _ => None,
     };
     match cause {
-        Some(cause) if !first.contains(cause) => format!("{first}: {cause}"),
-        _ => first.to_string(),
+        Some(cause) if !first.contains(cause) => Cow::Owned(format!("{first}: {cause}")),
+        _ => Cow::Borrowed(first),
     }
 }
 
@@ -48,7 +48,8 @@ fn is_exception(line: &str) -> bool {
 /// `timeout after <*> id=<*>`; `GET /orders/991/items` → `GET /orders/<*>/items`;
 /// `missing field 'sku'` → `missing field '<*>'`.
 pub fn mask(message: &str) -> String {
-    let line = unquote(&headline(message));
+    let headline = headline(message);
+    let line = unquote(&headline);
     let mut out = String::with_capacity(line.len());
     for (i, token) in line.split_whitespace().enumerate() {
         if i > 0 {
@@ -60,7 +61,10 @@ pub fn mask(message: &str) -> String {
 }
 
 /// Quoted values become wildcards: `'sku'` → `'<*>'`.
-fn unquote(line: &str) -> String {
+fn unquote(line: &str) -> Cow<'_, str> {
+    if memchr::memchr2(b'"', b'\'', line.as_bytes()).is_none() {
+        return Cow::Borrowed(line);
+    }
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(start) = rest.find(['"', '\'']) {
@@ -87,7 +91,7 @@ fn unquote(line: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn mask_token(token: &str) -> Cow<'_, str> {
@@ -133,11 +137,15 @@ fn is_hex_id(token: &str) -> bool {
     token.len() >= 12 && token.bytes().all(|c| c.is_ascii_hexdigit())
 }
 
-/// The templates seen so far, per service.
+/// The templates seen so far, per service. Services are numbered as they come, so that
+/// placing a message (every error and warning of a draft, on one core) allocates nothing to
+/// find its group.
 #[derive(Default)]
 pub struct Miner {
-    groups: HashMap<(Option<String>, usize), Vec<Vec<String>>>,
-    ids: HashMap<(Option<String>, usize, usize), usize>,
+    services: HashMap<String, usize>,
+    /// By service number (0: none) and length.
+    groups: HashMap<(usize, usize), Vec<Vec<String>>>,
+    ids: HashMap<(usize, usize, usize), usize>,
     next: usize,
 }
 
@@ -146,8 +154,18 @@ impl Miner {
     pub fn place(&mut self, service: Option<&str>, message: &str) -> usize {
         let masked = mask(message);
         let tokens: Vec<&str> = masked.split(' ').collect();
-        let group_key = (service.map(str::to_string), tokens.len());
-        let group = self.groups.entry(group_key.clone()).or_default();
+        let service = match service {
+            None => 0,
+            Some(name) => match self.services.get(name) {
+                Some(&n) => n,
+                None => {
+                    let n = self.services.len() + 1;
+                    self.services.insert(name.to_string(), n);
+                    n
+                }
+            },
+        };
+        let group = self.groups.entry((service, tokens.len())).or_default();
         let best = group
             .iter()
             .enumerate()
@@ -178,7 +196,7 @@ impl Miner {
         let next = &mut self.next;
         *self
             .ids
-            .entry((group_key.0, group_key.1, index))
+            .entry((service, tokens.len(), index))
             .or_insert_with(|| {
                 *next += 1;
                 *next
