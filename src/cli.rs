@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use reconstruct::correlate::Settings;
+use reconstruct::emit::{json, markdown, timesketch};
 use reconstruct::pipeline::{Options, WindowTime};
 use reconstruct::time::{read_date, read_duration, read_zone, Nanos, Zone};
 use std::io::IsTerminal;
@@ -179,6 +180,11 @@ impl Cli {
             event_fields: self.format != FormatArg::Markdown,
             slow: self.slow,
             progress: (!self.quiet && std::io::stderr().is_terminal()).then(progress_bar),
+            render: self.events.then_some(match self.format {
+                FormatArg::Markdown => markdown::event_line,
+                FormatArg::Json => json::event_line,
+                FormatArg::Timesketch => timesketch::event_line,
+            }),
         }
     }
 }

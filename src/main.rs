@@ -142,12 +142,7 @@ fn colour(cli: &Cli) -> bool {
 /// The draft (or the event stream) of a run, in the format asked for.
 fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool) -> io::Result<()> {
     if cli.events {
-        let events = result.window_events();
-        return match cli.format {
-            FormatArg::Json => json::events(out, events, &zone),
-            FormatArg::Timesketch => timesketch::events(out, events, &zone),
-            FormatArg::Markdown => markdown::events(out, events, &zone),
-        };
+        return result.write_stream(out);
     }
     let settings = cli.settings();
     let timeline = build(result.events(), &result.requests, result.window, settings);

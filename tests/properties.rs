@@ -3,7 +3,8 @@
 //! time-less lines. (Merge, time round-trips and folding have their properties beside them.)
 
 use proptest::prelude::*;
-use reconstruct::pipeline::{run, Options, WindowTime};
+use reconstruct::emit::json;
+use reconstruct::pipeline::{run, Options, Render, WindowTime};
 use reconstruct::time::Zone;
 use std::fmt::Write;
 
@@ -59,11 +60,9 @@ fn text(lines: &[Line], jitter: &[i64]) -> String {
     out
 }
 
-fn events(
-    dir: &std::path::Path,
-    window: Option<(i64, i64)>,
-) -> Result<Vec<(i64, u64, String)>, TestCaseError> {
-    let options = Options {
+/// The options of an event stream over `dir`, in a window or over everything.
+fn stream(dir: &std::path::Path, window: Option<(i64, i64)>, render: Option<Render>) -> Options {
+    Options {
         paths: vec![dir.to_path_buf()],
         from: window.map(|(f, _)| WindowTime::Exact(f)),
         to: window.map(|(_, t)| WindowTime::Exact(t)),
@@ -75,8 +74,15 @@ fn events(
         event_fields: true,
         slow: NANOS,
         progress: None,
-    };
-    let r = run(&options).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        render,
+    }
+}
+
+fn events(
+    dir: &std::path::Path,
+    window: Option<(i64, i64)>,
+) -> Result<Vec<(i64, u64, String)>, TestCaseError> {
+    let r = run(&stream(dir, window, None)).map_err(|e| TestCaseError::fail(e.to_string()))?;
     Ok(r.window_events()
         .map(|e| (e.time, e.source.line, e.message.clone()))
         .collect())
@@ -102,5 +108,37 @@ proptest! {
         let (from, to) = ((BASE + from) * NANOS, (BASE + from + len) * NANOS);
         let expected: Vec<_> = all.into_iter().filter(|(t, _, _)| from <= *t && *t <= to).collect();
         prop_assert_eq!(events(dir.path(), Some((from, to)))?, expected);
+    }
+
+    /// An event stream written file by file as the files are read, then interleaved, is the
+    /// stream of the merged events written one by one: same lines, same order (ties in file
+    /// order, then line order), same window.
+    #[test]
+    fn a_stream_written_as_read_is_the_merged_events_written(
+        files in proptest::collection::vec(proptest::collection::vec(line(), 1..120), 1..4),
+        jitter in proptest::collection::vec(0i64..5, 1..8),
+        from in 0i64..7200,
+        len in 0i64..7200,
+    ) {
+        let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        for (i, lines) in files.iter().enumerate() {
+            std::fs::write(dir.path().join(format!("app-{i}.log")), text(lines, &jitter))
+                .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        }
+        let window = Some(((BASE + from) * NANOS, (BASE + from + len) * NANOS));
+        let (Ok(kept), Ok(written)) = (
+            run(&stream(dir.path(), window, None)),
+            run(&stream(dir.path(), window, Some(json::event_line))),
+        ) else {
+            // Files of garbage alone are skipped, with an error, either way.
+            return Ok(());
+        };
+        let mut expected = Vec::new();
+        for e in kept.window_events() {
+            json::event_line(&mut expected, e, &Zone::utc());
+        }
+        let mut got = Vec::new();
+        written.write_stream(&mut got).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&expected));
     }
 }

@@ -1,8 +1,20 @@
 //! Merging per-source runs into one time-ordered stream.
 
 use crate::event::Event;
+use crate::time::Nanos;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+
+/// What a run is sorted by.
+pub trait Timed {
+    fn time(&self) -> Nanos;
+}
+
+impl Timed for Event {
+    fn time(&self) -> Nanos {
+        self.time
+    }
+}
 
 /// Runs that are each sorted by time, read by reference as one stream sorted by time.
 ///
@@ -15,8 +27,8 @@ use std::collections::BinaryHeap;
 /// events cost most of it in page faults. A stretch of one run that comes before every other
 /// run's next event is read without asking the heap again.
 #[derive(Clone)]
-pub struct Merged<'a> {
-    runs: Vec<&'a [Event]>,
+pub struct Merged<'a, T = Event> {
+    runs: Vec<&'a [T]>,
     /// The next time of each run not being read, with the run's index for ties.
     heap: BinaryHeap<Reverse<(i64, usize)>>,
     /// The run being read while it stays ahead of the heap.
@@ -24,12 +36,12 @@ pub struct Merged<'a> {
     left: usize,
 }
 
-impl<'a> Merged<'a> {
-    pub fn new(runs: &'a [Vec<Event>]) -> Merged<'a> {
+impl<'a, T: Timed> Merged<'a, T> {
+    pub fn new(runs: &'a [Vec<T>]) -> Merged<'a, T> {
         let heap = runs
             .iter()
             .enumerate()
-            .filter_map(|(i, run)| Some(Reverse((run.first()?.time, i))))
+            .filter_map(|(i, run)| Some(Reverse((run.first()?.time(), i))))
             .collect();
         Merged {
             runs: runs.iter().map(Vec::as_slice).collect(),
@@ -39,8 +51,13 @@ impl<'a> Merged<'a> {
         }
     }
 
-    /// The next event and the index of its run.
-    fn step(&mut self) -> Option<(usize, &'a Event)> {
+    /// Each item with the index of its run.
+    pub fn indexed(mut self) -> impl Iterator<Item = (usize, &'a T)> {
+        std::iter::from_fn(move || self.step())
+    }
+
+    /// The next item and the index of its run.
+    fn step(&mut self) -> Option<(usize, &'a T)> {
         let i = match self.current {
             Some(i) => i,
             None => self.heap.pop()?.0 .1,
@@ -48,17 +65,10 @@ impl<'a> Merged<'a> {
         let (first, rest) = self.runs[i].split_first()?;
         self.runs[i] = rest;
         self.left -= 1;
-        self.current = match rest.first() {
-            Some(next)
-                if self
-                    .heap
-                    .peek()
-                    .is_none_or(|&Reverse(b)| (next.time, i) < b) =>
-            {
-                Some(i)
-            }
-            Some(next) => {
-                self.heap.push(Reverse((next.time, i)));
+        self.current = match rest.first().map(|next| (next.time(), i)) {
+            Some(key) if self.heap.peek().is_none_or(|&Reverse(b)| key < b) => Some(i),
+            Some(key) => {
+                self.heap.push(Reverse(key));
                 None
             }
             None => None,
@@ -67,10 +77,10 @@ impl<'a> Merged<'a> {
     }
 }
 
-impl<'a> Iterator for Merged<'a> {
-    type Item = &'a Event;
+impl<'a, T: Timed> Iterator for Merged<'a, T> {
+    type Item = &'a T;
 
-    fn next(&mut self) -> Option<&'a Event> {
+    fn next(&mut self) -> Option<&'a T> {
         self.step().map(|(_, e)| e)
     }
 
@@ -82,8 +92,7 @@ impl<'a> Iterator for Merged<'a> {
 /// The runs merged as [`Merged`] reads them, moved into one list (one file's stretches read in
 /// parallel, which later passes take as one run).
 pub fn merge(runs: Vec<Vec<Event>>) -> Vec<Event> {
-    let mut merged = Merged::new(&runs);
-    let order: Vec<usize> = std::iter::from_fn(|| merged.step().map(|(i, _)| i)).collect();
+    let order: Vec<usize> = Merged::new(&runs).indexed().map(|(i, _)| i).collect();
     let mut runs: Vec<_> = runs.into_iter().map(Vec::into_iter).collect();
     order.into_iter().filter_map(|i| runs[i].next()).collect()
 }

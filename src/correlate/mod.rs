@@ -8,5 +8,5 @@ mod template;
 mod timeline;
 
 pub use draft::build;
-pub use merge::{merge, Merged};
+pub use merge::{merge, Merged, Timed};
 pub use timeline::{Entry, EntryKind, Impact, Milestone, Settings, Summary, Timeline, Window};

@@ -86,24 +86,17 @@ fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
     })
 }
 
-/// `--events --format json`: one event per line, in time order.
-pub fn events<'a>(
-    w: &mut dyn Write,
-    events: impl IntoIterator<Item = &'a Event>,
-    zone: &Zone,
-) -> io::Result<()> {
-    super::stream(w, events, |text, e| {
-        let line = json!({
-            "time": zone.rfc3339(e.time),
-            "kind": e.kind.name(),
-            "level": e.level.map(|l| l.as_str()),
-            "service": e.service,
-            "message": e.message,
-            "source": {"path": &*e.source.path, "line": e.source.line},
-            "fields": e.fields,
-        });
-        serde_json::to_writer(&mut *text, &line)?;
-        text.push(b'\n');
-        Ok(())
-    })
+/// `--events --format json`: one event per line.
+pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+    let line = json!({
+        "time": zone.rfc3339(e.time),
+        "kind": e.kind.name(),
+        "level": e.level.map(|l| l.as_str()),
+        "service": e.service,
+        "message": e.message,
+        "source": {"path": &*e.source.path, "line": e.source.line},
+        "fields": e.fields,
+    });
+    text.extend_from_slice(line.to_string().as_bytes());
+    text.push(b'\n');
 }

@@ -158,20 +158,9 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
         .any(|t| day(t) != first)
 }
 
-/// `--events`: one readable line per event.
-pub fn events<'a>(
-    w: &mut dyn Write,
-    events: impl IntoIterator<Item = &'a Event>,
-    zone: &Zone,
-) -> io::Result<()> {
-    super::stream(w, events, |text, e| {
-        event_line(text, e, zone);
-        Ok(())
-    })
-}
-
+/// `--events`: one readable line per event,
 /// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`.
-fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
     let padded = |text: &mut Vec<u8>, word: &str, width: usize| {
         text.extend_from_slice(word.as_bytes());
         text.resize(text.len() + width.saturating_sub(word.len()) + 1, b' ');

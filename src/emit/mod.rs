@@ -7,42 +7,7 @@ pub mod stats;
 pub mod timesketch;
 
 use crate::correlate::{Entry, Milestone};
-use crate::event::Event;
 use crate::time::{human_duration, Nanos, Zone, NANOS_PER_MIN};
-use rayon::prelude::*;
-use std::io::{self, Write};
-
-/// An event stream, one line per event, the lines written in parallel a batch at a time: once
-/// parsing runs on every core, writing a large window's lines one by one was the stream's
-/// longest stage, and a batch bounds the text held at once.
-fn stream<'a>(
-    w: &mut dyn Write,
-    events: impl IntoIterator<Item = &'a Event>,
-    line: impl Fn(&mut Vec<u8>, &Event) -> io::Result<()> + Sync,
-) -> io::Result<()> {
-    const BATCH: usize = 1 << 16;
-    const PART: usize = 1 << 12;
-    let mut events = events.into_iter();
-    loop {
-        let batch: Vec<&Event> = events.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let parts = batch
-            .par_chunks(PART)
-            .map(|part| {
-                let mut text = Vec::with_capacity(part.len() * 128);
-                for e in part {
-                    line(&mut text, e)?;
-                }
-                Ok(text)
-            })
-            .collect::<io::Result<Vec<Vec<u8>>>>()?;
-        for text in parts {
-            w.write_all(&text)?;
-        }
-    }
-}
 
 /// `HH:MM`, or with the date when the draft spans days.
 fn clock(zone: &Zone, t: Nanos, with_date: bool) -> String {
@@ -122,49 +87,12 @@ fn spelled(d: Nanos) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::event::{Kind, SourceRef};
+    use super::thousands;
 
     #[test]
     fn thousands_separators() {
         assert_eq!(thousands(7), "7");
         assert_eq!(thousands(2341), "2,341");
         assert_eq!(thousands(1_234_567), "1,234,567");
-    }
-
-    /// A stream longer than one batch comes out whole and in order, though its parts are
-    /// written on several threads.
-    #[test]
-    fn a_long_stream_keeps_its_order() {
-        let path: std::sync::Arc<str> = "app.log".into();
-        let events: Vec<Event> = (1..=150_000u64)
-            .map(|line| Event {
-                time: line as i64 * 1_000_000,
-                kind: Kind::Log,
-                level: None,
-                service: None,
-                message: format!("line {line}"),
-                fields: Default::default(),
-                source: SourceRef {
-                    path: path.clone(),
-                    line,
-                },
-            })
-            .collect();
-        let mut out = Vec::new();
-        markdown::events(&mut out, &events, &Zone::utc()).expect("writes to memory");
-        let text = String::from_utf8(out).expect("UTF-8");
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), events.len());
-        for (line, n) in lines.iter().zip(1u64..) {
-            assert!(
-                line.ends_with(&format!(": line {n} [app.log:{n}]")),
-                "{line}"
-            );
-        }
-        assert_eq!(
-            lines[0],
-            "1970-01-01 00:00:00.001 -     log     -: line 1 [app.log:1]"
-        );
     }
 }

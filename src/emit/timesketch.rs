@@ -38,44 +38,37 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
     Ok(())
 }
 
-/// Every event of the window, one row each.
-pub fn events<'a>(
-    w: &mut dyn Write,
-    events: impl IntoIterator<Item = &'a Event>,
-    zone: &Zone,
-) -> io::Result<()> {
-    super::stream(w, events, |text, e| {
-        let desc = match &e.kind {
-            Kind::Log => "Logged",
-            Kind::Http { .. } => "Request served",
-            Kind::Alert {
-                state: AlertState::Firing,
-                ..
-            } => "Alert fired",
-            Kind::Alert {
-                state: AlertState::Resolved,
-                ..
-            } => "Alert resolved",
-            Kind::Deploy { .. } => "Deploy step",
-            Kind::Restart => "Restarted",
-            Kind::Oom => "OOM kill",
-            Kind::Scale => "Scaled",
-            Kind::Oncall => "On-call action",
-            Kind::Change => "Change applied",
-        };
-        let row = json!({
-            "message": e.message,
-            "datetime": datetime(zone, e.time),
-            "timestamp_desc": desc,
-            "kind": e.kind.name(),
-            "service": e.service,
-            "source_path": &*e.source.path,
-            "source_line": e.source.line,
-        });
-        serde_json::to_writer(&mut *text, &row)?;
-        text.push(b'\n');
-        Ok(())
-    })
+/// `--events --format timesketch`: one row per event.
+pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+    let desc = match &e.kind {
+        Kind::Log => "Logged",
+        Kind::Http { .. } => "Request served",
+        Kind::Alert {
+            state: AlertState::Firing,
+            ..
+        } => "Alert fired",
+        Kind::Alert {
+            state: AlertState::Resolved,
+            ..
+        } => "Alert resolved",
+        Kind::Deploy { .. } => "Deploy step",
+        Kind::Restart => "Restarted",
+        Kind::Oom => "OOM kill",
+        Kind::Scale => "Scaled",
+        Kind::Oncall => "On-call action",
+        Kind::Change => "Change applied",
+    };
+    let row = json!({
+        "message": e.message,
+        "datetime": datetime(zone, e.time),
+        "timestamp_desc": desc,
+        "kind": e.kind.name(),
+        "service": e.service,
+        "source_path": &*e.source.path,
+        "source_line": e.source.line,
+    });
+    text.extend_from_slice(row.to_string().as_bytes());
+    text.push(b'\n');
 }
 
 #[cfg(test)]

@@ -288,5 +288,7 @@ fn deal(
         in_window,
         requests,
         dropped: Vec::new(),
+        text: Vec::new(),
+        lines: Vec::new(),
     }
 }

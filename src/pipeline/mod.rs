@@ -11,7 +11,7 @@ pub use batch::run_all;
 pub use follow::{follow, Live};
 
 use crate::config;
-use crate::correlate::{Merged, Window};
+use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
@@ -23,7 +23,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
 use thiserror::Error;
@@ -101,9 +101,31 @@ pub struct Options {
     pub event_fields: bool,
     /// For a draft's impact line: a request slower than this was affected.
     pub slow: Nanos,
+    /// For the event stream: how one event is written as one line (the output's format),
+    /// in the run's zone. Each input's events are then written as soon as its pass ends, on
+    /// the core that read it, and dropped: the run holds the window's text, not its events,
+    /// and [`Run::write_stream`] only interleaves lines. Without it the run keeps the events.
+    pub render: Option<Render>,
     /// A bar to advance by each input's bytes as it is done; shown only when the input is
     /// large (see [`PROGRESS_FROM`]), cleared before the run returns.
     pub progress: Option<ProgressBar>,
+}
+
+/// Writes one event as one line of a stream, newline included.
+pub type Render = fn(&mut Vec<u8>, &Event, &Zone);
+
+/// One input's events written as stream lines: where each line ends, and its time.
+#[derive(Clone, Copy)]
+struct Line {
+    time: Nanos,
+    start: usize,
+    end: usize,
+}
+
+impl Timed for Line {
+    fn time(&self) -> Nanos {
+        self.time
+    }
 }
 
 /// Inputs smaller than this finish before a progress bar would be worth drawing.
@@ -151,7 +173,11 @@ pub struct Run {
     pub window: Window,
     /// Each input's events, in time order: read merged through [`Run::events`], since moving
     /// a large window's events into one list cost more than the rest of the event stream.
+    /// Empty when the events were written as they were read ([`Options::render`]).
     runs: Vec<Vec<Event>>,
+    /// With [`Options::render`]: each input's text and its lines, in time order.
+    texts: Vec<Vec<u8>>,
+    lines: Vec<Vec<Line>>,
     pub stats: Stats,
     /// One line each, for standard error.
     pub warnings: Vec<String>,
@@ -165,6 +191,20 @@ impl Run {
     /// Every event kept, in time order.
     pub fn events(&self) -> Merged<'_> {
         Merged::new(&self.runs)
+    }
+
+    /// The stream lines of the window proper (without the look-back) that [`Options::render`]
+    /// wrote, in time order; ties in input order, then in line order.
+    pub fn write_stream(&self, w: &mut dyn Write) -> io::Result<()> {
+        let Window { from, to, .. } = self.window;
+        let in_window = Merged::new(&self.lines)
+            .indexed()
+            .skip_while(|(_, line)| line.time < from)
+            .take_while(|(_, line)| line.time <= to);
+        for (input, line) in in_window {
+            w.write_all(&self.texts[input][line.start..line.end])?;
+        }
+        Ok(())
     }
 
     /// The events inside the window proper (without the look-back), in time order.
@@ -200,6 +240,23 @@ impl FileResult {
             in_window: 0,
             requests: None,
             dropped: Vec::new(),
+            text: Vec::new(),
+            lines: Vec::new(),
+        }
+    }
+
+    /// Writes the events as stream lines and drops them, each as soon as it is written.
+    fn render(&mut self, render: Render, zone: &Zone) {
+        self.text.reserve(self.events.len() * 128);
+        self.lines.reserve(self.events.len());
+        for e in std::mem::take(&mut self.events) {
+            let start = self.text.len();
+            render(&mut self.text, &e, zone);
+            self.lines.push(Line {
+                time: e.time,
+                start,
+                end: self.text.len(),
+            });
         }
     }
 }
@@ -237,6 +294,9 @@ struct FileResult {
     requests: Option<Requests>,
     /// Events in range not kept, by time and line ([`Keep::Drafts`]).
     dropped: Vec<(Nanos, u64)>,
+    /// The events written as stream lines ([`Options::render`]), and where each one ends.
+    text: Vec<u8>,
+    lines: Vec<Line>,
 }
 
 const BINARY_PROBE: usize = 8 * 1024;
@@ -268,7 +328,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         .with_max_len(1)
         .map(|&i| {
             let (input, anchor, plan) = (&prepared.inputs[i], &prepared.anchors[i], &plans[i]);
-            let result = match reach(plan, bounds) {
+            let mut result = match reach(plan, bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
                     // Events in the window proper are counted: the draft keeps only some.
@@ -287,6 +347,9 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                     pass.input(input, keep)
                 }
             };
+            if let Some(render) = options.render {
+                result.render(render, &options.zone);
+            }
             if let Some(bar) = &options.progress {
                 bar.inc(input.size);
             }
@@ -432,11 +495,15 @@ impl Pass {
 fn conclude(
     options: &Options,
     prepared: Prepared,
-    results: Vec<FileResult>,
+    mut results: Vec<FileResult>,
     from: Option<Nanos>,
     to: Option<Nanos>,
 ) -> Result<Run, RunError> {
     let zone = options.zone;
+    if let Some(render) = options.render {
+        // A batch's inputs are dealt out to its incidents before they are written.
+        results.par_iter_mut().for_each(|r| r.render(render, &zone));
+    }
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
@@ -445,6 +512,7 @@ fn conclude(
         stats.skipped.push(Skipped { path, reason });
     }
     let mut runs = Vec::with_capacity(results.len());
+    let (mut texts, mut lines) = (Vec::new(), Vec::new());
     let mut requests = Requests::new(from, options.slow);
     for (input, r) in prepared.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
@@ -480,6 +548,8 @@ fn conclude(
             requests.absorb(counted);
         }
         runs.push(r.events);
+        texts.push(r.text);
+        lines.push(r.lines);
     }
     let silence = config::current();
     if !options.all_events {
@@ -494,8 +564,14 @@ fn conclude(
             ));
         }
     }
-    let first = runs.iter().filter_map(|r| r.first()).map(|e| e.time).min();
-    let last = runs.iter().filter_map(|r| r.last()).map(|e| e.time).max();
+    let firsts = runs.iter().filter_map(|r| r.first()).map(|e| e.time);
+    let first = firsts
+        .chain(lines.iter().filter_map(|l| l.first()).map(|l| l.time))
+        .min();
+    let lasts = runs.iter().filter_map(|r| r.last()).map(|e| e.time);
+    let last = lasts
+        .chain(lines.iter().filter_map(|l| l.last()).map(|l| l.time))
+        .max();
     let what = if prepared.inputs.is_empty() {
         "no files found"
     } else if stats.files == 0 {
@@ -522,6 +598,8 @@ fn conclude(
     let mut run = Run {
         window,
         runs,
+        texts,
+        lines,
         stats,
         warnings,
         notes,
