@@ -114,7 +114,8 @@ pub struct Options {
 /// Writes one event as one line of a stream, newline included.
 pub type Render = fn(&mut Vec<u8>, &Event, &Zone);
 
-/// One input's events written as stream lines: where each line ends, and its time.
+/// One event written as a stream line: where it starts and ends in its input's text, and its
+/// time.
 #[derive(Clone, Copy)]
 struct Line {
     time: Nanos,
@@ -171,9 +172,9 @@ impl RunError {
 /// A run's result: the events from the look-back start to the window's end.
 pub struct Run {
     pub window: Window,
-    /// Each input's events, in time order: read merged through [`Run::events`], since moving
-    /// a large window's events into one list cost more than the rest of the event stream.
-    /// Empty when the events were written as they were read ([`Options::render`]).
+    /// Each input's events, in time order: read merged where they lie ([`Run::events`]),
+    /// since moving a large window's events into one fresh list cost tens of milliseconds in
+    /// page faults alone. Empty when the events were written as lines ([`Options::render`]).
     runs: Vec<Vec<Event>>,
     /// With [`Options::render`]: each input's text and its lines, in time order.
     texts: Vec<Vec<u8>>,
@@ -294,7 +295,7 @@ struct FileResult {
     requests: Option<Requests>,
     /// Events in range not kept, by time and line ([`Keep::Drafts`]).
     dropped: Vec<(Nanos, u64)>,
-    /// The events written as stream lines ([`Options::render`]), and where each one ends.
+    /// The events written as stream lines ([`Options::render`]), and where each one lies.
     text: Vec<u8>,
     lines: Vec<Line>,
 }
