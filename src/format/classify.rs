@@ -140,24 +140,49 @@ struct Marks {
     rollout: bool,
 }
 
+/// Every line of every log asks this, so it reads the message eight bytes at a time and looks
+/// closer only at words that hold a `K` (`Killed process `), a `.` (`.service: `) or an `l`
+/// in any case, which every rollout word has at a fixed place (`dep`**`l`**`oy`,
+/// `ro`**`l`**`l`, `re`**`l`**`ease`).
 fn marks(message: &str) -> Marks {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    // Whether any byte of the word is `byte` (the classic zero-byte test on their difference).
+    let holds = |word: u64, byte: u8| {
+        let v = word ^ (ONES * u64::from(byte));
+        v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
+    };
     let bytes = message.as_bytes();
-    let exact = |i: usize, word: &[u8]| bytes.get(i..i + word.len()) == Some(word);
-    let any_case = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
+    let exact = |at: usize, word: &[u8]| bytes.get(at..at + word.len()) == Some(word);
+    let any_case = |at: Option<usize>, word: &[u8]| {
+        at.and_then(|at| bytes.get(at..at + word.len()))
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
     let mut marks = Marks::default();
-    for (i, &c) in bytes.iter().enumerate() {
-        match c {
-            b'K' => marks.killed |= exact(i, b"Killed process "),
-            b'.' => marks.unit |= exact(i, b".service: "),
-            b'd' | b'D' => marks.rollout |= any_case(i, b"deploy"),
-            b'r' | b'R' => marks.rollout |= any_case(i, b"roll") || any_case(i, b"release"),
-            _ => {}
+    let mut look = |from: usize, to: usize| {
+        for (offset, &byte) in bytes[from..to].iter().enumerate() {
+            let i = from + offset;
+            match byte {
+                b'K' => marks.killed |= exact(i, b"Killed process "),
+                b'.' => marks.unit |= exact(i, b".service: "),
+                b'l' | b'L' => {
+                    let (two, three) = (i.checked_sub(2), i.checked_sub(3));
+                    marks.rollout |= any_case(three, b"deploy")
+                        || any_case(two, b"roll")
+                        || any_case(two, b"release");
+                }
+                _ => {}
+            }
         }
+    };
+    let mut at = 0;
+    while let Some(word) = bytes[at..].first_chunk::<8>() {
+        let word = u64::from_le_bytes(*word);
+        if holds(word, b'K') || holds(word, b'.') || holds(word | (ONES * 0x20), b'l') {
+            look(at, at + 8);
+        }
+        at += 8;
     }
+    look(at, bytes.len());
     marks
 }
 
@@ -498,5 +523,23 @@ mod tests {
         assert_eq!(version_in("no version here"), None);
         assert_eq!(version_in("took 1.5 seconds"), None);
         assert_eq!(version_in("now at v2.7").as_deref(), Some("v2.7"));
+    }
+
+    proptest::proptest! {
+        /// The marks are what a plain search of the message finds, whatever the words' case
+        /// and wherever they fall (at the start, the end, across eight-byte words, overlapping).
+        #[test]
+        fn marks_are_a_plain_search(
+            message in "([dDeEpPlLoOyYrRsKkiIc. :a-z]{0,12}(deploy|DEPLOY|Roll|rELEASE|Killed process |.service: |killed process )?){0,4}"
+        ) {
+            let lower = message.to_ascii_lowercase();
+            let found = marks(&message);
+            proptest::prop_assert_eq!(found.killed, message.contains("Killed process "));
+            proptest::prop_assert_eq!(found.unit, message.contains(".service: "));
+            proptest::prop_assert_eq!(
+                found.rollout,
+                ["deploy", "roll", "release"].iter().any(|w| lower.contains(w))
+            );
+        }
     }
 }
