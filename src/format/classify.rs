@@ -1,6 +1,7 @@
 //! Recognising what a log line's wording says happened, whatever format carried it: a deploy
 //! step, a kernel OOM kill, a systemd unit restarting or failing.
 
+use super::swar;
 use crate::event::{DeployPhase, Event, Fields, Kind, Level};
 use memchr::memmem::Finder;
 use serde_json::Value;
@@ -140,17 +141,11 @@ struct Marks {
     rollout: bool,
 }
 
-/// Every line of every log asks this, so it reads the message eight bytes at a time and looks
+/// Every line of every log asks this, so it reads the message eight bytes at a time ([`swar`]) and looks
 /// closer only at words that hold a `K` (`Killed process `), a `.` (`.service: `) or an `l`
 /// in any case, which every rollout word has at a fixed place (`dep`**`l`**`oy`,
 /// `ro`**`l`**`l`, `re`**`l`**`ease`).
 fn marks(message: &str) -> Marks {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    // Whether any byte of the word is `byte` (the classic zero-byte test on their difference).
-    let holds = |word: u64, byte: u8| {
-        let v = word ^ (ONES * u64::from(byte));
-        v.wrapping_sub(ONES) & !v & (ONES * 0x80) != 0
-    };
     let bytes = message.as_bytes();
     let exact = |at: usize, word: &[u8]| bytes.get(at..at + word.len()) == Some(word);
     let any_case = |at: Option<usize>, word: &[u8]| {
@@ -175,9 +170,11 @@ fn marks(message: &str) -> Marks {
         }
     };
     let mut at = 0;
-    while let Some(word) = bytes[at..].first_chunk::<8>() {
-        let word = u64::from_le_bytes(*word);
-        if holds(word, b'K') || holds(word, b'.') || holds(word | (ONES * 0x20), b'l') {
+    while let Some(word) = swar::word(bytes, at) {
+        let marked = swar::equal(word, b'K')
+            | swar::equal(word, b'.')
+            | swar::equal(swar::folded(word), b'l');
+        if swar::first(marked).is_some() {
             look(at, at + 8);
         }
         at += 8;

@@ -6,7 +6,7 @@
 
 use super::{
     alertmanager, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty, spinnaker,
-    timestamp, zabbix, Cx,
+    swar, timestamp, zabbix, Cx,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -233,23 +233,12 @@ impl<'a> Scan<'a> {
 }
 
 /// Where the plain run of a string's bytes from `at` ends: the first `"`, `\` or control
-/// character. Eight bytes at a time as one number (a SIMD search costs more to start than a
-/// log's short strings take to read): in each word, a byte that matches sets its high bit, and
-/// any false alarm sits above a true one, so the lowest set bit is the answer.
+/// character, read eight bytes at a time (see [`swar`]).
 fn plain_run(bytes: &[u8], mut at: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_at = |x: u64| x.wrapping_sub(ONES) & !x;
-    while let Some(word) = bytes.get(at..at + 8) {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let x = u64::from_le_bytes(eight);
-        let quote = zero_at(x ^ (ONES * u64::from(b'"')));
-        let backslash = zero_at(x ^ (ONES * u64::from(b'\\')));
-        let control = x.wrapping_sub(ONES * 0x20) & !x;
-        let found = (quote | backslash | control) & HIGHS;
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize / 8);
+    while let Some(word) = swar::word(bytes, at) {
+        let found = swar::equal(word, b'"') | swar::equal(word, b'\\') | swar::below(word, 0x20);
+        if let Some(i) = swar::first(found) {
+            return Some(at + i);
         }
         at += 8;
     }

@@ -28,6 +28,7 @@ mod nagios;
 mod opsgenie;
 mod pagerduty;
 mod spinnaker;
+mod swar;
 mod syslog;
 mod text;
 pub mod timestamp;
