@@ -220,12 +220,15 @@ fn read_stretch(
     for (n, u) in uses.iter().enumerate() {
         let options = &incidents[u.incident];
         // The last incident takes the events themselves; the others, copies.
-        let part = if n + 1 == uses.len() {
+        let mut part = if n + 1 == uses.len() {
             let events = std::mem::take(&mut events);
             deal(&whole, events.into_iter(), u.bounds, options)
         } else {
             deal(&whole, events.iter().cloned(), u.bounds, options)
         };
+        if let Some(render) = options.render {
+            part.render(render, &options.zone);
+        }
         dealt.push((u.incident, u.input, part));
     }
     dealt

@@ -496,15 +496,11 @@ impl Pass {
 fn conclude(
     options: &Options,
     prepared: Prepared,
-    mut results: Vec<FileResult>,
+    results: Vec<FileResult>,
     from: Option<Nanos>,
     to: Option<Nanos>,
 ) -> Result<Run, RunError> {
     let zone = options.zone;
-    if let Some(render) = options.render {
-        // A batch's inputs are dealt out to its incidents before they are written.
-        results.par_iter_mut().for_each(|r| r.render(render, &zone));
-    }
     let mut stats = Stats::default();
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
