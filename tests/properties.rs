@@ -126,12 +126,23 @@ proptest! {
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
         let window = Some(((BASE + from) * NANOS, (BASE + from + len) * NANOS));
-        let (Ok(kept), Ok(written)) = (
+        let (kept, written) = match (
             run(&stream(dir.path(), window, None)),
             run(&stream(dir.path(), window, Some(json::event_line))),
-        ) else {
-            // Files of garbage alone are skipped, with an error, either way.
-            return Ok(());
+        ) {
+            (Ok(kept), Ok(written)) => (kept, written),
+            // Files of garbage alone are skipped, with the same error either way.
+            (Err(a), Err(b)) => {
+                prop_assert_eq!(a.to_string(), b.to_string());
+                return Ok(());
+            }
+            (a, b) => {
+                return Err(TestCaseError::fail(format!(
+                    "one way read the files, the other did not: {:?} / {:?}",
+                    a.err().map(|e| e.to_string()),
+                    b.err().map(|e| e.to_string())
+                )))
+            }
         };
         let mut expected = Vec::new();
         for e in kept.window_events() {

@@ -185,3 +185,71 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
     text.extend_from_slice(itoa::Buffer::new().format(e.source.line).as_bytes());
     text.extend_from_slice(b"]\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::event_line;
+    use crate::event::{Event, Kind, Level, SourceRef};
+    use crate::time::Zone;
+
+    fn event(level: Option<Level>, kind: Kind, service: Option<&str>, message: &str) -> Event {
+        Event {
+            // 2025-06-05T14:00:01.123456Z
+            time: 1_749_132_001_123_456_789,
+            kind,
+            level,
+            service: service.map(str::to_string),
+            message: message.to_string(),
+            fields: Default::default(),
+            source: SourceRef {
+                path: "checkout/app.log".into(),
+                line: 1_332_002,
+            },
+        }
+    }
+
+    /// The event stream's line as a responder reads it: the local time to the millisecond
+    /// (cut, not rounded), the level and kind in padded columns, the service or a dash, the
+    /// first line of the message only, and the citation.
+    #[test]
+    fn a_stream_line_reads_in_columns() {
+        let line = |e: &Event, zone: &str| {
+            let mut text = Vec::new();
+            let zone = Zone::parse(zone).expect("a zone");
+            event_line(&mut text, e, &zone);
+            String::from_utf8(text).expect("UTF-8")
+        };
+        let error = event(
+            Some(Level::Error),
+            Kind::Log,
+            Some("checkout"),
+            "Payment declined\n\tat a.b(C.java:1)",
+        );
+        assert_eq!(
+            line(&error, "UTC"),
+            "2025-06-05 14:00:01.123 ERROR log     checkout: Payment declined [checkout/app.log:1332002]\n"
+        );
+        assert_eq!(
+            line(&error, "+05:30"),
+            "2025-06-05 19:30:01.123 ERROR log     checkout: Payment declined [checkout/app.log:1332002]\n"
+        );
+        let restart = event(Some(Level::Warn), Kind::Restart, None, "back-off");
+        assert_eq!(
+            line(&restart, "UTC"),
+            "2025-06-05 14:00:01.123 WARN  restart -: back-off [checkout/app.log:1332002]\n"
+        );
+        let request = event(
+            None,
+            Kind::Http {
+                status: 503,
+                duration: None,
+            },
+            Some("gateway"),
+            "GET /api/checkout 503",
+        );
+        assert_eq!(
+            line(&request, "UTC"),
+            "2025-06-05 14:00:01.123 -     http    gateway: GET /api/checkout 503 [checkout/app.log:1332002]\n"
+        );
+    }
+}
