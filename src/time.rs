@@ -164,7 +164,6 @@ pub(crate) fn two_digits(b: &[u8]) -> Option<u32> {
     }
 }
 
-/// `None` outside 1677–2262.
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
 pub fn days_from_civil(year: i32, month: u32, day: u32) -> i64 {
     let y = i64::from(year) - i64::from(month <= 2);
@@ -222,6 +221,7 @@ impl Zone {
     }
 }
 
+/// `None` outside 1677–2262.
 pub fn naive_to_nanos(n: NaiveDateTime) -> Option<Nanos> {
     n.and_utc().timestamp_nanos_opt()
 }
@@ -235,7 +235,6 @@ pub fn nanos_to_naive(t: Nanos) -> NaiveDateTime {
     .naive_utc()
 }
 
-/// `90s`, `30m`, `2h`, `1h30m`, `1d`, `500ms`; a bare number is seconds.
 /// The wall clock, for times relative to the run (`--since`, `-2h`, live mode).
 pub fn now() -> Nanos {
     std::time::SystemTime::now()
@@ -264,6 +263,7 @@ pub fn read_date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{s}' is not a date: use YYYY-MM-DD"))
 }
 
+/// `90s`, `30m`, `2h`, `1h30m`, `1d`, `500ms`; a bare number is seconds.
 pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
     let bad = || TimeError::BadDuration(s.to_string());
     let t = s.trim();

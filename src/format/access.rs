@@ -162,6 +162,8 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 mod tests {
     use super::{duration, request};
     use crate::event::{Kind, Level};
+    use crate::format::testing::*;
+    use crate::format::Format;
 
     #[test]
     fn the_request_time_is_the_last_field_that_is_one() {
@@ -201,8 +203,6 @@ mod tests {
         assert!(request(r#"10.0.0.1 - - [11/Oct/2023:14:00:01 +0000] "GET / 200 12"#).is_none());
         assert!(request(r#" 10.0.0.1 - - [11/Oct/2023:14:00:01 +0000] "GET /" 200 12"#).is_none());
     }
-    use crate::format::testing::*;
-    use crate::format::Format;
 
     #[test]
     fn combined_with_request_time() {

@@ -147,8 +147,6 @@ impl<'l> Gist<'l> {
                 return;
             }
         }
-        // The service keys are not among the fields a draft asks about: counting them here
-        // only sends a line with many of them to the slower lookup.
         if let Some(slot) = self.others.get_mut(self.count) {
             *slot = (k, v);
         }
