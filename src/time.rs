@@ -201,23 +201,22 @@ impl Zone {
         let (year, month, day) = civil_from_days(days);
         let secs = of_day / NANOS_PER_SEC;
         let millis = of_day % NANOS_PER_SEC / 1_000_000;
-        let two = |text: &mut Vec<u8>, n: i64| {
-            text.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        // Filled in place and appended once: a push per digit checks the capacity each time.
+        let mut out = *b"0000-00-00 00:00:00.000";
+        let mut two = |at: usize, n: i64| {
+            out[at] = b'0' + (n / 10) as u8;
+            out[at + 1] = b'0' + (n % 10) as u8;
         };
-        two(text, year / 100);
-        two(text, year % 100);
-        for (n, before) in [
-            (i64::from(month), b'-'),
-            (i64::from(day), b'-'),
-            (secs / 3600, b' '),
-            (secs / 60 % 60, b':'),
-            (secs % 60, b':'),
-        ] {
-            text.push(before);
-            two(text, n);
-        }
-        text.extend_from_slice(&[b'.', b'0' + (millis / 100) as u8]);
-        two(text, millis % 100);
+        two(0, year / 100);
+        two(2, year % 100);
+        two(5, i64::from(month));
+        two(8, i64::from(day));
+        two(11, secs / 3600);
+        two(14, secs / 60 % 60);
+        two(17, secs % 60);
+        two(21, millis % 100);
+        out[20] = b'0' + (millis / 100) as u8;
+        text.extend_from_slice(&out);
     }
 }
 
