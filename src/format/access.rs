@@ -99,6 +99,18 @@ fn duration(rest: &str) -> Option<Nanos> {
     found
 }
 
+/// `GET /api/checkout 200`, put together by hand: `format!` cost a fifth of an access line's
+/// event.
+fn message(method: &str, path: &str, status: u16) -> String {
+    let mut m = String::with_capacity(method.len() + path.len() + 5);
+    m.push_str(method);
+    m.push(' ');
+    m.push_str(path);
+    m.push(' ');
+    m.push_str(itoa::Buffer::new().format(status));
+    m
+}
+
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let Some(req) = request(line) else {
         return false;
@@ -151,7 +163,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         Kind::Http { status, duration },
         Some(level),
         None,
-        format!("{method} {path} {status}"),
+        message(method, path, status),
     );
     event.fields = fields;
     out.push(event);
