@@ -26,6 +26,9 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: u8 = 2;
+/// The output's buffer: an event stream is tens of megabytes, which std's 8 KiB default wrote
+/// in thousands of system calls.
+const OUT_BUFFER: usize = 1 << 16;
 const FAILURE: u8 = 1;
 
 fn error(what: impl std::fmt::Display) {
@@ -124,14 +127,17 @@ fn live(cli: &Cli) -> ExitCode {
 fn output(cli: &Cli) -> Result<(Box<dyn Write>, String), ExitCode> {
     match &cli.output {
         Some(path) => match File::create(path) {
-            Ok(f) => Ok((Box::new(BufWriter::new(f)), path.display().to_string())),
+            Ok(f) => Ok((
+                Box::new(BufWriter::with_capacity(OUT_BUFFER, f)),
+                path.display().to_string(),
+            )),
             Err(e) => {
                 error(format!("cannot write ({}): {}", path.display(), reason(&e)));
                 Err(ExitCode::from(FAILURE))
             }
         },
         None => Ok((
-            Box::new(BufWriter::new(io::stdout().lock())),
+            Box::new(BufWriter::with_capacity(OUT_BUFFER, io::stdout().lock())),
             "standard output".to_string(),
         )),
     }
