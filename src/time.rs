@@ -188,11 +188,51 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
+/// Writes instants as `2023-10-11 14:00:01.123` in a zone (milliseconds cut, not rounded),
+/// remembering the text of the last second written: the event stream prints one for every
+/// event of the window, many to a second, and the date and clock are most of the work.
+pub struct StreamClock<'z> {
+    zone: &'z Zone,
+    /// The UTC second last written and its local `YYYY-MM-DD HH:MM:SS`: in any zone, one
+    /// instant's second has one local text, and the milliseconds are the same in every zone.
+    last: Option<(i64, [u8; 19])>,
+}
+
+impl<'z> StreamClock<'z> {
+    pub fn new(zone: &'z Zone) -> StreamClock<'z> {
+        StreamClock { zone, last: None }
+    }
+
+    pub fn zone(&self) -> &'z Zone {
+        self.zone
+    }
+
+    /// Appends the instant. The year has four digits in every year an instant can hold
+    /// (1677–2262).
+    pub fn write(&mut self, t: Nanos, text: &mut Vec<u8>) {
+        let second = t.div_euclid(NANOS_PER_SEC);
+        let clock = match self.last {
+            Some((s, clock)) if s == second => clock,
+            _ => {
+                let clock = self.zone.second_text(t);
+                self.last = Some((second, clock));
+                clock
+            }
+        };
+        let millis = t.rem_euclid(NANOS_PER_SEC) / 1_000_000;
+        text.extend_from_slice(&clock);
+        text.extend_from_slice(&[
+            b'.',
+            b'0' + (millis / 100) as u8,
+            b'0' + (millis / 10 % 10) as u8,
+            b'0' + (millis % 10) as u8,
+        ]);
+    }
+}
+
 impl Zone {
-    /// Appends `2023-10-11 14:00:01.123` in this zone (milliseconds cut, not rounded), digit
-    /// by digit: the event stream prints one for every event of the window. The year has four
-    /// digits in every year an instant can hold (1677–2262).
-    pub fn write_millis(&self, t: Nanos, text: &mut Vec<u8>) {
+    /// `2023-10-11 14:00:01` in this zone, filled in place.
+    fn second_text(&self, t: Nanos) -> [u8; 19] {
         let local = t + i64::from(self.offset_at(t).local_minus_utc()) * NANOS_PER_SEC;
         let (days, of_day) = (
             local.div_euclid(NANOS_PER_DAY),
@@ -200,9 +240,7 @@ impl Zone {
         );
         let (year, month, day) = civil_from_days(days);
         let secs = of_day / NANOS_PER_SEC;
-        let millis = of_day % NANOS_PER_SEC / 1_000_000;
-        // Filled in place and appended once: a push per digit checks the capacity each time.
-        let mut out = *b"0000-00-00 00:00:00.000";
+        let mut out = *b"0000-00-00 00:00:00";
         let mut two = |at: usize, n: i64| {
             out[at] = b'0' + (n / 10) as u8;
             out[at + 1] = b'0' + (n % 10) as u8;
@@ -214,9 +252,7 @@ impl Zone {
         two(11, secs / 3600);
         two(14, secs / 60 % 60);
         two(17, secs % 60);
-        two(21, millis % 100);
-        out[20] = b'0' + (millis / 100) as u8;
-        text.extend_from_slice(&out);
+        out
     }
 }
 
@@ -399,17 +435,22 @@ mod tests {
 
     proptest::proptest! {
         /// The event stream's hand-written time reads as chrono would write it, across the
-        /// years an `i64` of nanoseconds holds, in fixed and named zones.
+        /// years an `i64` of nanoseconds holds, in fixed and named zones, for instants in and
+        /// out of the second the clock last wrote.
         #[test]
-        fn write_millis_is_chronos(
+        fn stream_clock_is_chronos(
             t in -9_200_000_000_000_000_000i64..9_200_000_000_000_000_000,
+            steps in proptest::collection::vec(-2 * NANOS_PER_SEC..2 * NANOS_PER_SEC, 0..8),
             zone in proptest::sample::select(vec!["UTC", "+05:30", "-07:00", "Europe/Berlin", "America/St_Johns"]),
         ) {
             let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-            let chrono = zone.to_local(t).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
-            let mut text = Vec::new();
-            zone.write_millis(t, &mut text);
-            proptest::prop_assert_eq!(String::from_utf8_lossy(&text), chrono);
+            let mut clock = StreamClock::new(&zone);
+            for t in std::iter::once(t).chain(steps.iter().map(|d| t + d)) {
+                let chrono = zone.to_local(t).format("%Y-%m-%d %H:%M:%S%.3f").to_string();
+                let mut text = Vec::new();
+                clock.write(t, &mut text);
+                proptest::prop_assert_eq!(String::from_utf8_lossy(&text), chrono);
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use reconstruct::emit::json;
 use reconstruct::pipeline::{run, Options, Render, WindowTime};
-use reconstruct::time::Zone;
+use reconstruct::time::{StreamClock, Zone};
 use std::fmt::Write;
 
 const BASE: i64 = 1_697_032_800; // 2023-10-11T14:00:00Z
@@ -145,8 +145,10 @@ proptest! {
             }
         };
         let mut expected = Vec::new();
+        let utc = Zone::utc();
+        let mut clock = StreamClock::new(&utc);
         for e in kept.window_events() {
-            json::event_line(&mut expected, e, &Zone::utc());
+            json::event_line(&mut expected, e, &mut clock);
         }
         let mut got = Vec::new();
         written.write_stream(&mut got).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -6,7 +6,7 @@ use crate::correlate::{Entry, Timeline};
 use crate::event::Event;
 use crate::format::{FileCounts, Format};
 use crate::stats::Stats;
-use crate::time::{Nanos, Zone};
+use crate::time::{Nanos, StreamClock, Zone};
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -87,9 +87,9 @@ fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
 }
 
 /// `--events --format json`: one event per line.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     let line = json!({
-        "time": zone.rfc3339(e.time),
+        "time": clock.zone().rfc3339(e.time),
         "kind": e.kind.name(),
         "level": e.level.map(|l| l.as_str()),
         "service": e.service,

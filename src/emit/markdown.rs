@@ -4,7 +4,7 @@
 use super::{clock, thousands, words};
 use crate::correlate::{Entry, EntryKind, Timeline};
 use crate::event::{Event, Level};
-use crate::time::{human_duration, Nanos, Zone};
+use crate::time::{human_duration, Nanos, StreamClock, Zone};
 use std::io::{self, Write};
 
 /// The draft; `color` adds terminal colours (labels by kind, the suspect, dim citations) for
@@ -160,12 +160,12 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
 
 /// `--events`: one readable line per event,
 /// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     let padded = |text: &mut Vec<u8>, word: &str, width: usize| {
         text.extend_from_slice(word.as_bytes());
         text.resize(text.len() + width.saturating_sub(word.len()) + 1, b' ');
     };
-    zone.write_millis(e.time, text);
+    clock.write(e.time, text);
     text.push(b' ');
     let level = match e.level {
         Some(Level::Debug) => "DEBUG",
@@ -190,7 +190,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
 mod tests {
     use super::event_line;
     use crate::event::{Event, Kind, Level, SourceRef};
-    use crate::time::Zone;
+    use crate::time::{StreamClock, Zone};
 
     fn event(level: Option<Level>, kind: Kind, service: Option<&str>, message: &str) -> Event {
         Event {
@@ -216,7 +216,7 @@ mod tests {
         let line = |e: &Event, zone: &str| {
             let mut text = Vec::new();
             let zone = Zone::parse(zone).expect("a zone");
-            event_line(&mut text, e, &zone);
+            event_line(&mut text, e, &mut StreamClock::new(&zone));
             String::from_utf8(text).expect("UTF-8")
         };
         let error = event(

@@ -6,7 +6,7 @@
 use super::words;
 use crate::correlate::Timeline;
 use crate::event::{AlertState, Event, Kind};
-use crate::time::{Nanos, Zone};
+use crate::time::{Nanos, StreamClock, Zone};
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -39,7 +39,7 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
 }
 
 /// `--events --format timesketch`: one row per event.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     let desc = match &e.kind {
         Kind::Log => "Logged",
         Kind::Http { .. } => "Request served",
@@ -60,7 +60,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, zone: &Zone) {
     };
     let row = json!({
         "message": e.message,
-        "datetime": datetime(zone, e.time),
+        "datetime": datetime(clock.zone(), e.time),
         "timestamp_desc": desc,
         "kind": e.kind.name(),
         "service": e.service,

@@ -17,7 +17,7 @@ use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Keep, Parsed,
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
-use crate::time::{Nanos, Zone};
+use crate::time::{Nanos, StreamClock, Zone};
 use crate::traffic::Requests;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use indicatif::{ProgressBar, ProgressDrawTarget};
@@ -112,7 +112,7 @@ pub struct Options {
 }
 
 /// Writes one event as one line of a stream, newline included.
-pub type Render = fn(&mut Vec<u8>, &Event, &Zone);
+pub type Render = fn(&mut Vec<u8>, &Event, &mut StreamClock);
 
 /// One event written as a stream line: where it starts and ends in its input's text, and its
 /// time.
@@ -250,9 +250,10 @@ impl FileResult {
     fn render(&mut self, render: Render, zone: &Zone) {
         self.text.reserve(self.events.len() * 128);
         self.lines.reserve(self.events.len());
+        let mut clock = StreamClock::new(zone);
         for e in std::mem::take(&mut self.events) {
             let start = self.text.len();
-            render(&mut self.text, &e, zone);
+            render(&mut self.text, &e, &mut clock);
             self.lines.push(Line {
                 time: e.time,
                 start,
