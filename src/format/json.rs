@@ -292,7 +292,7 @@ const SERVICE_KEYS: &[&str] = &[
 ];
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    let trimmed = line.trim_start();
+    let trimmed = super::trim_start(line);
     if !trimmed.starts_with('{') {
         return false;
     }

@@ -8,7 +8,7 @@ use crate::time::Nanos;
 
 pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     // Every timestamped text line is asked: most fail on their first byte or word.
-    if !rest.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+    if !super::trim_start(rest).starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
     let number = |w: &str| w.bytes().all(|c| c.is_ascii_digit());

@@ -594,6 +594,22 @@ fn capped(mut message: String) -> String {
     message
 }
 
+/// `str::trim_start`, byte by byte over ASCII white space: the parsers trim several times a
+/// line, and the standard one decodes a character at a time. Past a byte outside ASCII (which
+/// may begin a wider space) the standard one decides.
+fn trim_start(s: &str) -> &str {
+    let n = s
+        .bytes()
+        .take_while(|&b| matches!(b, b' ' | b'\t'..=b'\r'))
+        .count();
+    // White space in ASCII is one byte a character: `n` is a character boundary.
+    let rest = &s[n..];
+    match rest.as_bytes().first() {
+        Some(&b) if b >= 0x80 => rest.trim_start(),
+        _ => rest,
+    }
+}
+
 /// What is kept of a message: its first [`MAX_MESSAGE`] bytes, ending on a character.
 fn cut(message: &str) -> &str {
     if message.len() <= MAX_MESSAGE {
@@ -878,7 +894,7 @@ impl<'a> FileParser<'a> {
         let line = plain.trim_end();
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
-        if line.trim_start().is_empty() {
+        if trim_start(line).is_empty() {
             self.counts.blank += 1;
             return;
         }
@@ -1361,5 +1377,14 @@ mod tests {
         assert_eq!(format, Some(Format::Json));
         assert_eq!(events.len(), 3);
         assert_eq!(events[2].level, Some(Level::Error));
+    }
+
+    proptest::proptest! {
+        /// The parsers' trim is the standard one: over ASCII and wider white space, other
+        /// characters and nothing.
+        #[test]
+        fn trim_start_is_the_standard_one(s in "[- \t\n\r\x0b\x0c\u{a0}\u{3000}\u{85}aé]{0,8}") {
+            proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+        }
     }
 }

@@ -5,7 +5,7 @@
 //! into many.
 
 use super::timestamp::{self, Shape};
-use super::{apache, cri, heroku, klog, logcat, nagios, Cx};
+use super::{apache, cri, heroku, klog, logcat, nagios, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
@@ -32,7 +32,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         Ok(time) => time,
         Err(recognised) => return recognised,
     };
-    let rest = rest.trim_start();
+    let rest = trim_start(rest);
     let layouts: [Layout; 6] = [
         cri::parse,
         heroku::parse,
@@ -173,18 +173,18 @@ fn is_level_word(word: &str) -> bool {
 /// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
 /// `logger - `, Python's ` - `, or tracing's spans.
 fn message_after(after: &str) -> Option<&str> {
-    let after = after.trim_start();
+    let after = trim_start(after);
     if let Some(i) = SPRING.find(after.as_bytes()) {
         let tail = &after[i + 5..];
         return SPRING_LOGGER
             .find(tail.as_bytes())
-            .map(|j| tail[j + 3..].trim_start());
+            .map(|j| trim_start(&tail[j + 3..]));
     }
     if let Some(msg) = after
         .strip_prefix("- ")
         .or_else(|| after.strip_prefix(": "))
     {
-        return Some(msg.trim_start());
+        return Some(trim_start(msg));
     }
     // `[thread] logger - message` / `logger -- message` (logback TTLL).
     let Some(head_end) = DASH
@@ -199,7 +199,7 @@ fn message_after(after: &str) -> Option<&str> {
         return Some(after);
     }
     let dash = &after[head_end + 1..];
-    Some(dash.trim_start_matches('-').trim_start())
+    Some(trim_start(dash.trim_start_matches('-')))
 }
 
 #[cfg(test)]
