@@ -55,7 +55,7 @@ pub fn mask(message: &str) -> String {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(&mask_token(token));
+        push_masked(&mut out, token);
     }
     out
 }
@@ -94,42 +94,40 @@ fn unquote(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn mask_token(token: &str) -> Cow<'_, str> {
+/// Appends the token, masked if it carries a variable (digits, or a long hex run). Written
+/// into the message's one buffer: every error and warning of a draft is masked on one core.
+fn push_masked(out: &mut String, token: &str) {
     if !token.bytes().any(|c| c.is_ascii_digit()) && !is_hex_id(token) {
-        return Cow::Borrowed(token);
+        out.push_str(token);
+        return;
     }
-    Cow::Owned(mask_variable(token))
-}
-
-/// A token with digits or a long hex run in it, masked.
-fn mask_variable(token: &str) -> String {
     // `key=value`, `key:value`: the key stays so that fields still tell apart.
     if let Some(at) = token.rfind(['=', ':']).filter(|&at| at + 1 < token.len()) {
         let key = &token[..at];
         if !key.bytes().any(|c| c.is_ascii_digit()) && !key.contains('/') {
-            return format!("{}{WILDCARD}", &token[..=at]);
+            out.push_str(&token[..=at]);
+            out.push_str(WILDCARD);
+            return;
         }
     }
     // Paths keep their fixed segments: `/orders/991/items` → `/orders/<*>/items`.
     if token.contains('/') && !token.starts_with("http") {
-        return token
-            .split('/')
-            .map(|seg| {
-                if seg.bytes().any(|c| c.is_ascii_digit()) || is_hex_id(seg) {
-                    WILDCARD
-                } else {
-                    seg
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
+        for (i, seg) in token.split('/').enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            let variable = seg.bytes().any(|c| c.is_ascii_digit()) || is_hex_id(seg);
+            out.push_str(if variable { WILDCARD } else { seg });
+        }
+        return;
     }
-    let trail: String = token
-        .chars()
-        .rev()
-        .take_while(|c| matches!(c, ',' | '.' | ';' | ')' | ']'))
-        .collect();
-    format!("{WILDCARD}{}", trail.chars().rev().collect::<String>())
+    // The punctuation that ends the token stays: `3012ms,` → `<*>,`.
+    let trail = token
+        .bytes()
+        .rposition(|c| !matches!(c, b',' | b'.' | b';' | b')' | b']'))
+        .map_or(0, |last| last + 1);
+    out.push_str(WILDCARD);
+    out.push_str(&token[trail..]);
 }
 
 /// Long hex runs without digits are rare, but ids like `deadbeefcafe` exist.
