@@ -1,7 +1,7 @@
 //! logfmt: `time=… level=… msg="…" key=value`. Key order varies between writers (Alertmanager
 //! changed it across versions), so lines are read as key/value pairs, never by position.
 
-use super::{timestamp, Cx};
+use super::{swar, timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
@@ -25,9 +25,7 @@ fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
             return None;
         }
         let key_start = i;
-        while i < b.len() && b[i] != b'=' && b[i] != b' ' {
-            i += 1;
-        }
+        i = swar::until(b, i, b'=', b' ');
         let key = &line[key_start..i];
         if i >= b.len() || b[i] == b' ' {
             return Some((key, ""));
@@ -36,14 +34,16 @@ fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
         let value_start = i;
         if b.get(i) == Some(&b'"') {
             i += 1;
-            while i < b.len() && b[i] != b'"' {
-                i += if b[i] == b'\\' { 2 } else { 1 };
+            loop {
+                i = swar::until(b, i, b'"', b'\\');
+                if i >= b.len() || b[i] == b'"' {
+                    break;
+                }
+                i += 2;
             }
             i = (i + 1).min(b.len());
         } else {
-            while i < b.len() && b[i] != b' ' {
-                i += 1;
-            }
+            i = swar::until(b, i, b' ', b' ');
         }
         Some((key, &line[value_start..i]))
     })

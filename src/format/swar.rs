@@ -1,6 +1,6 @@
 //! Eight bytes of a line at a time, as one number: the searches that run over every line (a
-//! JSON string's end, the words classifying looks for) find their bytes this way, since a
-//! vector search costs more to start than a log's short strings take to read.
+//! JSON string's end, a logfmt pair's, the words classifying looks for) find their bytes this
+//! way, since a vector search costs more to start than a log's short strings take to read.
 //!
 //! A mask marks each byte found by its high bit (its other bits mean nothing, so that masks
 //! are combined with `|` before [`first`] reads them). A borrow can raise a false alarm, but
@@ -43,6 +43,21 @@ pub fn first(mask: u64) -> Option<usize> {
     (marks != 0).then(|| marks.trailing_zeros() as usize / 8)
 }
 
+/// Where the first `a` or `c` at or after `at` is (or the end of `bytes`), eight bytes at a
+/// time and the last few one by one.
+pub fn until(bytes: &[u8], mut at: usize, a: u8, c: u8) -> usize {
+    while let Some(w) = word(bytes, at) {
+        if let Some(i) = first(equal(w, a) | equal(w, c)) {
+            return at + i;
+        }
+        at += 8;
+    }
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| b == a || b == c))
+        .map_or(bytes.len(), |i| at + i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +82,18 @@ mod tests {
                 first(equal(folded(w), letter)),
                 bytes.iter().position(|b| b.to_ascii_lowercase() == letter)
             );
+        }
+
+        /// The search for either of two bytes ends where a plain search does, from any start,
+        /// at the end when neither is there.
+        #[test]
+        fn until_ends_where_a_plain_search_ends(
+            bytes in proptest::collection::vec(proptest::prop_oneof![0x20u8..0x23, 0x3du8..0x3f, 0u8..=0xff], 0..40),
+            at in 0usize..40,
+        ) {
+            let at = at.min(bytes.len());
+            let plain = bytes[at..].iter().position(|&b| b == b'=' || b == b' ').map_or(bytes.len(), |i| at + i);
+            proptest::prop_assert_eq!(until(&bytes, at, b'=', b' '), plain);
         }
     }
 }
