@@ -40,17 +40,20 @@ impl Level {
         ) {
             return None;
         }
-        // slog's in-between levels: `WARN+2`, `INFO-4`.
-        let w = &w[..w
-            .iter()
-            .position(|&b| b == b'+' || b == b'-')
-            .unwrap_or(w.len())];
-        // Lowercased on the stack: this runs for several tokens of every text line.
-        let mut buf = [0u8; 13];
-        let lower = buf.get_mut(..w.len())?;
-        lower.copy_from_slice(w);
-        lower.make_ascii_lowercase();
-        Some(match &*lower {
+        // Lower-cased on the stack in one pass over at most fourteen bytes, which stops at
+        // slog's in-between levels (`WARN+2`, `INFO-4`): this runs for several tokens of every
+        // text line. Fourteen bytes without a sign are longer than any level word.
+        let mut buf = [0u8; 14];
+        let mut len = 0;
+        for &b in w.iter().take(buf.len()) {
+            if b == b'+' || b == b'-' {
+                break;
+            }
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        }
+        let lower = buf.get(..len).filter(|_| len < buf.len())?;
+        Some(match lower {
             b"error" | b"err" | b"fatal" | b"critical" | b"crit" | b"emerg" | b"emergency"
             | b"panic" | b"severe" | b"dpanic" => Level::Error,
             b"warn" | b"warning" => Level::Warn,
