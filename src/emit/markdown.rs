@@ -178,7 +178,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     padded(text, e.kind.name(), 7);
     text.extend_from_slice(e.service.as_deref().unwrap_or("-").as_bytes());
     text.extend_from_slice(b": ");
-    text.extend_from_slice(e.message.lines().next().unwrap_or("").as_bytes());
+    text.extend_from_slice(first_line(&e.message).as_bytes());
     text.extend_from_slice(b" [");
     text.extend_from_slice(e.source.path.as_bytes());
     text.push(b':');
@@ -186,9 +186,21 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     text.extend_from_slice(b"]\n");
 }
 
+/// The message's first line as `str::lines` gives it (without a `\r` before its `\n`), found
+/// by one byte search: the event stream asks of every event.
+fn first_line(message: &str) -> &str {
+    match memchr::memchr(b'\n', message.as_bytes()) {
+        Some(end) => {
+            let line = &message[..end];
+            line.strip_suffix('\r').unwrap_or(line)
+        }
+        None => message,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::event_line;
+    use super::{event_line, first_line};
     use crate::event::{Event, Kind, Level, SourceRef};
     use crate::time::{StreamClock, Zone};
 
@@ -251,5 +263,13 @@ mod tests {
             line(&request, "UTC"),
             "2025-06-05 14:00:01.123 -     http    gateway: GET /api/checkout 503 [checkout/app.log:1332002]\n"
         );
+    }
+
+    proptest::proptest! {
+        /// The first line is the one `str::lines` reads, across `\r`, `\n` and their pairs.
+        #[test]
+        fn the_first_line_is_the_standard_one(message in "[a\r\n]{0,6}") {
+            proptest::prop_assert_eq!(first_line(&message), message.lines().next().unwrap_or(""));
+        }
     }
 }
