@@ -21,17 +21,25 @@ pub struct Text<'a>(pub Cow<'a, str>);
 /// A value's JSON text as the line has it, checked as JSON when the line was split: decoded
 /// only where an event needs it.
 #[derive(Clone, Copy, Debug)]
-pub struct Raw<'a>(&'a str);
+pub struct Raw<'a> {
+    text: &'a str,
+    /// A string the split found without escapes: its text between the quotes is its value,
+    /// with no second search for a backslash.
+    plain: bool,
+}
 
 impl<'a> Raw<'a> {
     pub fn get(&self) -> &'a str {
-        self.0
+        self.text
     }
 }
 
 impl<'a> From<&'a RawValue> for Raw<'a> {
     fn from(raw: &'a RawValue) -> Raw<'a> {
-        Raw(raw.get())
+        Raw {
+            text: raw.get(),
+            plain: false,
+        }
     }
 }
 
@@ -58,12 +66,12 @@ impl<'a> Object<'a> {
                 scan.space();
                 scan.expect(b':')?;
                 scan.space();
-                let value = scan.value()?;
+                let (value, plain) = scan.value()?;
                 let key = match escaped {
                     false => Text(Cow::Borrowed(&key[1..key.len() - 1])),
                     true => Text::of(key)?,
                 };
-                keys.push((key, Raw(value)));
+                keys.push((key, Raw { text: value, plain }));
                 scan.space();
                 if scan.eat(b',') {
                     scan.space();
@@ -139,16 +147,18 @@ impl<'a> Scan<'a> {
         &self.text[start..self.at]
     }
 
-    fn value(&mut self) -> Option<&'a str> {
-        match self.peek()? {
-            b'"' => self.string().map(|(s, _)| s),
+    /// A value's text, and whether it is a string without escapes.
+    fn value(&mut self) -> Option<(&'a str, bool)> {
+        let text = match self.peek()? {
+            b'"' => return self.string().map(|(s, escaped)| (s, !escaped)),
             b'{' | b'[' => self.nested(),
             b't' => self.literal("true"),
             b'f' => self.literal("false"),
             b'n' => self.literal("null"),
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
-        }
+        };
+        text.map(|t| (t, false))
     }
 
     /// A string with its quotes (no raw control characters, only JSON's escapes), and whether
@@ -426,7 +436,10 @@ fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
 
 /// A string value, borrowed when it has no escapes.
 pub fn string<'a>(raw: &Raw<'a>) -> Option<Cow<'a, str>> {
-    Text::of(raw.get()).map(|t| t.0)
+    if raw.plain {
+        return Some(Cow::Borrowed(&raw.text[1..raw.text.len() - 1]));
+    }
+    Text::of(raw.text).map(|t| t.0)
 }
 
 /// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
@@ -579,9 +592,10 @@ mod tests {
     /// Splitting a line accepts what `serde_json` accepts as an object of raw values, and gives
     /// the same values, on objects built from JSON's pieces (good and bad), cut or damaged.
     mod split_as_serde {
-        use super::super::Object;
+        use super::super::{string, Object};
         use proptest::prelude::*;
         use serde_json::value::RawValue;
+        use std::borrow::Cow;
         use std::collections::BTreeMap;
 
         /// Scalars, most of them well formed, some not.
@@ -694,15 +708,19 @@ mod tests {
 
             #[test]
             fn accepts_and_reads_what_serde_does(text in text()) {
-                // Keys decoded, values kept raw: the line's splitting as `serde_json` does it.
+                // Keys decoded, values kept raw: the line's splitting as `serde_json` does it,
+                // and string values decoded as it decodes them.
                 let serde = serde_json::from_str::<BTreeMap<String, &RawValue>>(&text);
                 let ours = Object::split(&text);
                 prop_assert_eq!(ours.is_some(), serde.is_ok(), "{}", text);
                 if let (Some(ours), Ok(serde)) = (ours, serde) {
                     prop_assert_eq!(ours.iter().count() >= serde.len(), true);
                     for (key, value) in serde {
-                        let raw = ours.get(&key).map(|r| r.get());
-                        prop_assert_eq!(raw, Some(value.get()));
+                        let raw = ours.get(&key);
+                        prop_assert_eq!(raw.map(|r| r.get()), Some(value.get()));
+                        // A string value reads as serde decodes it, escaped or not; others not.
+                        let decoded = raw.and_then(|r| string(r)).map(Cow::into_owned);
+                        prop_assert_eq!(decoded, serde_json::from_str::<String>(value.get()).ok());
                     }
                 }
             }
