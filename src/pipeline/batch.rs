@@ -151,8 +151,9 @@ fn plan(options: &Options) -> Result<Planned, RunError> {
 
 /// Reads one input for all its incidents and deals each its part. A plain file that can be
 /// seeked is read once per stretch of time that windows cover (windows closer than the skew
-/// allowance share one), each from its own start, so no byte is parsed twice and none between
-/// distant windows at all; anything else is read in one pass over what all its incidents keep.
+/// allowance share one), each from its own start and in parallel, so no byte is parsed twice
+/// and none between distant windows at all; anything else is read in one pass over what all
+/// its incidents keep.
 fn read_shared(s: &Shared, incidents: &[Options]) -> Vec<(usize, usize, FileResult)> {
     let windows = s.uses.iter().all(|u| matches!(u.reach, Reach::Window(..)));
     let mut stretches: Vec<Vec<Use>> = Vec::new();
@@ -172,9 +173,11 @@ fn read_shared(s: &Shared, incidents: &[Options]) -> Vec<(usize, usize, FileResu
     } else {
         stretches.push(s.uses.clone());
     }
+    // The stretches of one file in parallel too: a large file's windows on different days
+    // would otherwise be read one after another on one core while the other idles.
     stretches
-        .iter()
-        .flat_map(|stretch| read_stretch(s, stretch, incidents))
+        .par_iter()
+        .flat_map_iter(|stretch| read_stretch(s, stretch, incidents))
         .collect()
 }
 
