@@ -26,10 +26,10 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: u8 = 2;
+const FAILURE: u8 = 1;
 /// The output's buffer: an event stream is tens of megabytes, which std's 8 KiB default wrote
 /// in thousands of system calls.
 const OUT_BUFFER: usize = 1 << 16;
-const FAILURE: u8 = 1;
 
 fn error(what: impl std::fmt::Display) {
     eprintln!("reconstruct: error: {what}");
