@@ -148,7 +148,7 @@ proptest! {
         let utc = Zone::utc();
         let mut clock = StreamClock::new(&utc);
         for e in kept.window_events() {
-            json::event_line(&mut expected, e, &mut clock);
+            json::event_line(&mut expected, e, &mut clock).map_err(|e| TestCaseError::fail(e.to_string()))?;
         }
         let mut got = Vec::new();
         written.write_stream(&mut got).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -3,10 +3,11 @@
 
 use super::words;
 use crate::correlate::{Entry, Timeline};
-use crate::event::Event;
+use crate::event::{Event, Fields};
 use crate::format::{FileCounts, Format};
 use crate::stats::Stats;
 use crate::time::{Nanos, StreamClock, Zone};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::io::{self, Write};
 
@@ -86,17 +87,78 @@ fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
     })
 }
 
-/// `--events --format json`: one event per line.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
-    let line = json!({
-        "time": clock.zone().rfc3339(e.time),
-        "kind": e.kind.name(),
-        "level": e.level.map(|l| l.as_str()),
-        "service": e.service,
-        "message": e.message,
-        "source": {"path": &*e.source.path, "line": e.source.line},
-        "fields": e.fields,
-    });
-    text.extend_from_slice(line.to_string().as_bytes());
+/// `--events --format json`: one event per line, serialized from the event where it lies
+/// (a `json!` value per event copied its message and fields first).
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Source<'e> {
+        path: &'e str,
+        line: u64,
+    }
+    #[derive(Serialize)]
+    struct Line<'e> {
+        time: String,
+        kind: &'static str,
+        level: Option<&'static str>,
+        service: &'e Option<String>,
+        message: &'e str,
+        source: Source<'e>,
+        fields: &'e Fields,
+    }
+    let line = Line {
+        time: clock.zone().rfc3339(e.time),
+        kind: e.kind.name(),
+        level: e.level.map(|l| l.as_str()),
+        service: &e.service,
+        message: &e.message,
+        source: Source {
+            path: &e.source.path,
+            line: e.source.line,
+        },
+        fields: &e.fields,
+    };
+    serde_json::to_writer(&mut *text, &line)?;
     text.push(b'\n');
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::event_line;
+    use crate::event::{Event, Fields, Kind, Level, SourceRef};
+    use crate::time::{StreamClock, Zone};
+    use serde_json::Value;
+
+    /// A stream line is one JSON object in a fixed key order, the message escaped, its fields
+    /// by key, and null for what the event lacks.
+    #[test]
+    fn a_stream_line_is_one_object_in_key_order() {
+        let mut fields = Fields::new();
+        fields.insert("status", Value::from(503));
+        fields.insert("route", Value::from("/api"));
+        let e = Event {
+            time: 1_749_132_001_123_000_000,
+            kind: Kind::Log,
+            level: Some(Level::Error),
+            service: None,
+            message: "bank said \"no\"\n\tat a.b".to_string(),
+            fields,
+            source: SourceRef {
+                path: "pay/app.jsonl".into(),
+                line: 7,
+            },
+        };
+        let zone = Zone::utc();
+        let mut text = Vec::new();
+        event_line(&mut text, &e, &mut StreamClock::new(&zone)).expect("written into memory");
+        assert_eq!(
+            String::from_utf8(text).expect("UTF-8"),
+            concat!(
+                r#"{"time":"2025-06-05T14:00:01.123Z","kind":"log","level":"error","service":null,"#,
+                r#""message":"bank said \"no\"\n\tat a.b","source":{"path":"pay/app.jsonl","line":7},"#,
+                r#""fields":{"route":"/api","status":503}}"#,
+                "\n"
+            )
+        );
+    }
 }

@@ -160,7 +160,7 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
 
 /// `--events`: one readable line per event,
 /// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io::Result<()> {
     let padded = |text: &mut Vec<u8>, word: &str, width: usize| {
         text.extend_from_slice(word.as_bytes());
         text.resize(text.len() + width.saturating_sub(word.len()) + 1, b' ');
@@ -184,6 +184,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
     text.push(b':');
     text.extend_from_slice(itoa::Buffer::new().format(e.source.line).as_bytes());
     text.extend_from_slice(b"]\n");
+    Ok(())
 }
 
 /// The message's first line as `str::lines` gives it (without a `\r` before its `\n`), found
@@ -228,7 +229,7 @@ mod tests {
         let line = |e: &Event, zone: &str| {
             let mut text = Vec::new();
             let zone = Zone::parse(zone).expect("a zone");
-            event_line(&mut text, e, &mut StreamClock::new(&zone));
+            event_line(&mut text, e, &mut StreamClock::new(&zone)).expect("written into memory");
             String::from_utf8(text).expect("UTF-8")
         };
         let error = event(

@@ -7,6 +7,7 @@ use super::words;
 use crate::correlate::Timeline;
 use crate::event::{AlertState, Event, Kind};
 use crate::time::{Nanos, StreamClock, Zone};
+use serde::Serialize;
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -38,9 +39,19 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
     Ok(())
 }
 
-/// `--events --format timesketch`: one row per event.
-pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
-    let desc = match &e.kind {
+/// `--events --format timesketch`: one row per event, serialized from the event where it lies.
+pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Row<'e> {
+        message: &'e str,
+        datetime: String,
+        timestamp_desc: &'static str,
+        kind: &'static str,
+        service: &'e Option<String>,
+        source_path: &'e str,
+        source_line: u64,
+    }
+    let timestamp_desc = match &e.kind {
         Kind::Log => "Logged",
         Kind::Http { .. } => "Request served",
         Kind::Alert {
@@ -58,17 +69,18 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) {
         Kind::Oncall => "On-call action",
         Kind::Change => "Change applied",
     };
-    let row = json!({
-        "message": e.message,
-        "datetime": datetime(clock.zone(), e.time),
-        "timestamp_desc": desc,
-        "kind": e.kind.name(),
-        "service": e.service,
-        "source_path": &*e.source.path,
-        "source_line": e.source.line,
-    });
-    text.extend_from_slice(row.to_string().as_bytes());
+    let row = Row {
+        message: &e.message,
+        datetime: datetime(clock.zone(), e.time),
+        timestamp_desc,
+        kind: e.kind.name(),
+        service: &e.service,
+        source_path: &e.source.path,
+        source_line: e.source.line,
+    };
+    serde_json::to_writer(&mut *text, &row)?;
     text.push(b'\n');
+    Ok(())
 }
 
 #[cfg(test)]

@@ -230,7 +230,7 @@ fn read_stretch(
             deal(&whole, events.iter().cloned(), u.bounds, options)
         };
         if let Some(render) = options.render {
-            part.render(render, &options.zone);
+            part.render(render, &options.zone, &s.key.input.display);
         }
         dealt.push((u.incident, u.input, part));
     }

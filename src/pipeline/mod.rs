@@ -111,8 +111,9 @@ pub struct Options {
     pub progress: Option<ProgressBar>,
 }
 
-/// Writes one event as one line of a stream, newline included.
-pub type Render = fn(&mut Vec<u8>, &Event, &mut StreamClock);
+/// Writes one event as one line of a stream, newline included. JSON's serializer answers with
+/// a `Result` even into memory; no event of ours makes it fail.
+pub type Render = fn(&mut Vec<u8>, &Event, &mut StreamClock) -> io::Result<()>;
 
 /// One event written as a stream line: where it starts and ends in its input's text, and its
 /// time.
@@ -246,14 +247,22 @@ impl FileResult {
         }
     }
 
-    /// Writes the events as stream lines and drops them, each as soon as it is written.
-    fn render(&mut self, render: Render, zone: &Zone) {
+    /// Writes the events as stream lines and drops them, each as soon as it is written. An
+    /// event that cannot be written ends the input's part of the stream, with a warning.
+    fn render(&mut self, render: Render, zone: &Zone, path: &str) {
         self.text.reserve(self.events.len() * 128);
         self.lines.reserve(self.events.len());
         let mut clock = StreamClock::new(zone);
         for e in std::mem::take(&mut self.events) {
             let start = self.text.len();
-            render(&mut self.text, &e, &mut clock);
+            if let Err(why) = render(&mut self.text, &e, &mut clock) {
+                self.text.truncate(start);
+                self.warning = Some(format!(
+                    "cannot write an event as a stream line ({path}:{}): {why}; the stream lacks the rest of this file",
+                    e.source.line
+                ));
+                break;
+            }
             self.lines.push(Line {
                 time: e.time,
                 start,
@@ -350,7 +359,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                 }
             };
             if let Some(render) = options.render {
-                result.render(render, &options.zone);
+                result.render(render, &options.zone, &input.display);
             }
             if let Some(bar) = &options.progress {
                 bar.inc(input.size);
