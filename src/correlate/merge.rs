@@ -56,6 +56,14 @@ impl<'a, T: Timed> Merged<'a, T> {
         std::iter::from_fn(move || self.step())
     }
 
+    /// Each item from `from` to `to` (both included) with the index of its run: the stream is
+    /// in time order, so reading stops at the first item past `to`.
+    pub fn between(self, from: Nanos, to: Nanos) -> impl Iterator<Item = (usize, &'a T)> {
+        self.indexed()
+            .skip_while(move |(_, item)| item.time() < from)
+            .take_while(move |(_, item)| item.time() <= to)
+    }
+
     /// The next item and the index of its run.
     fn step(&mut self) -> Option<(usize, &'a T)> {
         let i = match self.current {

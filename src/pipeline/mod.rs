@@ -199,11 +199,7 @@ impl Run {
     /// wrote, in time order; ties in input order, then in line order.
     pub fn write_stream(&self, w: &mut dyn Write) -> io::Result<()> {
         let Window { from, to, .. } = self.window;
-        let in_window = Merged::new(&self.lines)
-            .indexed()
-            .skip_while(|(_, line)| line.time < from)
-            .take_while(|(_, line)| line.time <= to);
-        for (input, line) in in_window {
+        for (input, line) in Merged::new(&self.lines).between(from, to) {
             w.write_all(&self.texts[input][line.start..line.end])?;
         }
         Ok(())
@@ -212,9 +208,7 @@ impl Run {
     /// The events inside the window proper (without the look-back), in time order.
     pub fn window_events(&self) -> impl Iterator<Item = &Event> {
         let Window { from, to, .. } = self.window;
-        self.events()
-            .skip_while(move |e| e.time < from)
-            .take_while(move |e| e.time <= to)
+        self.events().between(from, to).map(|(_, e)| e)
     }
 }
 
@@ -571,14 +565,10 @@ fn conclude(
             ));
         }
     }
-    let firsts = runs.iter().filter_map(|r| r.first()).map(|e| e.time);
-    let first = firsts
-        .chain(lines.iter().filter_map(|l| l.first()).map(|l| l.time))
-        .min();
-    let lasts = runs.iter().filter_map(|r| r.last()).map(|e| e.time);
-    let last = lasts
-        .chain(lines.iter().filter_map(|l| l.last()).map(|l| l.time))
-        .max();
+    // Each input's first and last time, whether it kept events or wrote lines.
+    let ends = run_ends(&runs).chain(run_ends(&lines));
+    let first = ends.clone().map(|(first, _)| first).min();
+    let last = ends.map(|(_, last)| last).max();
     let what = if prepared.inputs.is_empty() {
         "no files found"
     } else if stats.files == 0 {
@@ -1067,6 +1057,12 @@ fn parse_input(
         None => passed_bytes + lines.bytes(),
     };
     settle(result, parser.finish(), read_error, skipped_lines, path)
+}
+
+/// The first and last time of each run that has any: runs are in time order.
+fn run_ends<T: Timed>(runs: &[Vec<T>]) -> impl Iterator<Item = (Nanos, Nanos)> + Clone + '_ {
+    runs.iter()
+        .filter_map(|run| Some((run.first()?.time(), run.last()?.time())))
 }
 
 /// A file's result from what its parse gave: counts, events, and the one warning it deserves.
