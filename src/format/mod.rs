@@ -733,6 +733,20 @@ impl<'a> FileParser<'a> {
         self
     }
 
+    /// Takes the events kept that no later line can change: all but the last, which a
+    /// continuation line may still extend or a crash line date. A stream writes them as it
+    /// reads, so that a window's events are never held all at once.
+    pub fn settled(&mut self) -> std::vec::Drain<'_, Event> {
+        let open = match self.last {
+            Some(Some(last)) => {
+                self.last = Some(Some(0));
+                last
+            }
+            _ => self.events.len(),
+        };
+        self.events.drain(..open)
+    }
+
     /// How many events the last parse only counted; a batch notes each as dropped.
     fn take_counted(&mut self) -> usize {
         let counted = self.cx.counted.len();
@@ -1190,6 +1204,51 @@ mod tests {
             ),
             (5, 2, 2, 1)
         );
+    }
+
+    /// Each event's line, time and message.
+    fn summary(events: &[Event]) -> Vec<(u64, Nanos, &str)> {
+        events
+            .iter()
+            .map(|e| (e.source.line, e.time, e.message.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn events_taken_as_they_settle_are_those_of_a_whole_parse() {
+        let files: [&[&str]; 2] = [
+            &[
+                "2023-10-11 14:00:01.123 ERROR [main] c.a.Checkout - payment failed",
+                "2023-10-11 14:00:01.200 ERROR [main] c.a.Checkout - retry failed",
+                "java.lang.IllegalStateException: pool exhausted",
+                "\tat com.acme.Pool.get(Pool.java:42)",
+                "2023-10-11 14:00:02.000 INFO [main] c.a.Checkout - ok",
+                "\tat com.acme.Pool.get(Pool.java:43)",
+            ],
+            &[
+                "2023/10/11 14:00:03 reconciled 12 accounts",
+                "panic: runtime error: nil map write",
+                "",
+                "goroutine 1 [running]:",
+                "2023/10/11 14:00:04 restarted",
+            ],
+        ];
+        for lines in files {
+            let (whole, _, format) = parse_all("app.log", lines);
+            let mut window = |_: Nanos| true;
+            let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
+            let cx = Cx::new(Zone::utc(), anchor, Arc::from("app.log"), &mut window);
+            // Told its format, the parser reads each line as it comes rather than sampling.
+            let format = format.expect("a format is detected");
+            let mut parser = FileParser::new(cx).with_format(format).keeping(Keep::All);
+            let mut taken = Vec::new();
+            for (i, l) in lines.iter().enumerate() {
+                parser.feed(i as u64 + 1, l.as_bytes());
+                taken.extend(parser.settled());
+            }
+            taken.extend(parser.finish().events);
+            assert_eq!(summary(&taken), summary(&whole));
+        }
     }
 
     #[test]

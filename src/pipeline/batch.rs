@@ -4,8 +4,9 @@
 //! Each incident's draft is the one a run of its own would print (`tests/incidents.rs`
 //! compares them).
 
-use super::{bounds, chunks, conclude, prepare, reach, seek, FileResult, Pass, Prepared, Reach};
-use super::{Options, Run, RunError};
+use super::Reach;
+use super::{bounds, chunks, conclude, prepare, reach, seek, Dating, FileResult, Pass, Prepared};
+use super::{Options, Run, RunError, Text};
 use crate::event::Event;
 use crate::format::{Keep, YearAnchor};
 use crate::input::Input;
@@ -205,12 +206,16 @@ fn read_stretch(
     } else {
         Reach::Window(lo, hi)
     };
+    // Each incident writes its own part's stream lines once the events are dealt.
     let pass = Pass {
-        zone: s.key.zone,
-        day: s.key.day,
-        anchor: s.key.anchor,
+        dating: Dating {
+            zone: s.key.zone,
+            day: s.key.day,
+            anchor: s.key.anchor,
+        },
         reach,
         bounds: union,
+        render: None,
     };
     // Incidents share a flag for the event stream: either all keep everything, or all draft.
     let keep = match uses.iter().any(|u| incidents[u.incident].all_events) {
@@ -294,7 +299,7 @@ fn deal(
         in_window,
         requests,
         dropped: Vec::new(),
-        text: Vec::new(),
+        text: Text::default(),
         lines: Vec::new(),
     }
 }

@@ -53,12 +53,12 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let mut in_window = 0u64;
             let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut in_window);
             let mut cx = Cx::new(
-                pass.zone,
-                pass.anchor,
+                pass.dating.zone,
+                pass.dating.anchor,
                 Arc::from(input.display.as_str()),
                 &mut in_bounds,
             );
-            cx.fallback_day = pass.day;
+            cx.fallback_day = pass.dating.day;
             let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {

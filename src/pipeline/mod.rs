@@ -6,6 +6,7 @@ mod chunks;
 mod follow;
 mod rotation;
 mod seek;
+mod stream;
 
 pub use batch::run_all;
 pub use follow::{follow, Live};
@@ -26,6 +27,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use stream::{Line, Text, Writer};
 use thiserror::Error;
 
 /// A window edge as the user wrote it.
@@ -115,21 +117,6 @@ pub struct Options {
 /// a `Result` even into memory; no event of ours makes it fail.
 pub type Render = fn(&mut Vec<u8>, &Event, &mut StreamClock) -> io::Result<()>;
 
-/// One event written as a stream line: where it starts and ends in its input's text, and its
-/// time.
-#[derive(Clone, Copy)]
-struct Line {
-    time: Nanos,
-    start: usize,
-    end: usize,
-}
-
-impl Timed for Line {
-    fn time(&self) -> Nanos {
-        self.time
-    }
-}
-
 /// Inputs smaller than this finish before a progress bar would be worth drawing.
 pub const PROGRESS_FROM: u64 = 256 << 20;
 
@@ -178,7 +165,7 @@ pub struct Run {
     /// page faults alone. Empty when the events were written as lines ([`Options::render`]).
     runs: Vec<Vec<Event>>,
     /// With [`Options::render`]: each input's text and its lines, in time order.
-    texts: Vec<Vec<u8>>,
+    texts: Vec<Text>,
     lines: Vec<Vec<Line>>,
     pub stats: Stats,
     /// One line each, for standard error.
@@ -200,7 +187,7 @@ impl Run {
     pub fn write_stream(&self, w: &mut dyn Write) -> io::Result<()> {
         let Window { from, to, .. } = self.window;
         for (input, line) in Merged::new(&self.lines).between(from, to) {
-            w.write_all(&self.texts[input][line.start..line.end])?;
+            w.write_all(self.texts[input].line(line))?;
         }
         Ok(())
     }
@@ -236,32 +223,32 @@ impl FileResult {
             in_window: 0,
             requests: None,
             dropped: Vec::new(),
-            text: Vec::new(),
+            text: Text::default(),
             lines: Vec::new(),
         }
     }
 
-    /// Writes the events as stream lines and drops them, each as soon as it is written. An
-    /// event that cannot be written ends the input's part of the stream, with a warning.
+    /// Writes the events as stream lines and drops them, each as soon as it is written.
     fn render(&mut self, render: Render, zone: &Zone, path: &str) {
-        self.text.reserve(self.events.len() * 128);
-        self.lines.reserve(self.events.len());
-        let mut clock = StreamClock::new(zone);
+        let mut writer = Writer::new(render, zone);
+        self.write_rest(&mut writer, path);
+        self.written(writer);
+    }
+
+    /// Writes the events still held (those a parse gave at its end) after what `writer` has.
+    fn write_rest(&mut self, writer: &mut Writer, path: &str) {
         for e in std::mem::take(&mut self.events) {
-            let start = self.text.len();
-            if let Err(why) = render(&mut self.text, &e, &mut clock) {
-                self.text.truncate(start);
-                self.warning = Some(format!(
-                    "cannot write an event as a stream line ({path}:{}): {why}; the stream lacks the rest of this file",
-                    e.source.line
-                ));
-                break;
-            }
-            self.lines.push(Line {
-                time: e.time,
-                start,
-                end: self.text.len(),
-            });
+            writer.write(&e, path);
+        }
+    }
+
+    /// Takes the stream lines written; an event that could not be written is the warning.
+    fn written(&mut self, writer: Writer) {
+        let (text, lines, broken) = writer.finish();
+        self.text = text;
+        self.lines = lines;
+        if broken.is_some() {
+            self.warning = broken;
         }
     }
 }
@@ -300,7 +287,7 @@ struct FileResult {
     /// Events in range not kept, by time and line ([`Keep::Drafts`]).
     dropped: Vec<(Nanos, u64)>,
     /// The events written as stream lines ([`Options::render`]), and where each one lies.
-    text: Vec<u8>,
+    text: Text,
     lines: Vec<Line>,
 }
 
@@ -308,6 +295,9 @@ const BINARY_PROBE: usize = 8 * 1024;
 /// Files up to this size are read whole to learn the span of time they cover (alert payloads
 /// and the like, whose times are not in line order); larger ones by their first and last lines.
 const WHOLE_SPAN_MAX: u64 = 1 << 20;
+/// Events a stream's parse holds before it writes them: enough that parsing and writing each
+/// run long, few enough that the list stays small and warm.
+const WRITE_EVERY: usize = 2048;
 /// Lines read per file to anchor years before the real pass.
 const SURVEY_LINES: u64 = 64;
 
@@ -333,7 +323,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         .with_max_len(1)
         .map(|&i| {
             let (input, anchor, plan) = (&prepared.inputs[i], &prepared.anchors[i], &plans[i]);
-            let mut result = match reach(plan, bounds) {
+            let result = match reach(plan, bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
                     // Events in the window proper are counted: the draft keeps only some.
@@ -343,18 +333,18 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                         false => Keep::Draft(Requests::new(from, options.slow)),
                     };
                     let pass = Pass {
-                        zone: options.zone,
-                        day: options.date,
-                        anchor: *anchor,
+                        dating: Dating {
+                            zone: options.zone,
+                            day: options.date,
+                            anchor: *anchor,
+                        },
                         reach,
                         bounds,
+                        render: options.render,
                     };
                     pass.input(input, keep)
                 }
             };
-            if let Some(render) = options.render {
-                result.render(render, &options.zone, &input.display);
-            }
             if let Some(bar) = &options.progress {
                 bar.inc(input.size);
             }
@@ -465,31 +455,44 @@ impl Prepared {
 /// to keep.
 #[derive(Clone, Copy)]
 struct Pass {
+    dating: Dating,
+    reach: Reach,
+    bounds: chunks::Bounds,
+    /// Writes the events kept as stream lines.
+    render: Option<Render>,
+}
+
+/// What dates an input's lines: the zone of times without one, the day of times without a
+/// date, the year of dates without one.
+#[derive(Clone, Copy)]
+struct Dating {
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
-    reach: Reach,
-    bounds: chunks::Bounds,
 }
 
 impl Pass {
     /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
     /// pass (seeking to the window where the file allows).
     fn input(&self, input: &Input, keep: Keep) -> FileResult {
+        let Dating { zone, day, anchor } = self.dating;
         if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
-            if let Some(plan) = seek::chunks(input, self.zone, self.day, self.anchor) {
-                return chunks::read(input, path, &plan, self, keep);
+            if let Some(plan) = seek::chunks(input, zone, day, anchor) {
+                let mut result = chunks::read(input, path, &plan, self, keep);
+                if let Some(render) = self.render {
+                    result.render(render, &zone, &input.display);
+                }
+                return result;
             }
         }
         let mut in_window = 0u64;
         let mut result = parse_input(
             input,
-            self.zone,
-            self.day,
-            self.anchor,
+            self.dating,
             &mut |t| self.bounds.keeps(t, &mut in_window),
             self.reach,
             keep,
+            self.render,
         );
         result.in_window = in_window;
         result
@@ -660,17 +663,21 @@ fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<
                 YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2)),
                 YearAnchor::Fixed,
             );
+            let dating = Dating {
+                zone: options.zone,
+                day: options.date,
+                anchor,
+            };
             let r = parse_input(
                 input,
-                options.zone,
-                options.date,
-                anchor,
+                dating,
                 &mut |t| {
                     first = Some(first.map_or(t, |f: Nanos| f.min(t)));
                     false
                 },
                 Reach::Head(SURVEY_LINES),
                 Keep::All,
+                None,
             );
             Survey {
                 first,
@@ -833,7 +840,12 @@ fn spans(
                 hi = hi.max(t);
                 false
             };
-            parse_input(input, zone, date, *anchor, &mut record, reach, Keep::All);
+            let dating = Dating {
+                zone,
+                day: date,
+                anchor: *anchor,
+            };
+            parse_input(input, dating, &mut record, reach, Keep::All, None);
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
                     hi = hi.max(last);
@@ -942,13 +954,13 @@ fn is_binary(head: &[u8]) -> bool {
 /// truncated gzip) keeps the lines before it.
 fn parse_input(
     input: &Input,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
+    dating: Dating,
     in_range: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
     keeping: Keep,
+    render: Option<Render>,
 ) -> FileResult {
+    let Dating { zone, day, anchor } = dating;
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
     let skip = |mut r: FileResult, what: &str, why: String| {
@@ -1036,10 +1048,19 @@ fn parse_input(
     cx.fallback_day = day;
     let mut parser = FileParser::new(cx).keeping(keeping);
     let mut read_error = head_error;
+    let mut writer = render.map(|render| Writer::new(render, &zone));
     loop {
         match lines.next_line() {
             Ok(Some((n, line))) => {
                 parser.feed(n, line);
+                if let Some(w) = writer
+                    .as_mut()
+                    .filter(|_| parser.events.len() >= WRITE_EVERY)
+                {
+                    for e in parser.settled() {
+                        w.write(&e, path);
+                    }
+                }
                 if past.get() || matches!(reach, Reach::Head(m) if n >= m) {
                     break;
                 }
@@ -1056,7 +1077,12 @@ fn parse_input(
         Some(s) => s.len,
         None => passed_bytes + lines.bytes(),
     };
-    settle(result, parser.finish(), read_error, skipped_lines, path)
+    let mut result = settle(result, parser.finish(), read_error, skipped_lines, path);
+    if let Some(mut w) = writer {
+        result.write_rest(&mut w, path);
+        result.written(w);
+    }
+    result
 }
 
 /// The first and last time of each run that has any: runs are in time order.

@@ -1,0 +1,103 @@
+//! An input's events written as event-stream lines ([`Options::render`](super::Options)): as
+//! the input is read, so that memory holds the text of the window's lines and not their
+//! events too (growing a list of a window's events and then copying them out cost more than
+//! a tenth of `--events`).
+
+use super::Render;
+use crate::correlate::Timed;
+use crate::event::Event;
+use crate::time::{Nanos, StreamClock, Zone};
+
+/// An input's text is kept in blocks of this size, each written once and never moved: the
+/// text grows by new blocks rather than by copying itself into ever larger ones, whose fresh
+/// pages cost more than the copy.
+const BLOCK: usize = 1 << 20;
+/// A block with less room than this left is full: most lines fit in what remains, and one
+/// that does not grows its block (once) rather than failing.
+const ROOM: usize = 16 << 10;
+
+/// One event written as a stream line: where it lies in its input's text, and its time.
+#[derive(Clone, Copy)]
+pub struct Line {
+    pub time: Nanos,
+    block: usize,
+    start: usize,
+    end: usize,
+}
+
+/// An input's stream lines' text.
+#[derive(Default)]
+pub struct Text(Vec<Vec<u8>>);
+
+impl Text {
+    pub fn line(&self, line: &Line) -> &[u8] {
+        &self.0[line.block][line.start..line.end]
+    }
+}
+
+impl Timed for Line {
+    fn time(&self) -> Nanos {
+        self.time
+    }
+}
+
+/// An input's text so far and where each line lies in it, in the order written.
+pub struct Writer<'z> {
+    render: Render,
+    clock: StreamClock<'z>,
+    text: Text,
+    lines: Vec<Line>,
+    /// Why an event could not be written: the rest of the input is not.
+    broken: Option<String>,
+}
+
+impl<'z> Writer<'z> {
+    pub fn new(render: Render, zone: &'z Zone) -> Writer<'z> {
+        Writer {
+            render,
+            clock: StreamClock::new(zone),
+            text: Text::default(),
+            lines: Vec::new(),
+            broken: None,
+        }
+    }
+
+    /// Writes one event of the input at `path`. An event that cannot be written ends the
+    /// input's part of the stream, with a warning.
+    pub fn write(&mut self, e: &Event, path: &str) {
+        if self.broken.is_some() {
+            return;
+        }
+        let blocks = &mut self.text.0;
+        if blocks.last().is_none_or(|b| b.capacity() - b.len() < ROOM) {
+            blocks.push(Vec::with_capacity(BLOCK));
+        }
+        let block = blocks.len() - 1;
+        let text = &mut blocks[block];
+        let start = text.len();
+        match (self.render)(text, e, &mut self.clock) {
+            Ok(()) => self.lines.push(Line {
+                time: e.time,
+                block,
+                start,
+                end: text.len(),
+            }),
+            Err(why) => {
+                text.truncate(start);
+                self.broken = Some(format!(
+                    "cannot write an event as a stream line ({path}:{}): {why}; the stream lacks the rest of this file",
+                    e.source.line
+                ));
+            }
+        }
+    }
+
+    /// The text, its lines in time order (equal times in the order written, as a stable sort
+    /// of the events would have them), and the warning if an event could not be written.
+    pub fn finish(mut self) -> (Text, Vec<Line>, Option<String>) {
+        if !self.lines.is_sorted_by_key(|l| l.time) {
+            self.lines.sort_by_key(|l| l.time);
+        }
+        (self.text, self.lines, self.broken)
+    }
+}
