@@ -153,7 +153,16 @@ pub struct Cx<'a> {
     counted: Vec<(Nanos, u64)>,
     /// What `reconstruct.toml` says about this file.
     rules: FileRules,
+    /// Where the last JSON line's keys put what the JSON parser looks up.
+    json: json::Layout,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
+}
+
+/// Whether the field `key` is wanted of every event, even where a draft would drop it:
+/// [`classify`] reads it, or `reconstruct.toml` says it names the service.
+fn always_wanted(key: &str) -> bool {
+    classify::DRAFT_READS.contains(&key)
+        || config::current().service_fields.iter().any(|f| f == key)
 }
 
 impl<'a> Cx<'a> {
@@ -186,6 +195,7 @@ impl<'a> Cx<'a> {
             lean: false,
             counted: Vec::new(),
             rules,
+            json: json::Layout::default(),
             keep,
         }
     }
@@ -212,6 +222,7 @@ impl<'a> Cx<'a> {
             lean: self.lean,
             counted: Vec::new(),
             rules: self.rules.clone(),
+            json: json::Layout::default(),
             keep,
         }
     }
@@ -363,19 +374,17 @@ impl<'a> Cx<'a> {
         event
     }
 
-    /// Whether a field must be kept even where a draft would drop it: a configured field
-    /// names the service.
-    fn names_service(&self, key: &str) -> bool {
-        config::current().service_fields.iter().any(|f| f == key)
-    }
-
     /// Whether a parser builds the field `key` of a plain log line or request at `level`: all
     /// of them for an event kept whole; only those [`classify`] reads and the configured
     /// service fields when the output prints no fields ([`Keep::Lines`]), or when a draft keeps
     /// the event for its kind alone (a level that does not stand out).
     fn wants_field(&self, key: &str, level: Option<Level>) -> bool {
-        let kind_only = self.lean || (self.draft && !Level::stands_out(level));
-        !kind_only || classify::DRAFT_READS.contains(&key) || self.names_service(key)
+        !self.kind_only(level) || always_wanted(key)
+    }
+
+    /// Whether only the fields that decide a kind are wanted of an event at `level`.
+    fn kind_only(&self, level: Option<Level>) -> bool {
+        self.lean || (self.draft && !Level::stands_out(level))
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -1141,10 +1150,18 @@ pub(crate) mod testing {
 
     /// Parses `lines` as one file named `path`, keeping what `keep` asks for.
     pub fn parse_keeping(path: &str, lines: &[&str], keep: Keep) -> Parsed {
+        parse_as(path, None, lines, keep)
+    }
+
+    /// Parses `lines` as one file named `path` in `format` (detected when `None`).
+    pub fn parse_as(path: &str, format: Option<Format>, lines: &[&str], keep: Keep) -> Parsed {
         let mut window = |_: Nanos| true;
         let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
         let cx = Cx::new(Zone::utc(), anchor, Arc::from(path), &mut window);
         let mut parser = FileParser::new(cx).keeping(keep);
+        if let Some(format) = format {
+            parser = parser.with_format(format);
+        }
         for (i, l) in lines.iter().enumerate() {
             parser.feed(i as u64 + 1, l.as_bytes());
         }
