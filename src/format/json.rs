@@ -55,22 +55,35 @@ impl<'a> Object<'a> {
     /// through here: scalars are checked by hand in one pass, nested values (rare in logs) by
     /// `serde_json`, which gives exactly its acceptance.
     pub fn split(text: &'a str) -> Option<Object<'a>> {
+        Object::split_knowing(text, None).map(|(obj, _)| obj)
+    }
+
+    /// [`Object::split`], expecting the keys of the `known` layout: a key where it expects one
+    /// is compared, not scanned. Also whether the keys were the layout's, in its order.
+    fn split_knowing(text: &'a str, known: Option<&Layout>) -> Option<(Object<'a>, bool)> {
         let mut scan = Scan { text, at: 0 };
         scan.space();
         scan.expect(b'{')?;
         scan.space();
         let mut keys = Vec::with_capacity(8);
+        let mut same = true;
         if !scan.eat(b'}') {
             loop {
-                let (key, escaped) = scan.string()?;
+                let expected = known.and_then(|k| k.quotable(keys.len()));
+                let key = match expected.and_then(|name| scan.quoted(name)) {
+                    Some(name) => Text(Cow::Borrowed(name)),
+                    None => {
+                        same = false;
+                        match scan.string()? {
+                            (key, false) => Text(Cow::Borrowed(&key[1..key.len() - 1])),
+                            (key, true) => Text::of(key)?,
+                        }
+                    }
+                };
                 scan.space();
                 scan.expect(b':')?;
                 scan.space();
                 let (value, plain) = scan.value()?;
-                let key = match escaped {
-                    false => Text(Cow::Borrowed(&key[1..key.len() - 1])),
-                    true => Text::of(key)?,
-                };
                 keys.push((key, Raw { text: value, plain }));
                 scan.space();
                 if scan.eat(b',') {
@@ -82,7 +95,8 @@ impl<'a> Object<'a> {
             }
         }
         scan.space();
-        (scan.at == text.len()).then_some(Object(keys))
+        let same = same && known.is_some_and(|k| k.ends.len() == keys.len());
+        (scan.at == text.len()).then_some((Object(keys), same))
     }
 
     pub fn get(&self, key: &str) -> Option<&Raw<'a>> {
@@ -189,6 +203,19 @@ impl<'a> Scan<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// `name` in quotes, if the text has it here (and `name` holds nothing JSON escapes): the
+    /// name as the text has it.
+    fn quoted(&mut self, name: &str) -> Option<&'a str> {
+        let end = self.at + name.len() + 2;
+        let here = self.text.as_bytes().get(self.at..end)?;
+        let inner = here.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        (inner == name.as_bytes()).then(|| {
+            let name = &self.text[self.at + 1..end - 1];
+            self.at = end;
+            name
+        })
     }
 
     fn literal(&mut self, word: &str) -> Option<&'a str> {
@@ -310,6 +337,8 @@ pub struct Layout {
     /// The keys it was worked out for, one after another, and where each ends.
     names: String,
     ends: Vec<usize>,
+    /// Per key: whether it holds nothing JSON escapes, so that its quoted text is the name.
+    plain: Vec<bool>,
     /// Where the keys of each list are, in the list's order (the last of a repeated key, as
     /// [`Object::get`] finds it).
     time: Vec<usize>,
@@ -324,25 +353,23 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// Fits the layout to `obj`'s keys, working it out again if they are not the last ones.
-    fn fit(&mut self, obj: &Object) {
-        let same = self.ends.len() == obj.0.len()
-            && obj
-                .0
-                .iter()
-                .zip(&self.ends)
-                .try_fold(0, |start, ((k, _), &end)| {
-                    (self.names.get(start..end) == Some(k.0.as_ref())).then_some(end)
-                })
-                == Some(self.names.len());
-        if same {
-            return;
-        }
+    /// The `i`th key, if it holds nothing JSON escapes.
+    fn quotable(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        self.plain[i].then(|| &self.names[start..end])
+    }
+
+    /// Works the layout out for `obj`'s keys.
+    fn learn(&mut self, obj: &Object) {
         self.names.clear();
         self.ends.clear();
+        self.plain.clear();
         for (k, _) in obj.iter() {
             self.names.push_str(&k.0);
             self.ends.push(self.names.len());
+            let escapes = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
+            self.plain.push(!k.0.as_bytes().iter().any(escapes));
         }
         let at = |list: &[&str], into: &mut Vec<usize>| {
             into.clear();
@@ -367,10 +394,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !trimmed.starts_with('{') {
         return false;
     }
-    let Some(obj) = Object::split(trimmed) else {
+    let Some((obj, known)) = Object::split_knowing(trimmed, Some(&cx.json)) else {
         return false;
     };
-    cx.json.fit(&obj);
+    if !known {
+        cx.json.learn(&obj);
+    }
     if cx.json.shape {
         if let Some(recognised) = shape(&obj, cx, out) {
             return recognised;
@@ -814,10 +843,13 @@ mod tests {
         use crate::format::{Format, Keep};
         use proptest::prelude::*;
 
-        /// Keys the parser looks up, some in more than one role, and one it does not.
+        /// Keys the parser looks up, some in more than one role, one that begins another,
+        /// one written with an escape, and one it does not look up.
         const KEYS: &[&str] = &[
             "time",
             "ts",
+            "t",
+            r"m\u0073g",
             "@timestamp",
             "level",
             "lvl",
