@@ -140,8 +140,7 @@ fn strip_nginx_ids(message: &str) -> &str {
 
 /// Finds the level word and returns the message the layout puts after it.
 pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
-    for token in rest
-        .split([' ', '\t'])
+    for token in pieces(rest)
         .take(LEVEL_WINDOW + 4)
         .filter(|t| !t.is_empty())
         .take(LEVEL_WINDOW)
@@ -155,13 +154,45 @@ pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
                 return (Some(level), &rest[at + marker.len() + 4..]);
             }
         }
-        let word =
-            token.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
-        if let Some(level) = Level::parse(word).filter(|_| word.len() >= 4 && is_level_word(word)) {
+        let word = trim_brackets(token);
+        if let Some(level) = (word.len() >= 4)
+            .then(|| Level::parse(word))
+            .flatten()
+            .filter(|_| is_level_word(word))
+        {
             return (Some(level), message_after(&rest[offset..]).unwrap_or(rest));
         }
     }
     (None, rest)
+}
+
+/// `rest.split([' ', '\t'])`, cut at the bytes (both are ASCII): every text line is split so
+/// in search of its level, and the `char` pattern decoded each character to compare it.
+fn pieces(rest: &str) -> impl Iterator<Item = &str> {
+    let bytes = rest.as_bytes();
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        let end = bytes[from..]
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t')
+            .map(|i| from + i);
+        start = end.map(|e| e + 1);
+        Some(&rest[from..end.unwrap_or(bytes.len())])
+    })
+}
+
+/// The token without the brackets, colons and angles around a level (`[ERROR]`, `<warn>:`).
+fn trim_brackets(token: &str) -> &str {
+    let edge = |b: &u8| matches!(b, b'[' | b']' | b':' | b'<' | b'>');
+    let bytes = token.as_bytes();
+    let start = bytes.iter().position(|b| !edge(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !edge(b))
+        .map_or(start, |i| i + 1);
+    // The edges are ASCII, so both cuts fall between characters.
+    &token[start..end]
 }
 
 /// Level words are written in one case (`ERROR`, `error`), never as prose (`Error:` is).
@@ -206,6 +237,17 @@ fn message_after(after: &str) -> Option<&str> {
 mod tests {
     use crate::event::Level;
     use crate::format::testing::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn pieces_and_trims_are_the_standard_ones(s in "[ \t\\[\\]:<>aé]{0,12}") {
+            let standard: Vec<&str> = s.split([' ', '\t']).collect();
+            prop_assert_eq!(super::pieces(&s).collect::<Vec<_>>(), standard);
+            let trimmed = s.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
+            prop_assert_eq!(super::trim_brackets(&s), trimmed);
+        }
+    }
 
     fn one(line: &str) -> (String, Option<Level>, String) {
         let (events, _, _) = parse_all("checkout.log", &[line]);
