@@ -13,6 +13,9 @@ use crate::event::{Event, Level};
 use crate::time::Nanos;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 /// A key or string borrowed from the line unless it had escapes.
 #[derive(PartialEq, Eq, Debug)]
@@ -350,7 +353,103 @@ pub struct Layout {
     trace: bool,
     /// Per key: whether it is wanted of every event ([`always_wanted`]).
     always: Vec<bool>,
+    /// Room to rank the keys in while learning.
+    ranked: Vec<(usize, usize, usize)>,
 }
+
+/// The layouts of a file's last few key sequences, the last one used first: a JSON log's lines
+/// come in a handful of shapes (each kind of message with its own fields), and a shape seen
+/// again is found rather than worked out again.
+#[derive(Debug)]
+pub struct Layouts(Vec<Layout>);
+
+impl Default for Layouts {
+    /// One layout, for no keys yet: there is always a current one.
+    fn default() -> Layouts {
+        Layouts(vec![Layout::default()])
+    }
+}
+
+/// How many layouts a file keeps.
+const LAYOUTS: usize = 8;
+
+impl Layouts {
+    /// The layout last used.
+    fn current(&self) -> &Layout {
+        &self.0[0]
+    }
+
+    /// Makes the layout of `obj`'s keys the current one: one kept, else one worked out (in the
+    /// place of the one least recently used).
+    fn fit(&mut self, obj: &Object) {
+        let at = match self.0.iter().position(|l| l.fits(obj)) {
+            Some(at) => at,
+            None => {
+                if self.0.len() < LAYOUTS {
+                    self.0.push(Layout::default());
+                }
+                let last = self.0.len() - 1;
+                self.0[last].learn(obj);
+                last
+            }
+        };
+        self.0[..=at].rotate_right(1);
+    }
+}
+
+/// What a key is to [`parse`]: its rank in each of the time, message, level and service lists
+/// it is in, and whether a shape or a stack trace is read under it. Built once from the lists,
+/// so that learning a layout costs a lookup per key of the line, not a search of every list:
+/// lines whose keys change from one to the next learn every time.
+#[derive(Default)]
+struct Roles {
+    ranks: [Option<usize>; 4],
+    shape: bool,
+    trace: bool,
+}
+
+/// FNV-1a: the keys looked up are a few bytes long, and SipHash's set-up cost more than the
+/// rest of the lookup. The table is fixed and small, so no key can make lookups slow.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
+
+static ROLES: LazyLock<FnvMap<&'static str, Roles>> = LazyLock::new(|| {
+    let mut roles: FnvMap<&'static str, Roles> = FnvMap::default();
+    for (list, keys) in [TIME_KEYS, MESSAGE_KEYS, LEVEL_KEYS, SERVICE_KEYS]
+        .into_iter()
+        .enumerate()
+    {
+        for (rank, &key) in keys.iter().enumerate() {
+            roles.entry(key).or_default().ranks[list].get_or_insert(rank);
+        }
+    }
+    for &key in SHAPE_KEYS {
+        roles.entry(key).or_default().shape = true;
+    }
+    for &key in TRACE_KEYS.iter().chain(ERROR_KEYS) {
+        roles.entry(key).or_default().trace = true;
+    }
+    roles
+});
 
 impl Layout {
     /// The `i`th key, if it holds nothing JSON escapes.
@@ -358,6 +457,19 @@ impl Layout {
         let end = *self.ends.get(i)?;
         let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
         self.plain[i].then(|| &self.names[start..end])
+    }
+
+    /// Whether the layout was worked out for `obj`'s keys, in their order.
+    fn fits(&self, obj: &Object) -> bool {
+        self.ends.len() == obj.0.len()
+            && obj
+                .0
+                .iter()
+                .zip(&self.ends)
+                .try_fold(0, |start, ((k, _), &end)| {
+                    (self.names.get(start..end) == Some(k.0.as_ref())).then_some(end)
+                })
+                == Some(self.names.len())
     }
 
     /// Works the layout out for `obj`'s keys.
@@ -371,18 +483,41 @@ impl Layout {
             let escapes = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
             self.plain.push(!k.0.as_bytes().iter().any(escapes));
         }
-        let at = |list: &[&str], into: &mut Vec<usize>| {
-            into.clear();
-            into.extend(list.iter().filter_map(|k| obj.position(k)));
-        };
-        at(TIME_KEYS, &mut self.time);
-        at(MESSAGE_KEYS, &mut self.message);
-        at(LEVEL_KEYS, &mut self.level);
-        at(SERVICE_KEYS, &mut self.service);
-        self.shape = obj.iter().any(|(k, _)| SHAPE_KEYS.contains(&k.0.as_ref()));
-        self.trace = obj
-            .iter()
-            .any(|(k, _)| TRACE_KEYS.contains(&k.0.as_ref()) || ERROR_KEYS.contains(&k.0.as_ref()));
+        // Each list's keys by rank, the last of a repeated key first among its equals: the
+        // keys are visited from the end, and the sort keeps that order.
+        let mut ranked = std::mem::take(&mut self.ranked);
+        ranked.clear();
+        (self.shape, self.trace) = (false, false);
+        for (i, (k, _)) in obj.0.iter().enumerate().rev() {
+            let Some(roles) = ROLES.get(k.0.as_ref()) else {
+                continue;
+            };
+            self.shape |= roles.shape;
+            self.trace |= roles.trace;
+            for (list, rank) in roles.ranks.iter().enumerate() {
+                ranked.extend(rank.map(|rank| (list, rank, i)));
+            }
+        }
+        ranked.sort_by_key(|&(list, rank, _)| (list, rank));
+        ranked.dedup_by_key(|&mut (list, rank, _)| (list, rank));
+        for list in [
+            &mut self.time,
+            &mut self.message,
+            &mut self.level,
+            &mut self.service,
+        ] {
+            list.clear();
+        }
+        for &(list, _, i) in &ranked {
+            let into = match list {
+                0 => &mut self.time,
+                1 => &mut self.message,
+                2 => &mut self.level,
+                _ => &mut self.service,
+            };
+            into.push(i);
+        }
+        self.ranked = ranked;
         self.always.clear();
         self.always
             .extend(obj.iter().map(|(k, _)| always_wanted(&k.0)));
@@ -394,28 +529,28 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !trimmed.starts_with('{') {
         return false;
     }
-    let Some((obj, known)) = Object::split_knowing(trimmed, Some(&cx.json)) else {
+    let Some((obj, known)) = Object::split_knowing(trimmed, Some(cx.json.current())) else {
         return false;
     };
     if !known {
-        cx.json.learn(&obj);
+        cx.json.fit(&obj);
     }
-    if cx.json.shape {
+    if cx.json.current().shape {
         if let Some(recognised) = shape(&obj, cx, out) {
             return recognised;
         }
     }
-    let Some((time_key, time)) =
-        first(&obj, &cx.json.time, |v| time_value(v, cx)).or(cx.given_time.map(|t| ("", t)))
+    let Some((time_key, time)) = first(&obj, &cx.json.current().time, |v| time_value(v, cx))
+        .or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
     };
     if !cx.keep(time) {
         return true;
     }
-    let (message_key, message) = first(&obj, &cx.json.message, |v| string(v)).unzip();
-    let (level_key, lvl) = first(&obj, &cx.json.level, |v| level(v)).unzip();
-    let trace = cx.json.trace.then(|| stack_trace(&obj)).flatten();
+    let (message_key, message) = first(&obj, &cx.json.current().message, |v| string(v)).unzip();
+    let (level_key, lvl) = first(&obj, &cx.json.current().level, |v| level(v)).unzip();
+    let trace = cx.json.current().trace.then(|| stack_trace(&obj)).flatten();
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
         let field = |k: &str| {
@@ -434,12 +569,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (service_key, svc) = first(&obj, &cx.json.service, |v| service(v)).unzip();
+    let (service_key, svc) = first(&obj, &cx.json.current().service, |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
     let kind_only = cx.kind_only(lvl);
     let fields: Fields = obj
         .iter()
-        .zip(&cx.json.always)
+        .zip(&cx.json.current().always)
         .filter(|((k, _), &always)| (always || !kind_only) && !used.contains(&Some(k.0.as_ref())))
         .filter_map(|((k, v), _)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
         .collect();
@@ -900,7 +1035,7 @@ mod tests {
             /// What one line's keys teach the parser never changes how it reads the next.
             #[test]
             fn a_line_reads_the_same_after_any_other(
-                lines in proptest::collection::vec(line(), 1..8),
+                lines in proptest::collection::vec(line(), 1..20),
                 lean in any::<bool>(),
             ) {
                 let lines: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -153,8 +153,8 @@ pub struct Cx<'a> {
     counted: Vec<(Nanos, u64)>,
     /// What `reconstruct.toml` says about this file.
     rules: FileRules,
-    /// Where the last JSON line's keys put what the JSON parser looks up.
-    json: json::Layout,
+    /// Where the last JSON lines' keys put what the JSON parser looks up.
+    json: json::Layouts,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
 }
 
@@ -195,7 +195,7 @@ impl<'a> Cx<'a> {
             lean: false,
             counted: Vec::new(),
             rules,
-            json: json::Layout::default(),
+            json: json::Layouts::default(),
             keep,
         }
     }
@@ -222,7 +222,7 @@ impl<'a> Cx<'a> {
             lean: self.lean,
             counted: Vec::new(),
             rules: self.rules.clone(),
-            json: json::Layout::default(),
+            json: json::Layouts::default(),
             keep,
         }
     }
