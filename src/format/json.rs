@@ -342,19 +342,14 @@ pub struct Layout {
     ends: Vec<usize>,
     /// Per key: whether it holds nothing JSON escapes, so that its quoted text is the name.
     plain: Vec<bool>,
-    /// Where the keys of each list are, in the list's order (the last of a repeated key, as
-    /// [`Object::get`] finds it).
-    time: Vec<usize>,
-    message: Vec<usize>,
-    level: Vec<usize>,
-    service: Vec<usize>,
+    /// The rank and place of the keys of each of [`LISTS`], in the list's order (the last of a
+    /// repeated key, as [`Object::get`] finds it).
+    at: [Vec<(usize, usize)>; LISTS.len()],
     /// Whether any of [`SHAPE_KEYS`] is there, and any of [`TRACE_KEYS`] or [`ERROR_KEYS`].
     shape: bool,
     trace: bool,
     /// Per key: whether it is wanted of every event ([`always_wanted`]).
     always: Vec<bool>,
-    /// Room to rank the keys in while learning.
-    ranked: Vec<(usize, usize, usize)>,
     /// The keys' [`fingerprint`], to pass over most layouts that do not fit without comparing.
     print: u64,
 }
@@ -426,13 +421,19 @@ impl Layouts {
     }
 }
 
-/// What a key is to [`parse`]: its rank in each of the time, message, level and service lists
-/// it is in, and whether a shape or a stack trace is read under it. Built once from the lists,
+/// The lists of keys a layout places, by their index in [`Layout::at`].
+const LISTS: [&[&str]; 4] = [TIME_KEYS, MESSAGE_KEYS, LEVEL_KEYS, SERVICE_KEYS];
+const TIME: usize = 0;
+const MESSAGE: usize = 1;
+const LEVEL: usize = 2;
+const SERVICE: usize = 3;
+
+/// What a key is to [`parse`]: its rank in each of [`LISTS`] it is in, and whether a shape or a stack trace is read under it. Built once from the lists,
 /// so that learning a layout costs a lookup per key of the line, not a search of every list:
 /// lines whose keys change from one to the next learn every time.
 #[derive(Default)]
 struct Roles {
-    ranks: [Option<usize>; 4],
+    ranks: [Option<usize>; LISTS.len()],
     shape: bool,
     trace: bool,
 }
@@ -463,10 +464,7 @@ type FnvMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 static ROLES: LazyLock<FnvMap<&'static str, Roles>> = LazyLock::new(|| {
     let mut roles: FnvMap<&'static str, Roles> = FnvMap::default();
-    for (list, keys) in [TIME_KEYS, MESSAGE_KEYS, LEVEL_KEYS, SERVICE_KEYS]
-        .into_iter()
-        .enumerate()
-    {
+    for (list, keys) in LISTS.into_iter().enumerate() {
         for (rank, &key) in keys.iter().enumerate() {
             roles.entry(key).or_default().ranks[list].get_or_insert(rank);
         }
@@ -512,10 +510,9 @@ impl Layout {
             let escapes = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
             self.plain.push(!k.0.as_bytes().iter().any(escapes));
         }
-        // Each list's keys by rank, the last of a repeated key first among its equals: the
-        // keys are visited from the end, and the sort keeps that order.
-        let mut ranked = std::mem::take(&mut self.ranked);
-        ranked.clear();
+        // Each list's keys with their ranks, the last of a repeated key first among its
+        // equals: the keys are visited from the end, and the stable sort keeps that order.
+        self.at.iter_mut().for_each(Vec::clear);
         (self.shape, self.trace) = (false, false);
         for (i, (k, _)) in obj.0.iter().enumerate().rev() {
             let Some(roles) = ROLES.get(k.0.as_ref()) else {
@@ -524,29 +521,13 @@ impl Layout {
             self.shape |= roles.shape;
             self.trace |= roles.trace;
             for (list, rank) in roles.ranks.iter().enumerate() {
-                ranked.extend(rank.map(|rank| (list, rank, i)));
+                self.at[list].extend(rank.map(|rank| (rank, i)));
             }
         }
-        ranked.sort_by_key(|&(list, rank, _)| (list, rank));
-        ranked.dedup_by_key(|&mut (list, rank, _)| (list, rank));
-        for list in [
-            &mut self.time,
-            &mut self.message,
-            &mut self.level,
-            &mut self.service,
-        ] {
-            list.clear();
+        for at in &mut self.at {
+            at.sort_by_key(|&(rank, _)| rank);
+            at.dedup_by_key(|&mut (rank, _)| rank);
         }
-        for &(list, _, i) in &ranked {
-            let into = match list {
-                0 => &mut self.time,
-                1 => &mut self.message,
-                2 => &mut self.level,
-                _ => &mut self.service,
-            };
-            into.push(i);
-        }
-        self.ranked = ranked;
         self.always.clear();
         self.always
             .extend(obj.iter().map(|(k, _)| always_wanted(&k.0)));
@@ -569,7 +550,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             return recognised;
         }
     }
-    let Some((time_key, time)) = first(&obj, &cx.json.current().time, |v| time_value(v, cx))
+    let Some((time_key, time)) = first(&obj, &cx.json.current().at[TIME], |v| time_value(v, cx))
         .or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
@@ -577,8 +558,8 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
-    let (message_key, message) = first(&obj, &cx.json.current().message, |v| string(v)).unzip();
-    let (level_key, lvl) = first(&obj, &cx.json.current().level, |v| level(v)).unzip();
+    let (message_key, message) = first(&obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
+    let (level_key, lvl) = first(&obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
     let trace = cx.json.current().trace.then(|| stack_trace(&obj)).flatten();
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
@@ -598,7 +579,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (service_key, svc) = first(&obj, &cx.json.current().service, |v| service(v)).unzip();
+    let (service_key, svc) = first(&obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
     let kind_only = cx.kind_only(lvl);
     let fields: Fields = obj
@@ -652,13 +633,14 @@ fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     .find_map(|shape| shape(obj, cx, out))
 }
 
-/// The first of the keys at `positions` whose value `read` accepts: the key, and what it read.
+/// The first of the keys at `places` (ranked, as a [`Layout`] has them) whose value `read`
+/// accepts: the key, and what it read.
 fn first<'o, 'a, T>(
     obj: &'o Object<'a>,
-    positions: &[usize],
+    places: &[(usize, usize)],
     read: impl Fn(&Raw<'a>) -> Option<T>,
 ) -> Option<(&'o str, T)> {
-    positions.iter().find_map(|&i| {
+    places.iter().find_map(|&(_, i)| {
         let (k, v) = obj.0.get(i)?;
         Some((k.0.as_ref(), read(v)?))
     })
