@@ -1155,6 +1155,17 @@ pub(crate) mod testing {
 
     /// Parses `lines` as one file named `path` in `format` (detected when `None`).
     pub fn parse_as(path: &str, format: Option<Format>, lines: &[&str], keep: Keep) -> Parsed {
+        parse_with(path, format, lines, keep, |_| {})
+    }
+
+    /// [`parse_as`], handing the parser to `after` after every line.
+    pub fn parse_with(
+        path: &str,
+        format: Option<Format>,
+        lines: &[&str],
+        keep: Keep,
+        mut after: impl FnMut(&mut FileParser),
+    ) -> Parsed {
         let mut window = |_: Nanos| true;
         let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
         let cx = Cx::new(Zone::utc(), anchor, Arc::from(path), &mut window);
@@ -1164,6 +1175,7 @@ pub(crate) mod testing {
         }
         for (i, l) in lines.iter().enumerate() {
             parser.feed(i as u64 + 1, l.as_bytes());
+            after(&mut parser);
         }
         parser.finish()
     }
@@ -1223,14 +1235,6 @@ mod tests {
         );
     }
 
-    /// Each event's line, time and message.
-    fn summary(events: &[Event]) -> Vec<(u64, Nanos, &str)> {
-        events
-            .iter()
-            .map(|e| (e.source.line, e.time, e.message.as_str()))
-            .collect()
-    }
-
     #[test]
     fn events_taken_as_they_settle_are_those_of_a_whole_parse() {
         let files: [&[&str]; 2] = [
@@ -1252,19 +1256,13 @@ mod tests {
         ];
         for lines in files {
             let (whole, _, format) = parse_all("app.log", lines);
-            let mut window = |_: Nanos| true;
-            let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
-            let cx = Cx::new(Zone::utc(), anchor, Arc::from("app.log"), &mut window);
             // Told its format, the parser reads each line as it comes rather than sampling.
-            let format = format.expect("a format is detected");
-            let mut parser = FileParser::new(cx).with_format(format).keeping(Keep::All);
             let mut taken = Vec::new();
-            for (i, l) in lines.iter().enumerate() {
-                parser.feed(i as u64 + 1, l.as_bytes());
+            let rest = parse_with("app.log", format, lines, Keep::All, |parser| {
                 taken.extend(parser.settled());
-            }
-            taken.extend(parser.finish().events);
-            assert_eq!(summary(&taken), summary(&whole));
+            });
+            taken.extend(rest.events);
+            assert_eq!(taken, whole);
         }
     }
 
