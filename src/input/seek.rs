@@ -66,10 +66,12 @@ impl Seekable {
 
     /// The first timestamped line that starts after `offset` (at it, for 0): its start and time.
     fn probe(&self, offset: u64, time_of: &mut TimeOf) -> io::Result<Option<(u64, Nanos)>> {
-        let mut buf = vec![0u8; PROBE_FIRST];
+        let (mut buf, mut size) = (Vec::new(), PROBE_FIRST);
         let mut at = offset;
         let mut skip_partial = offset > 0;
         while at < self.len && at - offset < PROBE_REACH {
+            buf.resize(size, 0);
+            size = PROBE;
             let n = read_at(&self.file, &mut buf, at)?;
             if n == 0 {
                 break;
@@ -84,7 +86,6 @@ impl Seekable {
                     }
                     None => {
                         at += n as u64;
-                        buf.resize(PROBE, 0);
                         continue;
                     }
                 }
@@ -98,10 +99,8 @@ impl Seekable {
             }
             if line_start == 0 && buf.len() < PROBE {
                 // A line longer than the first read: read it again, whole.
-                buf.resize(PROBE, 0);
                 continue;
             }
-            buf.resize(PROBE, 0);
             if line_start == 0 {
                 // One line longer than a probe: look past it.
                 skip_partial = true;
@@ -294,6 +293,18 @@ mod tests {
         let first = numbered(buf[..n].split(|c| *c == b'\n').next().expect("a line")).unwrap_or(0);
         assert!(first <= 150_000);
         assert!(s.ordered(0, &mut numbered).expect("order"));
+    }
+
+    #[test]
+    fn a_probe_reads_a_line_longer_than_its_first_read_whole() {
+        let long = format!("7 {}", "x".repeat(3 * PROBE_FIRST));
+        let (_f, s) = file(&[long, "9 event".into()]);
+        assert_eq!(s.probe(0, &mut numbered).expect("probe"), Some((0, 7)));
+        // One longer than any read is passed over.
+        let longest = format!("8 {}", "y".repeat(2 * PROBE));
+        let (_f, s) = file(&[longest.clone(), "9 event".into()]);
+        let next = longest.len() as u64 + 1;
+        assert_eq!(s.probe(0, &mut numbered).expect("probe"), Some((next, 9)));
     }
 
     #[test]
