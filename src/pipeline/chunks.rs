@@ -7,14 +7,13 @@
 use super::seek::Chunks;
 use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{Cx, FileParser, Keep, Parsed};
+use crate::format::{FileParser, Keep, Parsed};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
-use std::sync::Arc;
 
 /// What to keep, as plain bounds (each stretch builds its own filter from them).
 #[derive(Clone, Copy)]
@@ -52,13 +51,7 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
         .map(|&(start, end)| {
             let mut in_window = 0u64;
             let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut in_window);
-            let mut cx = Cx::new(
-                pass.dating.zone,
-                pass.dating.anchor,
-                Arc::from(input.display.as_str()),
-                &mut in_bounds,
-            );
-            cx.fallback_day = pass.dating.day;
+            let cx = pass.dating.cx(&input.display, &mut in_bounds);
             let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {

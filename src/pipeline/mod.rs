@@ -471,6 +471,15 @@ struct Dating {
     anchor: YearAnchor,
 }
 
+impl Dating {
+    /// A parse's context for the input shown as `path`, dating its lines so.
+    fn cx<'k>(&self, path: &str, keep: &'k mut dyn FnMut(Nanos) -> bool) -> Cx<'k> {
+        let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep);
+        cx.fallback_day = self.day;
+        cx
+    }
+}
+
 impl Pass {
     /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
     /// pass (seeking to the window where the file allows).
@@ -1044,9 +1053,7 @@ fn parse_input(
         }
         in_range(t)
     };
-    let mut cx = Cx::new(zone, anchor, Arc::from(path.as_str()), &mut watch);
-    cx.fallback_day = day;
-    let mut parser = FileParser::new(cx).keeping(keeping);
+    let mut parser = FileParser::new(dating.cx(path, &mut watch)).keeping(keeping);
     let mut read_error = head_error;
     let mut writer = render.map(|render| Writer::new(render, &zone));
     loop {
