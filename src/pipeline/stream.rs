@@ -1,7 +1,7 @@
 //! An input's events written as event-stream lines ([`Options::render`](super::Options)): as
 //! the input is read, so that memory holds the text of the window's lines and not their
-//! events too (growing a list of a window's events and then copying them out cost more than
-//! a tenth of `--events`).
+//! events too (the 2 GB corpus's window: 68 MB at the peak with each input's events held
+//! until its end, 52 MB written every 2,048; no faster either way).
 
 use super::Render;
 use crate::correlate::Timed;
