@@ -379,8 +379,12 @@ pub struct Layouts {
 impl Default for Layouts {
     /// One layout, for no keys yet: there is always a current one.
     fn default() -> Layouts {
+        let none = Layout {
+            print: Fnv::default().finish(),
+            ..Layout::default()
+        };
         Layouts {
-            all: vec![Layout::default()],
+            all: vec![none],
             current: 0,
             next: 0,
         }
