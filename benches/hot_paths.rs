@@ -9,6 +9,7 @@ use reconstruct::format::{timestamp, Clock, Cx, FileParser, Keep, Parsed, YearAn
 use reconstruct::input::LineReader;
 use reconstruct::time::{Nanos, Zone};
 use reconstruct::traffic::Requests;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -27,10 +28,11 @@ fn framing(c: &mut Criterion) {
         b.iter(|| {
             let mut lines = LineReader::new(&data[..]);
             let mut n = 0usize;
-            while let Ok(Some((_, l))) = lines.next_line() {
-                n += l.len();
-            }
-            black_box(n)
+            let read = lines.each(|_, l| {
+                n += l.bytes().len();
+                ControlFlow::Continue(())
+            });
+            black_box((read.is_ok(), n))
         })
     });
     // The peer: the standard library's buffered line reading over the same bytes.
@@ -77,6 +79,15 @@ fn timestamps(c: &mut Criterion) {
     g.finish();
 }
 
+/// Every line of `lines` to `parser`.
+fn feed_all(lines: &mut LineReader<&[u8]>, parser: &mut FileParser) {
+    let read = lines.each(|n, l| {
+        parser.feed(n, l);
+        ControlFlow::Continue(())
+    });
+    read.unwrap_or_else(|e| panic!("read from memory: {e}"));
+}
+
 /// Parses a whole file keeping events in a two-hour window, as a run does.
 fn parse_file(data: &[u8], path: &str) -> usize {
     let (from, to): (Nanos, Nanos) = (1_742_306_400_000_000_000, 1_742_313_600_000_000_000);
@@ -89,9 +100,7 @@ fn parse_file(data: &[u8], path: &str) -> usize {
     );
     let mut parser = FileParser::new(cx);
     let mut lines = LineReader::new(data);
-    while let Ok(Some((n, l))) = lines.next_line() {
-        parser.feed(n, l);
-    }
+    feed_all(&mut lines, &mut parser);
     parser.finish().events.len()
 }
 
@@ -124,9 +133,7 @@ fn parsed(rel: &str, keeping: Keep) -> Parsed {
     );
     let mut parser = FileParser::new(cx).keeping(keeping);
     let mut lines = LineReader::new(&data[..]);
-    while let Ok(Some((n, l))) = lines.next_line() {
-        parser.feed(n, l);
-    }
+    feed_all(&mut lines, &mut parser);
     parser.finish()
 }
 

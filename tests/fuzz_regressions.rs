@@ -4,6 +4,7 @@
 use reconstruct::format::{timestamp, Cx, FileParser, YearAnchor};
 use reconstruct::input::LineReader;
 use reconstruct::time::Zone;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -38,10 +39,13 @@ fn file_inputs_parse_and_account_for_every_line() {
         let mut parser = FileParser::new(cx);
         let mut lines = LineReader::new(&data[..]);
         let mut count = 0;
-        while let Ok(Some((n, line))) = lines.next_line() {
-            parser.feed(n, line);
-            count += 1;
-        }
+        lines
+            .each(|n, line| {
+                parser.feed(n, line);
+                count += 1;
+                ControlFlow::Continue(())
+            })
+            .expect("read from memory");
         let parsed = parser.finish();
         assert_eq!(parsed.counts.lines, count, "{name}");
         assert!(parsed.counts.adds_up(), "{name}: {:?}", parsed.counts);

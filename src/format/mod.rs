@@ -37,6 +37,7 @@ mod zabbix;
 use crate::config::{self, FileRules};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
+use crate::input::Line;
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
@@ -802,10 +803,10 @@ impl<'a> FileParser<'a> {
     }
 
     /// Takes the next line (1-based number, without its newline).
-    pub fn feed(&mut self, line_no: u64, line: &[u8]) {
+    pub fn feed(&mut self, line_no: u64, line: Line<'_>) {
         if let Some((_, doc)) = &mut self.document {
             self.counts.lines += 1;
-            if doc.len() + line.len() > MAX_DOCUMENT {
+            if doc.len() + line.bytes().len() > MAX_DOCUMENT {
                 self.counts.too_large += 1;
                 self.counts.unparsed_in_range += 1;
                 self.counts.first_unparsed.get_or_insert(line_no);
@@ -815,10 +816,13 @@ impl<'a> FileParser<'a> {
                 });
                 return;
             }
-            if line.trim_ascii().is_empty() {
+            if line.bytes().trim_ascii().is_empty() {
                 self.counts.blank += 1;
             }
-            doc.push_str(&String::from_utf8_lossy(line));
+            match line {
+                Line::Text(text) => doc.push_str(text),
+                Line::Bytes(raw) => doc.push_str(&String::from_utf8_lossy(raw)),
+            }
             doc.push('\n');
             return;
         }
@@ -826,8 +830,8 @@ impl<'a> FileParser<'a> {
             self.parse_line(line_no, line);
             return;
         }
-        self.sample_bytes += line.len();
-        self.sample.push((line_no, line.to_vec()));
+        self.sample_bytes += line.bytes().len();
+        self.sample.push((line_no, line.bytes().to_vec()));
         let non_blank = self
             .sample
             .iter()
@@ -896,36 +900,20 @@ impl<'a> FileParser<'a> {
         }
         for (n, line) in std::mem::take(&mut self.sample) {
             if self.document.is_some() {
-                self.feed(n, &line);
+                self.feed(n, Line::Bytes(&line));
             } else {
-                self.parse_line(n, &line);
+                self.parse_line(n, Line::Bytes(&line));
             }
         }
     }
 
-    fn parse_line(&mut self, line_no: u64, raw: &[u8]) {
+    fn parse_line(&mut self, line_no: u64, line: Line<'_>) {
         self.counts.lines += 1;
-        // NUL runs and ANSI escapes are rare: one search rules both out for most lines.
-        let unusual = memchr::memchr2(0, 0x1b, raw).is_some();
-        // A run of NUL bytes is where a crash lost writes: the text around it still counts.
-        let raw = match unusual.then(|| memchr::memchr(0, raw)).flatten() {
-            Some(_) => {
-                let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len());
-                let end = raw.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
-                &raw[start..end]
-            }
-            None => raw,
+        let text = match line {
+            Line::Text(text) => Cow::Borrowed(text),
+            Line::Bytes(raw) => readable(raw),
         };
-        // Valid UTF-8 is the rule: checking it first is faster than the lossy scan.
-        let text = match simdutf8::basic::from_utf8(raw) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(raw),
-        };
-        let plain = match unusual {
-            true => strip_ansi(&text),
-            false => Cow::Borrowed(&*text),
-        };
-        let line = plain.trim_end();
+        let line = text.trim_end();
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
         if trim_start(line).is_empty() {
@@ -1115,6 +1103,28 @@ fn is_crash(line: &str) -> bool {
 
 /// Removes ANSI colour sequences (`ESC [ … m`), which tracing and others write to terminals
 /// and which end up in files piped from them.
+/// A line framing could not hand out as text, as text: NUL runs trimmed (where a crash lost
+/// writes, the text around them still counts), invalid UTF-8 replaced, ANSI escapes removed.
+fn readable(raw: &[u8]) -> Cow<'_, str> {
+    let raw = match memchr::memchr(0, raw) {
+        Some(_) => {
+            let start = raw.iter().position(|&b| b != 0).unwrap_or(raw.len());
+            let end = raw.iter().rposition(|&b| b != 0).map_or(start, |e| e + 1);
+            &raw[start..end]
+        }
+        None => raw,
+    };
+    // Valid UTF-8 is the rule: checking it first is faster than the lossy scan.
+    let text = match simdutf8::basic::from_utf8(raw) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(raw),
+    };
+    match strip_ansi(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(plain) => Cow::Owned(plain),
+    }
+}
+
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memchr(0x1b, text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);
@@ -1174,7 +1184,7 @@ pub(crate) mod testing {
             parser = parser.with_format(format);
         }
         for (i, l) in lines.iter().enumerate() {
-            parser.feed(i as u64 + 1, l.as_bytes());
+            parser.feed(i as u64 + 1, Line::Bytes(l.as_bytes()));
             after(&mut parser);
         }
         parser.finish()

@@ -1,11 +1,33 @@
 //! Line framing over one reusable buffer, in the manner of ripgrep's `grep-searcher`: `memchr`
 //! finds newlines in bytes not yet searched, so a line of many megabytes costs one pass over its
 //! bytes (the buffer doubles, nothing is searched twice), and ordinary lines are never copied.
+//!
+//! The complete lines of each read are checked together, once: valid UTF-8 without NUL or
+//! escape bytes (the rule in logs) is handed out as text, so that no line pays a check of its
+//! own. A line of a read that fails the check is handed out as bytes, for the parser to mend.
 
-use memchr::memchr;
+use memchr::{memchr, memchr2, memrchr};
 use std::io::{self, Read};
+use std::ops::ControlFlow;
 
 const INITIAL: usize = 64 * 1024;
+
+/// One line without its `\n` or `\r\n`.
+pub enum Line<'a> {
+    /// Valid UTF-8 holding no NUL and no escape byte.
+    Text(&'a str),
+    /// Anything else, as read.
+    Bytes(&'a [u8]),
+}
+
+impl<'a> Line<'a> {
+    pub fn bytes(&self) -> &'a [u8] {
+        match self {
+            Line::Text(s) => s.as_bytes(),
+            Line::Bytes(b) => b,
+        }
+    }
+}
 
 pub struct LineReader<R> {
     inner: R,
@@ -49,38 +71,55 @@ impl<R: Read> LineReader<R> {
         self.bytes
     }
 
-    /// The next line without its `\n` or `\r\n`, with its 1-based number. An I/O error (a
-    /// truncated gzip member, say) ends the stream; the lines before it have been delivered.
-    pub fn next_line(&mut self) -> io::Result<Option<(u64, &[u8])>> {
+    /// Hands each line to `f` with its 1-based number, until the stream ends or `f` breaks (a
+    /// later call goes on from the next line). An I/O error (a truncated gzip member, say) ends
+    /// the stream; the lines before it have been handed out.
+    pub fn each(&mut self, mut f: impl FnMut(u64, Line<'_>) -> ControlFlow<()>) -> io::Result<()> {
         loop {
-            if let Some(i) = memchr(b'\n', &self.buf[self.searched..self.end]) {
-                let nl = self.searched + i;
-                let line_start = self.start;
-                self.start = nl + 1;
+            let complete = match memrchr(b'\n', &self.buf[self.searched..self.end]) {
+                Some(i) => self.searched + i + 1,
+                None if self.eof => self.end,
+                None => {
+                    self.searched = self.end;
+                    self.fill()?;
+                    continue;
+                }
+            };
+            if self.start == complete {
+                return Ok(());
+            }
+            let block = &self.buf[self.start..complete];
+            let text = match memchr2(0, 0x1b, block) {
+                None => simdutf8::basic::from_utf8(block).ok(),
+                Some(_) => None,
+            };
+            let mut at = 0;
+            let mut flow = ControlFlow::Continue(());
+            while at < block.len() && flow.is_continue() {
+                let nl = memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
+                let next = (nl + 1).min(block.len());
+                let end = match block[at..nl] {
+                    [.., b'\r'] => nl - 1,
+                    _ => nl,
+                };
+                // Both ends are at ASCII bytes (or the block's ends): boundaries of the text.
+                let line = match text.and_then(|t| t.get(at..end)) {
+                    Some(t) => Line::Text(t),
+                    None => Line::Bytes(&block[at..end]),
+                };
+                self.line_no += 1;
+                self.bytes += (next - at) as u64;
+                at = next;
+                flow = f(self.line_no, line);
+            }
+            self.start += at;
+            if flow.is_break() {
+                // The rest of the block is searched again by the next call.
                 self.searched = self.start;
-                return Ok(Some(self.emit(line_start, nl, 1)));
+                return Ok(());
             }
             self.searched = self.end;
-            if self.eof {
-                if self.start < self.end {
-                    let (s, e) = (self.start, self.end);
-                    self.start = e;
-                    return Ok(Some(self.emit(s, e, 0)));
-                }
-                return Ok(None);
-            }
-            self.fill()?;
         }
-    }
-
-    fn emit(&mut self, start: usize, end: usize, newline: u64) -> (u64, &[u8]) {
-        self.line_no += 1;
-        self.bytes += (end - start) as u64 + newline;
-        let mut line = &self.buf[start..end];
-        if let [rest @ .., b'\r'] = line {
-            line = rest;
-        }
-        (self.line_no, line)
     }
 
     fn fill(&mut self) -> io::Result<()> {
@@ -117,25 +156,43 @@ impl<R: Read> LineReader<R> {
 mod tests {
     use super::*;
 
-    fn frame(input: &[u8]) -> Vec<(u64, Vec<u8>)> {
-        let mut r = LineReader::new(input);
-        let mut out = Vec::new();
-        while let Some((n, l)) = r.next_line().expect("read") {
-            out.push((n, l.to_vec()));
+    /// Hands out at most `step` bytes a read, as a pipe or a decompressor may.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            let n = self.step.min(buf.len()).min(self.data.len());
+            buf[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
         }
+    }
+
+    /// Every line with its number, its bytes and whether it came as text.
+    fn frame(input: &[u8], step: usize) -> Vec<(u64, Vec<u8>, bool)> {
+        let mut r = LineReader::new(Trickle { data: input, step });
+        let mut out = Vec::new();
+        r.each(|n, l| {
+            out.push((n, l.bytes().to_vec(), matches!(l, Line::Text(_))));
+            ControlFlow::Continue(())
+        })
+        .expect("read");
         out
     }
 
     #[test]
     fn crlf_and_missing_final_newline() {
-        let lines = frame(b"a\r\nb\n\nc");
+        let lines = frame(b"a\r\nb\n\nc", usize::MAX);
         assert_eq!(
             lines,
             vec![
-                (1, b"a".to_vec()),
-                (2, b"b".to_vec()),
-                (3, b"".to_vec()),
-                (4, b"c".to_vec())
+                (1, b"a".to_vec(), true),
+                (2, b"b".to_vec(), true),
+                (3, b"".to_vec(), true),
+                (4, b"c".to_vec(), true)
             ]
         );
     }
@@ -145,16 +202,63 @@ mod tests {
         let mut input = vec![b'x'; 5 * INITIAL + 17];
         input.push(b'\n');
         input.extend_from_slice(b"tail\n");
-        let lines = frame(&input);
+        let lines = frame(&input, usize::MAX);
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].1.len(), 5 * INITIAL + 17);
         assert_eq!(lines[1].1, b"tail");
     }
 
     #[test]
-    fn counts_bytes_consumed() {
-        let mut r = LineReader::new(&b"ab\ncd"[..]);
-        while r.next_line().expect("read").is_some() {}
-        assert_eq!(r.bytes(), 5);
+    fn counts_bytes_consumed_and_goes_on_after_a_break() {
+        let mut r = LineReader::new(&b"ab\ncd\r\nef"[..]);
+        let mut first = Vec::new();
+        r.each(|n, _| {
+            first.push(n);
+            ControlFlow::Break(())
+        })
+        .expect("read");
+        assert_eq!((first, r.bytes()), (vec![1], 3));
+        let mut rest = Vec::new();
+        r.each(|n, l| {
+            rest.push((n, l.bytes().to_vec()));
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+        assert_eq!(rest, vec![(2, b"cd".to_vec()), (3, b"ef".to_vec())]);
+        assert_eq!(r.bytes(), 9);
+    }
+
+    proptest::proptest! {
+        /// Whatever the reads' sizes, the lines are those between newlines, and a line comes as
+        /// text only when it is valid UTF-8 without NUL or escape bytes; in a file of such
+        /// lines, every line does.
+        #[test]
+        fn lines_are_a_split_and_text_only_when_clean(
+            input in proptest::collection::vec(
+                proptest::prop_oneof![
+                    8 => proptest::sample::select(b"ab \n\r".to_vec()),
+                    1 => proptest::sample::select(vec![0u8, 0x1b, 0xc3, 0xa9, 0xff]),
+                ],
+                0..200,
+            ),
+            step in 1usize..70,
+        ) {
+            let lines = frame(&input, step);
+            let mut split: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+            if input.ends_with(b"\n") || input.is_empty() {
+                split.pop();
+            }
+            let clean = |l: &[u8]| std::str::from_utf8(l).is_ok() && !l.contains(&0) && !l.contains(&0x1b);
+            proptest::prop_assert_eq!(lines.len(), split.len());
+            for (i, ((n, bytes, text), raw)) in lines.iter().zip(&split).enumerate() {
+                let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                proptest::prop_assert_eq!(*n, i as u64 + 1);
+                proptest::prop_assert_eq!(bytes.as_slice(), raw);
+                proptest::prop_assert!(!text || clean(raw));
+            }
+            if split.iter().all(|l| clean(l)) {
+                proptest::prop_assert!(lines.iter().all(|(_, _, text)| *text));
+            }
+        }
     }
 }

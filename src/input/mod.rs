@@ -10,7 +10,7 @@ mod seek;
 mod walk;
 
 pub use duplicates::copies;
-pub use lines::LineReader;
+pub use lines::{Line, LineReader};
 pub use open::{compression, open, Opened};
 #[cfg(unix)]
 pub use seek::{Counted, Seekable, TimeOf};

@@ -13,6 +13,7 @@ use crate::time::Nanos;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 /// What to keep, as plain bounds (each stretch builds its own filter from them).
@@ -56,14 +57,11 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
-                    let error = loop {
-                        match lines.next_line() {
-                            Ok(Some((n, line))) => parser.feed(n, line),
-                            Ok(None) => break None,
-                            Err(e) => break Some(e),
-                        }
-                    };
-                    (error, lines.bytes())
+                    let read = lines.each(|n, line| {
+                        parser.feed(n, line);
+                        ControlFlow::Continue(())
+                    });
+                    (read.err(), lines.bytes())
                 }
                 Err(e) => (Some(e), 0),
             };

@@ -17,6 +17,7 @@ use crate::traffic::Requests;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -354,10 +355,12 @@ impl Lines {
             parser = parser.with_format(format);
         }
         let mut lines = LineReader::starting_at(&complete[..], self.count);
-        while let Ok(Some((n, line))) = lines.next_line() {
+        // Complete lines from memory: reading them cannot fail.
+        let _ = lines.each(|n, line| {
             parser.feed(n, line);
             self.count = n;
-        }
+            ControlFlow::Continue(())
+        });
         let parsed = parser.finish();
         self.format = self.format.or(parsed.format);
         if let Some(counted) = &parsed.requests {

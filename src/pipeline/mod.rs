@@ -25,6 +25,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::io::{self, Read, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use stream::{Line, Text, Writer};
@@ -1054,31 +1055,23 @@ fn parse_input(
         in_range(t)
     };
     let mut parser = FileParser::new(dating.cx(path, &mut watch)).keeping(keeping);
-    let mut read_error = head_error;
     let mut writer = render.map(|render| Writer::new(render, &zone));
-    loop {
-        match lines.next_line() {
-            Ok(Some((n, line))) => {
-                parser.feed(n, line);
-                if let Some(w) = writer
-                    .as_mut()
-                    .filter(|_| parser.events.len() >= WRITE_EVERY)
-                {
-                    for e in parser.settled() {
-                        w.write(&e, path);
-                    }
-                }
-                if past.get() || matches!(reach, Reach::Head(m) if n >= m) {
-                    break;
-                }
-            }
-            Ok(None) => break,
-            Err(e) => {
-                read_error = Some(e);
-                break;
+    let read = lines.each(|n, line| {
+        parser.feed(n, line);
+        if let Some(w) = writer
+            .as_mut()
+            .filter(|_| parser.events.len() >= WRITE_EVERY)
+        {
+            for e in parser.settled() {
+                w.write(&e, path);
             }
         }
-    }
+        match past.get() || matches!(reach, Reach::Head(m) if n >= m) {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    });
+    let read_error = head_error.or(read.err());
     // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
     result.bytes = match &seek {
         Some(s) => s.len,
