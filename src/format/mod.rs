@@ -129,6 +129,8 @@ pub struct Cx<'a> {
     given_time: Option<Nanos>,
     /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
     yearless: Cell<bool>,
+    /// The hour the last stamp fell in, which most lines share.
+    hours: timestamp::Hours,
     /// The last dated line, which dates the time-only lines after it.
     day: Option<LastDay>,
     /// A date in the file's name (`app-2023-10-11.log`), the next best context.
@@ -185,6 +187,7 @@ impl<'a> Cx<'a> {
             line: 0,
             given_time: None,
             yearless: Cell::new(false),
+            hours: timestamp::Hours::default(),
             day: None,
             name_day,
             fallback_day: None,
@@ -212,6 +215,7 @@ impl<'a> Cx<'a> {
             line: self.line,
             given_time: None,
             yearless: Cell::new(false),
+            hours: timestamp::Hours::default(),
             day: self.day,
             name_day: self.name_day,
             fallback_day: self.fallback_day,
@@ -253,13 +257,12 @@ impl<'a> Cx<'a> {
             day = day.succ_opt()?;
         }
         self.day = Some(LastDay::Clock(day, secs));
-        Stamp {
+        self.resolve(&Stamp {
             year: day.year(),
             month: day.month(),
             day: day.day(),
             ..stamp
-        }
-        .resolve(&self.zone)
+        })
     }
 
     /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
@@ -307,13 +310,13 @@ impl<'a> Cx<'a> {
     }
 
     fn resolve(&self, stamp: &Stamp) -> Option<Nanos> {
-        stamp.resolve(&self.zone)
+        self.hours.resolve(stamp, &self.zone)
     }
 
     /// A year-less stamp, anchored by [`YearAnchor`].
     fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
         self.yearless.set(true);
-        let at = |year| Stamp { year, ..stamp }.resolve(&self.zone);
+        let at = |year| self.resolve(&Stamp { year, ..stamp });
         match self.years {
             YearAnchor::Fixed(y) => at(y),
             YearAnchor::Near(r) => {

@@ -71,6 +71,56 @@ impl Stamp {
     }
 }
 
+/// The hour of a stamp at a known offset: the date, the hour and the offset.
+type Hour = (i32, u32, u32, u32, i32);
+
+/// [`Stamp::resolve`] with the last hour it dated remembered. A file's lines come in time order,
+/// so most share their hour with the line before, and are dated by adding minutes and seconds
+/// to that hour's first instant: no calendar, no check of the date again.
+#[derive(Default)]
+pub struct Hours {
+    last: std::cell::Cell<Option<(Hour, Nanos)>>,
+}
+
+impl Hours {
+    /// As `stamp.resolve(zone)`.
+    pub fn resolve(&self, stamp: &Stamp, zone: &Zone) -> Option<Nanos> {
+        // Only at a known offset (a named zone's offset may change within an hour), with an
+        // ordinary reading (no leap second), in the years `fast_utc` reads.
+        let Some(offset) = stamp
+            .offset
+            .or(zone.fixed_offset())
+            .filter(|off| off.abs() < 86_400)
+            .filter(|_| {
+                (1678..=2261).contains(&stamp.year)
+                    && stamp.minute < 60
+                    && stamp.second < 60
+                    && stamp.nanos < 1_000_000_000
+            })
+        else {
+            return stamp.resolve(zone);
+        };
+        let hour = (stamp.year, stamp.month, stamp.day, stamp.hour, offset);
+        let start = match self.last.get() {
+            Some((last, start)) if last == hour => start,
+            _ => {
+                let start = Stamp {
+                    minute: 0,
+                    second: 0,
+                    nanos: 0,
+                    offset: Some(offset),
+                    ..*stamp
+                }
+                .resolve(zone)?;
+                self.last.set(Some((hour, start)));
+                start
+            }
+        };
+        let into = i64::from(stamp.minute * 60 + stamp.second) * NANOS_PER_SEC;
+        Some(start + into + i64::from(stamp.nanos))
+    }
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -731,6 +781,38 @@ mod tests {
             let fast = stamp.fast_utc(second, nanos, offset);
             let usual = (1678..=2261).contains(&year) && offset.abs() < 86_400;
             proptest::prop_assert_eq!(fast, chrono.filter(|_| usual));
+        }
+
+        /// Remembering the last hour dates every stamp as resolving it afresh does, in any
+        /// order, through impossible dates, leap seconds, offsets written or not, and zones with
+        /// daylight saving.
+        #[test]
+        fn hours_resolve_as_each_stamp_does(
+            hours_of in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![1600i32..2300, proptest::sample::select(vec![1677, 1678, 2025, 2261, 2262])],
+                    0u32..14,
+                    proptest::prop_oneof![0u32..33, proptest::strategy::Just(30)],
+                    0u32..25,
+                ),
+                1..4,
+            ),
+            offsets in proptest::collection::vec(proptest::option::of(-90_000i32..90_000), 1..3),
+            readings in proptest::collection::vec(
+                (0usize..4, 0usize..4, 0u32..61, proptest::prop_oneof![0u32..61, proptest::strategy::Just(60)], 0u32..1_000_000_000),
+                1..40,
+            ),
+            zone in proptest::sample::select(vec!["UTC", "Europe/Berlin", "Australia/Lord_Howe", "+05:30"]),
+        ) {
+            let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let hours = Hours::default();
+            for (which, other, minute, second, nanos) in readings {
+                let (year, month, day, hour) = hours_of[which % hours_of.len()];
+                // The same hour at another offset, or written without one.
+                let offset = offsets.get(other).copied().unwrap_or(Some(0));
+                let stamp = Stamp { year, month, day, hour, minute, second, nanos, offset };
+                proptest::prop_assert_eq!(hours.resolve(&stamp, &zone), stamp.resolve(&zone), "{:?}", stamp);
+            }
         }
     }
 }
