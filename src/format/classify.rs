@@ -153,33 +153,28 @@ fn marks(message: &str) -> Marks {
             .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
     let mut marks = Marks::default();
-    let mut look = |from: usize, to: usize| {
-        for (offset, &byte) in bytes[from..to].iter().enumerate() {
-            let i = from + offset;
-            match byte {
-                b'K' => marks.killed |= exact(i, b"Killed process "),
-                b'.' => marks.unit |= exact(i, b".service: "),
-                b'l' | b'L' => {
-                    let (two, three) = (i.checked_sub(2), i.checked_sub(3));
-                    marks.rollout |= any_case(three, b"deploy")
-                        || any_case(two, b"roll")
-                        || any_case(two, b"release");
-                }
-                _ => {}
-            }
+    let mut look = |i: usize| match bytes.get(i) {
+        Some(b'K') => marks.killed |= exact(i, b"Killed process "),
+        Some(b'.') => marks.unit |= exact(i, b".service: "),
+        Some(b'l' | b'L') => {
+            let (two, three) = (i.checked_sub(2), i.checked_sub(3));
+            marks.rollout |=
+                any_case(three, b"deploy") || any_case(two, b"roll") || any_case(two, b"release");
         }
+        _ => {}
     };
     let mut at = 0;
-    while let Some(word) = swar::word(bytes, at) {
+    while at < bytes.len() {
+        // The last word is padded with zeros, which are none of the bytes looked for.
+        let word = swar::word(bytes, at).unwrap_or_else(|| swar::padded(bytes, at));
         let marked = swar::equal(word, b'K')
             | swar::equal(word, b'.')
             | swar::equal(swar::folded(word), b'l');
-        if swar::first(marked).is_some() {
-            look(at, at + 8);
+        for i in swar::each(marked) {
+            look(at + i);
         }
         at += 8;
     }
-    look(at, bytes.len());
     marks
 }
 

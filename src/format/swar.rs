@@ -17,6 +17,17 @@ pub fn word(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(eight))
 }
 
+/// The bytes from `at` to the end of `bytes`, fewer than eight, with zeros after them: the
+/// last, short word of a search, so that it too is read at once.
+#[inline]
+pub fn padded(bytes: &[u8], at: usize) -> u64 {
+    let rest = bytes.get(at..).unwrap_or_default();
+    let mut eight = [0u8; 8];
+    let n = rest.len().min(8);
+    eight[..n].copy_from_slice(&rest[..n]);
+    u64::from_le_bytes(eight)
+}
+
 /// The bytes of `word` that are `byte`.
 #[inline]
 pub fn equal(word: u64, byte: u8) -> u64 {
@@ -41,6 +52,27 @@ pub fn folded(word: u64) -> u64 {
 pub fn first(mask: u64) -> Option<usize> {
     let marks = mask & HIGHS;
     (marks != 0).then(|| marks.trailing_zeros() as usize / 8)
+}
+
+/// Where in its word each byte a mask marks is, first to last. A false alarm may be among them
+/// (see the module's note): the caller looks at the byte.
+#[inline]
+pub fn each(mask: u64) -> Each {
+    Each(mask & HIGHS)
+}
+
+/// The places [`each`] yields.
+pub struct Each(u64);
+
+impl Iterator for Each {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        let i = first(self.0)?;
+        self.0 &= self.0 - 1;
+        Some(i)
+    }
 }
 
 /// Where the first `a` or `c` at or after `at` is (or the end of `bytes`), eight bytes at a
@@ -77,6 +109,10 @@ mod tests {
             let w = word(&bytes, 0).ok_or_else(|| proptest::test_runner::TestCaseError::fail("eight bytes"))?;
             proptest::prop_assert_eq!(first(equal(w, byte)), bytes.iter().position(|&b| b == byte));
             proptest::prop_assert_eq!(first(below(w, limit)), bytes.iter().position(|&b| b < limit));
+            // Every byte that matches is among those marked.
+            let marked: Vec<usize> = each(equal(w, byte)).collect();
+            let matching = (0..8).filter(|&i| bytes[i] == byte);
+            proptest::prop_assert!(matching.clone().all(|i| marked.contains(&i)), "{:?} {:?}", marked, matching.collect::<Vec<_>>());
             let letter = b'a' + byte % 26;
             proptest::prop_assert_eq!(
                 first(equal(folded(w), letter)),
