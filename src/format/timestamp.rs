@@ -145,44 +145,62 @@ fn fraction(b: &[u8]) -> (u32, usize) {
         Some(b'.' | b',') => 1,
         _ => return (0, 0),
     };
-    let digits_after = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-    if digits_after >= least {
-        fraction_digits(b, digits_after)
+    // The digits' count and (of the first nine) value in one pass.
+    let mut n = 0;
+    let mut v = 0u32;
+    for &c in &b[1..] {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        if n < 9 {
+            v = v * 10 + u32::from(c - b'0');
+        }
+        n += 1;
+    }
+    if n >= least {
+        (v * SCALE[n.min(9)], 1 + n)
     } else {
         (0, 0)
     }
 }
 
-fn fraction_digits(b: &[u8], n: usize) -> (u32, usize) {
-    // Nanoseconds: the first nine digits, scaled by the ones not written.
-    const SCALE: [u32; 10] = [
-        1_000_000_000,
-        100_000_000,
-        10_000_000,
-        1_000_000,
-        100_000,
-        10_000,
-        1_000,
-        100,
-        10,
-        1,
-    ];
-    let kept = n.min(9);
-    let v = b[1..1 + kept]
-        .iter()
-        .fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
-    (v * SCALE[kept], 1 + n)
-}
+/// Nanoseconds of a fraction of `n` digits whose first nine read `v`: scaled by the ones not
+/// written.
+const SCALE: [u32; 10] = [
+    1_000_000_000,
+    100_000_000,
+    10_000_000,
+    1_000_000,
+    100_000,
+    10_000,
+    1_000,
+    100,
+    10,
+    1,
+];
 
 /// `HH:MM:SS[.fff]` → (h, m, s, nanos, bytes used).
 fn clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
-    let &[h1, h2, b':', m1, m2, b':', s1, s2] = b.first_chunk::<8>()? else {
+    // The eight bytes as one number, checked and read at once: nearly every line has a clock.
+    const COLONS: u64 = 0x0000_ff00_00ff_0000;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    const HIGH: u64 = 0xf0f0_f0f0_f0f0_f0f0;
+    let w = u64::from_le_bytes(*b.first_chunk::<8>()?);
+    // A digit is 0x30..=0x39: its high half is 3, and stays 3 with 6 added. Nothing carries
+    // from one byte to the next when the first test holds.
+    let digits = !COLONS & HIGH;
+    let shape = w & COLONS == u64::from_le_bytes(*b"\0\0:\0\0:\0\0")
+        && w & digits == ZEROS & digits
+        && w.wrapping_add(0x0606_0606_0606_0606) & digits == ZEROS & digits;
+    if !shape {
         return None;
-    };
+    }
+    let v = w - ZEROS;
+    let byte = |i: u32| ((v >> (8 * i)) & 0xff) as u32;
     let (h, m, s) = (
-        two_digits(&[h1, h2])?,
-        two_digits(&[m1, m2])?,
-        two_digits(&[s1, s2])?,
+        byte(0) * 10 + byte(1),
+        byte(3) * 10 + byte(4),
+        byte(6) * 10 + byte(7),
     );
     if h > 23 || m > 59 || s > 60 {
         return None;
@@ -781,6 +799,46 @@ mod tests {
             let fast = stamp.fast_utc(second, nanos, offset);
             let usual = (1678..=2261).contains(&year) && offset.abs() < 86_400;
             proptest::prop_assert_eq!(fast, chrono.filter(|_| usual));
+        }
+
+        /// The clock read as one number is the clock read byte by byte, on digits, colons,
+        /// fractions and what resembles them.
+        #[test]
+        fn clock_reads_as_byte_by_byte(
+            (h, m, s) in (0u32..30, 0u32..70, 0u32..70),
+            seps in proptest::sample::select(vec![(':', ':'), (':', ':'), ('.', ':'), (':', '-')]),
+            after in proptest::collection::vec(proptest::sample::select(b"0123456789:.,;".to_vec()), 0..12),
+            (at, odd) in (0usize..9, proptest::sample::select(b"/:;?\x00\xff\xc9".to_vec())),
+            spoil in proptest::bool::weighted(0.5),
+            cut in 0usize..22,
+        ) {
+            let mut b = format!("{h:02}{}{m:02}{}{s:02}", seps.0, seps.1).into_bytes();
+            b.extend(after);
+            if spoil && at < b.len() {
+                b[at] = odd;
+            }
+            b.truncate(cut);
+            let plain = || -> Option<(u32, u32, u32, u32, usize)> {
+                let &[h1, h2, b':', m1, m2, b':', s1, s2] = b.first_chunk::<8>()? else {
+                    return None;
+                };
+                let (h, m, s) = (two_digits(&[h1, h2])?, two_digits(&[m1, m2])?, two_digits(&[s1, s2])?);
+                if h > 23 || m > 59 || s > 60 {
+                    return None;
+                }
+                let least = match b.get(8) {
+                    Some(b':') => 3,
+                    Some(b'.' | b',') => 1,
+                    _ => return Some((h, m, s, 0, 8)),
+                };
+                let n = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
+                if n < least {
+                    return Some((h, m, s, 0, 8));
+                }
+                let v = b[9..9 + n.min(9)].iter().fold(0u32, |v, &c| v * 10 + u32::from(c - b'0'));
+                Some((h, m, s, v * 10u32.pow(9 - n.min(9) as u32), 9 + n))
+            };
+            proptest::prop_assert_eq!(clock(&b), plain());
         }
 
         /// Remembering the last hour dates every stamp as resolving it afresh does, in any
