@@ -40,25 +40,61 @@ impl Level {
         ) {
             return None;
         }
-        // Lower-cased on the stack in one pass over at most fourteen bytes, which stops at
-        // slog's in-between levels (`WARN+2`, `INFO-4`): this runs for several tokens of every
-        // text line. Fourteen bytes without a sign are longer than any level word.
-        let mut buf = [0u8; 14];
+        // Lower-cased into one number in one pass over at most fourteen bytes, which stops at
+        // slog's in-between levels (`WARN+2`, `INFO-4`), and compared as a number: this runs for
+        // several tokens of every text line. Fourteen bytes without a sign are longer than any
+        // level word. Setting bit 5 lower-cases a letter and makes no letter of anything else,
+        // so only a word of letters can equal a level's.
+        let mut key = 0u128;
         let mut len = 0;
-        for &b in w.iter().take(buf.len()) {
+        for &b in w.iter().take(14) {
             if b == b'+' || b == b'-' {
                 break;
             }
-            buf[len] = b.to_ascii_lowercase();
+            key |= u128::from(b | 0x20) << (8 * len);
             len += 1;
         }
-        let lower = buf.get(..len).filter(|_| len < buf.len())?;
-        Some(match lower {
-            b"error" | b"err" | b"fatal" | b"critical" | b"crit" | b"emerg" | b"emergency"
-            | b"panic" | b"severe" | b"dpanic" => Level::Error,
-            b"warn" | b"warning" => Level::Warn,
-            b"info" | b"notice" | b"information" | b"informational" => Level::Info,
-            b"debug" | b"trace" | b"verbose" | b"fine" | b"finer" | b"finest" => Level::Debug,
+        if len == 14 {
+            return None;
+        }
+        const fn packed(w: &[u8]) -> u128 {
+            let mut key = 0u128;
+            let mut i = 0;
+            while i < w.len() {
+                key |= (w[i] as u128) << (8 * i);
+                i += 1;
+            }
+            key
+        }
+        const ERROR: u128 = packed(b"error");
+        const ERR: u128 = packed(b"err");
+        const FATAL: u128 = packed(b"fatal");
+        const CRITICAL: u128 = packed(b"critical");
+        const CRIT: u128 = packed(b"crit");
+        const EMERG: u128 = packed(b"emerg");
+        const EMERGENCY: u128 = packed(b"emergency");
+        const PANIC: u128 = packed(b"panic");
+        const SEVERE: u128 = packed(b"severe");
+        const DPANIC: u128 = packed(b"dpanic");
+        const WARN: u128 = packed(b"warn");
+        const WARNING: u128 = packed(b"warning");
+        const INFO: u128 = packed(b"info");
+        const NOTICE: u128 = packed(b"notice");
+        const INFORMATION: u128 = packed(b"information");
+        const INFORMATIONAL: u128 = packed(b"informational");
+        const DEBUG: u128 = packed(b"debug");
+        const TRACE: u128 = packed(b"trace");
+        const VERBOSE: u128 = packed(b"verbose");
+        const FINE: u128 = packed(b"fine");
+        const FINER: u128 = packed(b"finer");
+        const FINEST: u128 = packed(b"finest");
+        Some(match key {
+            ERROR | ERR | FATAL | CRITICAL | CRIT | EMERG | EMERGENCY | PANIC | SEVERE | DPANIC => {
+                Level::Error
+            }
+            WARN | WARNING => Level::Warn,
+            INFO | NOTICE | INFORMATION | INFORMATIONAL => Level::Info,
+            DEBUG | TRACE | VERBOSE | FINE | FINER | FINEST => Level::Debug,
             _ => return None,
         })
     }
@@ -320,6 +356,34 @@ mod tests {
                 "warn" => Some(Level::Warn),
                 "info" => Some(Level::Info),
                 "debug" => Some(Level::Debug),
+                _ => None,
+            };
+            proptest::prop_assert_eq!(Level::parse(&word), expected, "{}", word);
+        }
+
+        /// Every level word in any case, and what nearly is one (a letter off, a byte outside
+        /// ASCII or punctuation inside, too long), reads as matching the lower-cased word does.
+        #[test]
+        fn a_level_word_is_its_lower_case_spelling(
+            word in "(?i:error|err|fatal|critical|crit|emerg|emergency|panic|severe|dpanic|warn|warning|info|notice|information|informational|debug|trace|verbose|fine|finer|finest)",
+            change in proptest::option::of((0usize..14, proptest::sample::select(vec!['a', 'R', '@', '`', '_', '{', 'é', '2', '+', 'x']))),
+            tail in "[a-zA-Z]{0,10}",
+        ) {
+            let mut chars: Vec<char> = word.chars().collect();
+            if let Some((at, c)) = change {
+                if at < chars.len() {
+                    chars[at] = c;
+                }
+            }
+            let word: String = chars.into_iter().collect::<String>() + &tail;
+            let w = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            let w = w.split(['+', '-']).next().unwrap_or(w).to_ascii_lowercase();
+            let expected = match w.as_str() {
+                "error" | "err" | "fatal" | "critical" | "crit" | "emerg" | "emergency" | "panic"
+                | "severe" | "dpanic" => Some(Level::Error),
+                "warn" | "warning" => Some(Level::Warn),
+                "info" | "notice" | "information" | "informational" => Some(Level::Info),
+                "debug" | "trace" | "verbose" | "fine" | "finer" | "finest" => Some(Level::Debug),
                 _ => None,
             };
             proptest::prop_assert_eq!(Level::parse(&word), expected, "{}", word);
