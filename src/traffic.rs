@@ -43,11 +43,15 @@ impl Requests {
     /// Counts `e` if it is a request. The caller keeps only events that can matter (up to the
     /// window's end), as the parsers do.
     pub fn add(&mut self, e: &Event) {
-        let Kind::Http { status, duration } = e.kind else {
-            return;
-        };
+        if let Kind::Http { status, duration } = e.kind {
+            self.count(e.time, status, duration);
+        }
+    }
+
+    /// Counts a request read at `time`.
+    pub fn count(&mut self, time: Nanos, status: u16, duration: Option<Nanos>) {
         let side = match self.from {
-            Some(from) if e.time < from => &mut self.before,
+            Some(from) if time < from => &mut self.before,
             _ => &mut self.during,
         };
         side.requests += 1;

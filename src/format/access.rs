@@ -158,8 +158,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let duration = duration(req.rest);
-    if let Some(counted) = cx.counted_request(time, status, duration) {
-        out.push(counted);
+    if cx.count_request(time, status, duration, out) {
         return true;
     }
     let mut parts = req.request.splitn(3, ' ');

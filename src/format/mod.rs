@@ -154,6 +154,8 @@ pub struct Cx<'a> {
     lean: bool,
     /// The time and line of each event only counted since the file's parser last looked.
     counted: Vec<(Nanos, u64)>,
+    /// With [`Keep::Draft`], the file's requests counted so far.
+    requests: Option<Requests>,
     /// What `reconstruct.toml` says about this file.
     rules: FileRules,
     /// Where the last JSON lines' keys put what the JSON parser looks up.
@@ -198,6 +200,7 @@ impl<'a> Cx<'a> {
             count_only: false,
             lean: false,
             counted: Vec::new(),
+            requests: None,
             rules,
             json: json::Layouts::default(),
             keep,
@@ -226,6 +229,7 @@ impl<'a> Cx<'a> {
             count_only: false,
             lean: self.lean,
             counted: Vec::new(),
+            requests: None,
             rules: self.rules.clone(),
             json: json::Layouts::default(),
             keep,
@@ -420,18 +424,33 @@ impl<'a> Cx<'a> {
         ordinary
     }
 
-    /// A request that did not fail, read for a draft: it is only counted (see
-    /// [`Requests`]), so it needs its time, status and duration and nothing allocated.
-    /// `None` when every event is wanted whole.
-    fn counted_request(&self, time: Nanos, status: u16, duration: Option<Nanos>) -> Option<Event> {
-        (self.draft && status < 500).then(|| {
-            self.own_event(
+    /// A request that did not fail, read for a draft, needs only its time, status and duration
+    /// (see [`Requests`]): a file's draft counts it here, with no event built, and a batch's
+    /// drafts (which count each request against each incident) get an event of nothing else.
+    /// `false` when the whole event is wanted.
+    fn count_request(
+        &mut self,
+        time: Nanos,
+        status: u16,
+        duration: Option<Nanos>,
+        out: &mut Vec<Event>,
+    ) -> bool {
+        if !self.draft || status >= 500 {
+            return false;
+        }
+        match &mut self.requests {
+            Some(requests) => {
+                requests.count(time, status, duration);
+                self.counted.push((time, self.line));
+            }
+            None => out.push(self.own_event(
                 time,
                 Kind::Http { status, duration },
                 Some(Level::Info),
                 String::new(),
-            )
-        })
+            )),
+        }
+        true
     }
 
     fn raw_event(
@@ -704,8 +723,8 @@ pub enum Keep {
     All,
     /// Every event, without the fields the text event stream does not print.
     Lines,
-    /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted into these
-    /// and dropped.
+    /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted, starting
+    /// from these counts, and dropped.
     Draft(Requests),
     /// What drafts use, and every request without its fields: a batch's incidents count them
     /// each against their own window.
@@ -742,6 +761,10 @@ impl<'a> FileParser<'a> {
         self.cx.draft = !matches!(keep, Keep::All | Keep::Lines);
         self.cx.count_only = self.cx.draft;
         self.cx.lean = matches!(keep, Keep::Lines);
+        self.cx.requests = match keep {
+            Keep::Draft(requests) => Some(requests),
+            _ => None,
+        };
         self.keep = keep;
         self
     }
@@ -774,9 +797,11 @@ impl<'a> FileParser<'a> {
     fn slim_from(&mut self, start: usize) {
         let keep_requests = match &mut self.keep {
             Keep::All | Keep::Lines => return,
-            Keep::Draft(requests) => {
-                for e in &self.events[start..] {
-                    requests.add(e);
+            Keep::Draft(_) => {
+                if let Some(requests) = &mut self.cx.requests {
+                    for e in &self.events[start..] {
+                        requests.add(e);
+                    }
                 }
                 false
             }
@@ -882,7 +907,7 @@ impl<'a> FileParser<'a> {
             yearless: self.cx.yearless.get(),
             problem: self.problem,
             requests: match self.keep {
-                Keep::Draft(requests) => Some(requests),
+                Keep::Draft(_) => self.cx.requests,
                 _ => None,
             },
             dropped: self.dropped,
