@@ -5,8 +5,8 @@
 //! is decoded before the window decides, and the other fields only for events that survive.
 
 use super::{
-    alertmanager, always_wanted, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty,
-    spinnaker, swar, timestamp, zabbix, Cx,
+    alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
+    pagerduty, spinnaker, swar, timestamp, zabbix, Cx,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -350,6 +350,9 @@ pub struct Layout {
     trace: bool,
     /// Per key: whether it is wanted of every event ([`always_wanted`]).
     always: Vec<bool>,
+    /// Whether any key is one classifying reads ([`classify::DRAFT_READS`]): most lines have
+    /// none, and are spared looking them up.
+    classified: bool,
     /// The keys' [`fingerprint`], to pass over most layouts that do not fit without comparing.
     print: u64,
 }
@@ -535,6 +538,9 @@ impl Layout {
         self.always.clear();
         self.always
             .extend(obj.iter().map(|(k, _)| always_wanted(&k.0)));
+        self.classified = obj
+            .iter()
+            .any(|(k, _)| classify::DRAFT_READS.contains(&k.0.as_ref()));
     }
 }
 
@@ -567,9 +573,11 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let trace = cx.json.current().trace.then(|| stack_trace(&obj)).flatten();
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
+        let classified = cx.json.current().classified;
         let field = |k: &str| {
             let used = [time_key, message_key.unwrap_or(""), level_key.unwrap_or("")];
-            obj.get(k).filter(|_| !used.contains(&k)).and_then(string)
+            let wanted = classified && !used.contains(&k);
+            wanted.then(|| obj.get(k)).flatten().and_then(string)
         };
         if cx.only_counted(time, lvl, text.trim_end(), field) {
             return true;
