@@ -6,10 +6,10 @@
 use super::{haproxy, timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
-use nom::bytes::complete::{take_till1, take_while1, take_while_m_n};
-use nom::character::complete::{char, digit1};
+use nom::bytes::complete::take_while_m_n;
+use nom::character::complete::char;
 use nom::combinator::{map_res, opt};
-use nom::sequence::{delimited, terminated};
+use nom::sequence::delimited;
 use nom::IResult;
 use serde_json::Value;
 
@@ -24,18 +24,35 @@ fn pri(i: &str) -> IResult<&str, u8> {
     )(i)
 }
 
-fn field(i: &str) -> IResult<&str, &str> {
-    terminated(take_till1(|c| c == ' '), char(' '))(i)
+/// A field and the space after it: (what follows, the field). By bytes, as are the tag and pid
+/// below: every syslog line has several, and a parser combinator decoded them a character at
+/// a time.
+fn field(i: &str) -> Option<(&str, &str)> {
+    let end = memchr::memchr(b' ', i.as_bytes()).filter(|&end| end > 0)?;
+    Some((&i[end + 1..], &i[..end]))
 }
 
-/// `tag[pid]: ` or `tag: ` → (tag, pid).
-fn tag_pid(i: &str) -> IResult<&str, (&str, Option<&str>)> {
-    let (i, name) = take_while1(|c: char| {
-        c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@')
-    })(i)?;
-    let (i, pid) = opt(delimited(char('['), digit1, char(']')))(i)?;
-    let (i, _) = char(':')(i)?;
-    Ok((i.strip_prefix(' ').unwrap_or(i), (name, pid)))
+/// `tag[pid]: ` or `tag: ` → (what follows, (tag, pid)).
+fn tag_pid(i: &str) -> Option<(&str, (&str, Option<&str>))> {
+    let b = i.as_bytes();
+    let in_tag =
+        |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/' | b'@');
+    let name = b.iter().position(|c| !in_tag(c)).unwrap_or(b.len());
+    if name == 0 {
+        return None;
+    }
+    // The characters matched are ASCII: the cuts fall between characters.
+    let (tag, mut rest) = (&i[..name], &i[name..]);
+    let mut pid = None;
+    if let Some(inner) = rest.strip_prefix('[') {
+        let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && inner.as_bytes().get(digits) == Some(&b']') {
+            pid = Some(&inner[..digits]);
+            rest = &inner[digits + 1..];
+        }
+    }
+    let rest = rest.strip_prefix(':')?;
+    Some((rest.strip_prefix(' ').unwrap_or(rest), (tag, pid)))
 }
 
 /// The structured data of RFC 5424: `-` or `[id k="v" …]…`, where `]` may be escaped in values.
@@ -87,11 +104,11 @@ struct Parts<'a> {
 fn rfc5424<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
     let (i, p) = pri(line).ok()?;
     let i = i.strip_prefix("1 ")?;
-    let (i, ts) = field(i).ok()?;
-    let (i, host) = field(i).ok()?;
-    let (i, app) = field(i).ok()?;
-    let (i, procid) = field(i).ok()?;
-    let (i, _msgid) = field(i).ok()?;
+    let (i, ts) = field(i)?;
+    let (i, host) = field(i)?;
+    let (i, app) = field(i)?;
+    let (i, procid) = field(i)?;
+    let (i, _msgid) = field(i)?;
     let (i, sd) = structured_data(i).ok()?;
     let msg = i
         .strip_prefix(' ')
@@ -123,12 +140,12 @@ fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
         (cx.resolve(&stamp), used)
     };
     let i = i[used..].strip_prefix(' ')?;
-    let (i, host) = field(i).ok()?;
+    let (i, host) = field(i)?;
     // A level word where the host goes means an application log line, not syslog.
     if Level::parse(host).is_some() || host == "-" || host.starts_with('[') {
         return None;
     }
-    let (msg, (app, pid)) = tag_pid(i).ok()?;
+    let (msg, (app, pid)) = tag_pid(i)?;
     Some(Parts {
         pri: p,
         time: time?,
@@ -180,9 +197,40 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::{field, tag_pid};
     use crate::event::{Kind, Level};
     use crate::format::testing::*;
     use crate::format::Format;
+    use nom::bytes::complete::{take_till1, take_while1};
+    use nom::character::complete::{char, digit1};
+    use nom::combinator::opt;
+    use nom::sequence::{delimited, terminated};
+    use nom::IResult;
+
+    /// The parser combinators the hand-written field and tag readers replaced.
+    fn combined_field(i: &str) -> IResult<&str, &str> {
+        terminated(take_till1(|c| c == ' '), char(' '))(i)
+    }
+
+    fn combined_tag_pid(i: &str) -> IResult<&str, (&str, Option<&str>)> {
+        let (i, name) = take_while1(|c: char| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | '@')
+        })(i)?;
+        let (i, pid) = opt(delimited(char('['), digit1, char(']')))(i)?;
+        let (i, _) = char(':')(i)?;
+        Ok((i.strip_prefix(' ').unwrap_or(i), (name, pid)))
+    }
+
+    proptest::proptest! {
+        /// Fields, tags and pids are read as the parser combinators read them.
+        #[test]
+        fn fields_and_tags_read_as_the_combinators_did(
+            i in "([a-z0-9./@_-]{0,6}|é|\\[[0-9]{0,3}\\]?|:| |x)*"
+        ) {
+            proptest::prop_assert_eq!(field(&i), combined_field(&i).ok());
+            proptest::prop_assert_eq!(tag_pid(&i), combined_tag_pid(&i).ok());
+        }
+    }
 
     #[test]
     fn rfc5424_with_structured_data() {
