@@ -795,6 +795,10 @@ impl<'a> FileParser<'a> {
     }
 
     fn slim_from(&mut self, start: usize) {
+        // A draft's lines are mostly only counted, and leave nothing to slim.
+        if self.events.len() == start {
+            return;
+        }
         let keep_requests = match &mut self.keep {
             Keep::All | Keep::Lines => return,
             Keep::Draft(_) => {
