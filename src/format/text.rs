@@ -13,8 +13,6 @@ use memchr::memmem::Finder;
 use std::sync::LazyLock;
 
 // Searched for in every text line: built once, not per line as `str::find` would.
-static SPRING: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" --- "));
-static SPRING_LOGGER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" : "));
 static DASH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" - "));
 static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" -- "));
 
@@ -201,15 +199,30 @@ fn is_level_word(word: &str) -> bool {
     letters.clone().all(|c| c.is_ascii_uppercase()) || letters.all(|c| c.is_ascii_lowercase())
 }
 
+/// Where `needle` (a space, then a mark that is not one) first is in `hay`, found by its mark,
+/// rarer than spaces: the heads searched are short, and a substring searcher costs more to start
+/// than they take to read.
+fn find(hay: &str, needle: &[u8]) -> Option<usize> {
+    let hay = hay.as_bytes();
+    let mark = *needle.get(1)?;
+    let mut from = 1;
+    while let Some(i) = hay.get(from..).and_then(|rest| memchr::memchr(mark, rest)) {
+        let at = from + i - 1;
+        if hay[at..].starts_with(needle) {
+            return Some(at);
+        }
+        from += i + 1;
+    }
+    None
+}
+
 /// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
 /// `logger - `, Python's ` - `, or tracing's spans.
 fn message_after(after: &str) -> Option<&str> {
     let after = trim_start(after);
-    if let Some(i) = SPRING.find(after.as_bytes()) {
+    if let Some(i) = find(after, b" --- ") {
         let tail = &after[i + 5..];
-        return SPRING_LOGGER
-            .find(tail.as_bytes())
-            .map(|j| trim_start(&tail[j + 3..]));
+        return find(tail, b" : ").map(|j| trim_start(&tail[j + 3..]));
     }
     if let Some(msg) = after
         .strip_prefix("- ")
@@ -246,6 +259,15 @@ mod tests {
             prop_assert_eq!(super::pieces(&s).collect::<Vec<_>>(), standard);
             let trimmed = s.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
             prop_assert_eq!(super::trim_brackets(&s), trimmed);
+        }
+
+        /// The search for a layout's separators finds what a substring search finds.
+        #[test]
+        fn separators_are_found_as_a_substring_search_finds_them(s in "( --- | : |[ \\-:xé]){0,8}") {
+            for needle in [" --- ", " : "] {
+                let standard = memchr::memmem::find(s.as_bytes(), needle.as_bytes());
+                prop_assert_eq!(super::find(&s, needle.as_bytes()), standard);
+            }
         }
     }
 
