@@ -5,7 +5,7 @@
 //! into many.
 
 use super::timestamp::{self, Shape};
-use super::{apache, cri, heroku, klog, logcat, nagios, trim_start, Cx};
+use super::{apache, cri, heroku, klog, logcat, nagios, swar, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::time::Nanos;
@@ -171,12 +171,9 @@ fn pieces(rest: &str) -> impl Iterator<Item = &str> {
     let mut start = Some(0);
     std::iter::from_fn(move || {
         let from = start?;
-        let end = bytes[from..]
-            .iter()
-            .position(|&b| b == b' ' || b == b'\t')
-            .map(|i| from + i);
-        start = end.map(|e| e + 1);
-        Some(&rest[from..end.unwrap_or(bytes.len())])
+        let end = swar::until(bytes, from, b' ', b'\t');
+        start = (end < bytes.len()).then_some(end + 1);
+        Some(&rest[from..end])
     })
 }
 
