@@ -1,10 +1,12 @@
-//! Line framing over one reusable buffer, in the manner of ripgrep's `grep-searcher`: `memchr`
-//! finds newlines in bytes not yet searched, so a line of many megabytes costs one pass over its
-//! bytes (the buffer doubles, nothing is searched twice), and ordinary lines are never copied.
+//! Line framing over one reusable buffer, in the manner of ripgrep's `grep-searcher`: the last
+//! newline of the bytes read is found in bytes not yet searched, so a line of many megabytes is
+//! searched once while it is read (the buffer doubles), and ordinary lines are never copied.
 //!
-//! The complete lines of each read are checked together, once: valid UTF-8 without NUL or
-//! escape bytes (the rule in logs) is handed out as text, so that no line pays a check of its
-//! own. A line of a read that fails the check is handed out as bytes, for the parser to mend.
+//! The complete lines before that newline are then handed out together as a block, checked
+//! once: valid UTF-8 without NUL or escape bytes (the rule in logs) is handed out as text, so
+//! that no line pays a check of its own. The lines of a block that fails the check are handed
+//! out as bytes, for the parser to mend. Each byte of a block is read a fixed number of times:
+//! by the check, and by the search for the newlines that cut it into lines.
 
 use memchr::{memchr, memchr2, memrchr};
 use std::io::{self, Read};
@@ -21,6 +23,8 @@ pub enum Line<'a> {
 }
 
 impl<'a> Line<'a> {
+    /// The line's bytes, whichever way it came: for what needs no text (a blank line's test,
+    /// a detection sample kept as read).
     pub fn bytes(&self) -> &'a [u8] {
         match self {
             Line::Text(s) => s.as_bytes(),
