@@ -1054,7 +1054,7 @@ mod tests {
             for e in &mut events {
                 e.source.line = 0;
             }
-            (events, parsed.dropped.iter().map(|&(t, _)| t).collect())
+            (events, parsed.dropped.iter().map(|d| d.time).collect())
         }
 
         proptest! {

@@ -152,8 +152,8 @@ pub struct Cx<'a> {
     /// Whether only the fields that decide an event's kind (and the configured service
     /// fields) are wanted: see [`Cx::wants_field`].
     lean: bool,
-    /// The time and line of each event only counted since the file's parser last looked.
-    counted: Vec<(Nanos, u64)>,
+    /// Each event only counted since the file's parser last looked.
+    counted: Vec<Dropped>,
     /// With [`Keep::Draft`], the file's requests counted so far.
     requests: Option<Requests>,
     /// What `reconstruct.toml` says about this file.
@@ -419,15 +419,20 @@ impl<'a> Cx<'a> {
             && self.rules.kind.is_none()
             && classify::is_ordinary(cut(message), field);
         if ordinary {
-            self.counted.push((time, self.line));
+            self.counted.push(Dropped {
+                time,
+                line: self.line,
+                request: None,
+            });
         }
         ordinary
     }
 
     /// A request that did not fail, read for a draft, needs only its time, status and duration
-    /// (see [`Requests`]): a file's draft counts it here, with no event built, and a batch's
-    /// drafts (which count each request against each incident) get an event of nothing else.
-    /// `false` when the whole event is wanted.
+    /// (see [`Requests`]), and no event is built: a file's draft counts it here, and a batch's
+    /// drafts (which count each request against each incident) get the three to count. A trial
+    /// parse, whose events its caller reads, gets an event of nothing else. `false` when the
+    /// whole event is wanted.
     fn count_request(
         &mut self,
         time: Nanos,
@@ -438,18 +443,27 @@ impl<'a> Cx<'a> {
         if !self.draft || status >= 500 {
             return false;
         }
-        match &mut self.requests {
-            Some(requests) => {
-                requests.count(time, status, duration);
-                self.counted.push((time, self.line));
-            }
-            None => out.push(self.own_event(
+        if !self.count_only {
+            out.push(self.own_event(
                 time,
                 Kind::Http { status, duration },
                 Some(Level::Info),
                 String::new(),
-            )),
+            ));
+            return true;
         }
+        let request = match &mut self.requests {
+            Some(requests) => {
+                requests.count(time, status, duration);
+                None
+            }
+            None => Some((status, duration)),
+        };
+        self.counted.push(Dropped {
+            time,
+            line: self.line,
+            request,
+        });
         true
     }
 
@@ -677,9 +691,19 @@ pub struct Parsed {
     pub problem: Option<String>,
     /// The requests counted, when parsing for a draft.
     pub requests: Option<Requests>,
-    /// With [`Keep::Drafts`]: the time and line of each event in range that was not kept, so
-    /// that each incident of a batch can count its own lines and events.
-    pub dropped: Vec<(Nanos, u64)>,
+    /// With [`Keep::Drafts`]: each event in range that was not kept, so that each incident of
+    /// a batch can count its own lines, events and requests.
+    pub dropped: Vec<Dropped>,
+}
+
+/// An event in range that a parse counted and did not keep: its time and line, and for an
+/// ordinary request its status and duration (which a batch's incidents count each in their own
+/// window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dropped {
+    pub time: Nanos,
+    pub line: u64,
+    pub request: Option<(u16, Option<Nanos>)>,
 }
 
 /// Whether the last parsed line was in range, and the unparsed lines since it: an unparsed
@@ -712,8 +736,8 @@ pub struct FileParser<'a> {
     /// What is kept of the events: for drafts, only what they use, so that memory grows with
     /// the window's errors, not its lines.
     keep: Keep,
-    /// With [`Keep::Drafts`], the time and line of each event not kept.
-    dropped: Vec<(Nanos, u64)>,
+    /// With [`Keep::Drafts`], each event not kept.
+    dropped: Vec<Dropped>,
 }
 
 /// How much of what it reads in range a parse keeps.
@@ -815,7 +839,11 @@ impl<'a> FileParser<'a> {
         let mut slim = |e: &mut Event| {
             let kept = e.slim_for_draft() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
             if !kept && keep_requests {
-                dropped.push((e.time, e.source.line));
+                dropped.push(Dropped {
+                    time: e.time,
+                    line: e.source.line,
+                    request: None,
+                });
             }
             kept
         };
@@ -1435,8 +1463,13 @@ mod tests {
                     assert_eq!(lean.fields, full.fields, "{path}: kept for its level");
                 }
             }
-            let lines_of = |events: &[Event]| -> Vec<(Nanos, u64)> {
-                events.iter().map(|e| (e.time, e.source.line)).collect()
+            let lines_of = |events: &[Event]| -> Vec<Dropped> {
+                let dropped = |e: &Event| Dropped {
+                    time: e.time,
+                    line: e.source.line,
+                    request: None,
+                };
+                events.iter().map(dropped).collect()
             };
             assert_eq!(draft.dropped, lines_of(&dropped), "{path}");
             assert_eq!(draft.counts, whole.counts, "{path}");

@@ -271,9 +271,12 @@ fn deal(
             None => kept.push(e),
         }
     }
-    for &(t, line) in &whole.dropped {
-        if b.keeps(t, &mut in_window) {
-            lines.push(line);
+    for d in &whole.dropped {
+        if b.keeps(d.time, &mut in_window) {
+            lines.push(d.line);
+            if let (Some(requests), Some((status, duration))) = (&mut requests, d.request) {
+                requests.count(d.time, status, duration);
+            }
         }
     }
     let in_range_events = lines.len() as u64;

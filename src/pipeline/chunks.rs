@@ -7,7 +7,7 @@
 use super::seek::Chunks;
 use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{FileParser, Keep, Parsed};
+use crate::format::{Dropped, FileParser, Keep, Parsed};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
@@ -100,12 +100,12 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
             e.source.line += lines_before;
         }
         runs.push(std::mem::take(&mut parsed.events));
-        joined.dropped.extend(
-            parsed
-                .dropped
-                .iter()
-                .map(|&(t, line)| (t, line + lines_before)),
-        );
+        joined
+            .dropped
+            .extend(parsed.dropped.iter().map(|&d| Dropped {
+                line: d.line + lines_before,
+                ..d
+            }));
         let c = &parsed.counts;
         let shift = |n: Option<u64>| n.map(|n| n + lines_before);
         let j = &mut joined.counts;

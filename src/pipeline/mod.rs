@@ -14,7 +14,9 @@ pub use follow::{follow, Live};
 use crate::config;
 use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
-use crate::format::{timestamp, Cx, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
+use crate::format::{
+    timestamp, Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor,
+};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
@@ -285,8 +287,8 @@ struct FileResult {
     in_window: u64,
     /// Requests counted, for a draft.
     requests: Option<Requests>,
-    /// Events in range not kept, by time and line ([`Keep::Drafts`]).
-    dropped: Vec<(Nanos, u64)>,
+    /// Events in range not kept ([`Keep::Drafts`]).
+    dropped: Vec<Dropped>,
     /// The events written as stream lines ([`Options::render`]), and where each one lies.
     text: Text,
     lines: Vec<Line>,
