@@ -79,15 +79,6 @@ fn timestamps(c: &mut Criterion) {
     g.finish();
 }
 
-/// Every line of `lines` to `parser`.
-fn feed_all(lines: &mut LineReader<&[u8]>, parser: &mut FileParser) {
-    let read = lines.each(|n, l| {
-        parser.feed(n, l);
-        ControlFlow::Continue(())
-    });
-    read.unwrap_or_else(|e| panic!("read from memory: {e}"));
-}
-
 /// Parses a whole file keeping events in a two-hour window, as a run does.
 fn parse_file(data: &[u8], path: &str) -> usize {
     let (from, to): (Nanos, Nanos) = (1_742_306_400_000_000_000, 1_742_313_600_000_000_000);
@@ -99,8 +90,8 @@ fn parse_file(data: &[u8], path: &str) -> usize {
         &mut keep,
     );
     let mut parser = FileParser::new(cx);
-    let mut lines = LineReader::new(data);
-    feed_all(&mut lines, &mut parser);
+    let read = parser.read_all(&mut LineReader::new(data));
+    read.unwrap_or_else(|e| panic!("read from memory: {e}"));
     parser.finish().events.len()
 }
 
@@ -132,8 +123,8 @@ fn parsed(rel: &str, keeping: Keep) -> Parsed {
         &mut keep,
     );
     let mut parser = FileParser::new(cx).keeping(keeping);
-    let mut lines = LineReader::new(&data[..]);
-    feed_all(&mut lines, &mut parser);
+    let read = parser.read_all(&mut LineReader::new(&data[..]));
+    read.unwrap_or_else(|e| panic!("read from memory: {e}"));
     parser.finish()
 }
 

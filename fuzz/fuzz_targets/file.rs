@@ -17,14 +17,16 @@ fuzz_target!(|data: &[u8]| {
         &mut keep,
     );
     let mut parser = FileParser::new(cx);
-    let mut lines = LineReader::new(data);
-    let mut count = 0;
-    while let Ok(Some((n, line))) = lines.next_line() {
-        parser.feed(n, line);
-        count += 1;
-    }
+    let read = parser.read_all(&mut LineReader::new(data));
+    assert!(read.is_ok(), "reading from memory cannot fail");
     let parsed = parser.finish();
-    assert_eq!(parsed.counts.lines, count);
+    // Every line, the last one without its newline too.
+    let newlines = data.iter().filter(|&&b| b == b'\n').count();
+    let unended = data.last().is_some_and(|&b| b != b'\n');
+    assert_eq!(
+        parsed.counts.lines,
+        (newlines + usize::from(unended)) as u64
+    );
     assert!(parsed.counts.adds_up(), "{:?}", parsed.counts);
     assert!(parsed.events.windows(2).all(|w| w[0].time <= w[1].time));
 });

@@ -3,8 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use reconstruct::input::LineReader;
+use reconstruct::input::{Line, LineReader};
 use std::io::Read;
+use std::ops::ControlFlow;
 
 /// Hands out the data in pieces whose sizes come from the data itself.
 struct Pieces<'a> {
@@ -28,20 +29,26 @@ fuzz_target!(|input: (u8, &[u8])| {
         step: usize::from(step).max(1),
     });
     let mut got = Vec::new();
-    while let Ok(Some((n, line))) = reader.next_line() {
-        got.push((n, line.to_vec()));
-    }
+    let read = reader.each(|n, line| {
+        got.push((n, line.bytes().to_vec(), matches!(line, Line::Text(_))));
+        ControlFlow::Continue(())
+    });
+    assert!(read.is_ok(), "reading from memory cannot fail");
     let mut want: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
     if data.is_empty() || data.ends_with(b"\n") {
         want.pop();
     }
     assert_eq!(got.len(), want.len());
-    for ((n, line), (i, expected)) in got.iter().zip(want.iter().enumerate()) {
+    for ((n, line, text), (i, expected)) in got.iter().zip(want.iter().enumerate()) {
         assert_eq!(*n, i as u64 + 1);
         assert_eq!(
             line.as_slice(),
             expected.strip_suffix(b"\r").unwrap_or(expected)
         );
+        // Text only for a line a parser need not mend.
+        let clean =
+            std::str::from_utf8(line).is_ok() && !line.contains(&0) && !line.contains(&0x1b);
+        assert!(!text || clean);
     }
     assert_eq!(reader.bytes(), data.len() as u64);
 });

@@ -42,7 +42,9 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         lookback,
         year: None,
         all_events: false,
+        event_fields: false,
         slow: 1_000_000_000,
+        render: None,
         progress: None,
     };
     let _ = run(&options);

@@ -37,13 +37,15 @@ mod zabbix;
 use crate::config::{self, FileRules};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
-use crate::input::Line;
+use crate::input::{Line, LineReader};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use timestamp::Stamp;
 
@@ -860,6 +862,14 @@ impl<'a> FileParser<'a> {
                 .into_iter()
                 .filter_map(|mut e| slim(&mut e).then_some(e)),
         );
+    }
+
+    /// Takes every line `lines` frames, to the end of the stream or its first read error.
+    pub fn read_all<R: Read>(&mut self, lines: &mut LineReader<R>) -> io::Result<()> {
+        lines.each(|n, line| {
+            self.feed(n, line);
+            ControlFlow::Continue(())
+        })
     }
 
     /// Takes the next line (1-based number, without its newline).

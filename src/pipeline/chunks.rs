@@ -13,7 +13,6 @@ use crate::time::Nanos;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::ops::ControlFlow;
 use std::path::Path;
 
 /// What to keep, as plain bounds (each stretch builds its own filter from them).
@@ -57,10 +56,7 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
-                    let read = lines.each(|n, line| {
-                        parser.feed(n, line);
-                        ControlFlow::Continue(())
-                    });
+                    let read = parser.read_all(&mut lines);
                     (read.err(), lines.bytes())
                 }
                 Err(e) => (Some(e), 0),
