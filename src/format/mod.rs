@@ -1171,8 +1171,6 @@ fn is_crash(line: &str) -> bool {
     line.starts_with("panic: ") || line.starts_with("fatal error: ")
 }
 
-/// Removes ANSI colour sequences (`ESC [ … m`), which tracing and others write to terminals
-/// and which end up in files piped from them.
 /// A line framing could not hand out as text, as text: NUL runs trimmed (where a crash lost
 /// writes, the text around them still counts), invalid UTF-8 replaced, ANSI escapes removed.
 fn readable(raw: &[u8]) -> Cow<'_, str> {
@@ -1195,6 +1193,8 @@ fn readable(raw: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Removes ANSI colour sequences (`ESC [ … m`), which tracing and others write to terminals
+/// and which end up in files piped from them.
 fn strip_ansi(text: &str) -> std::borrow::Cow<'_, str> {
     if memchr::memchr(0x1b, text.as_bytes()).is_none() {
         return std::borrow::Cow::Borrowed(text);

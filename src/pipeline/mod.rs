@@ -107,9 +107,10 @@ pub struct Options {
     /// For a draft's impact line: a request slower than this was affected.
     pub slow: Nanos,
     /// For the event stream: how one event is written as one line (the output's format),
-    /// in the run's zone. Each input's events are then written as soon as its pass ends, on
-    /// the core that read it, and dropped: the run holds the window's text, not its events,
-    /// and [`Run::write_stream`] only interleaves lines. Without it the run keeps the events.
+    /// in the run's zone. Each input's events are then written while it is read (every
+    /// 2,048 events), on the core that reads it, and dropped: the run holds the
+    /// window's text, not its events, and [`Run::write_stream`] only interleaves lines.
+    /// Without it the run keeps the events.
     pub render: Option<Render>,
     /// A bar to advance by each input's bytes as it is done; shown only when the input is
     /// large (see [`PROGRESS_FROM`]), cleared before the run returns.
