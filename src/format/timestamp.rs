@@ -52,15 +52,14 @@ impl Stamp {
     /// anything unusual (a year an `i64` of nanoseconds may not hold, an impossible field) to
     /// chrono, which decides it.
     fn fast_utc(&self, second: u32, nanos: u32, offset: i32) -> Option<Nanos> {
-        let valid = (1678..=2261).contains(&self.year)
+        let valid = usual(self.year, offset)
             && (1..=12).contains(&self.month)
             && self.day >= 1
             && self.day <= days_in_month(self.year, self.month)
             && self.hour < 24
             && self.minute < 60
             && second < 60
-            && nanos < 1_000_000_000
-            && offset.abs() < 86_400;
+            && nanos < 1_000_000_000;
         if !valid {
             return None;
         }
@@ -69,6 +68,12 @@ impl Stamp {
             - i64::from(offset);
         Some(secs * NANOS_PER_SEC + i64::from(nanos))
     }
+}
+
+/// Whether a year and offset are ones [`Stamp::fast_utc`] reads: years an `i64` of nanoseconds
+/// holds whole, offsets within a day.
+fn usual(year: i32, offset: i32) -> bool {
+    (1678..=2261).contains(&year) && offset.abs() < 86_400
 }
 
 /// The hour of a stamp at a known offset: the date, the hour and the offset.
@@ -87,17 +92,12 @@ impl Hours {
     pub fn resolve(&self, stamp: &Stamp, zone: &Zone) -> Option<Nanos> {
         // Only at a known offset (a named zone's offset may change within an hour), with an
         // ordinary reading (no leap second), in the years `fast_utc` reads.
-        let Some(offset) = stamp
-            .offset
-            .or(zone.fixed_offset())
-            .filter(|off| off.abs() < 86_400)
-            .filter(|_| {
-                (1678..=2261).contains(&stamp.year)
-                    && stamp.minute < 60
-                    && stamp.second < 60
-                    && stamp.nanos < 1_000_000_000
-            })
-        else {
+        let Some(offset) = stamp.offset.or(zone.fixed_offset()).filter(|&off| {
+            usual(stamp.year, off)
+                && stamp.minute < 60
+                && stamp.second < 60
+                && stamp.nanos < 1_000_000_000
+        }) else {
             return stamp.resolve(zone);
         };
         let hour = (stamp.year, stamp.month, stamp.day, stamp.hour, offset);
