@@ -156,7 +156,7 @@ pub struct Cx<'a> {
     lean: bool,
     /// Each event only counted since the file's parser last looked.
     counted: Vec<Dropped>,
-    /// With [`Keep::Draft`], the file's requests counted so far.
+    /// With [`Keep::Draft`] (and only then), the file's requests counted so far.
     requests: Option<Requests>,
     /// What `reconstruct.toml` says about this file.
     rules: FileRules,
@@ -948,10 +948,7 @@ impl<'a> FileParser<'a> {
             format: self.format,
             yearless: self.cx.yearless.get(),
             problem: self.problem,
-            requests: match self.keep {
-                Keep::Draft(_) => self.cx.requests,
-                _ => None,
-            },
+            requests: self.cx.requests,
             dropped: self.dropped,
         }
     }
