@@ -64,6 +64,9 @@ impl<'a> Object<'a> {
     /// [`Object::split`], expecting the keys of the `known` layout: a key where it expects one
     /// is compared, not scanned. Also whether the keys were the layout's, in its order.
     fn split_knowing(text: &'a str, known: Option<&Layout>) -> Option<(Object<'a>, bool)> {
+        if let Some(obj) = known.and_then(|k| k.split_compact(text)) {
+            return Some((obj, true));
+        }
         let mut scan = Scan { text, at: 0 };
         scan.space();
         scan.expect(b'{')?;
@@ -208,6 +211,22 @@ impl<'a> Scan<'a> {
         }
     }
 
+    /// A string here without escapes, with its quotes (most of a log line's values are such):
+    /// `None` for any other value, or none, which [`Scan::value`] reads.
+    fn plain_string(&mut self) -> Option<(&'a str, bool)> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.at) != Some(&b'"') {
+            return None;
+        }
+        let stop = plain_run(bytes, self.at + 1)?;
+        let string = self
+            .text
+            .get(self.at..=stop)
+            .filter(|_| bytes[stop] == b'"')?;
+        self.at = stop + 1;
+        Some((string, true))
+    }
+
     /// `name` in quotes, if the text has it here (and `name` holds nothing JSON escapes): the
     /// name as the text has it.
     fn quoted(&mut self, name: &str) -> Option<&'a str> {
@@ -342,6 +361,11 @@ pub struct Layout {
     ends: Vec<usize>,
     /// Per key: whether it holds nothing JSON escapes, so that its quoted text is the name.
     plain: Vec<bool>,
+    /// Each key as a line without spaces writes it, after what comes before it: `{"time":`,
+    /// then `,"level":` and so on, one after another, and where each ends. None when a key
+    /// holds something JSON escapes.
+    heads: String,
+    head_ends: Vec<usize>,
     /// The rank and place of the keys of each of [`LISTS`], in the list's order (the last of a
     /// repeated key, as [`Object::get`] finds it).
     at: [Vec<(usize, usize)>; LISTS.len()],
@@ -493,6 +517,37 @@ impl Layout {
         self.plain[i].then(|| &self.names[start..end])
     }
 
+    /// [`Object::split_knowing`] of a line with the layout's keys written without spaces, as
+    /// most loggers write JSON: each key and what comes before it compared as one piece, which
+    /// halves the cost of splitting a line. `None` if the line is not so written (it may still
+    /// be an object).
+    fn split_compact<'a>(&self, text: &'a str) -> Option<Object<'a>> {
+        if self.head_ends.is_empty() {
+            return None;
+        }
+        let bytes = text.as_bytes();
+        let heads = self.heads.as_bytes();
+        let mut scan = Scan { text, at: 0 };
+        let mut keys = Vec::with_capacity(self.head_ends.len());
+        let mut start = 0;
+        for &end in &self.head_ends {
+            let head = &heads[start..end];
+            start = end;
+            let at = scan.at;
+            if bytes.get(at..at + head.len()) != Some(head) {
+                return None;
+            }
+            // The name lies between the head's opening quote and its closing `":`.
+            let name = text.get(at + 2..at + head.len() - 2)?;
+            scan.at += head.len();
+            let (value, plain) = scan.plain_string().map_or_else(|| scan.value(), Some)?;
+            keys.push((Text(Cow::Borrowed(name)), Raw { text: value, plain }));
+        }
+        scan.expect(b'}')?;
+        scan.space();
+        (scan.at == text.len()).then_some(Object(keys))
+    }
+
     /// Whether the layout was worked out for `obj`'s keys, in their order.
     fn fits(&self, obj: &Object) -> bool {
         self.ends.len() == obj.0.len()
@@ -511,11 +566,22 @@ impl Layout {
         self.names.clear();
         self.ends.clear();
         self.plain.clear();
-        for (k, _) in obj.iter() {
+        self.heads.clear();
+        self.head_ends.clear();
+        for (i, (k, _)) in obj.iter().enumerate() {
             self.names.push_str(&k.0);
             self.ends.push(self.names.len());
             let escapes = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
             self.plain.push(!k.0.as_bytes().iter().any(escapes));
+            self.heads.push(if i == 0 { '{' } else { ',' });
+            self.heads.push('"');
+            self.heads.push_str(&k.0);
+            self.heads.push_str("\":");
+            self.head_ends.push(self.heads.len());
+        }
+        if self.plain.contains(&false) {
+            self.heads.clear();
+            self.head_ends.clear();
         }
         // Each list's keys with their ranks, the last of a repeated key first among its
         // equals: the keys are visited from the end, and the stable sort keeps that order.
@@ -847,7 +913,7 @@ mod tests {
     /// Splitting a line accepts what `serde_json` accepts as an object of raw values, and gives
     /// the same values, on objects built from JSON's pieces (good and bad), cut or damaged.
     mod split_as_serde {
-        use super::super::{string, Object};
+        use super::super::{string, Layout, Object};
         use proptest::prelude::*;
         use serde_json::value::RawValue;
         use std::borrow::Cow;
@@ -888,6 +954,8 @@ mod tests {
             "k",
         ];
         const SPACE: &[&str] = &["", "", " ", "\t", "\n "];
+        /// Keys a layout may hold: one that begins another, and one written with an escape.
+        const LAYOUT_KEYS: &[&str] = &["t", "time", "msg", "m\\u0073g"];
 
         fn value() -> impl Strategy<Value = String> {
             prop::sample::select(SCALARS)
@@ -977,6 +1045,60 @@ mod tests {
                         let decoded = raw.and_then(|r| string(r)).map(Cow::into_owned);
                         prop_assert_eq!(decoded, serde_json::from_str::<String>(value.get()).ok());
                     }
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+
+            /// A layout learnt from a line spares comparing the next line's keys, and changes
+            /// nothing else: the same lines split, the same way, and a line is said to be of the
+            /// layout only when it writes the layout's keys, in its order, without escapes.
+            #[test]
+            fn a_layout_changes_no_split(
+                pairs in prop::collection::vec(
+                    (prop::sample::select(LAYOUT_KEYS), prop::sample::select(SPACE), value()),
+                    0..5,
+                ),
+                learnt in prop::option::of(
+                    prop::collection::vec(prop::sample::select(LAYOUT_KEYS), 0..5),
+                ),
+                cut in prop::option::weighted(0.2, any::<prop::sample::Index>()),
+                cut_end in prop::option::weighted(0.2, 1usize..3),
+            ) {
+                let body: Vec<String> = pairs
+                    .iter()
+                    .map(|(k, sp, v)| format!("{sp}\"{k}\"{sp}:{sp}{v}"))
+                    .collect();
+                let mut text = format!("{{{}}}", body.join(","));
+                let at = cut.map(|at| at.index(text.len() + 1));
+                let at = at.or(cut_end.map(|n| text.len().saturating_sub(n)));
+                if let Some(at) = at.filter(|&at| text.is_char_boundary(at)) {
+                    text.truncate(at);
+                }
+                let learnt = learnt.unwrap_or_else(|| pairs.iter().map(|(k, ..)| *k).collect());
+                let learnt: Vec<String> = learnt.iter().map(|k| format!("\"{k}\":0")).collect();
+                let learnt = format!("{{{}}}", learnt.join(","));
+                let learnt = Object::split(&learnt).expect("a line of plain keys");
+                let mut layout = Layout::default();
+                layout.learn(&learnt);
+                let split = |known| {
+                    Object::split_knowing(&text, known).map(|(obj, same)| {
+                        let pairs: Vec<(String, String, bool)> = obj
+                            .iter()
+                            .map(|(k, v)| (k.0.to_string(), v.text.to_string(), v.plain))
+                            .collect();
+                        (pairs, same)
+                    })
+                };
+                let (with, without) = (split(Some(&layout)), split(None));
+                prop_assert_eq!(with.as_ref().map(|w| &w.0), without.as_ref().map(|w| &w.0));
+                if let Some((split, same)) = with {
+                    let keys: Vec<&str> = split.iter().map(|(k, ..)| k.as_str()).collect();
+                    let learnt: Vec<&str> = learnt.iter().map(|(k, _)| k.0.as_ref()).collect();
+                    let escaped = pairs.iter().any(|(k, ..)| k.contains('\\'));
+                    prop_assert_eq!(same, !escaped && keys == learnt, "{}", text);
                 }
             }
         }
