@@ -417,6 +417,43 @@ fn nothing_readable_exits_1() {
         ));
 }
 
+/// Without `--from` and `--to` the window is the logs' whole span, from their first line to
+/// their last, though a draft keeps none of the ordinary lines at either end.
+#[test]
+fn without_a_window_the_window_is_the_logs_span() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "app.log",
+        b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n\
+          2025-06-01 10:05:00,000 ERROR [main] app.Server - database connection refused\n\
+          2025-06-01 10:10:00,000 INFO  [main] app.Server - request handled\n",
+    );
+    let window = |path: &Path| {
+        let out = succeeds(reconstruct().args(["--format", "json"]).arg(path));
+        let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        (
+            draft["window"]["from"].clone(),
+            draft["window"]["to"].clone(),
+        )
+    };
+    assert_eq!(
+        window(dir.path()),
+        ("2025-06-01T10:00:00Z".into(), "2025-06-01T10:10:00Z".into())
+    );
+    // A log of nothing but ordinary lines was read: an empty draft, not "nothing could be read".
+    let quiet = tempfile::tempdir().expect("tempdir");
+    write(
+        quiet.path(),
+        "app.log",
+        b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n",
+    );
+    assert_eq!(
+        window(quiet.path()),
+        ("2025-06-01T10:00:00Z".into(), "2025-06-01T10:00:00Z".into())
+    );
+}
+
 #[test]
 fn an_ambiguous_day_asks_for_date() {
     let dir = tempfile::tempdir().expect("tempdir");

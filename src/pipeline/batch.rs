@@ -252,12 +252,12 @@ fn deal(
 ) -> FileResult {
     let from = (b.window_from != i64::MIN).then_some(b.window_from);
     let mut requests = (!options.all_events).then(|| Requests::new(from, options.slow));
-    let mut in_window = 0;
+    let mut seen = chunks::Seen::default();
     // The line of every event in this incident's range, kept or dropped.
     let mut lines = Vec::new();
     let mut kept = Vec::new();
     for mut e in events {
-        if !b.keeps(e.time, &mut in_window) {
+        if !b.keeps(e.time, &mut seen) {
             continue;
         }
         lines.push(e.source.line);
@@ -272,7 +272,7 @@ fn deal(
         }
     }
     for d in &whole.dropped {
-        if b.keeps(d.time, &mut in_window) {
+        if b.keeps(d.time, &mut seen) {
             lines.push(d.line);
             if let (Some(requests), Some((status, duration))) = (&mut requests, d.request) {
                 requests.count(d.time, status, duration);
@@ -299,7 +299,7 @@ fn deal(
         warning: whole.warning.clone(),
         reading: whole.reading.clone(),
         compressed: whole.compressed,
-        in_window,
+        seen,
         requests,
         dropped: Vec::new(),
         text: Text::default(),

@@ -25,13 +25,39 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    /// Whether an event at `t` is kept (the window or its look-back); one in the window proper
-    /// is counted into `in_window`, since a draft keeps only some of them.
-    pub fn keeps(&self, t: Nanos, in_window: &mut u64) -> bool {
+    /// Whether an event at `t` is kept (the window or its look-back), noting it in `seen`.
+    pub fn keeps(&self, t: Nanos, seen: &mut Seen) -> bool {
         if self.window_from <= t && t <= self.window_to {
-            *in_window += 1;
+            seen.in_window += 1;
         }
-        self.keep_from <= t && t <= self.keep_to
+        let kept = self.keep_from <= t && t <= self.keep_to;
+        if kept {
+            seen.span = Some(match seen.span {
+                Some((first, last)) => (first.min(t), last.max(t)),
+                None => (t, t),
+            });
+        }
+        kept
+    }
+}
+
+/// What the bounds saw of an input's events as it was read, whether a draft kept each one or
+/// only counted it: how many fell in the window proper, and the first and last time kept,
+/// which make the window when none is given (the logs' span, not that of the few events a
+/// draft keeps).
+#[derive(Clone, Copy, Default)]
+pub struct Seen {
+    pub in_window: u64,
+    pub span: Option<(Nanos, Nanos)>,
+}
+
+impl Seen {
+    pub fn absorb(&mut self, other: Seen) {
+        self.in_window += other.in_window;
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (mine, theirs) => mine.or(theirs),
+        };
     }
 }
 
@@ -40,7 +66,7 @@ struct Part {
     parsed: Parsed,
     read_error: Option<io::Error>,
     bytes: u64,
-    in_window: u64,
+    seen: Seen,
 }
 
 pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep) -> FileResult {
@@ -49,8 +75,8 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
     let parts: Vec<Part> = stretches
         .par_iter()
         .map(|&(start, end)| {
-            let mut in_window = 0u64;
-            let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut in_window);
+            let mut seen = Seen::default();
+            let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut seen);
             let cx = pass.dating.cx(&input.display, &mut in_bounds);
             let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
@@ -66,7 +92,7 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
                 parsed,
                 read_error,
                 bytes,
-                in_window,
+                seen,
             }
         })
         .collect();
@@ -120,7 +146,7 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
             _ => {}
         }
         result.bytes += part.bytes;
-        result.in_window += part.in_window;
+        result.seen.absorb(part.seen);
         read_error = read_error.or(part.read_error);
     }
     joined.events = merge(runs);

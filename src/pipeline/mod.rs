@@ -23,6 +23,7 @@ use crate::stats::{InputStats, Skipped, Stats};
 use crate::time::{Nanos, StreamClock, Zone};
 use crate::traffic::Requests;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chunks::Seen;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -224,7 +225,7 @@ impl FileResult {
             warning: None,
             reading,
             compressed: false,
-            in_window: 0,
+            seen: Seen::default(),
             requests: None,
             dropped: Vec::new(),
             text: Text::default(),
@@ -284,8 +285,8 @@ struct FileResult {
     /// How it was read, for `--verbose`: from the start, or seeked past so many lines.
     reading: String,
     compressed: bool,
-    /// Events read in the window proper (kept or, for a draft, counted and dropped).
-    in_window: u64,
+    /// What the bounds saw of the events read (kept or, for a draft, counted and dropped).
+    seen: Seen,
     /// Requests counted, for a draft.
     requests: Option<Requests>,
     /// Events in range not kept ([`Keep::Drafts`]).
@@ -498,16 +499,16 @@ impl Pass {
                 return result;
             }
         }
-        let mut in_window = 0u64;
+        let mut seen = Seen::default();
         let mut result = parse_input(
             input,
             self.dating,
-            &mut |t| self.bounds.keeps(t, &mut in_window),
+            &mut |t| self.bounds.keeps(t, &mut seen),
             self.reach,
             keep,
             self.render,
         );
-        result.in_window = in_window;
+        result.seen = seen;
         result
     }
 }
@@ -531,9 +532,11 @@ fn conclude(
     let mut runs = Vec::with_capacity(results.len());
     let (mut texts, mut lines) = (Vec::new(), Vec::new());
     let mut requests = Requests::new(from, options.slow);
+    let mut seen = Seen::default();
     for (input, r) in prepared.inputs.iter().zip(results) {
         stats.bytes += r.bytes;
-        stats.events += r.in_window;
+        stats.events += r.seen.in_window;
+        seen.absorb(r.seen);
         match &r.skipped {
             Some(reason) => stats.skipped.push(Skipped {
                 path: input.display.clone(),
@@ -581,8 +584,9 @@ fn conclude(
             ));
         }
     }
-    // Each input's first and last time, whether it kept events or wrote lines.
-    let ends = run_ends(&runs).chain(run_ends(&lines));
+    // The first and last time of the events read, whether kept, written as lines or (for a
+    // draft) only counted.
+    let ends = run_ends(&runs).chain(run_ends(&lines)).chain(seen.span);
     let first = ends.clone().map(|(first, _)| first).min();
     let last = ends.map(|(_, last)| last).max();
     let what = if prepared.inputs.is_empty() {
