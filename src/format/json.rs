@@ -50,7 +50,10 @@ impl<'a> From<&'a RawValue> for Raw<'a> {
 /// a handful of keys: a short list searched from its end (so that a repeated key's last value
 /// wins, as in a map) costs less than hashing every key into a table.
 #[derive(Debug, Default)]
-pub struct Object<'a>(Vec<(Text<'a>, Raw<'a>)>);
+pub struct Object<'a>(Vec<Entry<'a>>);
+
+/// A key and its value.
+type Entry<'a> = (Text<'a>, Raw<'a>);
 
 impl<'a> Object<'a> {
     /// Splits the text of one JSON object into its keys and raw values, or `None` if it is not
@@ -64,14 +67,15 @@ impl<'a> Object<'a> {
     /// [`Object::split`], expecting the keys of the `known` layout: a key where it expects one
     /// is compared, not scanned. Also whether the keys were the layout's, in its order.
     fn split_knowing(text: &'a str, known: Option<&Layout>) -> Option<(Object<'a>, bool)> {
-        if let Some(obj) = known.and_then(|k| k.split_compact(text)) {
-            return Some((obj, true));
+        let mut keys = Vec::with_capacity(8);
+        if known.is_some_and(|k| k.split_compact(text, &mut keys).is_some()) {
+            return Some((Object(keys), true));
         }
+        keys.clear();
         let mut scan = Scan { text, at: 0 };
         scan.space();
         scan.expect(b'{')?;
         scan.space();
-        let mut keys = Vec::with_capacity(8);
         let mut same = true;
         if !scan.eat(b'}') {
             loop {
@@ -169,6 +173,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A value's text, and whether it is a string without escapes.
+    #[inline(always)]
     fn value(&mut self) -> Option<(&'a str, bool)> {
         let text = match self.peek()? {
             b'"' => return self.string().map(|(s, escaped)| (s, !escaped)),
@@ -361,11 +366,11 @@ pub struct Layout {
     ends: Vec<usize>,
     /// Per key: whether it holds nothing JSON escapes, so that its quoted text is the name.
     plain: Vec<bool>,
-    /// Each key as a line without spaces writes it, after what comes before it: `{"time":`,
-    /// then `,"level":` and so on, one after another, and where each ends. None when a key
-    /// holds something JSON escapes.
-    heads: String,
-    head_ends: Vec<usize>,
+    /// Each key as a line in each of [`STYLES`] writes it, after what comes before it:
+    /// `{"time":`, then `,"level":` and so on, one after another, and where each ends. None
+    /// when a key holds something JSON escapes.
+    heads: [String; STYLES.len()],
+    head_ends: [Vec<usize>; STYLES.len()],
     /// The rank and place of the keys of each of [`LISTS`], in the list's order (the last of a
     /// repeated key, as [`Object::get`] finds it).
     at: [Vec<(usize, usize)>; LISTS.len()],
@@ -417,6 +422,11 @@ impl Default for Layouts {
         }
     }
 }
+
+/// How JSON loggers space their lines, as a key's comma and colon with what follows each:
+/// without spaces (most), and as Python's `json.dumps` does by default (`python-json-logger`,
+/// `structlog`).
+const STYLES: [(&str, &str); 2] = [(",", ":"), (", ", ": ")];
 
 /// How many layouts a file keeps: with fingerprints, passing over them costs little.
 const LAYOUTS: usize = 32;
@@ -517,35 +527,37 @@ impl Layout {
         self.plain[i].then(|| &self.names[start..end])
     }
 
-    /// [`Object::split_knowing`] of a line with the layout's keys written without spaces, as
-    /// most loggers write JSON: each key and what comes before it compared as one piece, which
-    /// halves the cost of splitting a line. `None` if the line is not so written (it may still
-    /// be an object).
-    fn split_compact<'a>(&self, text: &'a str) -> Option<Object<'a>> {
-        if self.head_ends.is_empty() {
-            return None;
-        }
+    /// [`Object::split_knowing`] of a line with the layout's keys, spaced in one of the
+    /// [`STYLES`] loggers write: each key and what comes before it compared as one piece, which
+    /// halves the cost of splitting a line. The keys go into `keys`; `None` if the line is not so
+    /// written (it may still be an object).
+    fn split_compact<'a>(&self, text: &'a str, keys: &mut Vec<Entry<'a>>) -> Option<()> {
         let bytes = text.as_bytes();
-        let heads = self.heads.as_bytes();
+        // The style is told by the byte after the first key's colon.
+        let first = *self.head_ends[0].first()?;
+        let style = usize::from(bytes.get(first) == Some(&b' '));
+        let heads = self.heads[style].as_bytes();
+        let colon = STYLES[style].1.len();
         let mut scan = Scan { text, at: 0 };
-        let mut keys = Vec::with_capacity(self.head_ends.len());
-        let mut start = 0;
-        for &end in &self.head_ends {
+        let (mut start, mut name_start) = (0, 0);
+        for (&end, &name_end) in self.head_ends[style].iter().zip(&self.ends) {
             let head = &heads[start..end];
             start = end;
             let at = scan.at;
             if bytes.get(at..at + head.len()) != Some(head) {
                 return None;
             }
-            // The name lies between the head's opening quote and its closing `":`.
-            let name = text.get(at + 2..at + head.len() - 2)?;
+            // The name ends before the head's closing quote and colon.
+            let name_stop = at + head.len() - colon - 1;
+            let name = text.get(name_stop - (name_end - name_start)..name_stop)?;
+            name_start = name_end;
             scan.at += head.len();
             let (value, plain) = scan.plain_string().map_or_else(|| scan.value(), Some)?;
             keys.push((Text(Cow::Borrowed(name)), Raw { text: value, plain }));
         }
         scan.expect(b'}')?;
         scan.space();
-        (scan.at == text.len()).then_some(Object(keys))
+        (scan.at == text.len()).then_some(())
     }
 
     /// Whether the layout was worked out for `obj`'s keys, in their order.
@@ -566,22 +578,27 @@ impl Layout {
         self.names.clear();
         self.ends.clear();
         self.plain.clear();
-        self.heads.clear();
-        self.head_ends.clear();
+        self.heads.iter_mut().for_each(String::clear);
+        self.head_ends.iter_mut().for_each(Vec::clear);
         for (i, (k, _)) in obj.iter().enumerate() {
             self.names.push_str(&k.0);
             self.ends.push(self.names.len());
             let escapes = |b: &u8| matches!(b, b'"' | b'\\' | 0..=0x1f);
             self.plain.push(!k.0.as_bytes().iter().any(escapes));
-            self.heads.push(if i == 0 { '{' } else { ',' });
-            self.heads.push('"');
-            self.heads.push_str(&k.0);
-            self.heads.push_str("\":");
-            self.head_ends.push(self.heads.len());
+            for ((heads, ends), (comma, colon)) in
+                self.heads.iter_mut().zip(&mut self.head_ends).zip(STYLES)
+            {
+                heads.push_str(if i == 0 { "{" } else { comma });
+                heads.push('"');
+                heads.push_str(&k.0);
+                heads.push('"');
+                heads.push_str(colon);
+                ends.push(heads.len());
+            }
         }
         if self.plain.contains(&false) {
-            self.heads.clear();
-            self.head_ends.clear();
+            self.heads.iter_mut().for_each(String::clear);
+            self.head_ends.iter_mut().for_each(Vec::clear);
         }
         // Each list's keys with their ranks, the last of a repeated key first among its
         // equals: the keys are visited from the end, and the stable sort keeps that order.
@@ -1066,12 +1083,19 @@ mod tests {
                 ),
                 cut in prop::option::weighted(0.2, any::<prop::sample::Index>()),
                 cut_end in prop::option::weighted(0.2, 1usize..3),
+                style in 0..3,
             ) {
+                // Without spaces, as Python writes JSON, or spaced anyhow.
                 let body: Vec<String> = pairs
                     .iter()
-                    .map(|(k, sp, v)| format!("{sp}\"{k}\"{sp}:{sp}{v}"))
+                    .map(|(k, sp, v)| match style {
+                        0 => format!("\"{k}\":{v}"),
+                        1 => format!("\"{k}\": {v}"),
+                        _ => format!("{sp}\"{k}\"{sp}:{sp}{v}"),
+                    })
                     .collect();
-                let mut text = format!("{{{}}}", body.join(","));
+                let comma = if style == 1 { ", " } else { "," };
+                let mut text = format!("{{{}}}", body.join(comma));
                 let at = cut.map(|at| at.index(text.len() + 1));
                 let at = at.or(cut_end.map(|n| text.len().saturating_sub(n)));
                 if let Some(at) = at.filter(|&at| text.is_char_boundary(at)) {
