@@ -454,6 +454,31 @@ fn without_a_window_the_window_is_the_logs_span() {
     );
 }
 
+/// A lone error is no burst, but the summary must not say the window had none.
+#[test]
+fn a_lone_error_is_not_summed_up_as_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "app.log",
+        b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n\
+          2025-06-01 10:05:00,000 ERROR [main] app.Server - database connection refused\n",
+    );
+    let out = succeeds(reconstruct().arg(dir.path()));
+    let md = String::from_utf8(out.stdout).expect("utf-8 output");
+    assert!(has_entry(
+        &md,
+        "10:05",
+        &["**Error**", "database connection refused"]
+    ));
+    assert!(
+        md.contains(
+            "**Summary.** Isolated errors only: none repeated or rose above their baseline."
+        ),
+        "{md}"
+    );
+}
+
 #[test]
 fn an_ambiguous_day_asks_for_date() {
     let dir = tempfile::tempdir().expect("tempdir");

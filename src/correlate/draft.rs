@@ -95,7 +95,7 @@ where
     if let Some(i) = suspect {
         b.entries[i].suspect = true;
     }
-    let summary = summarise(&b.entries, &bursts, requests);
+    let summary = summarise(&b.entries, &bursts, requests, window);
     let (entries, omitted) = rank(b.entries, settings.max_entries);
     Timeline {
         window,
@@ -698,7 +698,7 @@ fn rank(entries: Vec<Entry>, max: usize) -> (Vec<Entry>, usize) {
 
 /// The summary: the outage's span from the error bursts (without a burst, from the errors
 /// that repeated), the first alert, the suspect, and the impact from access logs.
-fn summarise(entries: &[Entry], bursts: &[Burst], requests: &Requests) -> Summary {
+fn summarise(entries: &[Entry], bursts: &[Burst], requests: &Requests, window: Window) -> Summary {
     let repeated = entries
         .iter()
         .filter(|e| e.kind == EntryKind::Restart || (e.kind == EntryKind::Error && e.count > 1));
@@ -712,6 +712,10 @@ fn summarise(entries: &[Entry], bursts: &[Burst], requests: &Requests) -> Summar
         .map(|b| b.end)
         .max()
         .or_else(|| repeated.map(|e| e.last).max());
+    let isolated = start.is_none()
+        && entries.iter().any(|e| {
+            matches!(e.kind, EntryKind::Error | EntryKind::Restart) && window.contains(e.first)
+        });
     let detected = entries
         .iter()
         .filter(|e| e.kind == EntryKind::Alert)
@@ -727,6 +731,7 @@ fn summarise(entries: &[Entry], bursts: &[Burst], requests: &Requests) -> Summar
     Summary {
         start,
         end,
+        isolated,
         detected,
         suspect: entries.iter().find(|e| e.suspect).cloned(),
         impact,

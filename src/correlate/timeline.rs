@@ -134,6 +134,9 @@ pub struct Summary {
     pub start: Option<Nanos>,
     /// When they returned to it.
     pub end: Option<Nanos>,
+    /// Without a start: whether the window still holds errors, crashes or OOM kills, none of
+    /// which repeated or rose above their baseline (the draft must not say there were none).
+    pub isolated: bool,
     /// The first alert or page in the window.
     pub detected: Option<Nanos>,
     pub suspect: Option<Entry>,

@@ -107,6 +107,8 @@ fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
             at(end),
             human_duration(end - start)
         )),
+        _ if s.isolated => parts
+            .push("Isolated errors only: none repeated or rose above their baseline.".to_string()),
         _ => parts.push("No errors, crashes or OOM kills in the window.".to_string()),
     }
     match (s.detected, s.start) {
