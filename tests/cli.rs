@@ -417,18 +417,17 @@ fn nothing_readable_exits_1() {
         ));
 }
 
+/// A quiet log with one error in it, between two ordinary lines.
+const LONE_ERROR: &[u8] = b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n\
+    2025-06-01 10:05:00,000 ERROR [main] app.Server - database connection refused\n\
+    2025-06-01 10:10:00,000 INFO  [main] app.Server - request handled\n";
+
 /// Without `--from` and `--to` the window is the logs' whole span, from their first line to
 /// their last, though a draft keeps none of the ordinary lines at either end.
 #[test]
 fn without_a_window_the_window_is_the_logs_span() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(
-        dir.path(),
-        "app.log",
-        b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n\
-          2025-06-01 10:05:00,000 ERROR [main] app.Server - database connection refused\n\
-          2025-06-01 10:10:00,000 INFO  [main] app.Server - request handled\n",
-    );
+    write(dir.path(), "app.log", LONE_ERROR);
     let window = |path: &Path| {
         let out = succeeds(reconstruct().args(["--format", "json"]).arg(path));
         let draft: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -458,12 +457,7 @@ fn without_a_window_the_window_is_the_logs_span() {
 #[test]
 fn a_lone_error_is_not_summed_up_as_none() {
     let dir = tempfile::tempdir().expect("tempdir");
-    write(
-        dir.path(),
-        "app.log",
-        b"2025-06-01 10:00:00,000 INFO  [main] app.Server - started\n\
-          2025-06-01 10:05:00,000 ERROR [main] app.Server - database connection refused\n",
-    );
+    write(dir.path(), "app.log", LONE_ERROR);
     let out = succeeds(reconstruct().arg(dir.path()));
     let md = String::from_utf8(out.stdout).expect("utf-8 output");
     assert!(has_entry(
