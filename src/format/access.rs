@@ -2,7 +2,7 @@
 //! the level (5xx is an error); a trailing request time, when the layout adds one
 //! (`$request_time`, `rt=0.123`, `request_time=…`), feeds the "slow" part of the impact figure.
 
-use super::{timestamp, trim_start, Cx};
+use super::{trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level};
 use crate::time::{Nanos, NANOS_PER_SEC};
@@ -150,8 +150,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     else {
         return false;
     };
-    let Some(time) = timestamp::clf(req.time.as_bytes()).and_then(|(stamp, _)| cx.resolve(&stamp))
-    else {
+    let Some(time) = cx.clf_time(req.time.as_bytes()) else {
         return false;
     };
     if !cx.keep(time) {

@@ -822,8 +822,8 @@ pub fn object<'a>(raw: &Raw<'a>) -> Option<Object<'a>> {
 pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
     let text = raw.get();
     if let Some(s) = string(raw) {
-        if let Some((stamp, used)) = timestamp::iso(s.as_bytes()) {
-            return (used == s.len()).then(|| cx.resolve(&stamp)).flatten();
+        if let Some((t, used)) = cx.iso_time(s.as_bytes()) {
+            return t.filter(|_| used == s.len());
         }
         return timestamp::epoch(&s);
     }

@@ -75,8 +75,8 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             gist.add(i, k, v);
         } else if time.is_none() {
             let v = unquote(v);
-            time = match timestamp::iso(v.as_bytes()) {
-                Some((stamp, used)) if used == v.len() => cx.resolve(&stamp),
+            time = match cx.iso_time(v.as_bytes()) {
+                Some((t, used)) if used == v.len() => t,
                 _ => timestamp::epoch(&v),
             };
         }

@@ -133,6 +133,9 @@ pub struct Cx<'a> {
     yearless: Cell<bool>,
     /// The hour the last stamp fell in, which most lines share.
     hours: timestamp::Hours,
+    /// The minutes of the last ISO 8601 and access-log stamps.
+    iso_minute: timestamp::IsoMinute,
+    clf_minute: timestamp::ClfMinute,
     /// The last dated line, which dates the time-only lines after it.
     day: Option<LastDay>,
     /// A date in the file's name (`app-2023-10-11.log`), the next best context.
@@ -192,6 +195,8 @@ impl<'a> Cx<'a> {
             given_time: None,
             yearless: Cell::new(false),
             hours: timestamp::Hours::default(),
+            iso_minute: timestamp::IsoMinute::default(),
+            clf_minute: timestamp::ClfMinute::default(),
             day: None,
             name_day,
             fallback_day: None,
@@ -221,6 +226,8 @@ impl<'a> Cx<'a> {
             given_time: None,
             yearless: Cell::new(false),
             hours: timestamp::Hours::default(),
+            iso_minute: timestamp::IsoMinute::default(),
+            clf_minute: timestamp::ClfMinute::default(),
             day: self.day,
             name_day: self.name_day,
             fallback_day: self.fallback_day,
@@ -236,6 +243,43 @@ impl<'a> Cx<'a> {
             json: json::Layouts::default(),
             keep,
         }
+    }
+
+    /// An ISO 8601 stamp at the start of `b` ([`timestamp::iso`]), the bytes it takes and its
+    /// instant (`None` for an impossible date); `None` when there is none. A stamp in the last
+    /// one's minute is dated from it ([`timestamp::Minute`]).
+    fn iso_time(&self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
+        if let Some((t, used)) = self.iso_minute.recall(b) {
+            return Some((Some(t), used));
+        }
+        let (stamp, used) = timestamp::iso(b)?;
+        let t = self.resolve(&stamp);
+        if let Some(t) = t {
+            self.iso_minute.remember(b, &stamp, t, &self.zone);
+        }
+        Some((t, used))
+    }
+
+    /// [`Cx::iso_time`] of a line's leading stamp, remembered as the context for time-only
+    /// lines after it, as [`Cx::resolve_dated`] remembers.
+    fn iso_dated(&mut self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
+        let (t, used) = self.iso_time(b)?;
+        if let Some(t) = t {
+            self.day = Some(LastDay::At(t));
+        }
+        Some((t, used))
+    }
+
+    /// The instant of an access-log stamp ([`timestamp::clf`]), dated as [`Cx::iso_time`]
+    /// dates ISO 8601.
+    fn clf_time(&self, b: &[u8]) -> Option<Nanos> {
+        if let Some((t, _)) = self.clf_minute.recall(b) {
+            return Some(t);
+        }
+        let (stamp, _) = timestamp::clf(b)?;
+        let t = self.resolve(&stamp)?;
+        self.clf_minute.remember(b, &stamp, t, &self.zone);
+        Some(t)
     }
 
     /// A dated stamp, remembered as the context for time-only lines after it.
@@ -1546,6 +1590,12 @@ mod tests {
         assert_eq!(events[2].level, Some(Level::Error));
     }
 
+    /// Fractions and zones after a clock, well formed or not.
+    const FRACTIONS: &[&str] = &["", "", ".5", ",123", ".123456789012", ":123", ":12", "."];
+    const ZONES: &[&str] = &[
+        "", "", "Z", "+02:00", "+0200", " +0200", "-0730", "+2", "+25:00",
+    ];
+
     proptest::proptest! {
         /// A year-less stamp takes the year that puts it nearest the anchor, or the latest
         /// not after the file's time, as if all three candidate years were tried: whatever the
@@ -1595,6 +1645,58 @@ mod tests {
                 .filter_map(|year| Stamp { year, ..stamp }.resolve(&zone))
                 .find(|t| *t <= r + NANOS_PER_DAY);
             proptest::prop_assert_eq!(cx.resolve_yearless(stamp), latest);
+        }
+
+        /// A stamp in the minute of the one before is dated as parsing and resolving it afresh
+        /// dates it, whatever its seconds (a leap second, a bad digit), fraction and zone
+        /// (written or not, another offset, a zone with daylight saving) and whatever follows,
+        /// and whether the minute before was an impossible date or one at the end of the years
+        /// a time holds.
+        #[test]
+        fn stamps_in_the_last_minute_date_as_each_stamp_does(
+            stamps in proptest::collection::vec(
+                (
+                    0usize..6,
+                    proptest::prop_oneof![0u32..61, 59u32..61],
+                    proptest::sample::select(FRACTIONS),
+                    proptest::sample::select(ZONES),
+                    proptest::sample::select(vec!["", " msg", "x", "5"]),
+                ),
+                1..30,
+            ),
+            zone in proptest::sample::select(vec!["UTC", "Europe/Berlin", "+05:30"]),
+        ) {
+            const ISO: [&str; 6] = [
+                "2025-06-01T14:00:",
+                "2025-06-01 14:00:",
+                "2025-06-01T14:01:",
+                "2025-02-30T10:00:",
+                "2262-04-11T23:47:",
+                "2023-10-11-14.00.",
+            ];
+            const CLF: [&str; 6] = [
+                "01/Jun/2025:14:00:",
+                "01/jun/2025:14:00:",
+                "01/Jun/2025:14:01:",
+                "30/Feb/2025:10:00:",
+                "11/Apr/2262:23:47:",
+                "01/Jun/2025:14:00.",
+            ];
+            let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let mut window = |_: Nanos| true;
+            let cx = Cx::new(zone, YearAnchor::Fixed(2025), Arc::from("app.log"), &mut window);
+            for (minute, second, fraction, offset, rest) in stamps {
+                // 59 stands for a bad digit; 60 is a leap second.
+                let second = if second == 59 { "5a".to_string() } else { format!("{second:02}") };
+                let tail = format!("{second}{fraction}{offset}{rest}");
+                let iso = format!("{}{tail}", ISO[minute]);
+                let afresh = timestamp::iso(iso.as_bytes());
+                let afresh = afresh.map(|(s, used)| (s.resolve(&zone), used));
+                proptest::prop_assert_eq!(cx.iso_time(iso.as_bytes()), afresh, "{}", iso);
+                let clf = format!("{}{tail}", CLF[minute]);
+                let afresh = timestamp::clf(clf.as_bytes()).and_then(|(s, _)| s.resolve(&zone));
+                proptest::prop_assert_eq!(cx.clf_time(clf.as_bytes()), afresh, "{}", clf);
+            }
         }
 
         /// The parsers' trim is the standard one: over ASCII and wider white space, other

@@ -85,15 +85,18 @@ pub(super) fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, 
     };
     let (time, used) = match timestamp::leading_epoch(inner) {
         Some((t, used)) => (Some(t), used),
-        None => {
-            let (stamp, used, shape) = timestamp::leading(inner.as_bytes())?;
-            let time = match shape {
-                Shape::Dated => Some(cx.resolve_dated(&stamp)?),
-                Shape::YearLess => Some(cx.resolve_yearless(stamp)?),
-                Shape::TimeOnly => cx.resolve_time_only(stamp),
-            };
-            (time, used)
-        }
+        None => match cx.iso_dated(inner.as_bytes()) {
+            Some((time, used)) => (Some(time?), used),
+            None => {
+                let (stamp, used, shape) = timestamp::leading(inner.as_bytes())?;
+                let time = match shape {
+                    Shape::Dated => Some(cx.resolve_dated(&stamp)?),
+                    Shape::YearLess => Some(cx.resolve_yearless(stamp)?),
+                    Shape::TimeOnly => cx.resolve_time_only(stamp),
+                };
+                (time, used)
+            }
+        },
     };
     let mut rest = &inner[used..];
     if bracketed {

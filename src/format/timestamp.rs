@@ -121,6 +121,83 @@ impl Hours {
     }
 }
 
+/// The minute a file's last stamp of one shape named, by the bytes that name it (the first
+/// `P`, up to the colon before the seconds), and the instant it began. A file's lines come in
+/// time order, so most name the minute of the line before: they are dated by comparing those
+/// bytes and reading only the seconds, fraction and zone, not the date and clock again. Only a
+/// stamp at a known, usual offset is remembered: its minute is sixty seconds long, as
+/// [`Hours`] dates it, and no leap second is read this way.
+pub struct Minute<const P: usize> {
+    last: std::cell::Cell<Option<Named<P>>>,
+    /// Where the shape's zone begins after its clock, and how it is read.
+    zone: fn(&[u8], usize) -> (Option<i32>, usize),
+}
+
+/// A minute's bytes, the offset written after its clock (if any) and the instant it began.
+type Named<const P: usize> = ([u8; P], Option<i32>, Nanos);
+
+/// ISO 8601 stamps (`2023-10-11T14:00:`), as [`iso`] reads them.
+pub type IsoMinute = Minute<17>;
+/// Access-log stamps (`11/Oct/2023:14:00:`), as [`clf`] reads them.
+pub type ClfMinute = Minute<18>;
+
+impl Default for IsoMinute {
+    fn default() -> IsoMinute {
+        Minute {
+            last: Default::default(),
+            zone: iso_zone,
+        }
+    }
+}
+
+impl Default for ClfMinute {
+    fn default() -> ClfMinute {
+        Minute {
+            last: Default::default(),
+            zone: clf_zone,
+        }
+    }
+}
+
+impl<const P: usize> Minute<P> {
+    /// The instant of the stamp at the start of `b` and the bytes it takes, if it names the
+    /// remembered minute at the remembered offset: what the shape's parse and
+    /// [`Hours::resolve`] give.
+    pub fn recall(&self, b: &[u8]) -> Option<(Nanos, usize)> {
+        let (named, offset, start) = self.last.get()?;
+        if b.get(..P)? != named {
+            return None;
+        }
+        let second = two_digits(b.get(P..P + 2)?)?;
+        if second >= 60 {
+            return None;
+        }
+        let (nanos, used) = fraction(&b[P + 2..]);
+        let (written, end) = (self.zone)(b, P + 2 + used);
+        (written == offset).then(|| {
+            let into = i64::from(second) * NANOS_PER_SEC + i64::from(nanos);
+            (start + into, end)
+        })
+    }
+
+    /// Remembers the minute of `stamp`, read from the start of `b` by the shape's parse and
+    /// dated `t`.
+    pub fn remember(&self, b: &[u8], stamp: &Stamp, t: Nanos, zone: &Zone) {
+        let known = stamp
+            .offset
+            .or(zone.fixed_offset())
+            .is_some_and(|off| usual(stamp.year, off));
+        let Some(named) = b.get(..P).and_then(|n| <[u8; P]>::try_from(n).ok()) else {
+            return;
+        };
+        // A clock of colons (not DB2's dots), in an ordinary second.
+        if known && named[P - 1] == b':' && stamp.second < 60 {
+            let into = i64::from(stamp.second) * NANOS_PER_SEC + i64::from(stamp.nanos);
+            self.last.set(Some((named, stamp.offset, t - into)));
+        }
+    }
+}
+
 fn days_in_month(year: i32, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -228,27 +305,7 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
         Some(b'-') if sep == b'-' => dotted_clock(b.get(11..)?)?,
         _ => return None,
     };
-    let mut end = 11 + used;
-    let mut offset = None;
-    match b.get(end) {
-        Some(b'Z' | b'z') => {
-            offset = Some(0);
-            end += 1;
-        }
-        Some(b'+' | b'-') => {
-            if let Some((off, n)) = parse_offset(&b[end..]) {
-                offset = Some(off);
-                end += n;
-            }
-        }
-        Some(b' ') if matches!(b.get(end + 1), Some(b'+' | b'-')) => {
-            if let Some((off, n)) = parse_offset(&b[end + 1..]).filter(|(_, n)| *n >= 5) {
-                offset = Some(off);
-                end += 1 + n;
-            }
-        }
-        _ => {}
-    }
+    let (offset, end) = iso_zone(b, 11 + used);
     Some((
         Stamp {
             year,
@@ -262,6 +319,25 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
         },
         end,
     ))
+}
+
+/// The zone after an ISO 8601 clock that ends at `end` (`Z`, `+02:00`, `+0200`, ` +0200`), and
+/// where it ends.
+fn iso_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
+    match b.get(end) {
+        Some(b'Z' | b'z') => (Some(0), end + 1),
+        Some(b'+' | b'-') => match parse_offset(&b[end..]) {
+            Some((off, n)) => (Some(off), end + n),
+            None => (None, end),
+        },
+        Some(b' ') if matches!(b.get(end + 1), Some(b'+' | b'-')) => {
+            match parse_offset(&b[end + 1..]).filter(|(_, n)| *n >= 5) {
+                Some((off, n)) => (Some(off), end + 1 + n),
+                None => (None, end),
+            }
+        }
+        _ => (None, end),
+    }
 }
 
 pub fn month(b: &[u8]) -> Option<u32> {
@@ -450,14 +526,7 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
         return None;
     }
     let (hour, minute, second, nanos, used) = clock(b.get(12..)?)?;
-    let mut end = 12 + used;
-    let mut offset = None;
-    if b.get(end) == Some(&b' ') {
-        if let Some((off, n)) = parse_offset(&b[end + 1..]) {
-            offset = Some(off);
-            end += 1 + n;
-        }
-    }
+    let (offset, end) = clf_zone(b, 12 + used);
     Some((
         Stamp {
             year,
@@ -471,6 +540,16 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
         },
         end,
     ))
+}
+
+/// The zone after an access-log clock that ends at `end` (` +0200`), and where it ends.
+fn clf_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
+    if b.get(end) == Some(&b' ') {
+        if let Some((off, n)) = parse_offset(&b[end + 1..]) {
+            return (Some(off), end + 1 + n);
+        }
+    }
+    (None, end)
 }
 
 /// The year-less BSD syslog time `Oct 11 14:00:01` (day space-padded: `Oct  1`). The year is
