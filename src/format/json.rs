@@ -172,7 +172,8 @@ impl<'a> Scan<'a> {
         &self.text[start..self.at]
     }
 
-    /// A value's text, and whether it is a string without escapes.
+    /// A value's text, and whether it is a string without escapes. Always inlined: called, it
+    /// cost a line in Python's spacing about 270 instructions more.
     #[inline(always)]
     fn value(&mut self) -> Option<(&'a str, bool)> {
         let text = match self.peek()? {
@@ -529,8 +530,8 @@ impl Layout {
 
     /// [`Object::split_knowing`] of a line with the layout's keys, spaced in one of the
     /// [`STYLES`] loggers write: each key and what comes before it compared as one piece, which
-    /// halves the cost of splitting a line. The keys go into `keys`; `None` if the line is not so
-    /// written (it may still be an object).
+    /// takes a third off the cost of splitting a line. The keys go into `keys`; `None` if the
+    /// line is not so written (it may still be an object).
     fn split_compact<'a>(&self, text: &'a str, keys: &mut Vec<Entry<'a>>) -> Option<()> {
         let bytes = text.as_bytes();
         // The style is told by the byte after the first key's colon.

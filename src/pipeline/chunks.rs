@@ -52,6 +52,7 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// Adds what another stretch of the input, or another input, saw.
     pub fn absorb(&mut self, other: Seen) {
         self.in_window += other.in_window;
         self.span = match (self.span, other.span) {
