@@ -76,6 +76,19 @@ fn usual(year: i32, offset: i32) -> bool {
     (1678..=2261).contains(&year) && offset.abs() < 86_400
 }
 
+/// The offset `stamp` is read at, when its hour is sixty minutes and its minute sixty seconds
+/// long and adding them to the hour's first instant dates it: an offset known (written, or a
+/// fixed zone's: a named zone's may change within an hour), a year [`Stamp::fast_utc`] reads,
+/// and an ordinary reading (no leap second). What [`Hours`] and [`Minute`] remember.
+fn steady_offset(stamp: &Stamp, zone: &Zone) -> Option<i32> {
+    stamp.offset.or(zone.fixed_offset()).filter(|&off| {
+        usual(stamp.year, off)
+            && stamp.minute < 60
+            && stamp.second < 60
+            && stamp.nanos < 1_000_000_000
+    })
+}
+
 /// The hour of a stamp at a known offset: the date, the hour and the offset.
 type Hour = (i32, u32, u32, u32, i32);
 
@@ -90,14 +103,7 @@ pub struct Hours {
 impl Hours {
     /// As `stamp.resolve(zone)`.
     pub fn resolve(&self, stamp: &Stamp, zone: &Zone) -> Option<Nanos> {
-        // Only at a known offset (a named zone's offset may change within an hour), with an
-        // ordinary reading (no leap second), in the years `fast_utc` reads.
-        let Some(offset) = stamp.offset.or(zone.fixed_offset()).filter(|&off| {
-            usual(stamp.year, off)
-                && stamp.minute < 60
-                && stamp.second < 60
-                && stamp.nanos < 1_000_000_000
-        }) else {
+        let Some(offset) = steady_offset(stamp, zone) else {
             return stamp.resolve(zone);
         };
         let hour = (stamp.year, stamp.month, stamp.day, stamp.hour, offset);
@@ -125,8 +131,7 @@ impl Hours {
 /// `P`, up to the colon before the seconds), and the instant it began. A file's lines come in
 /// time order, so most name the minute of the line before: they are dated by comparing those
 /// bytes and reading only the seconds, fraction and zone, not the date and clock again. Only a
-/// stamp at a known, usual offset is remembered: its minute is sixty seconds long, as
-/// [`Hours`] dates it, and no leap second is read this way.
+/// stamp with a [`steady_offset`] is remembered, and no leap second is read this way.
 pub struct Minute<const P: usize> {
     last: std::cell::Cell<Option<Named<P>>>,
     /// Where the shape's zone begins after its clock, and how it is read.
@@ -183,15 +188,11 @@ impl<const P: usize> Minute<P> {
     /// Remembers the minute of `stamp`, read from the start of `b` by the shape's parse and
     /// dated `t`.
     pub fn remember(&self, b: &[u8], stamp: &Stamp, t: Nanos, zone: &Zone) {
-        let known = stamp
-            .offset
-            .or(zone.fixed_offset())
-            .is_some_and(|off| usual(stamp.year, off));
         let Some(named) = b.get(..P).and_then(|n| <[u8; P]>::try_from(n).ok()) else {
             return;
         };
-        // A clock of colons (not DB2's dots), in an ordinary second.
-        if known && named[P - 1] == b':' && stamp.second < 60 {
+        // A clock of colons (not DB2's dots).
+        if steady_offset(stamp, zone).is_some() && named[P - 1] == b':' {
             let into = i64::from(stamp.second) * NANOS_PER_SEC + i64::from(stamp.nanos);
             self.last.set(Some((named, stamp.offset, t - into)));
         }
