@@ -88,7 +88,7 @@ pub(super) fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, 
         None => match cx.iso_dated(inner.as_bytes()) {
             Some((time, used)) => (Some(time?), used),
             None => {
-                let (stamp, used, shape) = timestamp::leading(inner.as_bytes())?;
+                let (stamp, used, shape) = timestamp::leading_besides_iso(inner.as_bytes())?;
                 let time = match shape {
                     Shape::Dated => Some(cx.resolve_dated(&stamp)?),
                     Shape::YearLess => Some(cx.resolve_yearless(stamp)?),

@@ -400,9 +400,15 @@ pub enum Shape {
 
 /// Any timestamp shape that starts a line, with how much of the date it carried.
 pub fn leading(b: &[u8]) -> Option<(Stamp, usize, Shape)> {
+    iso(b)
+        .map(|(s, n)| (s, n, Shape::Dated))
+        .or_else(|| leading_besides_iso(b))
+}
+
+/// [`leading`] for a caller that has read ISO 8601 (the commonest) its own way first.
+pub fn leading_besides_iso(b: &[u8]) -> Option<(Stamp, usize, Shape)> {
     let dated = |r: Option<(Stamp, usize)>| r.map(|(s, n)| (s, n, Shape::Dated));
-    dated(iso(b))
-        .or_else(|| dated(compact(b)))
+    dated(compact(b))
         .or_else(|| dated(short_year(b)))
         .or_else(|| dated(ctime(b)))
         .or_else(|| dated(clf(b)))
