@@ -8,9 +8,11 @@ use crate::correlate::Timed;
 use crate::event::Event;
 use crate::time::{Nanos, StreamClock, Zone};
 
-/// An input's text is kept in blocks of this size, each written once and never moved: the
-/// text grows by new blocks rather than by copying itself into ever larger ones, whose fresh
-/// pages cost more than the copy.
+/// An input's text is kept in blocks, each written once and never moved: the text grows by
+/// new blocks rather than by copying itself into ever larger ones, whose fresh pages cost more
+/// than the copy. The first block is small and each next one twice the last, up to the
+/// largest: an input with a few lines in the window does not take (and fault in) a large one.
+const FIRST_BLOCK: usize = 64 << 10;
 const BLOCK: usize = 1 << 20;
 /// A block with less room than this left is full: most lines fit in what remains, and one
 /// that does not grows its block (once) rather than failing.
@@ -70,7 +72,10 @@ impl<'z> Writer<'z> {
         }
         let blocks = &mut self.text.0;
         if blocks.last().is_none_or(|b| b.capacity() - b.len() < ROOM) {
-            blocks.push(Vec::with_capacity(BLOCK));
+            let size = blocks
+                .last()
+                .map_or(FIRST_BLOCK, |b| (2 * b.capacity()).min(BLOCK));
+            blocks.push(Vec::with_capacity(size));
         }
         let block = blocks.len() - 1;
         let text = &mut blocks[block];
