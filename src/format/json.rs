@@ -67,8 +67,11 @@ impl<'a> Object<'a> {
     /// [`Object::split`], trying the `known` layout's split first ([`Layout::split_compact`]).
     /// Also whether it was that layout's: a line of any other spacing is split the general way,
     /// and its layout found by its keys.
-    fn split_knowing(text: &'a str, known: Option<&Layout>) -> Option<(Object<'a>, bool)> {
-        let mut keys = Vec::with_capacity(8);
+    fn split_knowing(
+        text: &'a str,
+        known: Option<&Layout>,
+        mut keys: Vec<Entry<'a>>,
+    ) -> Option<(Object<'a>, bool)> {
         if known.is_some_and(|k| k.split_compact(text, &mut keys).is_some()) {
             return Some((Object(keys), true));
         }
@@ -389,6 +392,8 @@ pub struct Layouts {
     current: usize,
     /// The one a new shape replaces once all are taken: the oldest learnt.
     next: usize,
+    /// The last line's emptied key list, whose allocation the next line's split reuses.
+    spare: Vec<Entry<'static>>,
 }
 
 impl Default for Layouts {
@@ -402,6 +407,7 @@ impl Default for Layouts {
             all: vec![none],
             current: 0,
             next: 0,
+            spare: Vec::with_capacity(8),
         }
     }
 }
@@ -411,10 +417,26 @@ impl Default for Layouts {
 /// `structlog`).
 const STYLES: [(&str, &str); 2] = [(",", ":"), (", ", ": ")];
 
+/// The most keys a kept, emptied key list has room for (see [`Layouts::give_back`]).
+const SPARE_KEYS: usize = 64;
+
 /// How many layouts a file keeps: with fingerprints, passing over them costs little.
 const LAYOUTS: usize = 32;
 
 impl Layouts {
+    /// An empty key list for a line, in the allocation of the line before's.
+    fn spare<'a>(&mut self) -> Vec<Entry<'a>> {
+        recycle(std::mem::take(&mut self.spare))
+    }
+
+    /// Keeps a line's key list, emptied, for the next line (unless a line of very many keys
+    /// made it large: that is not kept for the rest of the file).
+    fn give_back(&mut self, obj: Object) {
+        if obj.0.capacity() <= SPARE_KEYS {
+            self.spare = recycle(obj.0);
+        }
+    }
+
     /// The layout last used.
     fn current(&self) -> &Layout {
         &self.all[self.current]
@@ -448,6 +470,18 @@ impl Layouts {
         self.all[at].print = print;
         self.current = at;
     }
+}
+
+/// `entries` emptied, as a list of entries borrowed for another lifetime: the standard
+/// library collects a filtered `into_iter` of a list into the same allocation when the items
+/// have one size. Every JSON line splits into such a list; a fresh one for each cost an
+/// allocation and a free.
+#[expect(
+    clippy::unnecessary_filter_map,
+    reason = "a filter keeps the items' lifetime, which is what changes"
+)]
+fn recycle<'b>(entries: Vec<Entry<'_>>) -> Vec<Entry<'b>> {
+    entries.into_iter().filter_map(|_| None).collect()
 }
 
 /// The lists of keys a layout places, by their index in [`Layout::at`].
@@ -612,18 +646,26 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !trimmed.starts_with('{') {
         return false;
     }
-    let Some((obj, known)) = Object::split_knowing(trimmed, Some(cx.json.current())) else {
+    let keys = cx.json.spare();
+    let Some((obj, known)) = Object::split_knowing(trimmed, Some(cx.json.current()), keys) else {
         return false;
     };
     if !known {
         cx.json.fit(&obj);
     }
+    let recognised = parse_object(&obj, trimmed, cx, out);
+    cx.json.give_back(obj);
+    recognised
+}
+
+/// The event of a line split into `obj` (`trimmed`, its text), if it is one.
+fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if cx.json.current().shape {
-        if let Some(recognised) = shape(&obj, cx, out) {
+        if let Some(recognised) = shape(obj, cx, out) {
             return recognised;
         }
     }
-    let Some((time_key, time)) = first(&obj, &cx.json.current().at[TIME], |v| time_value(v, cx))
+    let Some((time_key, time)) = first(obj, &cx.json.current().at[TIME], |v| time_value(v, cx))
         .or(cx.given_time.map(|t| ("", t)))
     else {
         return false;
@@ -631,9 +673,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
-    let (message_key, message) = first(&obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
-    let (level_key, lvl) = first(&obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
-    let trace = cx.json.current().trace.then(|| stack_trace(&obj)).flatten();
+    let (message_key, message) = first(obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
+    let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
+    let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
         let classified = cx.json.current().classified;
@@ -648,13 +690,13 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let mut message = message
         .map(|m| m.trim_end().to_string())
-        .or_else(|| nested_message(&obj))
+        .or_else(|| nested_message(obj))
         .unwrap_or_else(|| trimmed.to_string());
     if let Some(trace) = trace {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (service_key, svc) = first(&obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
+    let (service_key, svc) = first(obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
     let kind_only = cx.kind_only(lvl);
     let fields: Fields = obj
@@ -1089,7 +1131,7 @@ mod tests {
                 let mut layout = Layout::default();
                 layout.learn(&learnt);
                 let split = |known| {
-                    Object::split_knowing(&text, known).map(|(obj, same)| {
+                    Object::split_knowing(&text, known, Vec::new()).map(|(obj, same)| {
                         let pairs: Vec<(String, String, bool)> = obj
                             .iter()
                             .map(|(k, v)| (k.0.to_string(), v.text.to_string(), v.plain))
