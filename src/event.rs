@@ -88,13 +88,16 @@ impl Level {
         const FINE: u128 = packed(b"fine");
         const FINER: u128 = packed(b"finer");
         const FINEST: u128 = packed(b"finest");
-        Some(match key {
-            ERROR | ERR | FATAL | CRITICAL | CRIT | EMERG | EMERGENCY | PANIC | SEVERE | DPANIC => {
+        // By length first: a word is then compared with the few levels of its length, not
+        // with all of them.
+        Some(match (len, key) {
+            (3, ERR) | (4, CRIT) | (5, ERROR | FATAL | EMERG | PANIC) | (6, SEVERE | DPANIC) => {
                 Level::Error
             }
-            WARN | WARNING => Level::Warn,
-            INFO | NOTICE | INFORMATION | INFORMATIONAL => Level::Info,
-            DEBUG | TRACE | VERBOSE | FINE | FINER | FINEST => Level::Debug,
+            (8, CRITICAL) | (9, EMERGENCY) => Level::Error,
+            (4, WARN) | (7, WARNING) => Level::Warn,
+            (4, INFO) | (6, NOTICE) | (11, INFORMATION) | (13, INFORMATIONAL) => Level::Info,
+            (4, FINE) | (5, DEBUG | TRACE | FINER) | (6, FINEST) | (7, VERBOSE) => Level::Debug,
             _ => return None,
         })
     }
