@@ -45,18 +45,26 @@ impl Level {
         // several tokens of every text line. Fourteen bytes without a sign are longer than any
         // level word. Setting bit 5 lower-cases a letter and makes no letter of anything else,
         // so only a word of letters can equal a level's.
-        let mut key = 0u128;
+        // The number is built as two halves: a shift of 128 bits by a varying count costs
+        // several instructions, one of 64 bits one.
+        let (mut low, mut high) = (0u64, 0u64);
         let mut len = 0;
         for &b in w.iter().take(14) {
             if b == b'+' || b == b'-' {
                 break;
             }
-            key |= u128::from(b | 0x20) << (8 * len);
+            let b = u64::from(b | 0x20);
+            if len < 8 {
+                low |= b << (8 * len);
+            } else {
+                high |= b << (8 * (len - 8));
+            }
             len += 1;
         }
         if len == 14 {
             return None;
         }
+        let key = u128::from(high) << 64 | u128::from(low);
         const fn packed(w: &[u8]) -> u128 {
             let mut key = 0u128;
             let mut i = 0;
