@@ -61,7 +61,13 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
         Some(_) => guarded(Box::new(
             zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?,
         )),
-        None => Box::new(buffered),
+        // Plain text is read straight from the file after the bytes already buffered: the
+        // line reader reads in large blocks of its own, and a buffer between them would only
+        // copy every byte once more.
+        None => {
+            let head = buffered.buffer().to_vec();
+            Box::new(io::Cursor::new(head).chain(buffered.into_inner()))
+        }
     };
     Ok(Opened {
         reader,
