@@ -75,7 +75,7 @@ for name in $(printf '%s\n' "${!cmds[@]}" | sort | tr ' ' '~'); do
   # and is measured as often as the rest, since one run on a shared machine is noise.
   n=$runs; [[ $name == c* && $name != "c reconstruct"* ]] && n=1
   wall=$(hyperfine -N --warmup 1 --runs "$n" --export-json "$work/hf.json" "$cmd" >/dev/null 2>&1 \
-    && python3 -c "import json; print('%.2f s' % json.load(open('$work/hf.json'))['results'][0]['median'])" || echo failed)
+    && python3 -c "import json; print('%.3f s' % json.load(open('$work/hf.json'))['results'][0]['median'])" || echo failed)
   usage=$(/usr/bin/time -f '%U %S %M' bash -c "$cmd" 2>&1 >/dev/null | tail -1)
   read -r user sys rss <<<"$usage"
   cpu=$(python3 -c "print('%.2f s' % ($user + $sys))" 2>/dev/null || echo "?")
