@@ -114,8 +114,8 @@ fn rfc5424<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
         .strip_prefix(' ')
         .unwrap_or(i)
         .trim_start_matches('\u{feff}');
-    let time = match timestamp::iso(ts.as_bytes()) {
-        Some((stamp, used)) if used == ts.len() => cx.resolve(&stamp),
+    let time = match cx.iso_time(ts.as_bytes()) {
+        Some((t, used)) if used == ts.len() => t,
         _ => None,
     };
     let nil = |s: &'a str| (s != "-").then_some(s);
@@ -136,8 +136,7 @@ fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
     let (time, used) = if let Some((stamp, used)) = timestamp::bsd(b) {
         (cx.resolve_yearless(stamp), used)
     } else {
-        let (stamp, used) = timestamp::iso(b)?;
-        (cx.resolve(&stamp), used)
+        cx.iso_time(b)?
     };
     let i = i[used..].strip_prefix(' ')?;
     let (i, host) = field(i)?;
