@@ -131,11 +131,8 @@ pub struct Cx<'a> {
     given_time: Option<Nanos>,
     /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
     yearless: Cell<bool>,
-    /// The hour the last stamp fell in, which most lines share.
-    hours: timestamp::Hours,
-    /// The minutes of the last ISO 8601 and access-log stamps.
-    iso_minute: timestamp::IsoMinute,
-    clf_minute: timestamp::ClfMinute,
+    /// The hour and minutes of the stamps before, which most lines share.
+    recent: timestamp::Recent,
     /// The last dated line, which dates the time-only lines after it.
     day: Option<LastDay>,
     /// A date in the file's name (`app-2023-10-11.log`), the next best context.
@@ -194,9 +191,7 @@ impl<'a> Cx<'a> {
             line: 0,
             given_time: None,
             yearless: Cell::new(false),
-            hours: timestamp::Hours::default(),
-            iso_minute: timestamp::IsoMinute::default(),
-            clf_minute: timestamp::ClfMinute::default(),
+            recent: timestamp::Recent::default(),
             day: None,
             name_day,
             fallback_day: None,
@@ -225,9 +220,7 @@ impl<'a> Cx<'a> {
             line: self.line,
             given_time: None,
             yearless: Cell::new(false),
-            hours: timestamp::Hours::default(),
-            iso_minute: timestamp::IsoMinute::default(),
-            clf_minute: timestamp::ClfMinute::default(),
+            recent: timestamp::Recent::default(),
             day: self.day,
             name_day: self.name_day,
             fallback_day: self.fallback_day,
@@ -249,13 +242,13 @@ impl<'a> Cx<'a> {
     /// instant (`None` for an impossible date); `None` when there is none. A stamp in the last
     /// one's minute is dated from it ([`timestamp::Minute`]).
     fn iso_time(&self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
-        if let Some((t, used)) = self.iso_minute.recall(b) {
+        if let Some((t, used)) = self.recent.iso.recall(b) {
             return Some((Some(t), used));
         }
         let (stamp, used) = timestamp::iso(b)?;
         let t = self.resolve(&stamp);
         if let Some(t) = t {
-            self.iso_minute.remember(b, &stamp, t, &self.zone);
+            self.recent.iso.remember(b, &stamp, t, &self.zone);
         }
         Some((t, used))
     }
@@ -273,12 +266,12 @@ impl<'a> Cx<'a> {
     /// The instant of an access-log stamp ([`timestamp::clf`]), dated as [`Cx::iso_time`]
     /// dates ISO 8601.
     fn clf_time(&self, b: &[u8]) -> Option<Nanos> {
-        if let Some((t, _)) = self.clf_minute.recall(b) {
+        if let Some((t, _)) = self.recent.clf.recall(b) {
             return Some(t);
         }
         let (stamp, _) = timestamp::clf(b)?;
         let t = self.resolve(&stamp)?;
-        self.clf_minute.remember(b, &stamp, t, &self.zone);
+        self.recent.clf.remember(b, &stamp, t, &self.zone);
         Some(t)
     }
 
@@ -360,7 +353,7 @@ impl<'a> Cx<'a> {
     }
 
     fn resolve(&self, stamp: &Stamp) -> Option<Nanos> {
-        self.hours.resolve(stamp, &self.zone)
+        self.recent.hours.resolve(stamp, &self.zone)
     }
 
     /// A year-less stamp, anchored by [`YearAnchor`].

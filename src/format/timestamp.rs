@@ -89,6 +89,16 @@ fn steady_offset(stamp: &Stamp, zone: &Zone) -> Option<i32> {
     })
 }
 
+/// What a file's stamps so far tell about the next: the hour the last one fell in, and the
+/// minute of the last of each shape read by its bytes. Each file, and each trial parse, starts
+/// from none.
+#[derive(Default)]
+pub struct Recent {
+    pub hours: Hours,
+    pub iso: IsoMinute,
+    pub clf: ClfMinute,
+}
+
 /// The hour of a stamp at a known offset: the date, the hour and the offset.
 type Hour = (i32, u32, u32, u32, i32);
 
