@@ -99,10 +99,12 @@ impl Level {
         // By length first: a word is then compared with the few levels of its length, not
         // with all of them.
         Some(match (len, key) {
-            (3, ERR) | (4, CRIT) | (5, ERROR | FATAL | EMERG | PANIC) | (6, SEVERE | DPANIC) => {
-                Level::Error
-            }
-            (8, CRITICAL) | (9, EMERGENCY) => Level::Error,
+            (3, ERR)
+            | (4, CRIT)
+            | (5, ERROR | FATAL | EMERG | PANIC)
+            | (6, SEVERE | DPANIC)
+            | (8, CRITICAL)
+            | (9, EMERGENCY) => Level::Error,
             (4, WARN) | (7, WARNING) => Level::Warn,
             (4, INFO) | (6, NOTICE) | (11, INFORMATION) | (13, INFORMATIONAL) => Level::Info,
             (4, FINE) | (5, DEBUG | TRACE | FINER) | (6, FINEST) | (7, VERBOSE) => Level::Debug,
