@@ -61,12 +61,13 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
         Some(_) => guarded(Box::new(
             zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?,
         )),
-        // Plain text is read straight from the file after the bytes already buffered: the
-        // line reader reads in large blocks of its own, and a buffer between them would only
-        // copy every byte once more.
+        // Plain text is read straight from the file after the bytes already buffered (not
+        // counted: only a decompressed stream's guard needs its input's size): the line reader
+        // reads in large blocks of its own, and a buffer between them would only copy every
+        // byte once more.
         None => {
             let head = buffered.buffer().to_vec();
-            Box::new(io::Cursor::new(head).chain(buffered.into_inner()))
+            Box::new(io::Cursor::new(head).chain(buffered.into_inner().inner))
         }
     };
     Ok(Opened {
