@@ -1,5 +1,6 @@
 //! The Event: one thing a log says happened, at one instant, traced to its file and line.
 
+use crate::format::swar;
 use crate::time::Nanos;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
@@ -28,11 +29,16 @@ impl Level {
     /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
     pub fn parse(word: &str) -> Option<Level> {
         // By bytes: what is trimmed is anything but ASCII letters and digits, and a character
-        // outside ASCII is all bytes of that kind.
+        // outside ASCII is all bytes of that kind. Most words come trimmed, and are not searched.
         let bytes = word.as_bytes();
-        let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
-        let end = bytes.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
-        let w = &bytes[start..end];
+        let w = match (bytes.first(), bytes.last()) {
+            (Some(a), Some(z)) if a.is_ascii_alphanumeric() && z.is_ascii_alphanumeric() => bytes,
+            _ => {
+                let start = bytes.iter().position(u8::is_ascii_alphanumeric)?;
+                let end = bytes.iter().rposition(u8::is_ascii_alphanumeric)? + 1;
+                &bytes[start..end]
+            }
+        };
         // Most words asked about are not levels: those that cannot start one go at once.
         if !matches!(
             w[0] | 0x20,
@@ -40,30 +46,25 @@ impl Level {
         ) {
             return None;
         }
-        // Lower-cased into one number in one pass over at most fourteen bytes, which stops at
-        // slog's in-between levels (`WARN+2`, `INFO-4`), and compared as a number: this runs for
-        // several tokens of every text line. Fourteen bytes without a sign are longer than any
-        // level word. Setting bit 5 lower-cases a letter and makes no letter of anything else,
-        // so only a word of letters can equal a level's.
-        // The number is built as two halves: a shift of 128 bits by a varying count costs
-        // several instructions, one of 64 bits one.
-        let (mut low, mut high) = (0u64, 0u64);
-        let mut len = 0;
-        for &b in w.iter().take(14) {
-            if b == b'+' || b == b'-' {
-                break;
-            }
-            let b = u64::from(b | 0x20);
-            if len < 8 {
-                low |= b << (8 * len);
-            } else {
-                high |= b << (8 * (len - 8));
-            }
-            len += 1;
-        }
+        // Lower-cased into one number, up to slog's in-between levels (`WARN+2`, `INFO-4`), and
+        // compared as a number: this runs for several tokens of every text line. Fourteen bytes
+        // without a sign are longer than any level word. Setting bit 5 lower-cases a letter and
+        // makes no letter of anything else, so only a word of letters can equal a level's. The
+        // first sixteen bytes are read as two 64-bit numbers at once, not byte by byte.
+        let (low, high) = (swar::padded(w, 0), swar::padded(w, 8));
+        let sign = |x: u64| swar::first(swar::equal(x, b'+') | swar::equal(x, b'-'));
+        let signed = sign(low).or_else(|| sign(high).map(|i| 8 + i));
+        let len = signed.unwrap_or(w.len()).min(w.len()).min(14);
         if len == 14 {
             return None;
         }
+        let first = |n: usize| match n {
+            0 => 0,
+            1..=7 => (1u64 << (8 * n)) - 1,
+            _ => u64::MAX,
+        };
+        let low = swar::folded(low) & first(len);
+        let high = swar::folded(high) & first(len.saturating_sub(8));
         let key = u128::from(high) << 64 | u128::from(low);
         const fn packed(w: &[u8]) -> u128 {
             let mut key = 0u128;

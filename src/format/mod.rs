@@ -28,7 +28,7 @@ mod nagios;
 mod opsgenie;
 mod pagerduty;
 mod spinnaker;
-mod swar;
+pub(crate) mod swar;
 mod syslog;
 mod text;
 pub mod timestamp;

@@ -17,15 +17,27 @@ pub fn word(bytes: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(eight))
 }
 
-/// The bytes from `at` to the end of `bytes`, fewer than eight, with zeros after them: the
-/// last, short word of a search, so that it too is read at once.
+/// The bytes from `at` on, at most eight, with zeros after the end of `bytes`: the last,
+/// short word of a search, so that it too is read at once. Read as two loads that may
+/// overlap, not copied into a zeroed word: a copy of a varying length is a call to `memcpy`.
 #[inline]
 pub fn padded(bytes: &[u8], at: usize) -> u64 {
     let rest = bytes.get(at..).unwrap_or_default();
-    let mut eight = [0u8; 8];
-    let n = rest.len().min(8);
-    eight[..n].copy_from_slice(&rest[..n]);
-    u64::from_le_bytes(eight)
+    let n = rest.len();
+    let byte = |i: usize| u64::from(rest[i]);
+    match n {
+        0 => 0,
+        1..=3 => byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1)),
+        4..=7 => {
+            let four = |i: usize| {
+                let mut b = [0u8; 4];
+                b.copy_from_slice(&rest[i..i + 4]);
+                u64::from(u32::from_le_bytes(b))
+            };
+            four(0) | four(n - 4) << (8 * (n - 4))
+        }
+        _ => word(rest, 0).unwrap_or_default(),
+    }
 }
 
 /// The bytes of `word` that are `byte`.
@@ -118,6 +130,19 @@ mod tests {
                 first(equal(folded(w), letter)),
                 bytes.iter().position(|b| b.to_ascii_lowercase() == letter)
             );
+        }
+
+        /// A short word is the bytes there are, with zeros after them.
+        #[test]
+        fn a_padded_word_is_the_bytes_then_zeros(
+            bytes in proptest::collection::vec(1u8..=0xff, 0..12),
+            at in 0usize..14,
+        ) {
+            let mut eight = [0u8; 8];
+            let rest = bytes.get(at..).unwrap_or_default();
+            let n = rest.len().min(8);
+            eight[..n].copy_from_slice(&rest[..n]);
+            proptest::prop_assert_eq!(padded(&bytes, at), u64::from_le_bytes(eight));
         }
 
         /// The search for either of two bytes ends where a plain search does, from any start,
