@@ -559,7 +559,10 @@ impl Layout {
             let head = &heads[start..end];
             start = end;
             let at = scan.at;
-            if bytes.get(at..at + head.len()) != Some(head) {
+            if !bytes
+                .get(at..at + head.len())
+                .is_some_and(|b| swar::same(b, head))
+            {
                 return None;
             }
             // The name ends before the head's closing quote and colon.
