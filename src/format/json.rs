@@ -6,7 +6,7 @@
 
 use super::{
     alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
-    pagerduty, spinnaker, swar, timestamp, zabbix, Cx,
+    pagerduty, spinnaker, swar, timestamp, trim_end, zabbix, Cx,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -687,12 +687,12 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
             let wanted = classified && !used.contains(&k);
             wanted.then(|| obj.get(k)).flatten().and_then(string)
         };
-        if cx.only_counted(time, lvl, text.trim_end(), field) {
+        if cx.only_counted(time, lvl, trim_end(text), field) {
             return true;
         }
     }
     let mut message = message
-        .map(|m| m.trim_end().to_string())
+        .map(|m| trim_end(&m).to_string())
         .or_else(|| nested_message(obj))
         .unwrap_or_else(|| trimmed.to_string());
     if let Some(trace) = trace {

@@ -706,6 +706,15 @@ fn trim_start(s: &str) -> &str {
     }
 }
 
+/// `str::trim_end` for a line or a message, which nearly always ends in a byte that is neither
+/// white space nor part of a character outside ASCII: that byte is all that is looked at.
+fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(&b) if b < 0x80 && !matches!(b, b' ' | b'\t'..=b'\r') => s,
+        _ => s.trim_end(),
+    }
+}
+
 /// What is kept of a message: its first [`MAX_MESSAGE`] bytes, ending on a character.
 fn cut(message: &str) -> &str {
     if message.len() <= MAX_MESSAGE {
@@ -1017,7 +1026,7 @@ impl<'a> FileParser<'a> {
             Line::Text(text) => Cow::Borrowed(text),
             Line::Bytes(raw) => readable(raw),
         };
-        let line = text.trim_end();
+        let line = trim_end(&text);
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
         if trim_start(line).is_empty() {
@@ -1695,8 +1704,9 @@ mod tests {
         /// The parsers' trim is the standard one: over ASCII and wider white space, other
         /// characters and nothing.
         #[test]
-        fn trim_start_is_the_standard_one(s in "[- \t\n\r\x0b\x0c\u{a0}\u{3000}\u{85}aé]{0,8}") {
+        fn trims_are_the_standard_ones(s in "[- \t\n\r\x0b\x0c\x1c\u{a0}\u{3000}\u{85}aé]{0,8}") {
             proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+            proptest::prop_assert_eq!(trim_end(&s), s.trim_end());
         }
     }
 }
