@@ -54,7 +54,7 @@ impl Level {
         let (low, high) = (swar::padded(w, 0), swar::padded(w, 8));
         let sign = |x: u64| swar::first(swar::equal(x, b'+') | swar::equal(x, b'-'));
         let signed = sign(low).or_else(|| sign(high).map(|i| 8 + i));
-        let len = signed.unwrap_or(w.len()).min(w.len()).min(14);
+        let len = signed.unwrap_or(w.len()).min(14);
         if len == 14 {
             return None;
         }

@@ -144,8 +144,8 @@ fn strip_nginx_ids(message: &str) -> &str {
 
 /// Finds the level word and returns the message the layout puts after it: the first of the
 /// leading tokens (at most [`LEVEL_WINDOW`] of the first eight pieces between spaces and tabs)
-/// that names a level. A loop by hand: every text line passes through here, and iterator
-/// adapters over the pieces cost a Python `logging` line a quarter of its parse.
+/// that names a level. A loop by hand: every text line passes through here, and a chain of
+/// iterator adapters over the pieces cost more than the loop.
 pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
     let bytes = rest.as_bytes();
     let (mut from, mut pieces, mut tokens) = (0, 0, 0);
