@@ -7,6 +7,7 @@ use common::{reconstruct, succeeds};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+use std::time::{Duration, SystemTime};
 
 const LATE: [&str; 4] = ["--from", "2024-03-01 20:00", "--to", "2024-03-01 21:00"];
 const EARLIER: [&str; 4] = ["--from", "2024-03-01 16:00", "--to", "2024-03-01 16:30"];
@@ -116,4 +117,68 @@ fn an_appended_log_keeps_its_index_and_a_rewritten_one_does_not() {
     assert!(!indexed, "a rewritten log is counted again");
     assert_eq!(moved, events(cache.path(), &log, &LATE, false).0);
     assert_ne!(moved, appended, "the citations moved by three lines");
+}
+
+/// When an entry was last written or used.
+fn modified(path: &Path) -> SystemTime {
+    fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("mtime")
+}
+
+fn set_modified(path: &Path, time: SystemTime) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(time))
+        .expect("set mtime");
+}
+
+#[test]
+fn entries_unused_for_a_month_are_removed_and_used_ones_are_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let lines = cache.path().join("reconstruct/lines");
+    let log = dir.path().join("orders.log");
+    fs::write(&log, day()).expect("write");
+    events(cache.path(), &log, &LATE, true);
+    let entry = fs::read_dir(&lines)
+        .expect("the index")
+        .next()
+        .expect("an entry")
+        .expect("entry")
+        .path();
+
+    // Six weeks old, but used by this run: it is kept, and counts as used now.
+    let now = SystemTime::now();
+    let weeks_ago = now - Duration::from_secs(42 * 24 * 60 * 60);
+    set_modified(&entry, weeks_ago);
+    let (_, indexed) = events(cache.path(), &log, &LATE, true);
+    assert!(indexed, "the old entry is still trusted");
+    assert!(modified(&entry) > now - Duration::from_secs(3600));
+
+    // The entry of a log long gone, and the aside of a run that died while writing one, are
+    // removed once a run writes an entry; a file the index did not write is left alone.
+    let gone = lines.join("fd00-1234");
+    let aside = lines.join("fd00-1234.4242");
+    let other = lines.join("notes.txt");
+    for path in [&gone, &aside, &other] {
+        fs::write(path, "old").expect("write");
+        set_modified(path, weeks_ago);
+    }
+    let recent = lines.join("fd00-5678");
+    fs::write(&recent, "recent").expect("write");
+    let second = dir.path().join("payments.log");
+    fs::write(&second, day()).expect("write");
+    events(cache.path(), &second, &LATE, true);
+    assert!(
+        !gone.exists() && !aside.exists(),
+        "unused for a month: removed"
+    );
+    assert!(other.exists() && recent.exists() && entry.exists());
+    assert_eq!(
+        entries(cache.path()),
+        4,
+        "the two logs' entries, the recent one, the other file"
+    );
 }

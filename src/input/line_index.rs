@@ -12,7 +12,8 @@ use std::fs::{self, File};
 use std::hash::{DefaultHasher, Hasher};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
+use std::time::{Duration, SystemTime};
 
 /// A checkpoint is kept every so many bytes counted: counting from the nearest one costs a
 /// fraction of a millisecond, and an 800 MB file's entry is some 25 KB.
@@ -21,7 +22,14 @@ pub const STEP: u64 = 1 << 20;
 const BLOCK: usize = 4096;
 const HEADER: &str = "reconstruct line index 1";
 
+/// How long an entry is kept that no run has written or used: the log it was counted for is
+/// most likely gone (rotated away, or a copy deleted after the postmortem), and nothing else
+/// would ever remove it.
+const KEPT_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
 static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// Whether this run has looked for entries to remove: once, when it first writes one.
+static PRUNED: Once = Once::new();
 
 /// Where the run keeps its line index (`None`: it neither reads nor writes one). One for the
 /// process, like the configuration; only the first call counts. The library keeps none unless
@@ -84,6 +92,11 @@ impl LineIndex {
     pub fn before(&mut self, file: &File, offset: u64) -> Option<Checkpoint> {
         let best = *self.checkpoints.iter().rev().find(|c| c.offset <= offset)?;
         if hash_at(file, best.offset - BLOCK as u64) == Some(best.tail) {
+            // Used: its time is set anew, so that it is not removed as unused (see `prune`).
+            let _ = File::options()
+                .write(true)
+                .open(&self.path)
+                .and_then(|f| f.set_modified(SystemTime::now()));
             return Some(best);
         }
         self.checkpoints.clear();
@@ -124,8 +137,42 @@ impl LineIndex {
             .and_then(|()| fs::rename(&aside, &self.path));
         if written.is_err() {
             let _ = fs::remove_file(&aside);
+            return;
+        }
+        if let Some(cutoff) = SystemTime::now().checked_sub(KEPT_FOR) {
+            PRUNED.call_once(|| prune(dir, cutoff));
         }
     }
+}
+
+/// Removes the entries in `dir` last written or used before `cutoff`, and the asides of runs
+/// that died while writing. Only files named as this module names them are touched.
+fn prune(dir: &Path, cutoff: SystemTime) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let ours = entry.file_name().to_str().is_some_and(is_entry_name);
+        let unused = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < cutoff);
+        if ours && unused {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// `{device:x}-{inode:x}`, an entry, or that with `.{pid}`, one being written.
+fn is_entry_name(name: &str) -> bool {
+    let hex = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let (base, pid) = match name.split_once('.') {
+        Some((base, pid)) => (base, Some(pid)),
+        None => (name, None),
+    };
+    base.split_once('-')
+        .is_some_and(|(dev, ino)| hex(dev) && hex(ino))
+        && pid.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The hash of the [`BLOCK`] bytes of `buf` that end it, when it has that many.
@@ -179,6 +226,24 @@ fn read_entry(text: &str, head: u64) -> Option<Vec<Checkpoint>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_entries_and_their_asides_are_named_as_entries() {
+        for name in ["fd00-2a1b", "803-9f.4242"] {
+            assert!(is_entry_name(name), "{name}");
+        }
+        for name in [
+            "notes.txt",
+            "fd00",
+            "fd00-",
+            "-2a1b",
+            "fd00-2a1b.",
+            "fd00-xyz",
+            "a-b.1c",
+        ] {
+            assert!(!is_entry_name(name), "{name}");
+        }
+    }
 
     #[test]
     fn an_entry_reads_back_only_for_the_file_it_was_written_for() {
