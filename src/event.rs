@@ -1,6 +1,6 @@
 //! The Event: one thing a log says happened, at one instant, traced to its file and line.
 
-use crate::format::swar;
+use crate::swar;
 use crate::time::Nanos;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;

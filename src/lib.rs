@@ -12,5 +12,6 @@ pub mod format;
 pub mod input;
 pub mod pipeline;
 pub mod stats;
+mod swar;
 pub mod time;
 pub mod traffic;

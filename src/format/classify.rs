@@ -1,8 +1,8 @@
 //! Recognising what a log line's wording says happened, whatever format carried it: a deploy
 //! step, a kernel OOM kill, a systemd unit restarting or failing.
 
-use super::swar;
 use crate::event::{DeployPhase, Event, Fields, Kind, Level};
+use crate::swar;
 use memchr::memmem::Finder;
 use serde_json::Value;
 use std::borrow::Cow;

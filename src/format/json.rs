@@ -6,10 +6,11 @@
 
 use super::{
     alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
-    pagerduty, spinnaker, swar, timestamp, trim_end, zabbix, Cx,
+    pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
+use crate::swar;
 use crate::time::Nanos;
 use serde_json::value::RawValue;
 use std::borrow::Cow;

@@ -1,9 +1,10 @@
 //! logfmt: `time=… level=… msg="…" key=value`. Key order varies between writers (Alertmanager
 //! changed it across versions), so lines are read as key/value pairs, never by position.
 
-use super::{swar, timestamp, Cx};
+use super::{timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
+use crate::swar;
 use crate::time::Nanos;
 use serde_json::Value;
 use std::borrow::Cow;

@@ -28,7 +28,6 @@ mod nagios;
 mod opsgenie;
 mod pagerduty;
 mod spinnaker;
-pub(crate) mod swar;
 mod syslog;
 mod text;
 pub mod timestamp;

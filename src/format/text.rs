@@ -5,9 +5,10 @@
 //! into many.
 
 use super::timestamp::{self, Shape};
-use super::{apache, cri, heroku, klog, logcat, nagios, swar, trim_start, Cx};
+use super::{apache, cri, heroku, klog, logcat, nagios, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
+use crate::swar;
 use crate::time::Nanos;
 use memchr::memmem::Finder;
 use std::sync::LazyLock;
