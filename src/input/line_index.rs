@@ -62,6 +62,8 @@ pub struct LineIndex {
     head: u64,
     checkpoints: Vec<Checkpoint>,
     changed: bool,
+    /// Whether a checkpoint of it numbered this run's lines (see [`LineIndex::save`]).
+    used: bool,
 }
 
 impl LineIndex {
@@ -84,6 +86,7 @@ impl LineIndex {
             head,
             checkpoints,
             changed: false,
+            used: false,
         })
     }
 
@@ -92,11 +95,7 @@ impl LineIndex {
     pub fn before(&mut self, file: &File, offset: u64) -> Option<Checkpoint> {
         let best = *self.checkpoints.iter().rev().find(|c| c.offset <= offset)?;
         if hash_at(file, best.offset - BLOCK as u64) == Some(best.tail) {
-            // Used: its time is set anew, so that it is not removed as unused (see `prune`).
-            let _ = File::options()
-                .write(true)
-                .open(&self.path)
-                .and_then(|f| f.set_modified(SystemTime::now()));
+            self.used = true;
             return Some(best);
         }
         self.checkpoints.clear();
@@ -117,10 +116,17 @@ impl LineIndex {
         }
     }
 
-    /// Writes the entry if this run changed it. An index that cannot be written is only not
-    /// kept: the next run counts again.
+    /// Writes the entry if this run changed it, else marks it used if it numbered this run's
+    /// lines (its time set anew, so that it is not removed as unused: see [`prune`]). An index
+    /// that cannot be written is only not kept: the next run counts again.
     pub fn save(&self) {
         if !self.changed {
+            if self.used {
+                let _ = File::options()
+                    .write(true)
+                    .open(&self.path)
+                    .and_then(|f| f.set_modified(SystemTime::now()));
+            }
             return;
         }
         let mut text = format!("{HEADER}\nhead {:x}\n", self.head);
