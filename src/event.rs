@@ -58,13 +58,16 @@ impl Level {
         if len == 14 {
             return None;
         }
-        let first = |n: usize| match n {
-            0 => 0,
-            1..=7 => (1u64 << (8 * n)) - 1,
-            _ => u64::MAX,
+        // The word's own bytes of each number (folding set bit 5 in the padding too).
+        let bytes_below = |n: usize| {
+            if n < 8 {
+                (1u64 << (8 * n)) - 1
+            } else {
+                u64::MAX
+            }
         };
-        let low = swar::folded(low) & first(len);
-        let high = swar::folded(high) & first(len.saturating_sub(8));
+        let low = swar::folded(low) & bytes_below(len);
+        let high = swar::folded(high) & bytes_below(len.saturating_sub(8));
         let key = u128::from(high) << 64 | u128::from(low);
         const fn packed(w: &[u8]) -> u128 {
             let mut key = 0u128;
