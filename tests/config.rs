@@ -203,6 +203,41 @@ fn the_configuration_is_not_read_as_a_log() {
     assert_eq!(format_of("legacy/app.log"), Some("timestamped text".into()));
 }
 
+/// A file marked as alerts keeps each alert's summary, whatever level its line was logged at:
+/// a draft builds only the fields that decide a kind of ordinary lines, and an alert's
+/// summary is not one of them.
+#[test]
+fn a_marked_alert_source_keeps_its_summaries_at_any_level() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "reconstruct.toml",
+        "[[source]]\nfiles = [\"ops/alerts.jsonl\"]\nkind = \"alert\"\n",
+    );
+    write(
+        d,
+        "ops/alerts.jsonl",
+        concat!(
+            r#"{"time":"2024-05-01T14:12:00Z","level":"info","msg":"FIRING DiskFull","annotations":{"summary":"db-1 is 95% full"}}"#,
+            "\n",
+            r#"{"time":"2024-05-01T14:13:00Z","level":"error","msg":"FIRING QueueStuck","annotations":{"summary":"orders stuck for 10m"}}"#,
+            "\n",
+        ),
+    );
+    let got = summaries(&draft(d, &[]));
+    for said in [
+        "DiskFull fired on alerts: db-1 is 95% full",
+        "QueueStuck fired on alerts: orders stuck for 10m",
+    ] {
+        assert!(
+            got.iter()
+                .any(|s| s.starts_with("alert") && s.contains(said)),
+            "{said}: {got:#?}"
+        );
+    }
+}
+
 /// Runs with a bad configuration; returns standard error, which must be one line.
 fn refused(config: &str) -> String {
     let with = logs(false);

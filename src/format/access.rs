@@ -171,7 +171,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     };
     let mut fields = Fields::new();
     let mut put = |key: &'static str, value: &dyn Fn() -> Option<Value>| {
-        if let Some(value) = cx.wants_field(key, Some(level)).then(value).flatten() {
+        if let Some(value) = cx.wants_field(key).then(value).flatten() {
             fields.insert(key, value);
         }
     };

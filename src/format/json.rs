@@ -702,7 +702,7 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     }
     let (service_key, svc) = first(obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
     let used = [Some(time_key), message_key, level_key, service_key];
-    let kind_only = cx.kind_only(lvl);
+    let kind_only = cx.kind_only();
     let fields: Fields = obj
         .iter()
         .zip(&cx.json.current().always)

@@ -102,7 +102,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         let v = unquote(v);
         if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
             service = Some(v.into_owned());
-        } else if cx.wants_field(k, level) {
+        } else if cx.wants_field(k) {
             fields.insert(k.to_string(), Value::String(v.into_owned()));
         }
     }

@@ -420,17 +420,20 @@ impl<'a> Cx<'a> {
         event
     }
 
-    /// Whether a parser builds the field `key` of a plain log line or request at `level`: all
-    /// of them for an event kept whole; only those [`classify`] reads and the configured
-    /// service fields when the output prints no fields ([`Keep::Lines`]), or when a draft keeps
-    /// the event for its kind alone (a level that does not stand out).
-    fn wants_field(&self, key: &str, level: Option<Level>) -> bool {
-        !self.kind_only(level) || always_wanted(key)
+    /// Whether a parser builds the field `key` of a plain log line or request: all of them for
+    /// an event kept whole; only those [`classify`] reads and the configured service fields
+    /// when nothing prints the rest ([`Cx::kind_only`]).
+    fn wants_field(&self, key: &str) -> bool {
+        !self.kind_only() || always_wanted(key)
     }
 
-    /// Whether only the fields that decide a kind are wanted of an event at `level`.
-    fn kind_only(&self, level: Option<Level>) -> bool {
-        self.lean || (self.draft && !Level::stands_out(level))
+    /// Whether only the fields that decide a kind are wanted of an event: for the text event
+    /// stream, which prints no fields, and for a draft, which reads a plain line's fields only
+    /// to decide its kind. An error a draft keeps would otherwise hold all its fields until
+    /// the draft is built: most of what a week's errors and warnings weigh. A file that
+    /// `reconstruct.toml` calls alerts or deploys keeps them all, for an alert's summary.
+    fn kind_only(&self) -> bool {
+        self.lean || (self.draft && self.rules.kind.is_none())
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -1443,8 +1446,8 @@ mod tests {
     /// A draft's parse builds no event for the ordinary lines it only counts, and must still
     /// keep every line whose wording or fields make it more (a deploy, an Argo CD sync, a
     /// Terraform apply, an OOM kill, a restart), with the counts of a parse that keeps all.
-    /// What it keeps for its kind alone has only the fields that decide it; what it keeps for
-    /// its level, all of them.
+    /// What it keeps has only the fields that decide a kind, whether it is kept for its kind
+    /// or for its level.
     #[test]
     fn a_draft_keeps_what_a_whole_parse_would_and_counts_the_rest() {
         // Each file with how many of its events a draft keeps and how many it only counts.
@@ -1512,7 +1515,8 @@ mod tests {
             assert_eq!(by_kind(&draft.events), by_kind(&kept), "{path}");
             for (lean, full) in draft.events.iter().zip(&kept) {
                 if lean.kind == Kind::Log {
-                    assert_eq!(lean.fields, full.fields, "{path}: kept for its level");
+                    let read = kind_fields(&full.fields);
+                    assert_eq!(lean.fields, read, "{path}: kept for its level");
                 }
             }
             let lines_of = |events: &[Event]| -> Vec<Dropped> {

@@ -174,10 +174,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     let mut fields = Fields::new();
     fields.insert("host", Value::String(parts.host.to_string()));
-    if let Some(pid) = parts.pid.filter(|_| cx.wants_field("pid", level)) {
+    if let Some(pid) = parts.pid.filter(|_| cx.wants_field("pid")) {
         fields.insert("pid", Value::String(pid.to_string()));
     }
-    if !parts.sd.is_empty() && cx.wants_field("structured_data", level) {
+    if !parts.sd.is_empty() && cx.wants_field("structured_data") {
         fields.insert(
             "structured_data".to_string(),
             Value::String(parts.sd.to_string()),
