@@ -65,7 +65,9 @@ declare -A cmds=(
   ["c grep|sort"]="bash -c \"grep -rh . $work/plain | sort > /dev/null\""
 )
 
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB"
+# A virtual machine's model name ("AMD EPYC") hides the generation; family and model tell it.
+cpu() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | xargs; }
+echo "machine: $(nproc) cores, $(cpu 'model name') (family $(cpu 'cpu family'), model $(cpu model)), $(free -g | awk '/Mem:/ {print $2}') GiB"
 echo "corpus: $(du -sh "$work/plain" | cut -f1) plain, $(du -sh "$work/gzip" | cut -f1) gzip"
 printf '%-32s %12s %12s %14s\n' work "wall median" "cpu (1 run)" "peak memory"
 for name in $(printf '%s\n' "${!cmds[@]}" | sort | tr ' ' '~'); do
