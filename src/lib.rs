@@ -1,6 +1,6 @@
 //! `reconstruct` drafts the Timeline section of a postmortem from the logs an incident left.
 //!
-//! Data flows one way: [`input`] finds and frames lines, [`format`] turns them into
+//! Data flows one way: [`input`] finds and frames lines, [`format`](mod@format) turns them into
 //! [`event::Event`]s, [`correlate`] merges and judges them into a [`correlate::Timeline`], and
 //! [`emit`] writes it. [`pipeline`] wires the stages for the binary.
 

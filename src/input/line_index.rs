@@ -52,7 +52,7 @@ pub fn default_dir() -> Option<PathBuf> {
 pub struct Checkpoint {
     pub offset: u64,
     pub lines: u64,
-    /// The hash of the [`BLOCK`] bytes before `offset`.
+    /// The hash of the 4 KiB (`BLOCK`) before `offset`.
     pub tail: u64,
 }
 
@@ -117,7 +117,7 @@ impl LineIndex {
     }
 
     /// Writes the entry if this run changed it, else marks it used if it numbered this run's
-    /// lines (its time set anew, so that it is not removed as unused: see [`prune`]). An index
+    /// lines (its time set anew, so that it is not removed as unused: see `prune`). An index
     /// that cannot be written is only not kept: the next run counts again.
     pub fn save(&self) {
         if !self.changed {
@@ -181,7 +181,7 @@ fn is_entry_name(name: &str) -> bool {
         && pid.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// The hash of the [`BLOCK`] bytes of `buf` that end it, when it has that many.
+/// The hash of the 4 KiB (`BLOCK`) of `buf` that end it, when it has that many.
 pub fn tail_hash(buf: &[u8]) -> Option<u64> {
     buf.len()
         .checked_sub(BLOCK)
