@@ -430,8 +430,9 @@ impl<'a> Cx<'a> {
     /// Whether only the fields that decide a kind are wanted of an event: for the text event
     /// stream, which prints no fields, and for a draft, which reads a plain line's fields only
     /// to decide its kind. An error a draft keeps would otherwise hold all its fields until
-    /// the draft is built: most of what a week's errors and warnings weigh. A file that
-    /// `reconstruct.toml` calls alerts or deploys keeps them all, for an alert's summary.
+    /// the draft is built, much of what a week's errors and warnings weigh. A file that
+    /// `reconstruct.toml` marks as alerts or deploys keeps them all: a marked alert's summary
+    /// is a field.
     fn kind_only(&self) -> bool {
         self.lean || (self.draft && self.rules.kind.is_none())
     }

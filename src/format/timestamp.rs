@@ -141,7 +141,8 @@ impl Hours {
 /// `P`, up to the colon before the seconds), and the instant it began. A file's lines come in
 /// time order, so most name the minute of the line before: they are dated by comparing those
 /// bytes and reading only the seconds, fraction and zone, not the date and clock again. Only a
-/// stamp with a steady offset (`steady_offset`) is remembered, and no leap second is read this way.
+/// stamp with a steady offset (`steady_offset`) is remembered, and no leap second is read this
+/// way.
 pub struct Minute<const P: usize> {
     last: std::cell::Cell<Option<Named<P>>>,
     /// Where the shape's zone begins after its clock, and how it is read.
