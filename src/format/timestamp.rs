@@ -423,6 +423,7 @@ pub fn leading_besides_iso(b: &[u8]) -> Option<(Stamp, usize, Shape)> {
         .or_else(|| dated(short_year(b)))
         .or_else(|| dated(ctime(b)))
         .or_else(|| dated(clf(b)))
+        .or_else(|| dated(day_month_year(b)))
         .or_else(|| bsd(b).map(|(s, n)| (s, n, Shape::YearLess)))
         .or_else(|| month_day(b).map(|(s, n)| (s, n, Shape::YearLess)))
         .or_else(|| clock_only(b).map(|(s, n)| (s, n, Shape::TimeOnly)))
@@ -558,6 +559,16 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
         },
         end,
     ))
+}
+
+/// `05 Jun 2025 14:10:02.456`: Redis, and log4j's `DATE` layout (`05 Jun 2025 14:10:02,456`).
+pub fn day_month_year(b: &[u8]) -> Option<(Stamp, usize)> {
+    if b.get(2) != Some(&b' ') || b.get(6) != Some(&b' ') || b.get(11) != Some(&b' ') {
+        return None;
+    }
+    let (day, month, year) = (two_digits(&b[..2])?, month(&b[3..6])?, digits(&b[7..], 4)?);
+    let c = clock(b.get(12..)?)?;
+    Some((dated(year as i32, month, day, c), 12 + c.4))
 }
 
 /// The zone after an access-log clock that ends at `end` (` +0200`), and where it ends.
