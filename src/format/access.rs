@@ -128,7 +128,7 @@ fn seconds(v: &str) -> Option<f64> {
 
 /// `GET /api/checkout 200`, put together by hand: `format!` cost a fifth of an access line's
 /// event.
-fn message(method: &str, path: &str, status: u16) -> String {
+pub(super) fn message(method: &str, path: &str, status: u16) -> String {
     let mut m = String::with_capacity(method.len() + path.len() + 5);
     m.push_str(method);
     m.push(' ');

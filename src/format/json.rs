@@ -5,14 +5,15 @@
 //! is decoded before the window decides, and the other fields only for events that survive.
 
 use super::{
-    alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
-    pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
+    access, alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s,
+    opsgenie, pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
 };
 use crate::event::Fields;
-use crate::event::{Event, Level};
+use crate::event::{Event, Kind, Level};
 use crate::swar;
-use crate::time::Nanos;
+use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::value::RawValue;
+use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -321,7 +322,16 @@ const TIME_KEYS: &[&str] = &[
     "asctime",
 ];
 const MESSAGE_KEYS: &[&str] = &[
-    "message", "msg", "MESSAGE", "@message", "@m", "log", "text", "body", "event",
+    "message",
+    "msg",
+    "MESSAGE",
+    "@message",
+    "@m",
+    "log",
+    "text",
+    "body",
+    "event",
+    "textPayload",
 ];
 const LEVEL_KEYS: &[&str] = &[
     "level",
@@ -680,6 +690,11 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let (message_key, message) = first(obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
     let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
     let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
+    if message.is_none() {
+        if let Some(recognised) = cloud_request(obj, time, cx, out) {
+            return recognised;
+        }
+    }
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
         let classified = cx.json.current().classified;
@@ -692,15 +707,20 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
             return true;
         }
     }
+    let nested = message.is_none().then(|| nested_message(obj)).flatten();
+    let cloud_entry = message_key == Some("textPayload") || nested.as_ref().is_some_and(|n| n.0);
     let mut message = message
         .map(|m| trim_end(&m).to_string())
-        .or_else(|| nested_message(obj))
+        .or(nested.map(|n| n.1))
         .unwrap_or_else(|| trimmed.to_string());
     if let Some(trace) = trace {
         message.push('\n');
         message.push_str(trace.trim_end());
     }
-    let (service_key, svc) = first(obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
+    let (service_key, mut svc) = first(obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
+    if svc.is_none() && cloud_entry {
+        svc = cloud_service(obj);
+    }
     let used = [Some(time_key), message_key, level_key, service_key];
     let kind_only = cx.kind_only();
     let fields: Fields = obj
@@ -767,13 +787,84 @@ fn first<'o, 'a, T>(
     })
 }
 
-/// tracing-subscriber's JSON puts the message under `fields`.
-fn nested_message(obj: &Object) -> Option<String> {
-    let fields = object(obj.get("fields")?)?;
-    fields
-        .get("message")
+/// tracing-subscriber's JSON puts the message under `fields`; a Google Cloud Logging entry,
+/// under `jsonPayload` (`true`: the line is such an entry).
+fn nested_message(obj: &Object) -> Option<(bool, String)> {
+    let (cloud, payload) = match obj.get("fields") {
+        Some(fields) => (false, fields),
+        None => (true, obj.get("jsonPayload")?),
+    };
+    let payload = object(payload)?;
+    ["message", "msg"]
+        .iter()
+        .find_map(|k| payload.get(k).and_then(|v| string(v)))
+        .map(|m| (cloud, trim_end(&m).to_string()))
+}
+
+/// A Google Cloud Logging request entry (Cloud Run, App Engine, a load balancer): no payload,
+/// and an `httpRequest` with the status and the latency (`"0.120s"`), read as an access log's
+/// request is.
+fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    let request = object(obj.get("httpRequest")?)?;
+    let status = request
+        .get("status")
+        .and_then(|v| v.get().parse::<u16>().ok())
+        .filter(|s| (100..=599).contains(s))?;
+    let duration = request
+        .get("latency")
         .and_then(|v| string(v))
-        .map(|m| m.into_owned())
+        .and_then(|l| l.strip_suffix('s')?.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| (s * NANOS_PER_SEC as f64) as Nanos);
+    if cx.count_request(time, status, duration, out) {
+        return Some(true);
+    }
+    let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
+    let (method, url) = (text("requestMethod"), text("requestUrl"));
+    // `https://host/path?query` to `/path`.
+    let after_scheme = url.split_once("://").map_or(url.as_ref(), |(_, rest)| rest);
+    let target = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
+    let path = target.split('?').next().unwrap_or(target);
+    let level = if status >= 500 {
+        Level::Error
+    } else {
+        Level::Info
+    };
+    let mut event = cx.raw_event(
+        time,
+        Kind::Http { status, duration },
+        Some(level),
+        cloud_service(obj),
+        access::message(&method, path, status),
+    );
+    if !cx.kind_only() {
+        event.fields.insert("url", Value::String(url.into_owned()));
+        event.fields.insert("status", Value::from(status));
+        if let Some(d) = duration {
+            event
+                .fields
+                .insert("duration_ms", Value::from(d / 1_000_000));
+        }
+    }
+    out.push(event);
+    Some(true)
+}
+
+/// The service of a Google Cloud Logging entry, from its monitored resource's labels: Cloud
+/// Run's service, a GKE container, a Cloud Function, an App Engine module.
+fn cloud_service(obj: &Object) -> Option<String> {
+    let resource = object(obj.get("resource")?)?;
+    let labels = object(resource.get("labels")?)?;
+    [
+        "service_name",
+        "container_name",
+        "function_name",
+        "module_id",
+    ]
+    .iter()
+    .find_map(|k| labels.get(k).and_then(|v| string(v)))
+    .filter(|s| !s.is_empty())
+    .map(|s| s.into_owned())
 }
 
 /// The keys that hold a stack trace as a string, and those that hold an error object with

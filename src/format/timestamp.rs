@@ -562,7 +562,7 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
 }
 
 /// `05 Jun 2025 14:10:02.456`: Redis, and log4j's `DATE` layout (`05 Jun 2025 14:10:02,456`).
-pub fn day_month_year(b: &[u8]) -> Option<(Stamp, usize)> {
+fn day_month_year(b: &[u8]) -> Option<(Stamp, usize)> {
     if b.get(2) != Some(&b' ') || b.get(6) != Some(&b' ') || b.get(11) != Some(&b' ') {
         return None;
     }
