@@ -180,11 +180,30 @@ fn level_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str
         }
     }
     let word = trim_brackets(token);
-    if word.len() < 4 {
+    let level = if word.len() >= 4 {
+        Level::parse(word).filter(|_| is_level_word(word))
+    } else {
+        None
+    };
+    let level = level.or_else(|| token.starts_with('[').then(|| bracketed_level(word))?)?;
+    Some((Some(level), message_after(&rest[end..]).unwrap_or(rest)))
+}
+
+/// Levels written only in brackets: Serilog's three letters (`[WRN]`), and capitalised words
+/// (MySQL's `[Warning]`, `[Note]`, `[System]`), which outside brackets are prose.
+fn bracketed_level(word: &str) -> Option<Level> {
+    let (first, others) = word.as_bytes().split_first()?;
+    if !first.is_ascii_uppercase() {
         return None;
     }
-    let level = Level::parse(word).filter(|_| is_level_word(word))?;
-    Some((Some(level), message_after(&rest[end..]).unwrap_or(rest)))
+    match word {
+        "VRB" | "DBG" => Some(Level::Debug),
+        "INF" | "Note" | "System" => Some(Level::Info),
+        "WRN" => Some(Level::Warn),
+        "ERR" | "FTL" => Some(Level::Error),
+        _ if others.iter().all(u8::is_ascii_lowercase) => Level::parse(word),
+        _ => None,
+    }
 }
 
 /// The token without the brackets, colons and angles around a level (`[ERROR]`, `<warn>:`).
