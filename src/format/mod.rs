@@ -27,6 +27,7 @@ mod logfmt;
 mod nagios;
 mod opsgenie;
 mod pagerduty;
+mod postgres;
 mod redis;
 mod spinnaker;
 mod syslog;

@@ -1,11 +1,12 @@
 //! Lines that begin with a timestamp: log4j, logback, Spring Boot, Python `logging`, Rust
-//! `tracing`, Go `log`, nginx's error log, Redis, and the plain lines deploy scripts write.
+//! `tracing`, Go `log`, nginx's error log, Redis, PostgreSQL, and the plain lines deploy
+//! scripts write.
 //! The level is the first level word among the leading tokens; the message is what follows
 //! the layout's own separator, so thread names and logger padding do not split one message
 //! into many.
 
 use super::timestamp::{self, Shape};
-use super::{apache, cri, heroku, klog, logcat, nagios, redis, trim_start, Cx};
+use super::{apache, cri, heroku, klog, logcat, nagios, postgres, redis, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -35,7 +36,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         Err(recognised) => return recognised,
     };
     let rest = trim_start(rest);
-    if let Some(recognised) = redis::parse(line, time, rest, cx, out) {
+    // Called, not passed over as the layouts are: their first bytes turn most lines away.
+    if let Some(recognised) =
+        redis::parse(line, time, rest, cx, out).or_else(|| postgres::parse(time, rest, cx, out))
+    {
         return recognised;
     }
     let layouts: [Layout; 6] = [

@@ -333,8 +333,8 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
     ))
 }
 
-/// The zone after an ISO 8601 clock that ends at `end` (`Z`, `+02:00`, `+0200`, ` +0200`), and
-/// where it ends.
+/// The zone after an ISO 8601 clock that ends at `end` (`Z`, `+02:00`, `+0200`, ` +0200`,
+/// ` UTC`), and where it ends.
 fn iso_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
     match b.get(end) {
         Some(b'Z' | b'z') => (Some(0), end + 1),
@@ -347,6 +347,13 @@ fn iso_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
                 Some((off, n)) => (Some(off), end + 1 + n),
                 None => (None, end),
             }
+        }
+        // PostgreSQL's `%m` and `%t` in UTC: `2023-10-11 14:00:01.123 UTC [3310]`.
+        Some(b' ')
+            if matches!(b.get(end + 1..end + 4), Some(b"UTC" | b"GMT"))
+                && matches!(b.get(end + 4), None | Some(b' ')) =>
+        {
+            (Some(0), end + 4)
         }
         _ => (None, end),
     }
@@ -719,6 +726,35 @@ mod tests {
         assert_eq!(
             s.resolve(&lagos).map(|t| Zone::utc().rfc3339(t)).as_deref(),
             Some("2023-10-11T14:00:01Z")
+        );
+    }
+
+    /// PostgreSQL writes its zone's abbreviation after the time: `UTC` and `GMT` are read as
+    /// the zone, whatever `--tz` says; anything else after the time is not a zone.
+    #[test]
+    fn a_written_utc_is_the_zone() {
+        let lagos = Zone::parse("Africa/Lagos").expect("zone");
+        let at = |b: &str| {
+            let (s, used) = iso(b.as_bytes()).expect("stamp");
+            let t = s.resolve(&lagos).map(|t| Zone::utc().rfc3339(t));
+            (t.unwrap_or_default(), used)
+        };
+        assert_eq!(
+            at("2023-10-11 14:00:01.123 UTC [3310] LOG:  x"),
+            ("2023-10-11T14:00:01.123Z".into(), 27)
+        );
+        assert_eq!(
+            at("2023-10-11 14:00:01 GMT"),
+            ("2023-10-11T14:00:01Z".into(), 23)
+        );
+        // Amazon RDS runs the zone into the prefix (`UTC:10.0.0.5(51234):…`): left to it.
+        assert_eq!(
+            at("2023-10-11 14:00:01 UTC:10.0.0.5"),
+            ("2023-10-11T13:00:01Z".into(), 19)
+        );
+        assert_eq!(
+            at("2023-10-11 15:00:01 UTCX"),
+            ("2023-10-11T14:00:01Z".into(), 19)
         );
     }
 
