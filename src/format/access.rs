@@ -24,7 +24,7 @@ fn spaces(i: &str) -> Option<&str> {
 }
 
 /// A double-quoted string in which `\"` does not end the string: (its body, what follows).
-fn quoted(i: &str) -> Option<(&str, &str)> {
+pub(super) fn quoted(i: &str) -> Option<(&str, &str)> {
     let body = i.strip_prefix('"')?;
     let b = body.as_bytes();
     let mut at = 0;
@@ -124,6 +124,57 @@ fn seconds(v: &str) -> Option<f64> {
     }
     let decimals = point.map_or(0, |p| bytes.len() - p - 1);
     Some(integer as f64 / POWERS[decimals])
+}
+
+/// A request read from a log other than an access log (a proxy's, a load balancer's, a cloud's).
+pub(super) struct Heard<'a> {
+    pub time: Nanos,
+    pub service: Option<String>,
+    pub method: &'a str,
+    /// The path, with its query.
+    pub target: &'a str,
+    pub status: u16,
+    pub duration: Option<Nanos>,
+}
+
+/// Counts `req` when a draft needs no more of it, else makes it an event as an access log's
+/// request is (an error from 500 up), with its path, status and duration as fields.
+pub(super) fn push_request(req: Heard, cx: &mut Cx, out: &mut Vec<Event>) {
+    if cx.count_request(req.time, req.status, req.duration, out) {
+        return;
+    }
+    let path = req.target.split('?').next().unwrap_or(req.target);
+    let level = if req.status >= 500 {
+        Level::Error
+    } else {
+        Level::Info
+    };
+    let kind = Kind::Http {
+        status: req.status,
+        duration: req.duration,
+    };
+    let said = message(req.method, path, req.status);
+    let mut event = cx.raw_event(req.time, kind, Some(level), req.service, said);
+    if !cx.kind_only() {
+        event
+            .fields
+            .insert("path", Value::String(req.target.to_string()));
+        event.fields.insert("status", Value::from(req.status));
+        if let Some(d) = req.duration {
+            event
+                .fields
+                .insert("duration_ms", Value::from(d / 1_000_000));
+        }
+    }
+    out.push(event);
+}
+
+/// `https://host:443/path?query` as `/path?query` (a bare path as it is).
+pub(super) fn target_of(url: &str) -> &str {
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    }
 }
 
 /// `GET /api/checkout 200`, put together by hand: `format!` cost a fifth of an access line's

@@ -9,11 +9,10 @@ use super::{
     opsgenie, pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
 };
 use crate::event::Fields;
-use crate::event::{Event, Kind, Level};
+use crate::event::{Event, Level};
 use crate::swar;
 use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::value::RawValue;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -816,37 +815,17 @@ fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
         .and_then(|l| l.strip_suffix('s')?.parse::<f64>().ok())
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| (s * NANOS_PER_SEC as f64) as Nanos);
-    if cx.count_request(time, status, duration, out) {
-        return Some(true);
-    }
     let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
     let (method, url) = (text("requestMethod"), text("requestUrl"));
-    // `https://host/path?query` to `/path`.
-    let after_scheme = url.split_once("://").map_or(url.as_ref(), |(_, rest)| rest);
-    let target = after_scheme.find('/').map_or("/", |i| &after_scheme[i..]);
-    let path = target.split('?').next().unwrap_or(target);
-    let level = if status >= 500 {
-        Level::Error
-    } else {
-        Level::Info
-    };
-    let mut event = cx.raw_event(
+    let req = access::Heard {
         time,
-        Kind::Http { status, duration },
-        Some(level),
-        cloud_service(obj),
-        access::message(&method, path, status),
-    );
-    if !cx.kind_only() {
-        event.fields.insert("url", Value::String(url.into_owned()));
-        event.fields.insert("status", Value::from(status));
-        if let Some(d) = duration {
-            event
-                .fields
-                .insert("duration_ms", Value::from(d / 1_000_000));
-        }
-    }
-    out.push(event);
+        service: cloud_service(obj),
+        method: &method,
+        target: access::target_of(&url),
+        status,
+        duration,
+    };
+    access::push_request(req, cx, out);
     Some(true)
 }
 

@@ -6,6 +6,7 @@
 //! format takes is a continuation (stack trace, traceback) of the event before it.
 
 mod access;
+mod alb;
 mod alertmanager;
 mod apache;
 pub(crate) mod classify;
@@ -14,6 +15,7 @@ mod custom;
 mod datadog;
 mod docker;
 mod document;
+mod envoy;
 mod github;
 mod grafana;
 mod haproxy;
@@ -1274,6 +1276,19 @@ pub(crate) mod testing {
     pub fn parse_all(path: &str, lines: &[&str]) -> (Vec<Event>, FileCounts, Option<Format>) {
         let parsed = parse_keeping(path, lines, Keep::All);
         (parsed.events, parsed.counts, parsed.format)
+    }
+
+    /// The status and duration of each request in `text`, read as one file named `path`.
+    pub fn requests(path: &str, text: &str) -> Vec<(u16, Option<Nanos>)> {
+        let lines: Vec<&str> = text.lines().collect();
+        let (events, ..) = parse_all(path, &lines);
+        events
+            .iter()
+            .filter_map(|e| match e.kind {
+                Kind::Http { status, duration } => Some((status, duration)),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Parses `lines` as one file named `path`, keeping what `keep` asks for.

@@ -6,7 +6,9 @@
 //! into many.
 
 use super::timestamp::{self, Shape};
-use super::{apache, cri, heroku, klog, logcat, nagios, postgres, redis, trim_start, Cx};
+use super::{
+    alb, apache, cri, envoy, heroku, klog, logcat, nagios, postgres, redis, trim_start, Cx,
+};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -37,8 +39,10 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     };
     let rest = trim_start(rest);
     // Called, not passed over as the layouts are: their first bytes turn most lines away.
-    if let Some(recognised) =
-        redis::parse(line, time, rest, cx, out).or_else(|| postgres::parse(time, rest, cx, out))
+    if let Some(recognised) = redis::parse(line, time, rest, cx, out)
+        .or_else(|| postgres::parse(time, rest, cx, out))
+        .or_else(|| envoy::parse(time, rest, cx, out))
+        .or_else(|| alb::parse(line, time, rest, cx, out))
     {
         return recognised;
     }
