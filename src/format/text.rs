@@ -60,7 +60,14 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     {
         return recognised;
     }
-    let (level, message) = split_level(rest);
+    let (mut level, mut message) = split_level(rest);
+    // AWS Lambda's Python runtime: `[ERROR]\t<time>\t<request id>\tmessage`.
+    if level.is_none() && line.starts_with('[') {
+        if let Some(first) = leading_level(line) {
+            level = Some(first);
+            message = without_request_id(message);
+        }
+    }
     let message = strip_nginx_ids(message);
     if !cx.only_counted(time, level, message, |_| None) {
         out.push(cx.event(time, level, None, message.to_string(), Fields::new()));
@@ -78,11 +85,10 @@ fn lead<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
     if let Some(found) = stamped(line, cx) {
         return Some(found);
     }
-    let space = line.find(' ').map(|i| &line[i + 1..]);
-    let colon = line
-        .split(' ')
-        .next()
-        .and_then(|t| t.find(':'))
+    let gap = line.find([' ', '\t']);
+    let space = gap.map(|i| &line[i + 1..]);
+    let colon = line[..gap.unwrap_or(line.len())]
+        .find(':')
         .map(|i| &line[i + 1..]);
     [colon, space]
         .into_iter()
@@ -211,6 +217,32 @@ fn bracketed_level(word: &str) -> Option<Level> {
         "ERR" | "FTL" => Some(Level::Error),
         _ if others.iter().all(u8::is_ascii_lowercase) => Level::parse(word),
         _ => None,
+    }
+}
+
+/// The level in brackets that opens `line`, before its time (`[ERROR]\t2023-10-11T…`).
+fn leading_level(line: &str) -> Option<Level> {
+    let end = line.bytes().position(|b| b == b' ' || b == b'\t')?;
+    let token = line[..end].strip_suffix(']')?;
+    let word = trim_brackets(token);
+    Level::parse(word)
+        .filter(|_| is_level_word(word))
+        .or_else(|| bracketed_level(word))
+}
+
+/// `message` without the request id (a UUID) that opens it.
+fn without_request_id(message: &str) -> &str {
+    let b = message.as_bytes();
+    let uuid = b.len() > 36
+        && b[..36].iter().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => *c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+        && matches!(b[36], b' ' | b'\t');
+    if uuid {
+        trim_start(&message[37..])
+    } else {
+        message
     }
 }
 
