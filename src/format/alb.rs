@@ -34,8 +34,8 @@ pub fn parse(
         .filter(|s| (100..=599).contains(s))?;
     // The three times, in seconds; -1 when the request never reached that stage.
     let mut seconds = 0.0;
-    for time in &t[3..6] {
-        let s = time.parse::<f64>().ok()?;
+    for stage in &t[3..6] {
+        let s = stage.parse::<f64>().ok()?;
         seconds += s;
         if s < 0.0 {
             seconds = f64::NAN;
@@ -46,7 +46,7 @@ pub fn parse(
         .then_some((seconds * NANOS_PER_SEC as f64) as Nanos);
     let mut parts = request.split(' ');
     let (method, url) = (parts.next()?, parts.next()?);
-    // `app/checkout-lb/50dc6c495c0c9188`; a classic load balancer's is its name alone.
+    // `app/checkout-lb/50dc6c495c0c9188`.
     let service = t[0].split('/').nth(1).unwrap_or(t[0]);
     let req = Heard {
         time,

@@ -36,6 +36,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     };
     let duration = duration
         .and_then(|d| d.parse::<i64>().ok())
+        .filter(|ms| *ms >= 0)
         .map(|ms| ms.saturating_mul(1_000_000));
     let req = Heard {
         time,

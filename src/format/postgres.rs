@@ -39,14 +39,14 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         _ => return None,
     };
     let said = &rest[colon + 3..];
+    if cx.only_counted(time, level, said, |_| None) {
+        return Some(true);
+    }
     let message = if label {
         format!("{}: {said}", &rest[start..colon])
     } else {
         said.to_string()
     };
-    if cx.only_counted(time, level, &message, |_| None) {
-        return Some(true);
-    }
     let mut fields = Fields::new();
     if let Some(pid) = pid.filter(|p| !p.is_empty() && cx.wants_field("pid")) {
         fields.insert("pid", Value::String(pid.to_string()));
