@@ -689,10 +689,13 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let (message_key, message) = first(obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
     let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
     let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
-    if message.is_none() {
-        if let Some(recognised) = cloud_request(obj, time, cx, out) {
-            return recognised;
-        }
+    let request = match message.as_deref() {
+        None => cloud_request(obj, time, cx, out),
+        Some("handled request") => caddy_request(obj, time, cx, out),
+        Some(_) => None,
+    };
+    if let Some(recognised) = request {
+        return recognised;
     }
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
@@ -805,16 +808,9 @@ fn nested_message(obj: &Object) -> Option<(bool, String)> {
 /// request is.
 fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let request = object(obj.get("httpRequest")?)?;
-    let status = request
-        .get("status")
-        .and_then(|v| v.get().parse::<u16>().ok())
-        .filter(|s| (100..=599).contains(s))?;
-    let duration = request
-        .get("latency")
-        .and_then(|v| string(v))
-        .and_then(|l| l.strip_suffix('s')?.parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(|s| (s * NANOS_PER_SEC as f64) as Nanos);
+    let status = http_status(request.get("status")?)?;
+    let latency = request.get("latency").and_then(|v| string(v));
+    let duration = latency.and_then(|l| nanos_of_seconds(l.strip_suffix('s')?));
     let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
     let (method, url) = (text("requestMethod"), text("requestUrl"));
     let req = access::Heard {
@@ -827,6 +823,47 @@ fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
     };
     access::push_request(req, cx, out);
     Some(true)
+}
+
+/// Caddy's access log (`"logger":"http.log.access…"`, `"msg":"handled request"`): the request
+/// object's method and URI, the status, and the duration in seconds.
+fn caddy_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    let logger = obj.get("logger").and_then(|v| string(v))?;
+    if !logger.starts_with("http.log.access") {
+        return None;
+    }
+    let request = object(obj.get("request")?)?;
+    let status = http_status(obj.get("status")?)?;
+    let duration = obj.get("duration").and_then(|v| nanos_of_seconds(v.get()));
+    let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
+    let (method, uri) = (text("method"), text("uri"));
+    let req = access::Heard {
+        time,
+        service: None,
+        method: &method,
+        target: &uri,
+        status,
+        duration,
+    };
+    access::push_request(req, cx, out);
+    Some(true)
+}
+
+/// A JSON number that is an HTTP status.
+fn http_status(raw: &Raw) -> Option<u16> {
+    raw.get()
+        .parse::<u16>()
+        .ok()
+        .filter(|s| (100..=599).contains(s))
+}
+
+/// Seconds written as a decimal (`5.001234`), as nanoseconds.
+fn nanos_of_seconds(text: &str) -> Option<Nanos> {
+    let s = text
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)?;
+    Some((s * NANOS_PER_SEC as f64) as Nanos)
 }
 
 /// The service of a Google Cloud Logging entry, from its monitored resource's labels: Cloud
@@ -960,6 +997,30 @@ fn service(raw: &Raw) -> Option<String> {
 mod tests {
     use crate::event::Level;
     use crate::format::testing::*;
+
+    /// A JSON request's duration feeds the impact line's slow requests: Google Cloud's latency
+    /// (`"5.001234s"`) and Caddy's seconds, to the nanosecond of a millisecond.
+    #[test]
+    fn json_requests_give_their_durations() {
+        let ms = |status: u16, ms: i64| (status, Some(ms * 1_000_000));
+        let cases = [
+            (
+                include_str!("../../tests/fixtures/formats/gcp-logging/entries.jsonl"),
+                vec![ms(503, 5001), ms(200, 2)],
+            ),
+            (
+                include_str!("../../tests/fixtures/formats/caddy/access.log"),
+                vec![ms(200, 12), ms(502, 5001)],
+            ),
+        ];
+        for (text, want) in cases {
+            let got: Vec<_> = requests("requests.jsonl", text)
+                .into_iter()
+                .map(|(s, d)| (s, d.map(|d| d / 1_000_000 * 1_000_000)))
+                .collect();
+            assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn common_keys_and_epoch_units() {
