@@ -1,6 +1,6 @@
 //! Lines that begin with a timestamp: log4j, logback, Spring Boot, Python `logging`, Rust
-//! `tracing`, Go `log`, nginx's error log, Redis, PostgreSQL, and the plain lines deploy
-//! scripts write.
+//! `tracing`, Go `log`, Serilog, nginx's error log, Redis, PostgreSQL, MySQL, AWS Lambda,
+//! Envoy's and the ALB's requests, and the plain lines deploy scripts write.
 //! The level is the first level word among the leading tokens; the message is what follows
 //! the layout's own separator, so thread names and logger padding do not split one message
 //! into many.
