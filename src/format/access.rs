@@ -126,10 +126,10 @@ fn seconds(v: &str) -> Option<f64> {
     Some(integer as f64 / POWERS[decimals])
 }
 
-/// A request read from a log other than an access log (a proxy's, a load balancer's, a cloud's).
+/// A request as every log of requests gives it (an access log, a proxy's, a load balancer's, a
+/// cloud's).
 pub(super) struct Heard<'a> {
     pub time: Nanos,
-    pub service: Option<String>,
     pub method: &'a str,
     /// The path, with its query.
     pub target: &'a str,
@@ -137,12 +137,22 @@ pub(super) struct Heard<'a> {
     pub duration: Option<Nanos>,
 }
 
-/// Counts `req` when a draft needs no more of it, else makes it an event as an access log's
-/// request is (an error from 500 up), with its path, status and duration as fields.
-pub(super) fn push_request(req: Heard, cx: &mut Cx, out: &mut Vec<Event>) {
-    if cx.count_request(req.time, req.status, req.duration, out) {
-        return;
-    }
+/// The event of a request that a draft needs whole (an error from 500 up), with its path,
+/// status and duration added to the `fields` only some logs give. Callers ask
+/// [`Cx::count_request`] first, with the time, status and duration alone: most requests a draft
+/// reads are only counted, and the rest of their line need not be read.
+pub(super) fn push_request(
+    req: Heard,
+    service: Option<String>,
+    mut fields: Fields,
+    cx: &Cx,
+    out: &mut Vec<Event>,
+) {
+    let target = || Some(Value::String(req.target.to_string()));
+    put(cx, &mut fields, "path", target);
+    put(cx, &mut fields, "status", || Some(Value::from(req.status)));
+    let duration = || req.duration.map(|d| Value::from(d / 1_000_000));
+    put(cx, &mut fields, "duration_ms", duration);
     let path = req.target.split('?').next().unwrap_or(req.target);
     let level = if req.status >= 500 {
         Level::Error
@@ -154,19 +164,17 @@ pub(super) fn push_request(req: Heard, cx: &mut Cx, out: &mut Vec<Event>) {
         duration: req.duration,
     };
     let said = message(req.method, path, req.status);
-    let mut event = cx.raw_event(req.time, kind, Some(level), req.service, said);
-    if !cx.kind_only() {
-        event
-            .fields
-            .insert("path", Value::String(req.target.to_string()));
-        event.fields.insert("status", Value::from(req.status));
-        if let Some(d) = req.duration {
-            event
-                .fields
-                .insert("duration_ms", Value::from(d / 1_000_000));
-        }
-    }
+    let mut event = cx.raw_event(req.time, kind, Some(level), service, said);
+    event.fields = fields;
     out.push(event);
+}
+
+/// Puts the field `key` in `fields` when the parse wants it ([`Cx::wants_field`]), building
+/// its value only then.
+fn put(cx: &Cx, fields: &mut Fields, key: &'static str, value: impl FnOnce() -> Option<Value>) {
+    if let Some(value) = cx.wants_field(key).then(value).flatten() {
+        fields.insert(key, value);
+    }
 }
 
 /// `https://host:443/path?query` as `/path?query` (a bare path as it is).
@@ -179,7 +187,7 @@ pub(super) fn target_of(url: &str) -> &str {
 
 /// `GET /api/checkout 200`, put together by hand: `format!` cost a fifth of an access line's
 /// event.
-pub(super) fn message(method: &str, path: &str, status: u16) -> String {
+fn message(method: &str, path: &str, status: u16) -> String {
     let mut m = String::with_capacity(method.len() + path.len() + 5);
     m.push_str(method);
     m.push(' ');
@@ -212,37 +220,23 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let mut parts = req.request.splitn(3, ' ');
-    let method = parts.next().unwrap_or("");
-    let target = parts.next().unwrap_or("");
-    let path = target.split('?').next().unwrap_or(target);
-    let level = if status >= 500 {
-        Level::Error
-    } else {
-        Level::Info
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let heard = Heard {
+        time,
+        method,
+        target,
+        status,
+        duration,
     };
     let mut fields = Fields::new();
-    let mut put = |key: &'static str, value: &dyn Fn() -> Option<Value>| {
-        if let Some(value) = cx.wants_field(key).then(value).flatten() {
-            fields.insert(key, value);
-        }
-    };
-    put("client", &|| Some(Value::String(req.client.to_string())));
-    put("method", &|| Some(Value::String(method.to_string())));
-    put("path", &|| Some(Value::String(target.to_string())));
-    put("status", &|| Some(Value::from(status)));
-    put("bytes", &|| req.bytes.parse::<u64>().ok().map(Value::from));
-    put("duration_ms", &|| {
-        duration.map(|d| Value::from(d / 1_000_000))
+    let client = || Some(Value::String(req.client.to_string()));
+    put(cx, &mut fields, "client", client);
+    put(cx, &mut fields, "method", || {
+        Some(Value::String(method.to_string()))
     });
-    let mut event = cx.raw_event(
-        time,
-        Kind::Http { status, duration },
-        Some(level),
-        None,
-        message(method, path, status),
-    );
-    event.fields = fields;
-    out.push(event);
+    let bytes = || req.bytes.parse::<u64>().ok().map(Value::from);
+    put(cx, &mut fields, "bytes", bytes);
+    push_request(heard, None, fields, cx, out);
     true
 }
 

@@ -5,7 +5,7 @@
 
 use super::access::{self, Heard};
 use super::Cx;
-use crate::event::Event;
+use crate::event::{Event, Fields};
 use crate::time::{Nanos, NANOS_PER_SEC};
 
 /// `rest` follows the time of `line`. Asked of every timestamped text line: most fail on the
@@ -47,16 +47,19 @@ pub fn parse(
     let mut parts = request.split(' ');
     let (method, url) = (parts.next()?, parts.next()?);
     // `app/checkout-lb/50dc6c495c0c9188`.
+    if cx.count_request(time, status, duration, out) {
+        return Some(true);
+    }
     let service = t[0].split('/').nth(1).unwrap_or(t[0]);
     let req = Heard {
         time,
-        service: (!service.is_empty()).then(|| service.to_string()),
         method,
         target: access::target_of(url),
         status,
         duration,
     };
-    access::push_request(req, cx, out);
+    let service = (!service.is_empty()).then(|| service.to_string());
+    access::push_request(req, service, Fields::new(), cx, out);
     Some(true)
 }
 

@@ -4,7 +4,7 @@
 
 use super::access::{self, Heard};
 use super::Cx;
-use crate::event::Event;
+use crate::event::{Event, Fields};
 use crate::time::Nanos;
 
 /// `rest` follows the bracketed time. Asked of every timestamped text line: most fail on its
@@ -38,15 +38,17 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         .and_then(|d| d.parse::<i64>().ok())
         .filter(|ms| *ms >= 0)
         .map(|ms| ms.saturating_mul(1_000_000));
+    if cx.count_request(time, status, duration, out) {
+        return Some(true);
+    }
     let req = Heard {
         time,
-        service: None,
         method,
         target,
         status,
         duration,
     };
-    access::push_request(req, cx, out);
+    access::push_request(req, None, Fields::new(), cx, out);
     Some(true)
 }
 

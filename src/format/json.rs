@@ -811,17 +811,19 @@ fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
     let status = http_status(request.get("status")?)?;
     let latency = request.get("latency").and_then(|v| string(v));
     let duration = latency.and_then(|l| nanos_of_seconds(l.strip_suffix('s')?));
+    if cx.count_request(time, status, duration, out) {
+        return Some(true);
+    }
     let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
     let (method, url) = (text("requestMethod"), text("requestUrl"));
     let req = access::Heard {
         time,
-        service: cloud_service(obj),
         method: &method,
         target: access::target_of(&url),
         status,
         duration,
     };
-    access::push_request(req, cx, out);
+    access::push_request(req, cloud_service(obj), Fields::new(), cx, out);
     Some(true)
 }
 
@@ -835,17 +837,19 @@ fn caddy_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
     let request = object(obj.get("request")?)?;
     let status = http_status(obj.get("status")?)?;
     let duration = obj.get("duration").and_then(|v| nanos_of_seconds(v.get()));
+    if cx.count_request(time, status, duration, out) {
+        return Some(true);
+    }
     let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
     let (method, uri) = (text("method"), text("uri"));
     let req = access::Heard {
         time,
-        service: None,
         method: &method,
         target: &uri,
         status,
         duration,
     };
-    access::push_request(req, cx, out);
+    access::push_request(req, None, Fields::new(), cx, out);
     Some(true)
 }
 
