@@ -811,20 +811,9 @@ fn cloud_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
     let status = http_status(request.get("status")?)?;
     let latency = request.get("latency").and_then(|v| string(v));
     let duration = latency.and_then(|l| nanos_of_seconds(l.strip_suffix('s')?));
-    if cx.count_request(time, status, duration, out) {
-        return Some(true);
-    }
-    let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
-    let (method, url) = (text("requestMethod"), text("requestUrl"));
-    let req = access::Heard {
-        time,
-        method: &method,
-        target: access::target_of(&url),
-        status,
-        duration,
-    };
-    access::push_request(req, cloud_service(obj), Fields::new(), cx, out);
-    Some(true)
+    let heard = (time, status, duration);
+    let keys = ("requestMethod", "requestUrl");
+    push_request(&request, keys, heard, || cloud_service(obj), cx, out)
 }
 
 /// Caddy's access log (`"logger":"http.log.access…"`, `"msg":"handled request"`): the request
@@ -837,19 +826,39 @@ fn caddy_request(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -
     let request = object(obj.get("request")?)?;
     let status = http_status(obj.get("status")?)?;
     let duration = obj.get("duration").and_then(|v| nanos_of_seconds(v.get()));
+    push_request(
+        &request,
+        ("method", "uri"),
+        (time, status, duration),
+        || None,
+        cx,
+        out,
+    )
+}
+
+/// A JSON log's request at `heard` (time, status, duration): counted alone when a draft needs
+/// no more of it, else an event with the method and URL `request` holds under `keys`.
+fn push_request(
+    request: &Object,
+    (method, url): (&str, &str),
+    (time, status, duration): (Nanos, u16, Option<Nanos>),
+    service: impl FnOnce() -> Option<String>,
+    cx: &mut Cx,
+    out: &mut Vec<Event>,
+) -> Option<bool> {
     if cx.count_request(time, status, duration, out) {
         return Some(true);
     }
     let text = |k: &str| request.get(k).and_then(|v| string(v)).unwrap_or_default();
-    let (method, uri) = (text("method"), text("uri"));
+    let (method, url) = (text(method), text(url));
     let req = access::Heard {
         time,
         method: &method,
-        target: &uri,
+        target: access::target_of(&url),
         status,
         duration,
     };
-    access::push_request(req, None, Fields::new(), cx, out);
+    access::push_request(req, service(), Fields::new(), cx, out);
     Some(true)
 }
 
