@@ -255,6 +255,14 @@ fn every_fixture_accounts_for_every_line() {
 
 /// Lines as a reader counts them: a last line without its newline is a line.
 fn bytecount(bytes: &[u8]) -> u64 {
+    // A UTF-16 file (SQL Server's ERRORLOG) ends in `\n\0`: its lines are its decoded text's.
+    if bytes.starts_with(&[0xff, 0xfe]) {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|u| u16::from_le_bytes([u[0], u[1]]))
+            .collect();
+        return bytecount(String::from_utf16_lossy(&units).as_bytes());
+    }
     let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
     newlines + u64::from(bytes.last().is_some_and(|&b| b != b'\n'))
 }

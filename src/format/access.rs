@@ -1,4 +1,4 @@
-//! nginx/Apache access logs (common and combined): one HTTP request per line. The status makes
+//! nginx/Apache access logs (common, combined and `vhost_combined`): one HTTP request per line. The status makes
 //! the level (5xx is an error); a trailing request time, when the layout adds one
 //! (`$request_time`, `rt=0.123`, `request_time=…`), feeds the "slow" part of the impact figure.
 
@@ -49,9 +49,18 @@ struct Request<'a> {
     rest: &'a str,
 }
 
+/// `client ident user [time] "request" status bytes rest`, or the same after Apache's
+/// `vhost_combined` virtual host and port (`www.example.com:443 `).
+fn request(i: &str) -> Option<Request<'_>> {
+    plain(i).or_else(|| {
+        let (vhost, rest) = token(i)?;
+        vhost.contains(':').then(|| plain(rest))?
+    })
+}
+
 /// `client ident user [time] "request" status bytes rest`, by hand: every line of the largest
 /// logs passes through here.
-fn request(i: &str) -> Option<Request<'_>> {
+fn plain(i: &str) -> Option<Request<'_>> {
     let (client, i) = token(i)?;
     let (_ident, i) = token(i)?;
     let (_user, i) = token(i)?;

@@ -11,6 +11,7 @@ use super::{
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
+use crate::time::lock::letter_level;
 use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -342,6 +343,7 @@ const LEVEL_KEYS: &[&str] = &[
     "@level",
     "@l",
     "PRIORITY",
+    "s",
 ];
 const SERVICE_KEYS: &[&str] = &[
     "service",
@@ -967,6 +969,13 @@ pub fn object<'a>(raw: &Raw<'a>) -> Option<Object<'a>> {
 /// An RFC 3339 string, or epoch seconds/ms/µs/ns as a number or a string of digits.
 pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
     let text = raw.get();
+    // MongoDB's extended JSON: `{"$date":"2023-10-11T14:00:01.123+00:00"}`, or
+    // `{"$date":{"$numberLong":"1697032801123"}}`.
+    if text.starts_with('{') {
+        let inner = object(raw)?;
+        let date = inner.get("$date").or_else(|| inner.get("$numberLong"))?;
+        return time_value(date, cx);
+    }
     if let Some(s) = string(raw) {
         if let Some((t, used)) = cx.iso_time(s.as_bytes()) {
             return t.filter(|_| used == s.len());
@@ -980,6 +989,14 @@ fn level(raw: &Raw) -> Option<Level> {
     if let Some(s) = string(raw) {
         if let Ok(n) = s.parse::<u8>() {
             return (n <= 7).then(|| Level::from_syslog(n));
+        }
+        // MongoDB's severities are letters (`"s":"E"`), its debug levels `D1` to `D5`.
+        if let [c, digits @ ..] = s.as_bytes() {
+            if digits.len() <= 1 && digits.iter().all(u8::is_ascii_digit) {
+                if let Some(level) = letter_level(*c) {
+                    return Some(level);
+                }
+            }
         }
         return Level::parse(&s);
     }

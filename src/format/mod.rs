@@ -24,6 +24,7 @@ mod heroku;
 mod json;
 mod k8s;
 mod klog;
+mod located;
 mod logcat;
 mod logfmt;
 mod nagios;
@@ -34,13 +35,14 @@ mod redis;
 mod spinnaker;
 mod syslog;
 mod text;
-pub mod timestamp;
+pub use crate::time::stamp as timestamp;
 mod zabbix;
 
 use crate::config::{self, FileRules};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
+use crate::time::lock::Lock;
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
@@ -62,6 +64,8 @@ pub enum Format {
     Text,
     /// A format of `reconstruct.toml` (its index there).
     Custom(u8),
+    /// Text whose stamps the hand-written readers miss, read where the file's lock puts them.
+    Located(Lock),
 }
 
 pub const ALL: [Format; 5] = [
@@ -79,7 +83,7 @@ impl Format {
             Format::Syslog => "syslog",
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
-            Format::Text => "timestamped text",
+            Format::Text | Format::Located(_) => "timestamped text",
             Format::Custom(i) => config::current()
                 .formats
                 .get(usize::from(i))
@@ -101,7 +105,29 @@ impl Format {
                 Some(format) => custom::parse(format, line, cx, out),
                 None => false,
             },
+            Format::Located(lock) => located::parse(&lock, line, cx, out),
         }
+    }
+
+    /// The name, and for located text the layout and place its lock settled on (for `-v`).
+    pub fn describe(self) -> String {
+        match self {
+            Format::Located(lock) => format!(
+                "timestamped text, time as {} at token {}",
+                lock.layout_text(),
+                lock.ordinal + 1
+            ),
+            other => other.name().to_string(),
+        }
+    }
+
+    /// The formats a line this format does not read is tried in next. A file whose stamps
+    /// only its lock reads is not handed to the text reader, which would take a time from the
+    /// head of a continuation line.
+    fn fallbacks(self) -> impl Iterator<Item = Format> {
+        ALL.into_iter().filter(move |f| {
+            *f != self && !(matches!(self, Format::Located(_)) && *f == Format::Text)
+        })
     }
 }
 
@@ -722,6 +748,15 @@ fn trim_end(s: &str) -> &str {
     }
 }
 
+/// The first 80 characters of a line, for a warning that quotes it.
+fn opening(line: &str) -> String {
+    let mut text: String = line.chars().take(80).collect();
+    if text.len() < line.len() {
+        text.push('…');
+    }
+    text
+}
+
 /// What is kept of a message: its first [`MAX_MESSAGE`] bytes, ending on a character.
 fn cut(message: &str) -> &str {
     if message.len() <= MAX_MESSAGE {
@@ -749,6 +784,8 @@ pub struct Parsed {
     /// With [`Keep::Drafts`]: each event in range that was not kept, so that each incident of
     /// a batch can count its own lines, events and requests.
     pub dropped: Vec<Dropped>,
+    /// The opening of the first unparsed line, for the warning that quotes it.
+    pub first_unparsed_text: Option<String>,
 }
 
 /// An event in range that a parse counted and did not keep: its time and line, and for an
@@ -793,6 +830,8 @@ pub struct FileParser<'a> {
     keep: Keep,
     /// With [`Keep::Drafts`], each event not kept.
     dropped: Vec<Dropped>,
+    /// The opening of the first unparsed line, which a warning quotes.
+    first_unparsed_text: Option<String>,
 }
 
 /// How much of what it reads in range a parse keeps.
@@ -825,6 +864,7 @@ impl<'a> FileParser<'a> {
             events: Vec::new(),
             keep: Keep::All,
             dropped: Vec::new(),
+            first_unparsed_text: None,
         }
     }
 
@@ -1003,6 +1043,7 @@ impl<'a> FileParser<'a> {
             problem: self.problem,
             requests: self.cx.requests,
             dropped: self.dropped,
+            first_unparsed_text: self.first_unparsed_text,
         }
     }
 
@@ -1043,7 +1084,7 @@ impl<'a> FileParser<'a> {
         let before = self.events.len();
         let undatable = self.cx.undatable;
         let recognised = std::iter::once(chosen)
-            .chain(ALL.into_iter().filter(|f| *f != chosen))
+            .chain(chosen.fallbacks())
             .any(|f| f.parse(line, &mut self.cx, &mut self.events));
         if recognised {
             let kept = self.events.len() - before + self.take_counted();
@@ -1062,7 +1103,7 @@ impl<'a> FileParser<'a> {
         }
         if self.cx.undatable > undatable {
             self.counts.undatable += 1;
-            self.unparsed_line(line_no);
+            self.unparsed_line(line_no, line);
             return;
         }
         match self.last {
@@ -1094,7 +1135,7 @@ impl<'a> FileParser<'a> {
             }
             _ => {
                 self.counts.unrecognised += 1;
-                self.unparsed_line(line_no);
+                self.unparsed_line(line_no, line);
             }
         }
     }
@@ -1114,7 +1155,10 @@ impl<'a> FileParser<'a> {
     }
 
     /// Notes an unparsed line (its reason already counted).
-    fn unparsed_line(&mut self, line_no: u64) {
+    fn unparsed_line(&mut self, line_no: u64, line: &str) {
+        if self.counts.first_unparsed.is_none() {
+            self.first_unparsed_text = Some(opening(line));
+        }
         self.counts.first_unparsed.get_or_insert(line_no);
         self.near.pending += 1;
         self.near.first_pending.get_or_insert(line_no);
@@ -1156,13 +1200,35 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
         .enumerate()
         .filter(|(_, f)| !f.named_files())
         .filter_map(|(i, _)| u8::try_from(i).ok().map(Format::Custom));
+    // Whether the text reader read only times of day, dated by the lines or the name around.
+    let mut text_time_only = false;
     for format in ALL.into_iter().chain(site) {
+        probe.time_only = false;
         let score = lines
             .iter()
             .filter(|l| format.parse(l, &mut probe, &mut scratch))
             .count();
+        if format == Format::Text {
+            text_time_only = probe.time_only;
+        }
         if score > best.0 {
             best = (score, format);
+        }
+    }
+    // Where no hand-written reader takes most lines, the file's lock may: tried last, and
+    // taken when it reads more of the sample than every format before it, or as much as the
+    // text reader did with only a time of day where the lock reads a date (`E231011 14:00:01`,
+    // `11/10/2023 14:00:01`: the text reader takes the clock after the first token).
+    let raw: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+    if let Some((lock, _)) = Lock::settle(&raw) {
+        let located = Format::Located(lock);
+        let score = lines
+            .iter()
+            .filter(|l| located.parse(l, &mut probe, &mut scratch))
+            .count();
+        let dates_more = best.1 == Format::Text && text_time_only && lock.dated();
+        if score > best.0 || (score == best.0 && score > 0 && dates_more) {
+            best = (score, located);
         }
     }
     let non_blank: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
@@ -1208,7 +1274,7 @@ impl<'a> Clock<'a> {
         let plain = strip_ansi(&text);
         let chosen = self.format;
         let read = std::iter::once(chosen)
-            .chain(ALL.into_iter().filter(|f| *f != chosen))
+            .chain(chosen.fallbacks())
             .any(|f| f.parse(plain.trim_end(), &mut self.cx, &mut self.scratch));
         self.scratch.clear();
         read

@@ -190,12 +190,32 @@ fn level_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str
     } else {
         None
     };
-    let level = level.or_else(|| token.starts_with('[').then(|| bracketed_level(word))?)?;
+    let level = level
+        .or_else(|| {
+            token
+                .starts_with(['[', '<'])
+                .then(|| bracketed_level(word))?
+        })
+        .or_else(|| compound_level(word))?;
     Some((Some(level), message_after(&rest[end..]).unwrap_or(rest)))
 }
 
+/// A level joined to a name: Monolog's channel before it (`production.ERROR:`), Celery's
+/// worker after it (`ERROR/ForkPoolWorker-2`). Only a level word in one case.
+fn compound_level(word: &str) -> Option<Level> {
+    let part = match (word.rsplit_once('.'), word.split_once('/')) {
+        (Some((_, after)), _) => after,
+        (None, Some((before, _))) => before,
+        (None, None) => return None,
+    };
+    (part.len() >= 4 && is_level_word(part))
+        .then(|| Level::parse(part))
+        .flatten()
+}
+
 /// Levels written only in brackets: Serilog's three letters (`[WRN]`), and capitalised words
-/// (MySQL's `[Warning]`, `[Note]`, `[System]`), which outside brackets are prose.
+/// (MySQL's `[Warning]`, `[Note]`, `[System]`, ClickHouse's `<Error>`), which outside brackets
+/// are prose.
 fn bracketed_level(word: &str) -> Option<Level> {
     let (first, others) = word.as_bytes().split_first()?;
     if !first.is_ascii_uppercase() {
@@ -275,7 +295,7 @@ fn find(hay: &str, needle: &[u8]) -> Option<usize> {
 
 /// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
 /// `logger - `, Python's ` - `, or tracing's spans.
-fn message_after(after: &str) -> Option<&str> {
+pub(super) fn message_after(after: &str) -> Option<&str> {
     let after = trim_start(after);
     if let Some(i) = find(after, b" --- ") {
         let tail = &after[i + 5..];

@@ -26,6 +26,11 @@ pub fn compression(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether a stream opens with a UTF-16 byte-order mark (little- or big-endian).
+fn utf16(head: &[u8]) -> bool {
+    head.starts_with(&[0xff, 0xfe]) || head.starts_with(&[0xfe, 0xff])
+}
+
 /// An opened input: its byte stream and what it was compressed with, for messages.
 pub struct Opened {
     pub reader: Box<dyn Read + Send>,
@@ -65,6 +70,15 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
         // counted: only a decompressed stream's guard needs its input's size): the line reader
         // reads in large blocks of its own, and a buffer between them would only copy every
         // byte once more.
+        None if utf16(head) => {
+            // SQL Server's ERRORLOG and Windows tools write UTF-16 with a byte-order mark:
+            // decoded to UTF-8 as it is read, so that its lines frame and parse as any text.
+            Box::new(
+                encoding_rs_io::DecodeReaderBytesBuilder::new()
+                    .bom_sniffing(true)
+                    .build(buffered),
+            )
+        }
         None => {
             let head = buffered.buffer().to_vec();
             Box::new(io::Cursor::new(head).chain(buffered.into_inner().inner))
@@ -152,5 +166,25 @@ mod tests {
         )
         .expect("write");
         assert_eq!(read_all(&zst), "hello zstd\n");
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_reads_as_utf8() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let text = "2023-10-11 14:00:01.12 spid12s     Starting up database 'master'.\r\n";
+        for (name, bom, unit) in [
+            (
+                "le.log",
+                [0xff, 0xfe],
+                u16::to_le_bytes as fn(u16) -> [u8; 2],
+            ),
+            ("be.log", [0xfe, 0xff], u16::to_be_bytes),
+        ] {
+            let mut bytes = bom.to_vec();
+            bytes.extend(text.encode_utf16().flat_map(unit));
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).expect("write");
+            assert_eq!(read_all(&path), text, "{name}");
+        }
     }
 }

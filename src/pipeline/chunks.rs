@@ -141,6 +141,7 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
         joined.yearless |= parsed.yearless;
         joined.format = joined.format.or(parsed.format);
         joined.problem = joined.problem.or(parsed.problem);
+        joined.first_unparsed_text = joined.first_unparsed_text.or(parsed.first_unparsed_text);
         match (&mut joined.requests, parsed.requests) {
             (Some(mine), Some(theirs)) => mine.absorb(&theirs),
             (mine @ None, theirs) => *mine = theirs,

@@ -549,7 +549,7 @@ fn conclude(
         notes.push(format!(
             "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
             input.display,
-            r.format.map_or("no format", Format::name),
+            r.format.map_or_else(|| "no format".to_string(), Format::describe),
             r.reading,
             c.lines,
             c.parsed,
@@ -1134,8 +1134,9 @@ fn settle(
         ));
     } else if c.unrecognised > 0 && c.parsed == 0 && c.outside == 0 {
         let first = c.first_unparsed.unwrap_or(1);
+        let opening = parsed.first_unparsed_text.unwrap_or_default();
         result.warning = Some(format!(
-            "no log format recognised ({path}:{first}): {} lines counted as unparsed; skipped",
+            "no log format recognised and no timestamp found ({path}:{first}): {} lines counted as unparsed, the first {opening:?}; skipped",
             c.unrecognised
         ));
         result.skipped = Some("no log format recognised".into());

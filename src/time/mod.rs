@@ -1,4 +1,7 @@
-//! Instants, zones and durations, shared by every stage.
+//! Time, at the bottom of the tree: instants, zones and durations shared by every stage, and
+//! how a line's time is read: the hand-written readers of the common stamps ([`stamp`]), the
+//! table of layouts ([`layout`]), the locator that finds a stamp in a line's head ([`locate`])
+//! and the lock that settles, per file, where and in which layout its stamps are ([`lock`]).
 //!
 //! Every instant inside the tool is a [`Nanos`]: nanoseconds since the Unix epoch in UTC. An
 //! `i64` covers 1677–2262, which holds every date a log carries, and makes merging and
@@ -10,6 +13,11 @@ use chrono::{
 };
 use chrono_tz::Tz;
 use thiserror::Error;
+
+pub mod layout;
+pub mod locate;
+pub mod lock;
+pub mod stamp;
 
 /// Nanoseconds since 1970-01-01T00:00:00Z.
 pub type Nanos = i64;

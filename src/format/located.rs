@@ -1,0 +1,116 @@
+//! Text lines whose time the hand-written readers do not find, read where the file's lock says
+//! the stamp and the level are ([`crate::time::lock`]): Tomcat, Elasticsearch, Ruby, Laravel,
+//! Airflow, Cassandra, CockroachDB, vdsm, Windows CBS, uWSGI, HPC logs with epoch seconds in a
+//! middle column, and layouts no one listed.
+
+use super::text::{message_after, split_level};
+use super::{trim_start, Cx};
+use crate::event::{Event, Fields};
+use crate::time::layout::Reading;
+use crate::time::lock::Lock;
+use crate::time::stamp::Shape;
+
+pub fn parse(lock: &Lock, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let bytes = line.as_bytes();
+    if json_like(line) {
+        return false;
+    }
+    let Some(found) = lock.read(bytes) else {
+        return false;
+    };
+    let time = match found.reading {
+        Reading::Instant(t) => Some(t),
+        Reading::Stamp(stamp, Shape::Dated) => {
+            let Some(t) = cx.resolve_dated(&stamp) else {
+                return false;
+            };
+            Some(t)
+        }
+        Reading::Stamp(stamp, Shape::YearLess) => {
+            let Some(t) = cx.resolve_yearless(stamp) else {
+                return false;
+            };
+            Some(t)
+        }
+        Reading::Stamp(stamp, Shape::TimeOnly) => cx.resolve_time_only(stamp),
+    };
+    let time = match cx.admit(time) {
+        Ok(time) => time,
+        Err(recognised) => return recognised,
+    };
+    let (level, message) = match lock.level(bytes, &found) {
+        Some((level, end)) if end > found.end => (Some(level), after_stamp(&line[end..])),
+        Some((level, _)) => (Some(level), after_stamp(&line[found.end..])),
+        None if lock.level.is_none() => split_level(clean(&line[found.end..])),
+        None => (None, after_stamp(&line[found.end..])),
+    };
+    if !cx.only_counted(time, level, message, |_| None) {
+        out.push(cx.event(time, level, None, message.to_string(), Fields::new()));
+    }
+    true
+}
+
+/// Whether a line opens a JSON object or array (`{`, `[{`, `["`, `[[`, a lone `[`): the JSON
+/// readers' to read, whole or broken; a time among its values is no text line's stamp. A
+/// bracketed stamp (`[2023-10-11T14:00:01,123][WARN ]`) is not.
+fn json_like(line: &str) -> bool {
+    let t = trim_start(line);
+    match t.as_bytes().first() {
+        Some(b'{') => true,
+        Some(b'[') => matches!(
+            trim_start(&t[1..]).as_bytes().first(),
+            None | Some(b'{' | b'[' | b'"')
+        ),
+        _ => false,
+    }
+}
+
+/// What follows the stamp, without the brackets and separators that close it, and past a
+/// logger and its dash (`CompactionTask.java:255 - Compacting`).
+fn after_stamp(rest: &str) -> &str {
+    let rest = clean(rest);
+    message_after(rest).unwrap_or(rest)
+}
+
+/// `rest` without the punctuation that separates fields (`] `, ` -- : `, `::`, `|`).
+fn clean(rest: &str) -> &str {
+    let rest = rest.trim_start_matches(|c: char| {
+        matches!(
+            c,
+            ' ' | '\t' | ']' | ')' | '>' | '}' | ':' | '|' | ',' | ';' | '-' | '"'
+        )
+    });
+    trim_start(rest)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::event::Level;
+    use crate::format::testing::*;
+
+    #[test]
+    fn a_file_no_fast_path_reads_is_read_where_its_lock_says() {
+        let (events, counts, format) = parse_all(
+            "catalina.out",
+            &[
+                "11-Oct-2023 14:00:01.123 SEVERE [http-nio-8080-exec-7] org.apache.catalina.core.StandardWrapperValve.invoke Servlet failed",
+                "java.lang.NullPointerException: id 1697032899 at 2023-10-11 09:00:00",
+                "\tat com.acme.Checkout.pay(Checkout.java:42)",
+                "11-Oct-2023 14:00:02.500 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in [1234] milliseconds",
+            ],
+        );
+        assert!(
+            matches!(format, Some(crate::format::Format::Located(_))),
+            "{format:?}"
+        );
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert_eq!(utc(events[0].time), "2023-10-11T14:00:01.123Z");
+        assert_eq!(events[0].level, Some(Level::Error));
+        assert!(events[0]
+            .message
+            .starts_with("[http-nio-8080-exec-7] org.apache"));
+        assert!(events[0].message.ends_with("(Checkout.java:42)"));
+        assert_eq!(counts.continuations, 2);
+        assert_eq!(events[1].level, Some(Level::Info));
+    }
+}
