@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-300}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-targets=(framing file families timestamps window)
+targets=(framing file families timestamps window locator)
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
 done
@@ -19,6 +19,7 @@ for f in tests/fixtures/formats/*/*; do
   case "$f" in */expected.txt|*/args) continue ;; esac
   head -c 4096 "$f" > "fuzz/corpus/file/$(basename "$(dirname "$f")")"
   cp "fuzz/corpus/file/$(basename "$(dirname "$f")")" "fuzz/corpus/framing/"
+  cp "fuzz/corpus/file/$(basename "$(dirname "$f")")" "fuzz/corpus/locator/"
   head -n 1 "$f" > "fuzz/corpus/families/$(basename "$(dirname "$f")")"
   head -n 1 "$f" > "fuzz/corpus/timestamps/$(basename "$(dirname "$f")")"
 done

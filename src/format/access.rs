@@ -49,22 +49,18 @@ struct Request<'a> {
     rest: &'a str,
 }
 
-/// `client ident user [time] "request" status bytes rest`, or the same after Apache's
-/// `vhost_combined` virtual host and port (`www.example.com:443 `).
-fn request(i: &str) -> Option<Request<'_>> {
-    plain(i).or_else(|| {
-        let (vhost, rest) = token(i)?;
-        vhost.contains(':').then(|| plain(rest))?
-    })
-}
-
 /// `client ident user [time] "request" status bytes rest`, by hand: every line of the largest
-/// logs passes through here.
-fn plain(i: &str) -> Option<Request<'_>> {
-    let (client, i) = token(i)?;
-    let (_ident, i) = token(i)?;
+/// logs passes through here. Apache's `vhost_combined` puts the virtual host and port before
+/// the client (`www.example.com:443 `): every field then comes one token later.
+fn request(line: &str) -> Option<Request<'_>> {
+    let (first, i) = token(line)?;
+    let (second, i) = token(i)?;
     let (_user, i) = token(i)?;
-    let i = i.strip_prefix('[')?;
+    let (client, i) = match i.strip_prefix('[') {
+        Some(i) => (first, i),
+        None if first.contains(':') => (second, token(i)?.1.strip_prefix('[')?),
+        None => return None,
+    };
     let close = memchr(b']', i.as_bytes())?;
     let (time, i) = (&i[..close], spaces(&i[close + 1..])?);
     let (request, i) = quoted(i)?;

@@ -1083,9 +1083,10 @@ impl<'a> FileParser<'a> {
         }
         let before = self.events.len();
         let undatable = self.cx.undatable;
-        let recognised = std::iter::once(chosen)
-            .chain(chosen.fallbacks())
-            .any(|f| f.parse(line, &mut self.cx, &mut self.events));
+        let recognised = chosen.parse(line, &mut self.cx, &mut self.events)
+            || chosen
+                .fallbacks()
+                .any(|f| f.parse(line, &mut self.cx, &mut self.events));
         if recognised {
             let kept = self.events.len() - before + self.take_counted();
             self.counts.events += kept as u64;
@@ -1219,8 +1220,11 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
     // taken when it reads more of the sample than every format before it, or as much as the
     // text reader did with only a time of day where the lock reads a date (`E231011 14:00:01`,
     // `11/10/2023 14:00:01`: the text reader takes the clock after the first token).
+    // A sample read whole, and dated, needs no lock: most files, spared the table's cost.
+    let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    let whole = best.0 == non_blank && !(best.1 == Format::Text && text_time_only);
     let raw: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-    if let Some((lock, _)) = Lock::settle(&raw) {
+    if let Some((lock, _)) = (!whole).then(|| Lock::settle(&raw)).flatten() {
         let located = Format::Located(lock);
         let score = lines
             .iter()
@@ -1273,9 +1277,11 @@ impl<'a> Clock<'a> {
         let text = String::from_utf8_lossy(line);
         let plain = strip_ansi(&text);
         let chosen = self.format;
-        let read = std::iter::once(chosen)
-            .chain(chosen.fallbacks())
-            .any(|f| f.parse(plain.trim_end(), &mut self.cx, &mut self.scratch));
+        let line = plain.trim_end();
+        let read = chosen.parse(line, &mut self.cx, &mut self.scratch)
+            || chosen
+                .fallbacks()
+                .any(|f| f.parse(line, &mut self.cx, &mut self.scratch));
         self.scratch.clear();
         read
     }

@@ -156,6 +156,27 @@ fn strip_nginx_ids(message: &str) -> &str {
 /// that names a level. A loop by hand: every text line passes through here, and a chain of
 /// iterator adapters over the pieces cost more than the loop.
 pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
+    let found = split_level_by(rest, level_token);
+    match found.0 {
+        Some(_) => found,
+        None => compound_level_of(rest),
+    }
+}
+
+/// [`split_level`]'s second look, for a level joined to a name: only where no token is a
+/// level of its own. Most lines have one; kept out of line so that the first look, which
+/// every text line takes, stays as small as it was.
+#[cold]
+#[inline(never)]
+fn compound_level_of(rest: &str) -> (Option<Level>, &str) {
+    split_level_by(rest, compound_token)
+}
+
+/// [`split_level`] with one reading of a token (see [`level_token`]).
+fn split_level_by<'r>(
+    rest: &'r str,
+    read: impl Fn(&'r str, usize, usize) -> Option<(Option<Level>, &'r str)>,
+) -> (Option<Level>, &'r str) {
     let bytes = rest.as_bytes();
     let (mut from, mut pieces, mut tokens) = (0, 0, 0);
     while pieces < LEVEL_WINDOW + 4 && tokens < LEVEL_WINDOW {
@@ -163,7 +184,7 @@ pub(super) fn split_level(rest: &str) -> (Option<Level>, &str) {
         pieces += 1;
         if end > from {
             tokens += 1;
-            if let Some(found) = level_token(rest, from, end) {
+            if let Some(found) = read(rest, from, end) {
                 return found;
             }
         }
@@ -190,13 +211,17 @@ fn level_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str
     } else {
         None
     };
-    let level = level
-        .or_else(|| {
-            token
-                .starts_with(['[', '<'])
-                .then(|| bracketed_level(word))?
-        })
-        .or_else(|| compound_level(word))?;
+    let level = level.or_else(|| {
+        token
+            .starts_with(['[', '<'])
+            .then(|| bracketed_level(word))?
+    })?;
+    Some((Some(level), message_after(&rest[end..]).unwrap_or(rest)))
+}
+
+/// The level and message if the token `rest[at..end]` holds a level joined to a name.
+fn compound_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str)> {
+    let level = compound_level(trim_brackets(&rest[at..end]))?;
     Some((Some(level), message_after(&rest[end..]).unwrap_or(rest)))
 }
 
@@ -295,6 +320,8 @@ fn find(hay: &str, needle: &[u8]) -> Option<usize> {
 
 /// The message after a level: past Spring Boot's `PID --- [app] [thread] logger :`, log4j's
 /// `logger - `, Python's ` - `, or tracing's spans.
+// Inlined into the text reader's level search, as it was while that was its only caller.
+#[inline(always)]
 pub(super) fn message_after(after: &str) -> Option<&str> {
     let after = trim_start(after);
     if let Some(i) = find(after, b" --- ") {

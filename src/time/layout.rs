@@ -383,10 +383,10 @@ fn name(b: &[u8], names: &[&str]) -> Option<(usize, usize)> {
         .take(9)
         .count();
     (word >= 3).then_some(())?;
-    let lower: Vec<u8> = b[..word].iter().map(u8::to_ascii_lowercase).collect();
+    let word_is = |name: &[u8]| b[..word].eq_ignore_ascii_case(name);
     names.iter().enumerate().find_map(|(i, full)| {
         let full = full.as_bytes();
-        let fits = lower == full || lower == full[..3] || (lower == b"sept" && i == 8);
+        let fits = word_is(full) || word_is(&full[..3]) || (i == 8 && word_is(b"sept"));
         fits.then_some((i, word))
     })
 }

@@ -32,9 +32,10 @@ const LEVEL_AFTER: i8 = 4;
 impl Lock {
     /// The lock most of `sample` agrees on, and how many of its lines it reads; `None` when no
     /// layout reads any line. Each line votes for every layout and place that reads a stamp in
-    /// it (not inside another stamp); the place and layout read in most lines wins, then the more complete (a year over
-    /// none), the one that reads more of them (a time with its seconds over one without), the
-    /// earlier place, and the table's order.
+    /// it (not inside another stamp); the place and layout read in most lines wins, then the
+    /// more complete (a year over none), the earlier place (a message comes after its stamp),
+    /// the one that reads more of the line (a time with its seconds over one without), and the
+    /// table's order.
     pub fn settle(sample: &[&[u8]]) -> Option<(Lock, usize)> {
         let mut votes: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
         for line in sample {
@@ -53,8 +54,8 @@ impl Lock {
                 (
                     *count,
                     table()[*layout].class,
-                    *bytes,
                     std::cmp::Reverse(*ordinal),
+                    *bytes,
                     std::cmp::Reverse(*layout),
                 )
             };
@@ -213,6 +214,110 @@ fn nth_word_back(b: &[u8], n: usize) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::layout::Reading;
+    use crate::time::{Nanos, Zone, NANOS_PER_SEC};
+    use proptest::prelude::*;
+
+    /// A writer of a line at an instant, with a message.
+    type Writer = fn(Nanos, &str) -> String;
+
+    /// Writers of lines, and the layout each file of them must lock to.
+    const SHAPES: &[(&str, Writer)] = &[
+        ("%d-%b-%Y %H:%M:%S%.f%z", |t, m| {
+            format!("{} SEVERE [main] {m}", clock(t, "%d-%b-%Y %H:%M:%S%.3f"))
+        }),
+        ("%Y%m%d-%H:%M:%S%.f", |t, m| {
+            format!("{}|Step_LSC|30002312|{m}", clock(t, "%Y%m%d-%H:%M:%S:%3f"))
+        }),
+        ("%Y-%m-%dT%H:%M:%S%.f%z", |t, m| {
+            format!(
+                "[{}][WARN ][o.e.c.Monitor] {m}",
+                clock(t, "%Y-%m-%dT%H:%M:%S,%3f")
+            )
+        }),
+        ("%s", |t, m| {
+            format!("134681 node-246 unix.hw state {} 1 {m}", t / NANOS_PER_SEC)
+        }),
+        ("%y%m%d %H:%M:%S%.f", |t, m| {
+            format!("E{} 1234 kv/x.go:12 {m}", clock(t, "%y%m%d %H:%M:%S%.6f"))
+        }),
+        ("%Y-%m-%d %H:%M:%S%.f%z", |t, m| {
+            format!("{}, Info  CBS  {m}", clock(t, "%Y-%m-%d %H:%M:%S"))
+        }),
+    ];
+
+    fn clock(t: Nanos, layout: &str) -> String {
+        Zone::utc().to_local(t).format(layout).to_string()
+    }
+
+    /// Message words that look like times: epoch seconds and milliseconds, dates, clocks.
+    fn fragment() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-z]{1,8}",
+            (946_684_800i64..4_000_000_000).prop_map(|s| s.to_string()),
+            (946_684_800_000i64..4_000_000_000_000).prop_map(|s| s.to_string()),
+            (0i64..4_000_000_000).prop_map(|s| clock(s * NANOS_PER_SEC, "%Y-%m-%d %H:%M:%S")),
+            (0i64..86_400).prop_map(|s| clock(s * NANOS_PER_SEC, "%H:%M:%S")),
+            (0i64..4_000_000_000).prop_map(|s| clock(s * NANOS_PER_SEC, "%d/%m/%Y")),
+            (0i64..4_000_000_000).prop_map(|s| clock(s * NANOS_PER_SEC, "%b %e %H:%M:%S")),
+        ]
+    }
+
+    /// A line of `shape` at a whole millisecond from 2000 to 2068 (two-digit years read as
+    /// POSIX pivots them), and the instant its stamp names (whole seconds where the layout
+    /// has no fraction).
+    fn written(shape: usize, ms: i64, words: &[String]) -> (Nanos, String) {
+        let (layout, write) = SHAPES[shape];
+        let t = ms * 1_000_000;
+        let t = if matches!(layout, "%s" | "%Y-%m-%d %H:%M:%S%.f%z") {
+            t - t % NANOS_PER_SEC
+        } else {
+            t
+        };
+        (t, write(t, &words.join(" ")))
+    }
+
+    const MILLIS: std::ops::Range<i64> = 946_684_800_000..3_124_224_000_000;
+
+    proptest! {
+        /// Once a file is locked (from its first lines, whatever they say), no number, date
+        /// or clock in a later line's message is taken for its time: each line reads back the
+        /// instant its writer stamped it with.
+        #[test]
+        fn a_locked_file_keeps_its_times(
+            shape in 0..SHAPES.len(),
+            first in proptest::collection::vec((MILLIS, proptest::collection::vec("[a-z]{1,8}", 0..6)), 1..6),
+            later in proptest::collection::vec((MILLIS, proptest::collection::vec(fragment(), 0..8)), 1..40),
+        ) {
+            let first: Vec<(Nanos, String)> = first.iter().map(|(ms, w)| written(shape, *ms, w)).collect();
+            let sample: Vec<&[u8]> = first.iter().map(|(_, l)| l.as_bytes()).collect();
+            let (lock, read) = Lock::settle(&sample).expect("a lock");
+            prop_assert_eq!(lock.layout_text(), SHAPES[shape].0);
+            prop_assert_eq!(read, sample.len());
+            let later = later.iter().map(|(ms, w)| written(shape, *ms, w));
+            for (t, line) in first.iter().cloned().chain(later) {
+                let found = lock.read(line.as_bytes()).expect("read");
+                let got = match found.reading {
+                    Reading::Instant(t) => Some(t),
+                    Reading::Stamp(stamp, _) => stamp.resolve(&Zone::utc()),
+                };
+                prop_assert_eq!(got, Some(t), "{}", line);
+            }
+        }
+
+        /// A sample whose messages are full of such words still locks to the writer's stamp
+        /// when it has a few lines: a message's date does not sit at one place in every line.
+        #[test]
+        fn a_sample_of_noisy_lines_locks_to_the_stamp(
+            shape in 0..SHAPES.len(),
+            lines in proptest::collection::vec((MILLIS, proptest::collection::vec(fragment(), 1..8)), 8..30),
+        ) {
+            let text: Vec<(Nanos, String)> = lines.iter().map(|(ms, w)| written(shape, *ms, w)).collect();
+            let sample: Vec<&[u8]> = text.iter().map(|(_, l)| l.as_bytes()).collect();
+            let (lock, _) = Lock::settle(&sample).expect("a lock");
+            prop_assert_eq!(lock.layout_text(), SHAPES[shape].0);
+        }
+    }
 
     #[test]
     fn words_are_counted_either_way() {
