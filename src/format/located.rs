@@ -10,8 +10,8 @@ use crate::time::layout::Reading;
 use crate::time::lock::Lock;
 use crate::time::stamp::Shape;
 
-// Out of line and cold: inlined into `Format::parse` beside the text reader, it grew that function past
-// where LLVM inlines the text reader's own calls, and cost every text line.
+// Out of line and cold: inlined into `Format::parse` beside the text reader, it grew that
+// function past where LLVM inlines the text reader's own calls, and cost every text line.
 #[cold]
 #[inline(never)]
 pub fn parse(lock: &Lock, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
