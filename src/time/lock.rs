@@ -97,15 +97,18 @@ impl Lock {
     /// else a stamp with a year in any layout at or before the locked place (a file that mixes
     /// two writers). Never anything after it, where messages are.
     pub fn read(&self, line: &[u8]) -> Option<Found> {
-        let layout = usize::from(self.layout);
-        let ordinal = usize::from(self.ordinal);
+        let (layout, ordinal) = (usize::from(self.layout), usize::from(self.ordinal));
+        locate::starts(line)
+            .nth(ordinal)
+            .and_then(|s| locate::read_at(line, layout, ordinal, s))
+            .or_else(|| self.search(line))
+    }
+
+    /// [`Lock::read`] where the locked place holds no stamp: a continuation line, mostly.
+    #[cold]
+    fn search(&self, line: &[u8]) -> Option<Found> {
+        let (layout, ordinal) = (usize::from(self.layout), usize::from(self.ordinal));
         let starts: Vec<usize> = locate::starts(line).take(ordinal + 3).collect();
-        if let Some(found) = starts
-            .get(ordinal)
-            .and_then(|&s| locate::read_at(line, layout, ordinal, s))
-        {
-            return Some(found);
-        }
         if table()[layout].class >= Class::YearLess {
             let near = starts.iter().enumerate().skip(ordinal.saturating_sub(2));
             if let Some(found) = near
