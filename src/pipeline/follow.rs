@@ -12,6 +12,7 @@ use crate::format::{Cx, FileParser, Format, Keep, YearAnchor};
 #[cfg(unix)]
 use crate::input::Seekable;
 use crate::input::{compression, discover, LineReader, Location};
+use crate::time::window::{clock_window, resolve_edges, Edges};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use std::collections::HashSet;
@@ -378,13 +379,9 @@ impl Draft {
         let day = options
             .date
             .unwrap_or_else(|| zone.to_local(crate::time::now()).date());
-        let dated = Options {
-            date: Some(day),
-            ..options.clone()
-        };
-        let (from, to) = match super::resolve_edges(&dated, zone)? {
-            super::Edges::Known(from, to) => (from, to),
-            super::Edges::Clock(from, to) => super::clock_window(zone, day, from, to)?,
+        let (from, to) = match resolve_edges(options.from, options.to, Some(day), zone)? {
+            Edges::Known(from, to) => (from, to),
+            Edges::Clock(from, to) => clock_window(zone, day, from, to)?,
         };
         let window = match from {
             Some(from) => Window {

@@ -14,81 +14,25 @@ pub use follow::{follow, Live};
 use crate::config;
 use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
-use crate::format::{
-    timestamp, Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor,
-};
+use crate::format::{Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
 
 use crate::stats::{InputStats, Skipped, Stats};
+pub use crate::time::window::WindowTime;
+use crate::time::window::{clock_window, infer_day, resolve_edges, Edges, WindowError};
 use crate::time::{Nanos, StreamClock, Zone};
 use crate::traffic::Requests;
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use chunks::Seen;
 use indicatif::{ProgressBar, ProgressDrawTarget};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use stream::{Line, Text, Writer};
 use thiserror::Error;
-
-/// A window edge as the user wrote it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum WindowTime {
-    /// `14:00`: on `--date`, or on the day the logs show.
-    Clock(NaiveTime),
-    /// `2023-10-11 14:00`: in `--tz`.
-    Local(NaiveDateTime),
-    /// RFC 3339 with an offset.
-    Exact(Nanos),
-}
-
-impl WindowTime {
-    /// Reads a `--from`/`--to` argument; the error says what forms are accepted. `now` dates
-    /// the forms relative to the moment of the run: `now`, and `-2h` (two hours before it).
-    pub fn parse(s: &str, now: Nanos) -> Result<WindowTime, String> {
-        let bad = || {
-            format!("'{s}' is not a time: use HH:MM, YYYY-MM-DD HH:MM, RFC 3339, or -2h for two hours ago")
-        };
-        let t = s.trim();
-        if t == "now" {
-            return Ok(WindowTime::Exact(now));
-        }
-        if let Some(ago) = t.strip_prefix('-') {
-            let ago = crate::time::parse_duration(ago).map_err(|_| bad())?;
-            return now.checked_sub(ago).map(WindowTime::Exact).ok_or_else(bad);
-        }
-        for layout in ["%H:%M", "%H:%M:%S"] {
-            if let Ok(clock) = NaiveTime::parse_from_str(t, layout) {
-                return Ok(WindowTime::Clock(clock));
-            }
-        }
-        // `YYYY-MM-DD HH:MM` has no seconds; the timestamp reader wants them.
-        let with_seconds = if t.len() == 16 {
-            format!("{t}:00")
-        } else {
-            t.to_string()
-        };
-        let (stamp, used) = timestamp::iso(with_seconds.as_bytes()).ok_or_else(bad)?;
-        if used != with_seconds.len() || with_seconds.as_bytes().get(4) != Some(&b'-') {
-            return Err(bad());
-        }
-        match stamp.offset {
-            Some(_) => stamp
-                .resolve(&Zone::utc())
-                .map(WindowTime::Exact)
-                .ok_or_else(bad),
-            None => NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day)
-                .and_then(|d| {
-                    d.and_hms_nano_opt(stamp.hour, stamp.minute, stamp.second.min(59), stamp.nanos)
-                })
-                .map(WindowTime::Local)
-                .ok_or_else(bad),
-        }
-    }
-}
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -129,10 +73,8 @@ pub const PROGRESS_FROM: u64 = 256 << 20;
 pub enum RunError {
     #[error("{0}: check the path")]
     Input(#[from] InputError),
-    #[error("the window could fall on more than one day ({days}): add --date with one of them")]
-    AmbiguousDate { days: String },
-    #[error("the window's time is out of range ({0}): give a date between 1677 and 2262")]
-    OutOfRange(String),
+    #[error(transparent)]
+    Window(#[from] WindowError),
     /// The warnings say why each input gave nothing; they are printed before this error.
     #[error("nothing could be read ({what}): check the paths and permissions")]
     NothingReadable { what: String, warnings: Vec<String> },
@@ -155,9 +97,7 @@ impl RunError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            RunError::Input(InputError::Missing(_))
-                | RunError::AmbiguousDate { .. }
-                | RunError::OutOfRange(_)
+            RunError::Input(InputError::Missing(_)) | RunError::Window(_)
         )
     }
 }
@@ -432,12 +372,12 @@ impl Prepared {
     /// The window as instants; a time of day is dated from the logs' spans.
     fn window(&self, options: &Options) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
         let zone = options.zone;
-        match resolve_edges(options, zone)? {
+        match resolve_edges(options.from, options.to, options.date, zone)? {
             Edges::Known(from, to) => Ok((from, to)),
             Edges::Clock(from, to) => {
                 let spans = spans(&self.inputs, &self.anchors, zone, options.date);
                 let day = infer_day(&spans, zone, from, to)?;
-                clock_window(zone, day, from, to)
+                Ok(clock_window(zone, day, from, to)?)
             }
         }
     }
@@ -753,82 +693,6 @@ fn anchor_years(
         .collect()
 }
 
-enum Edges {
-    /// Instants (either may be open).
-    Known(Option<Nanos>, Option<Nanos>),
-    /// Times of day whose date must come from the logs.
-    Clock(Option<NaiveTime>, Option<NaiveTime>),
-}
-
-fn resolve_edges(options: &Options, zone: Zone) -> Result<Edges, RunError> {
-    use WindowTime::*;
-    let local = |n: NaiveDateTime| {
-        zone.to_utc(n)
-            .ok_or_else(|| RunError::OutOfRange(n.to_string()))
-    };
-    let on = |d: NaiveDate, t: NaiveTime| local(d.and_time(t));
-    let date_of = |t: &WindowTime| match t {
-        Local(n) => Some(n.date()),
-        Exact(n) => Some(zone.to_local(*n).date()),
-        Clock(_) => None,
-    };
-    let anchor_day = options
-        .date
-        .or_else(|| options.from.as_ref().and_then(date_of))
-        .or_else(|| options.to.as_ref().and_then(date_of));
-    let clock = |t: Option<WindowTime>| match t {
-        Some(Clock(c)) => Some(c),
-        _ => None,
-    };
-    if options.from.is_none() && options.to.is_none() {
-        return Ok(Edges::Known(None, None));
-    }
-    let Some(day) = anchor_day else {
-        return Ok(Edges::Clock(clock(options.from), clock(options.to)));
-    };
-    let from = match options.from {
-        Some(Clock(c)) => Some(on(day, c)?),
-        Some(Local(n)) => Some(local(n)?),
-        Some(Exact(t)) => Some(t),
-        None => None,
-    };
-    let to = match options.to {
-        Some(Clock(c)) => {
-            let mut t = on(day, c)?;
-            // `--to` earlier than `--from` on the same day: the window crosses midnight.
-            if from.is_some_and(|f| t < f) {
-                t = on(day.succ_opt().unwrap_or(day), c)?;
-            }
-            Some(t)
-        }
-        Some(Local(n)) => Some(local(n)?),
-        Some(Exact(t)) => Some(t),
-        None => None,
-    };
-    Ok(Edges::Known(from, to))
-}
-
-fn clock_window(
-    zone: Zone,
-    day: NaiveDate,
-    from: Option<NaiveTime>,
-    to: Option<NaiveTime>,
-) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
-    let on = |d: NaiveDate, t: NaiveTime| {
-        zone.to_utc(d.and_time(t))
-            .ok_or_else(|| RunError::OutOfRange(d.to_string()))
-    };
-    let f = from.map(|c| on(day, c)).transpose()?;
-    let crosses = matches!((from, to), (Some(a), Some(b)) if b < a);
-    let t_day = if crosses {
-        day.succ_opt().unwrap_or(day)
-    } else {
-        day
-    };
-    let t = to.map(|c| on(t_day, c)).transpose()?;
-    Ok((f, t))
-}
-
 /// The span of time each input covers: small files are read whole; larger ones give their
 /// first lines and, when plain, the last timestamped line of their tail. A compressed file's
 /// span is its first time only: its end is not known without reading it.
@@ -871,56 +735,6 @@ fn spans(
             (lo <= hi).then_some((lo, hi))
         })
         .collect()
-}
-
-/// The one day on which a time-of-day window meets the logs. Several such days is a usage
-/// error that lists them; none falls back to the only day the logs cover.
-fn infer_day(
-    spans: &[Option<(Nanos, Nanos)>],
-    zone: Zone,
-    from: Option<NaiveTime>,
-    to: Option<NaiveTime>,
-) -> Result<NaiveDate, RunError> {
-    let mut candidates = BTreeSet::new();
-    let mut covered = BTreeSet::new();
-    for &(lo, hi) in spans.iter().flatten() {
-        let (first, last) = (zone.to_local(lo).date(), zone.to_local(hi).date());
-        let mut day = first.pred_opt().unwrap_or(first);
-        while day <= last {
-            if day >= first {
-                covered.insert(day);
-            }
-            // A missing edge is open to that end of the day.
-            let midnight = |d: NaiveDate| zone.to_utc(d.and_time(NaiveTime::MIN));
-            if let Ok((start, end)) = clock_window(zone, day, from, to) {
-                let start = start.or_else(|| midnight(day)).unwrap_or(i64::MIN);
-                let end = end
-                    .or_else(|| day.succ_opt().and_then(midnight))
-                    .unwrap_or(i64::MAX);
-                if start <= hi && lo <= end {
-                    candidates.insert(day);
-                }
-            }
-            let Some(next) = day.succ_opt() else { break };
-            day = next;
-        }
-    }
-    let pick = if candidates.is_empty() {
-        &covered
-    } else {
-        &candidates
-    };
-    match pick.len() {
-        0 => Ok(zone.to_local(0).date()),
-        1 => Ok(*pick.iter().next().unwrap_or(&NaiveDate::MIN)),
-        _ => Err(RunError::AmbiguousDate {
-            days: pick
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
-    }
 }
 
 /// The first bytes of a stream, to tell text from binary; an error part-way (a truncated
@@ -1148,47 +962,4 @@ fn settle(
         ));
     }
     result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NOW: Nanos = 1_697_040_000_000_000_000; // 2023-10-11T16:00:00Z
-
-    #[test]
-    fn window_time_forms() {
-        let clock = |h, m| WindowTime::Clock(NaiveTime::from_hms_opt(h, m, 0).expect("time"));
-        assert_eq!(WindowTime::parse("14:00", NOW), Ok(clock(14, 0)));
-        assert!(matches!(
-            WindowTime::parse("2023-10-11 14:00", NOW),
-            Ok(WindowTime::Local(_))
-        ));
-        assert!(matches!(
-            WindowTime::parse("2023-10-11T14:00:30", NOW),
-            Ok(WindowTime::Local(_))
-        ));
-        assert_eq!(
-            WindowTime::parse("2023-10-11T16:00:00+02:00", NOW),
-            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
-        );
-        assert!(WindowTime::parse("25:00", NOW).is_err());
-        assert!(WindowTime::parse("2023/10/11 14:00", NOW).is_err());
-        assert!(WindowTime::parse("teatime", NOW).is_err());
-    }
-
-    #[test]
-    fn window_times_relative_to_now() {
-        assert_eq!(WindowTime::parse("now", NOW), Ok(WindowTime::Exact(NOW)));
-        assert_eq!(
-            WindowTime::parse("-2h", NOW),
-            Ok(WindowTime::Exact(1_697_032_800_000_000_000))
-        );
-        assert_eq!(
-            WindowTime::parse("-1h30m", NOW),
-            Ok(WindowTime::Exact(NOW - 90 * 60 * 1_000_000_000))
-        );
-        assert!(WindowTime::parse("-2 fortnights", NOW).is_err());
-        assert!(WindowTime::parse("-99999999h", NOW).is_err());
-    }
 }

@@ -14,10 +14,12 @@ use chrono::{
 use chrono_tz::Tz;
 use thiserror::Error;
 
+pub mod calendar;
 pub mod layout;
 pub mod locate;
 pub mod lock;
 pub mod stamp;
+pub mod window;
 
 /// Nanoseconds since 1970-01-01T00:00:00Z.
 pub type Nanos = i64;
