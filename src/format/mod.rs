@@ -44,7 +44,10 @@ use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
 pub use crate::time::calendar::YearAnchor;
 use crate::time::calendar::{anchor_year, day_in_name};
-use crate::time::lock::Lock;
+use crate::time::layout::Reading;
+use crate::time::locate;
+use crate::time::lock::{Declared, Lock};
+use crate::time::stamp::Shape;
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate, Timelike};
@@ -115,9 +118,14 @@ impl Format {
     pub fn describe(self) -> String {
         match self {
             Format::Located(lock) => format!(
-                "timestamped text, time as {} at token {}",
+                "timestamped text, time as {} at token {}{}",
                 lock.layout_text(),
-                lock.ordinal + 1
+                lock.ordinal + 1,
+                match lock.declared {
+                    Declared::No => "",
+                    Declared::W3c => ", as its #Fields header declares",
+                    Declared::Header => ", the column its header row names",
+                }
             ),
             other => other.name().to_string(),
         }
@@ -1035,7 +1043,8 @@ impl<'a> FileParser<'a> {
         let line = trim_end(&text);
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
-        if trim_start(line).is_empty() {
+        let located = matches!(chosen, Format::Located(_));
+        if trim_start(line).is_empty() || (located && self.directive(chosen, line)) {
             self.counts.blank += 1;
             return;
         }
@@ -1099,6 +1108,18 @@ impl<'a> FileParser<'a> {
         }
     }
 
+    /// Whether `line` is a directive of a W3C extended log's header, which is counted with the
+    /// blank lines: it says how the log is written and is no line of it. `#Date:` dates the
+    /// times of day after it.
+    #[cold]
+    #[inline(never)]
+    fn directive(&mut self, chosen: Format, line: &str) -> bool {
+        match chosen {
+            Format::Located(lock) => directive(&mut self.cx, &lock, line),
+            _ => false,
+        }
+    }
+
     /// Counts a line that gave events, in range or not.
     fn parsed_line(&mut self, in_range: bool) {
         if in_range {
@@ -1136,6 +1157,22 @@ impl<'a> FileParser<'a> {
         self.near.pending = 0;
         self.near.first_pending = None;
     }
+}
+
+/// Whether `line` is a directive of the header that declared `lock` (see
+/// [`Lock::directive`]); a W3C `#Date:` dates the times of day after it.
+fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
+    if !lock.directive(line.as_bytes()) {
+        return false;
+    }
+    if let Some(Reading::Stamp(stamp, Shape::Dated)) = line
+        .strip_prefix("#Date:")
+        .and_then(|date| locate::best(date.as_bytes()))
+        .map(|found| found.reading)
+    {
+        cx.resolve_dated(&stamp);
+    }
+    true
 }
 
 /// The format that reads most of a sample, and whether the sample opens a whole JSON document.
@@ -1186,10 +1223,19 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
         let located = Format::Located(lock);
         let score = lines
             .iter()
-            .filter(|l| located.parse(l, &mut probe, &mut scratch))
+            .filter(|l| {
+                !directive(&mut probe, &lock, l) && located.parse(l, &mut probe, &mut scratch)
+            })
             .count();
         let dates_more = best.1 == Format::Text && text_time_only && lock.dated();
-        if score > best.0 || (score == best.0 && score > 0 && dates_more) {
+        // A header that declares the layout decides, where the lock reads most lines that are
+        // not its directives.
+        let data = lines
+            .iter()
+            .filter(|l| !l.trim().is_empty() && !lock.directive(l.as_bytes()))
+            .count();
+        let declared = lock.declared != Declared::No && score > 0 && score * 2 >= data;
+        if declared || score > best.0 || (score == best.0 && score > 0 && dates_more) {
             best = (score, located);
         }
     }

@@ -23,6 +23,59 @@ pub struct Lock {
     /// Where the level word sits, counted in words from the stamp: `-1` the word before it,
     /// `1` the word after it. `None` when the file's lines state no level in one place.
     pub level: Option<i8>,
+    /// What declared the place, if a header did.
+    pub declared: Declared,
+}
+
+/// A header that declares where a file's time is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Declared {
+    /// None: the lines' votes decided.
+    No,
+    /// A W3C extended log's `#Fields:` (IIS, CloudFront, Exchange): its `#` lines are
+    /// directives, not log lines.
+    W3c,
+    /// A CSV or TSV header row naming a time column: the row is no log line.
+    Header,
+}
+
+/// Column names that hold a row's time in a CSV or TSV export.
+const TIME_COLUMNS: &[&str] = &[
+    "time",
+    "timestamp",
+    "date",
+    "datetime",
+    "date_time",
+    "@timestamp",
+    "_time",
+    "ts",
+    "eventtime",
+    "event_time",
+    "created_at",
+    "logged_at",
+    "time_utc",
+    "utc_time",
+];
+
+/// The time column a CSV or TSV header row names, when `line` is one: every field a name
+/// (letters, digits, `_ . @ -` and spaces, not starting with a digit), one of them in
+/// [`TIME_COLUMNS`], in any case.
+fn header_column(line: &[u8]) -> Option<usize> {
+    let line = std::str::from_utf8(line).ok()?.trim();
+    let sep = if line.contains('\t') { '\t' } else { ',' };
+    let fields: Vec<&str> = line
+        .split(sep)
+        .map(|f| f.trim().trim_matches('"'))
+        .collect();
+    let named = |f: &&str| {
+        f.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '@')
+            && f.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-' | ' '))
+    };
+    (fields.len() >= 2 && fields.iter().all(named)).then_some(())?;
+    fields
+        .iter()
+        .position(|f| TIME_COLUMNS.iter().any(|c| f.eq_ignore_ascii_case(c)))
 }
 
 /// How far from the stamp a level is looked for, in words before and after it.
@@ -36,7 +89,18 @@ impl Lock {
     /// more complete (a year over none), the earlier place (a message comes after its stamp),
     /// the one that reads more of the line (a time with its seconds over one without), and the
     /// table's order.
+    ///
+    /// A W3C `#Fields:` header declares the place and layout outright; a CSV or TSV header row
+    /// declares the place (its time column), and the votes there decide the layout.
     pub fn settle(sample: &[&[u8]]) -> Option<(Lock, usize)> {
+        if let Some(lock) = Lock::w3c(sample) {
+            let read = sample.iter().filter(|l| lock.read(l).is_some()).count();
+            return Some((lock, read));
+        }
+        let column = sample
+            .iter()
+            .find(|l| !l.trim_ascii().is_empty())
+            .and_then(|l| header_column(l));
         let mut votes: HashMap<(usize, usize), (usize, usize)> = HashMap::new();
         for line in sample {
             let found = locate::every(line);
@@ -49,25 +113,76 @@ impl Lock {
                 vote.1 += found.end - found.start;
             }
         }
-        let (&(ordinal, layout), &(count, _)) = votes.iter().max_by(|a, b| {
-            let key = |((ordinal, layout), (count, bytes)): (&(usize, usize), &(usize, usize))| {
-                (
-                    *count,
-                    table()[*layout].class,
-                    std::cmp::Reverse(*ordinal),
-                    *bytes,
-                    std::cmp::Reverse(*layout),
-                )
-            };
-            key(*a).cmp(&key(*b))
-        })?;
+        // A header row's column decides the place, where some line has a stamp there.
+        let column = column.filter(|c| votes.keys().any(|(ordinal, _)| ordinal == c));
+        let (&(ordinal, layout), &(count, _)) = votes
+            .iter()
+            .filter(|((ordinal, _), _)| column.is_none_or(|c| c == *ordinal))
+            .max_by(|a, b| {
+                let key =
+                    |((ordinal, layout), (count, bytes)): (&(usize, usize), &(usize, usize))| {
+                        (
+                            *count,
+                            table()[*layout].class,
+                            std::cmp::Reverse(*ordinal),
+                            *bytes,
+                            std::cmp::Reverse(*layout),
+                        )
+                    };
+                key(*a).cmp(&key(*b))
+            })?;
         let mut lock = Lock {
             layout: u16::try_from(layout).ok()?,
             ordinal: u8::try_from(ordinal).ok()?,
             level: None,
+            declared: if column.is_some() {
+                Declared::Header
+            } else {
+                Declared::No
+            },
         };
         lock.level = lock.settle_level(sample);
         Some((lock, count))
+    }
+
+    /// The lock a W3C extended log's `#Fields:` header declares (IIS, CloudFront, Exchange's
+    /// comma-separated logs): its `date` and `time` fields, separated as the header's fields
+    /// are, or `time` alone (dated by the `#Date:` directive before it, as the W3C draft's own
+    /// example is), or one `date-time` field.
+    fn w3c(sample: &[&[u8]]) -> Option<Lock> {
+        let header = sample.iter().find_map(|l| l.strip_prefix(b"#Fields:"))?;
+        let header = std::str::from_utf8(header).ok()?;
+        let tabbed = header.trim_start_matches(' ').contains('\t');
+        let fields: Vec<String> = header
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|f| !f.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let at = |name: &str| fields.iter().position(|f| f == name);
+        let (ordinal, layout) = match (at("date"), at("time"), at("date-time")) {
+            (Some(d), Some(t), _) if t == d + 1 && tabbed => (d, "%Y-%m-%d%t%H:%M:%S%.f"),
+            (Some(d), Some(t), _) if t == d + 1 => (d, "%Y-%m-%d %H:%M:%S%.f%z"),
+            (None, Some(t), _) => (t, "%H:%M:%S%.f"),
+            (_, _, Some(dt)) => (dt, "%Y-%m-%dT%H:%M:%S%.f%z"),
+            _ => return None,
+        };
+        Some(Lock {
+            layout: u16::try_from(super::layout::index_of(layout)?).ok()?,
+            ordinal: u8::try_from(ordinal).ok()?,
+            level: None,
+            declared: Declared::W3c,
+        })
+    }
+
+    /// Whether `line` is part of the header that declared the lock (a W3C directive:
+    /// `#Fields:`, `#Date:`, `#Software:`…; a CSV header row), which says how to read the log
+    /// and is no line of it.
+    pub fn directive(&self, line: &[u8]) -> bool {
+        match self.declared {
+            Declared::No => false,
+            Declared::W3c => line.first() == Some(&b'#'),
+            Declared::Header => header_column(line).is_some(),
+        }
     }
 
     /// The place most lines the lock reads state a level, when at least half of them do there.
