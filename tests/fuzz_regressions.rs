@@ -78,3 +78,30 @@ fn timestamp_inputs_print_and_read_back() {
         }
     }
 }
+
+/// As `fuzz/fuzz_targets/locator.rs`.
+#[test]
+fn locator_inputs_lock_and_read_inside_their_lines() {
+    use reconstruct::time::locate;
+    use reconstruct::time::lock::Lock;
+    for (name, data) in inputs("locator") {
+        let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').take(64).collect();
+        for line in &lines {
+            if let Some(found) = locate::best(line) {
+                assert!(found.start < found.end && found.end <= line.len(), "{name}");
+            }
+        }
+        let Some((lock, read)) = Lock::settle(&lines) else {
+            continue;
+        };
+        assert!(read <= lines.len(), "{name}");
+        for line in &lines {
+            let Some(found) = lock.read(line) else {
+                continue;
+            };
+            assert!(found.end <= line.len(), "{name}");
+            assert!(locate::starts(line).any(|s| s == found.start), "{name}");
+            assert_eq!(lock.read(line), Some(found), "{name}");
+        }
+    }
+}

@@ -509,7 +509,11 @@ fn epoch(b: &[u8]) -> Option<(Nanos, usize)> {
 /// `tai64nlocal` reads it (leap seconds since 1972 are not counted).
 fn tai64n(b: &[u8]) -> Option<(Nanos, usize)> {
     (b.first() == Some(&b'@')).then_some(())?;
-    let hex = std::str::from_utf8(b.get(1..25)?).ok()?;
+    let hex = b.get(1..25)?;
+    // All hexadecimal digits, so that the text splits between characters (the fuzzer found a
+    // label whose 16th byte was inside one).
+    hex.iter().all(u8::is_ascii_hexdigit).then_some(())?;
+    let hex = std::str::from_utf8(hex).ok()?;
     let secs = u64::from_str_radix(&hex[..16], 16).ok()?;
     let nanos = u32::from_str_radix(&hex[16..], 16).ok()?;
     let unix = i64::try_from(secs.checked_sub((1 << 62) + 10)?).ok()?;
