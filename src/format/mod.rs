@@ -43,14 +43,14 @@ use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
 pub use crate::time::calendar::YearAnchor;
-use crate::time::calendar::{anchor_year, day_in_name};
+use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
 use crate::time::layout::Reading;
 use crate::time::locate;
 use crate::time::lock::{Declared, Lock};
 use crate::time::stamp::Shape;
-use crate::time::{Nanos, Zone, NANOS_PER_DAY};
+use crate::time::{Nanos, Zone};
 use crate::traffic::Requests;
-use chrono::{Datelike, NaiveDate, Timelike};
+use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -313,19 +313,14 @@ impl<'a> Cx<'a> {
     /// `None` when nothing dates it: a guess would put it at a wrong minute.
     fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
         self.time_only = true;
-        let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
-        let (mut day, last) = match self.day {
-            Some(LastDay::At(t)) => {
-                let local = self.zone.to_local(t);
-                (local.date(), local.num_seconds_from_midnight())
-            }
-            Some(LastDay::Clock(day, secs)) => (day, secs),
-            None => (self.name_day.or(self.fallback_day)?, 0),
-        };
-        if secs + 12 * 3600 < last {
-            day = day.succ_opt()?;
-        }
-        self.day = Some(LastDay::Clock(day, secs));
+        let (day, last) = calendar::day_of(
+            &stamp,
+            self.day,
+            self.name_day,
+            self.fallback_day,
+            &self.zone,
+        )?;
+        self.day = Some(last);
         self.resolve(&Stamp {
             year: day.year(),
             month: day.month(),
@@ -385,35 +380,9 @@ impl<'a> Cx<'a> {
     /// A year-less stamp, anchored by [`YearAnchor`].
     fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
         self.yearless.set(true);
-        let at = |year| self.resolve(&Stamp { year, ..stamp });
-        match self.years {
-            YearAnchor::Fixed(y) => at(y),
-            YearAnchor::Near(r) => {
-                let y = self.anchor_year;
-                // Within half a year of the reference, the anchor's year is the nearest: the
-                // years either side are a year (give or take a zone's hour) further on. Most
-                // lines are, and are spared two more conversions.
-                if let Some(t) = at(y).filter(|t| (t - r).abs() < 180 * NANOS_PER_DAY) {
-                    return Some(t);
-                }
-                [y - 1, y, y + 1]
-                    .into_iter()
-                    .filter_map(at)
-                    .min_by_key(|t| (t - r).abs())
-            }
-            YearAnchor::NotAfter(r) => {
-                let y = self.anchor_year;
-                // Not after the limit, and within a year of it: the next year is past it.
-                let limit = r + NANOS_PER_DAY;
-                if let Some(t) = at(y).filter(|&t| t <= limit && t > limit - 364 * NANOS_PER_DAY) {
-                    return Some(t);
-                }
-                [y + 1, y, y - 1]
-                    .into_iter()
-                    .filter_map(at)
-                    .find(|t| *t <= r + NANOS_PER_DAY)
-            }
-        }
+        calendar::in_year(self.years, self.anchor_year, |year| {
+            self.resolve(&Stamp { year, ..stamp })
+        })
     }
 
     /// Builds a log event, recognising deploy, OOM and restart lines by their wording.
@@ -564,15 +533,6 @@ impl<'a> Cx<'a> {
             },
         }
     }
-}
-
-/// What dates a time-only line: the instant of the last dated line (its local day is worked
-/// out only when a time-only line needs it, as most files have none), or the day and second
-/// the last time-only line was given.
-#[derive(Clone, Copy)]
-enum LastDay {
-    At(Nanos),
-    Clock(NaiveDate, u32),
 }
 
 /// File names that say nothing about the service, so the directory names it instead.
@@ -1408,6 +1368,7 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::*;
     use super::*;
+    use crate::time::NANOS_PER_DAY;
 
     #[test]
     fn service_names_from_paths() {
