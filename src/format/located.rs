@@ -7,7 +7,7 @@ use super::text::{message_after, split_level};
 use super::{trim_start, Cx};
 use crate::event::{Event, Fields};
 use crate::time::layout::Reading;
-use crate::time::lock::Lock;
+use crate::time::lock::{Declared, Lock};
 use crate::time::stamp::Shape;
 
 // Out of line and cold: inlined into `Format::parse` beside the text reader, it grew that
@@ -22,7 +22,12 @@ pub fn parse(lock: &Lock, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool
     let Some(found) = lock.read(bytes) else {
         return false;
     };
-    let time = match found.reading {
+    let mut reading = found.reading;
+    // The W3C extended log format records its times in GMT: read so whatever --tz says.
+    if let (Declared::W3c, Reading::Stamp(stamp, _)) = (lock.declared, &mut reading) {
+        stamp.offset.get_or_insert(0);
+    }
+    let time = match reading {
         Reading::Instant(t) => Some(t),
         Reading::Stamp(stamp, Shape::Dated) => {
             let Some(t) = cx.resolve_dated(&stamp) else {
@@ -91,6 +96,45 @@ fn clean(rest: &str) -> &str {
 mod tests {
     use crate::event::Level;
     use crate::format::testing::*;
+
+    /// W3C extended logs are written in GMT (the W3C draft, and IIS whatever the server's
+    /// zone): their times do not move with --tz, as a zone-less line's do.
+    #[test]
+    fn a_w3c_log_is_read_in_gmt_whatever_the_zone() {
+        use crate::format::{Cx, FileParser, YearAnchor};
+        use crate::input::Line;
+        use crate::time::{Nanos, Zone};
+        let files: [&[&str]; 2] = [
+            &[
+                "#Version: 1.0",
+                "#Fields: date time cs-method cs-uri sc-status",
+                "2023-10-11 00:30:01 GET /a 200",
+                "2023-10-11 00:30:02 GET /b 500",
+            ],
+            &[
+                "#Version: 1.0",
+                "#Date: 2023-10-11 00:00:00",
+                "#Fields: time cs-method cs-uri sc-status",
+                "00:30:01 GET /a 200",
+                "00:30:02 GET /b 500",
+            ],
+        ];
+        for lines in files {
+            for zone in ["Europe/Berlin", "America/Los_Angeles"] {
+                let mut all = |_: Nanos| true;
+                let zone = Zone::parse(zone).expect("zone");
+                let cx = Cx::new(zone, YearAnchor::Fixed(2023), "u_ex.log".into(), &mut all);
+                let mut parser = FileParser::new(cx);
+                for (i, line) in lines.iter().enumerate() {
+                    parser.feed(i as u64 + 1, Line::Text(line));
+                }
+                let parsed = parser.finish();
+                let times: Vec<String> = parsed.events.iter().map(|e| utc(e.time)).collect();
+                assert_eq!(times, ["2023-10-11T00:30:01Z", "2023-10-11T00:30:02Z"]);
+                assert_eq!(parsed.counts.blank, lines.len() as u64 - 2);
+            }
+        }
+    }
 
     #[test]
     fn a_file_no_fast_path_reads_is_read_where_its_lock_says() {

@@ -1130,7 +1130,11 @@ fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
         .and_then(|date| locate::best(date.as_bytes()))
         .map(|found| found.reading)
     {
-        cx.resolve_dated(&stamp);
+        // Taken as written, in GMT as the log's times are, whatever --tz says.
+        if let Some(day) = NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day) {
+            let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
+            cx.day = Some(LastDay::Clock(day, secs));
+        }
     }
     true
 }
