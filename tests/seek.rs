@@ -334,3 +334,73 @@ fn reading_in_parallel_stretches_finds_what_one_pass_finds() {
         }
     }
 }
+
+/// A file no hand-written reader takes, read where its lock puts the time (Tomcat's layout,
+/// with dates, clocks and epoch numbers in its messages and traces), is seeked to a window and
+/// read in parallel stretches, each from the lock its head settled, and finds what one pass
+/// finds.
+#[test]
+fn a_file_read_by_its_lock_seeks_and_stretches_as_one_pass_reads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::new();
+    for i in 0..180_000u64 {
+        let t = i * 86_400 * 2 / 180_000;
+        let (day, h, m, s) = (1 + t / 86_400, t / 3600 % 24, t / 60 % 60, t % 60);
+        let level = if i % 9 == 0 { "SEVERE" } else { "INFO" };
+        let _ = writeln!(
+            text,
+            "{day:02}-Jan-2024 {h:02}:{m:02}:{s:02}.{:03} {level} [exec-{}] o.a.c.Valve.invoke job {} at 2023-01-01 00:00:00 id {}",
+            i % 1000,
+            i % 8,
+            i,
+            1_600_000_000 + i
+        );
+        if i % 700 == 0 {
+            text.push_str("java.lang.IllegalStateException: since 12:00:00 (1700000000)\n\tat c.a.Job.run(Job.java:42)\n");
+        }
+    }
+    assert!(
+        text.len() > 16 << 20,
+        "big enough to be seeked and read in stretches"
+    );
+    fs::write(dir.path().join("catalina.out"), &text).expect("write");
+    let notes = |args: &[&str]| {
+        let out = reconstruct()
+            .arg("-v")
+            .args(args)
+            .arg(dir.path())
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let window = ["--from", "2024-01-02 14:00", "--to", "2024-01-02 15:00"];
+    let seeked = notes(&window);
+    assert!(
+        seeked.contains("at token 1") && seeked.contains("seeked past"),
+        "{seeked}"
+    );
+    assert!(
+        notes(&[]).contains("parallel stretches"),
+        "read in stretches"
+    );
+    let (seeked_events, seeked_draft) = run(dir.path(), &window, false);
+    let (full_events, full_draft) = run(dir.path(), &window, true);
+    assert!(!full_events.is_empty());
+    assert!(seeked_events == full_events, "the window's events differ");
+    assert_eq!(seeked_draft, full_draft);
+    let whole = |full_scan: bool| {
+        let mut cmd = reconstruct();
+        if full_scan {
+            cmd.env("RECONSTRUCT_FULL_SCAN", "1");
+        }
+        let out = succeeds(
+            cmd.args(["-q", "--events", "--format", "json"])
+                .arg(dir.path()),
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    assert!(
+        whole(false) == whole(true),
+        "stretches differ from one pass"
+    );
+}
