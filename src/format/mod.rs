@@ -1179,11 +1179,21 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
     // taken when it reads more of the sample than every format before it, or as much as the
     // text reader did with only a time of day where the lock reads a date (`E231011 14:00:01`,
     // `11/10/2023 14:00:01`: the text reader takes the clock after the first token).
-    // A sample read whole, and dated, needs no lock: most files, spared the table's cost.
+    // A lock can read more only where a line the best format leaves has a stamp of some
+    // layout (a stack trace has none), or where the text reader read only clocks, or a header
+    // declares the layout: other samples, most files, are spared the table's cost.
+    let clocks_only = best.1 == Format::Text && text_time_only;
     let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    let whole = best.0 == non_blank && !(best.1 == Format::Text && text_time_only);
+    let worth_a_lock = clocks_only
+        || lines.iter().any(|l| l.starts_with("#Fields:"))
+        || best.0 < non_blank
+            && lines.iter().any(|l| {
+                !l.trim().is_empty()
+                    && !best.1.parse(l, &mut probe, &mut scratch)
+                    && locate::best(l.as_bytes()).is_some()
+            });
     let raw: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
-    if let Some((lock, _)) = (!whole).then(|| Lock::settle(&raw)).flatten() {
+    if let Some((lock, _)) = worth_a_lock.then(|| Lock::settle(&raw)).flatten() {
         let located = Format::Located(lock);
         let score = lines
             .iter()

@@ -25,6 +25,9 @@ pub struct Layout {
     steps: Vec<Step>,
     /// How much of a date the layout carries, which ranks it against others.
     pub class: Class,
+    /// The first separator at a fixed offset (`-` at 4 in `%Y-%m-%d`): checked before any step
+    /// runs, it turns away most of the places the locator tries.
+    probe: Option<(usize, u8)>,
 }
 
 /// How complete a layout's reading is, least to most.
@@ -71,6 +74,29 @@ pub fn table() -> &'static [Layout] {
             .collect()
     });
     &TABLE
+}
+
+/// The indices in [`table`] of the layouts a stamp beginning with byte `c` may be in: most
+/// places the locator tries begin a word, which only the layouts that open with a name can
+/// read, and are spared the rest.
+pub fn starting_with(c: u8) -> &'static [usize] {
+    static BY_BYTE: LazyLock<Vec<Vec<usize>>> = LazyLock::new(|| {
+        (0..=255u8)
+            .map(|c| {
+                (0..table().len())
+                    .filter(|&i| table()[i].may_start(c))
+                    .collect()
+            })
+            .collect()
+    });
+    &BY_BYTE[usize::from(c)]
+}
+
+/// Whether `b` begins with an English month or weekday name (or its abbreviation): the only
+/// words a stamp may begin with, checked once for a word rather than by every layout that
+/// opens with a name.
+pub fn names_a_day_or_month(b: &[u8]) -> bool {
+    name(b, &MONTHS).is_some() || name(b, &WEEKDAYS).is_some()
 }
 
 /// The layout whose text is `text`, by its index in [`table`].
@@ -127,11 +153,13 @@ impl Layout {
         } else {
             Class::TimeOnly
         };
+        let probe = first_fixed_literal(&steps);
         Some(Layout {
             text,
             note,
             steps,
             class,
+            probe,
         })
     }
 
@@ -152,6 +180,9 @@ impl Layout {
     /// The stamp must end the line or be followed by a byte that is neither a letter nor a
     /// digit, so that `2023-10-11-build` or `1697032801abc` is no time.
     pub fn read(&self, b: &[u8]) -> Option<(Reading, usize)> {
+        if let Some((at, c)) = self.probe {
+            (b.get(at) == Some(&c)).then_some(())?;
+        }
         let mut f = Fields::default();
         let mut at = 0;
         for step in &self.steps {
@@ -162,6 +193,26 @@ impl Layout {
         }
         Some((f.reading(self.class)?, at))
     }
+}
+
+/// The first literal byte of `steps` and its offset, when every step before it is of a fixed
+/// width (a padded number); `None` when a name or an unpadded number comes first.
+fn first_fixed_literal(steps: &[Step]) -> Option<(usize, u8)> {
+    let mut at = 0;
+    for step in steps {
+        at += match step {
+            Step::Literal(c) => return Some((at, *c)),
+            Step::Year4 => 4,
+            Step::Year2
+            | Step::Month { loose: false }
+            | Step::Day { loose: false }
+            | Step::Hour { loose: false }
+            | Step::Minute { loose: false }
+            | Step::Second { loose: false } => 2,
+            _ => return None,
+        };
+    }
+    None
 }
 
 /// What the steps read so far.
@@ -384,11 +435,13 @@ fn name(b: &[u8], names: &[&str]) -> Option<(usize, usize)> {
         .count();
     (word >= 3).then_some(())?;
     let word_is = |name: &[u8]| b[..word].eq_ignore_ascii_case(name);
-    names.iter().enumerate().find_map(|(i, full)| {
-        let full = full.as_bytes();
-        let fits = word_is(full) || word_is(&full[..3]) || (i == 8 && word_is(b"sept"));
-        fits.then_some((i, word))
-    })
+    // By the first three letters, which every name and abbreviation begins with.
+    let i = names
+        .iter()
+        .position(|full| b[..3].eq_ignore_ascii_case(&full.as_bytes()[..3]))?;
+    let full = names[i].as_bytes();
+    let fits = word == 3 || word_is(full) || (i == 8 && word_is(b"sept"));
+    fits.then_some((i, word))
 }
 
 /// Zone abbreviations a log may print after its clock, and their offsets in minutes. Where an

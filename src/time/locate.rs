@@ -6,7 +6,7 @@
 //! write). Tokens are counted, so that a file's lines can be read again at the same place (the
 //! lock, [`super::lock`]) whatever the width of what comes before.
 
-use super::layout::{table, Reading};
+use super::layout::{names_a_day_or_month, starting_with, table, Reading};
 
 /// How far into a line a stamp is looked for.
 pub const HEAD: usize = 128;
@@ -71,7 +71,11 @@ pub fn read_at(line: &[u8], index: usize, ordinal: usize, start: usize) -> Optio
 pub fn every(line: &[u8]) -> Vec<Found> {
     let mut found = Vec::new();
     for (ordinal, start) in starts(line).enumerate() {
-        for index in 0..table().len() {
+        let c = line[start];
+        if c.is_ascii_alphabetic() && !names_a_day_or_month(&line[start..]) {
+            continue;
+        }
+        for &index in starting_with(c) {
             found.extend(read_at(line, index, ordinal, start));
         }
     }
