@@ -10,6 +10,9 @@ use crate::time::layout::Reading;
 use crate::time::lock::{Declared, Lock};
 use crate::time::stamp::Shape;
 
+/// Reads a line at the place and in the layout `lock` settled for its file, with the level
+/// where the lock puts it; `false` when the line has no stamp there (a continuation line, or a
+/// line another format reads).
 // Out of line and cold: inlined into `Format::parse` beside the text reader, it grew that
 // function past where LLVM inlines the text reader's own calls, and cost every text line.
 #[cold]
