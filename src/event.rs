@@ -26,6 +26,20 @@ impl Level {
         }
     }
 
+    /// The level a capital letter stands for wherever a log writes one: klog and glog
+    /// (`I W E F`), Android logcat (`V D I W E F`), Ruby's Logger (`E, [`), CockroachDB,
+    /// MongoDB (`"s":"E"`), WebSphere, and the `C`ritical, `N`otice and `T`race of others.
+    /// `A` is not among them: logcat's Assert, WebSphere's Audit.
+    pub fn from_letter(c: u8) -> Option<Level> {
+        Some(match c {
+            b'F' | b'E' | b'C' => Level::Error,
+            b'W' => Level::Warn,
+            b'I' | b'N' => Level::Info,
+            b'D' | b'V' | b'T' => Level::Debug,
+            _ => return None,
+        })
+    }
+
     /// Reads level words as formats spell them: `ERROR`, `err`, `Warning`, `fatal`, `crit`.
     pub fn parse(word: &str) -> Option<Level> {
         // By bytes: what is trimmed is anything but ASCII letters and digits, and a character

@@ -11,7 +11,6 @@ use super::{
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
-use crate::time::lock::letter_level;
 use crate::time::{Nanos, NANOS_PER_SEC};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
@@ -993,7 +992,7 @@ fn level(raw: &Raw) -> Option<Level> {
         // MongoDB's severities are letters (`"s":"E"`), its debug levels `D1` to `D5`.
         if let [c, digits @ ..] = s.as_bytes() {
             if digits.len() <= 1 && digits.iter().all(u8::is_ascii_digit) {
-                if let Some(level) = letter_level(*c) {
+                if let Some(level) = Level::from_letter(*c) {
                     return Some(level);
                 }
             }

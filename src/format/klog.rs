@@ -8,12 +8,9 @@ use crate::event::{Event, Level};
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let b = line.as_bytes();
-    let level = match b.first()? {
-        b'I' => Level::Info,
-        b'W' => Level::Warn,
-        b'E' | b'F' => Level::Error,
-        _ => return None,
-    };
+    let level = Some(*b.first()?)
+        .filter(|c| b"IWEF".contains(c))
+        .and_then(Level::from_letter)?;
     // `mmdd hh:mm:ss.uuuuuu` is `MM-DD hh:mm:ss` without the dash.
     let mut shaped = [0u8; 32];
     let date = b.get(1..5)?;

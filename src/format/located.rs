@@ -8,7 +8,6 @@ use super::{trim_start, Cx};
 use crate::event::{Event, Fields};
 use crate::time::layout::Reading;
 use crate::time::lock::{Declared, Lock};
-use crate::time::stamp::Shape;
 
 /// Reads a line at the place and in the layout `lock` settled for its file, with the level
 /// where the lock puts it; `false` when the line has no stamp there (a continuation line, or a
@@ -32,19 +31,10 @@ pub fn parse(lock: &Lock, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool
     }
     let time = match reading {
         Reading::Instant(t) => Some(t),
-        Reading::Stamp(stamp, Shape::Dated) => {
-            let Some(t) = cx.resolve_dated(&stamp) else {
-                return false;
-            };
-            Some(t)
-        }
-        Reading::Stamp(stamp, Shape::YearLess) => {
-            let Some(t) = cx.resolve_yearless(stamp) else {
-                return false;
-            };
-            Some(t)
-        }
-        Reading::Stamp(stamp, Shape::TimeOnly) => cx.resolve_time_only(stamp),
+        Reading::Stamp(stamp, shape) => match cx.resolve_shaped(stamp, shape) {
+            Some(time) => time,
+            None => return false,
+        },
     };
     let time = match cx.admit(time) {
         Ok(time) => time,
@@ -137,6 +127,33 @@ mod tests {
                 assert_eq!(parsed.counts.blank, lines.len() as u64 - 2);
             }
         }
+    }
+
+    /// A CSV export's header row names its time column; the row, and its repeats where exports
+    /// were concatenated, are counted as blank, not as unparsed lines with a warning.
+    #[test]
+    fn a_header_row_names_the_time_column_and_is_no_line_of_the_log() {
+        let (events, counts, _) = parse_all(
+            "export.csv",
+            &[
+                "level,service,\"timestamp\",message",
+                "INFO,checkout,2023-10-11 14:00:01,order placed",
+                "ERROR,checkout,2023-10-11 14:00:02,\"payment failed, retry at 1697032899\"",
+                "level,service,\"timestamp\",message",
+                "WARN,gateway,2023-10-11 14:00:03,slow upstream",
+            ],
+        );
+        let read: Vec<(String, Option<Level>)> =
+            events.iter().map(|e| (utc(e.time), e.level)).collect();
+        assert_eq!(
+            read,
+            [
+                ("2023-10-11T14:00:01Z".to_string(), Some(Level::Info)),
+                ("2023-10-11T14:00:02Z".to_string(), Some(Level::Error)),
+                ("2023-10-11T14:00:03Z".to_string(), Some(Level::Warn)),
+            ]
+        );
+        assert_eq!((counts.blank, counts.unparsed()), (2, 0));
     }
 
     #[test]

@@ -16,12 +16,10 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     let pid = words.next().filter(|w| number(w))?;
     let tid = words.next().filter(|w| number(w))?;
     let letter = words.next().filter(|w| w.len() == 1)?;
-    let level = match letter {
-        "V" | "D" => Level::Debug,
-        "I" => Level::Info,
-        "W" => Level::Warn,
-        "E" | "F" | "A" => Level::Error,
-        _ => return None,
+    // Logcat's `A` is Assert, which only it writes so.
+    let level = match letter.as_bytes()[0] {
+        b'A' => Level::Error,
+        c => Level::from_letter(c)?,
     };
     let after = rest.split_once(&format!(" {letter} "))?.1;
     let (tag, message) = after.split_once(':')?;

@@ -377,6 +377,16 @@ impl<'a> Cx<'a> {
         self.recent.hours.resolve(stamp, &self.zone)
     }
 
+    /// The instant of a stamp of any shape, each as its own method dates it: `None` for an
+    /// impossible date, `Some(None)` for a time of day that nothing dates.
+    fn resolve_shaped(&mut self, stamp: Stamp, shape: Shape) -> Option<Option<Nanos>> {
+        Some(match shape {
+            Shape::Dated => Some(self.resolve_dated(&stamp)?),
+            Shape::YearLess => Some(self.resolve_yearless(stamp)?),
+            Shape::TimeOnly => self.resolve_time_only(stamp),
+        })
+    }
+
     /// A year-less stamp, anchored by [`YearAnchor`].
     fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
         self.yearless.set(true);
@@ -1003,8 +1013,9 @@ impl<'a> FileParser<'a> {
         let line = trim_end(&text);
         self.cx.line = line_no;
         let chosen = self.format.unwrap_or(Format::Text);
-        let located = matches!(chosen, Format::Located(_));
-        if trim_start(line).is_empty() || (located && self.directive(chosen, line)) {
+        if trim_start(line).is_empty()
+            || matches!(chosen, Format::Located(lock) if self.directive(lock, line))
+        {
             self.counts.blank += 1;
             return;
         }
@@ -1073,11 +1084,8 @@ impl<'a> FileParser<'a> {
     /// times of day after it.
     #[cold]
     #[inline(never)]
-    fn directive(&mut self, chosen: Format, line: &str) -> bool {
-        match chosen {
-            Format::Located(lock) => directive(&mut self.cx, &lock, line),
-            _ => false,
-        }
+    fn directive(&mut self, lock: Lock, line: &str) -> bool {
+        directive(&mut self.cx, &lock, line)
     }
 
     /// Counts a line that gave events, in range or not.
@@ -1131,9 +1139,8 @@ fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
         .map(|found| found.reading)
     {
         // Taken as written, in GMT as the log's times are, whatever --tz says.
-        if let Some(day) = NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day) {
-            let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
-            cx.day = Some(LastDay::Clock(day, secs));
+        if let Some(day) = LastDay::as_written(&stamp) {
+            cx.day = Some(day);
         }
     }
     true
@@ -1162,19 +1169,24 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
         .filter_map(|(i, _)| u8::try_from(i).ok().map(Format::Custom));
     // Whether the text reader read only times of day, dated by the lines or the name around.
     let mut text_time_only = false;
+    // Which lines the best format read.
+    let mut best_read = vec![false; lines.len()];
     for format in ALL.into_iter().chain(site) {
         probe.time_only = false;
-        let score = lines
+        let read: Vec<bool> = lines
             .iter()
-            .filter(|l| format.parse(l, &mut probe, &mut scratch))
-            .count();
+            .map(|l| format.parse(l, &mut probe, &mut scratch))
+            .collect();
+        let score = read.iter().filter(|r| **r).count();
         if format == Format::Text {
             text_time_only = probe.time_only;
         }
         if score > best.0 {
             best = (score, format);
+            best_read = read;
         }
     }
+    let non_blank: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
     // Where no hand-written reader takes most lines, the file's lock may: tried last, and
     // taken when it reads more of the sample than every format before it, or as much as the
     // text reader did with only a time of day where the lock reads a date (`E231011 14:00:01`,
@@ -1183,16 +1195,13 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
     // layout (a stack trace has none), or where the text reader read only clocks, or a header
     // declares the layout: other samples, most files, are spared the table's cost.
     let clocks_only = best.1 == Format::Text && text_time_only;
-    let non_blank = lines.iter().filter(|l| !l.trim().is_empty()).count();
-    let worth_a_lock = clocks_only
-        || lines.iter().any(|l| l.starts_with("#Fields:"))
-        || best.0 < non_blank
-            && lines.iter().any(|l| {
-                !l.trim().is_empty()
-                    && !best.1.parse(l, &mut probe, &mut scratch)
-                    && locate::best(l.as_bytes()).is_some()
-            });
     let raw: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
+    let worth_a_lock = clocks_only
+        || Lock::from_fields_header(&raw).is_some()
+        || lines
+            .iter()
+            .zip(&best_read)
+            .any(|(l, read)| !read && !l.trim().is_empty() && locate::best(l.as_bytes()).is_some());
     if let Some((lock, _)) = worth_a_lock.then(|| Lock::settle(&raw)).flatten() {
         let located = Format::Located(lock);
         let score = lines
@@ -1213,7 +1222,6 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
             best = (score, located);
         }
     }
-    let non_blank: Vec<&String> = lines.iter().filter(|l| !l.trim().is_empty()).collect();
     let document =
         non_blank.first().is_some_and(|l| document::looks_like(l)) && best.0 * 2 < non_blank.len();
     if document {

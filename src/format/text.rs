@@ -5,7 +5,7 @@
 //! the layout's own separator, so thread names and logger padding do not split one message
 //! into many.
 
-use super::timestamp::{self, Shape};
+use super::timestamp;
 use super::{
     alb, apache, cri, envoy, heroku, klog, logcat, nagios, postgres, redis, trim_start, Cx,
 };
@@ -98,12 +98,7 @@ pub(super) fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, 
             Some((time, used)) => (Some(time?), used),
             None => {
                 let (stamp, used, shape) = timestamp::leading_besides_iso(inner.as_bytes())?;
-                let time = match shape {
-                    Shape::Dated => Some(cx.resolve_dated(&stamp)?),
-                    Shape::YearLess => Some(cx.resolve_yearless(stamp)?),
-                    Shape::TimeOnly => cx.resolve_time_only(stamp),
-                };
-                (time, used)
+                (cx.resolve_shaped(stamp, shape)?, used)
             }
         },
     };

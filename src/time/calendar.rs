@@ -61,6 +61,20 @@ pub enum LastDay {
     Clock(NaiveDate, u32),
 }
 
+impl LastDay {
+    /// The date and clock a stamp names as written, which dates the times of day after it in
+    /// whatever zone it was written (a W3C log's `#Date:`, in GMT).
+    pub fn as_written(stamp: &Stamp) -> Option<LastDay> {
+        let day = NaiveDate::from_ymd_opt(stamp.year, stamp.month, stamp.day)?;
+        Some(LastDay::Clock(day, seconds_of_day(stamp)))
+    }
+}
+
+/// A stamp's second of the day (a leap second is the last of its minute).
+fn seconds_of_day(stamp: &Stamp) -> u32 {
+    stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59)
+}
+
 /// The instant of a year-less stamp, given the instant it names in a year (`at`): the year
 /// `years` gives. `anchor_year` is the local year of the anchor's instant ([`anchor_year`]).
 /// Each line is placed on its own, so a file that crosses New Year gets both years.
@@ -111,7 +125,7 @@ pub fn day_of(
     fallback_day: Option<NaiveDate>,
     zone: &Zone,
 ) -> Option<(NaiveDate, LastDay)> {
-    let secs = stamp.hour * 3600 + stamp.minute * 60 + stamp.second.min(59);
+    let secs = seconds_of_day(stamp);
     let (mut day, before) = match last {
         Some(LastDay::At(t)) => {
             let local = zone.to_local(t);

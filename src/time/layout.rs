@@ -4,7 +4,7 @@
 //! The common shapes keep their hand-written readers (`stamp`), which the text formats try
 //! first; this table is what lets a file in a layout nobody wrote code for be read at all.
 
-use super::stamp::{Shape, Stamp};
+use super::stamp::{fraction, Shape, Stamp};
 use super::{Nanos, NANOS_PER_SEC};
 use std::sync::LazyLock;
 
@@ -305,13 +305,11 @@ impl Fields {
                 self.second = s;
                 at + used
             }
-            Step::Fraction => match fraction(rest) {
-                Some((nanos, used)) => {
-                    self.nanos = nanos;
-                    at + used
-                }
-                None => at,
-            },
+            Step::Fraction => {
+                let (nanos, used) = fraction(rest);
+                self.nanos = nanos;
+                at + used
+            }
             Step::Zone { required } => match zone(rest, !required) {
                 Some((offset, used)) => {
                     self.offset = Some(offset);
@@ -381,24 +379,6 @@ fn number(b: &[u8], min: usize, max: usize) -> Option<(u32, usize)> {
         .iter()
         .fold(0u32, |v, c| v * 10 + u32::from(c - b'0'));
     Some((v, n))
-}
-
-/// `.123`, `,123456`, `:606`: nanoseconds and the bytes taken, separator included. Digits past
-/// the ninth are read and dropped.
-fn fraction(b: &[u8]) -> Option<(u32, usize)> {
-    matches!(b.first()?, b'.' | b',' | b':').then_some(())?;
-    let digits = b[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-    (digits > 0).then_some(())?;
-    let mut nanos = 0u32;
-    for i in 0..9 {
-        let d = if i < digits {
-            u32::from(b[1 + i] - b'0')
-        } else {
-            0
-        };
-        nanos = nanos * 10 + d;
-    }
-    Some((nanos, 1 + digits))
 }
 
 const MONTHS: [&str; 12] = [
@@ -512,27 +492,21 @@ fn zone(b: &[u8], spaced: bool) -> Option<(i32, usize)> {
 
 /// `+02:00`, `+0200`, `+02`, `+2`: seconds east and the bytes taken.
 fn offset(b: &[u8]) -> Option<(i32, usize)> {
-    let sign = match b.first()? {
-        b'+' => 1,
-        b'-' => -1,
-        _ => return None,
-    };
-    let (hh, h) = number(&b[1..], 1, 2)?;
-    let (mm, m) = match (b.get(1 + h), h) {
-        (Some(b':'), 2) => {
-            let (mm, used) = number(&b[2 + h..], 2, 2)?;
-            (mm, 1 + used)
-        }
-        (Some(c), 2) if c.is_ascii_digit() => number(&b[1 + h..], 2, 2)?,
-        _ => (0, 0),
-    };
-    (hh <= 14 && mm < 60).then_some(())?;
-    Some((sign * (hh as i32 * 3600 + mm as i32 * 60), 1 + h + m))
+    super::parse_offset(b).or_else(|| {
+        // `GMT+2`: an hour of one digit, which the offsets of stamps never have.
+        let sign = match b.first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let h = *b.get(1).filter(|c| c.is_ascii_digit())?;
+        b.get(2).is_none_or(|c| !c.is_ascii_digit()).then_some(())?;
+        Some((sign * i32::from(h - b'0') * 3600, 2))
+    })
 }
 
-/// The first and last instants an epoch number may name: one outside is a count, an id or a
-/// size, not a time.
-/// 1995-01-01 and 2100-01-01 in epoch seconds.
+/// The first and last instants an epoch number may name, 1995-01-01 and 2100-01-01 in epoch
+/// seconds: one outside is a count, an id or a size, not a time.
 const PLAUSIBLE: (i64, i64) = (788_918_400, 4_102_444_800);
 
 /// Epoch seconds (with a fraction or not), milliseconds, microseconds or nanoseconds, told by
@@ -544,7 +518,7 @@ fn epoch(b: &[u8]) -> Option<(Nanos, usize)> {
     let (secs, nanos, used) = match digits {
         9..=11 => {
             let (nanos, used) = match b.get(digits) {
-                Some(b'.') => fraction(&b[digits..]).unwrap_or((0, 0)),
+                Some(b'.') => fraction(&b[digits..]),
                 _ => (0, 0),
             };
             (v, i64::from(nanos), digits + used)

@@ -7,6 +7,7 @@
 //! lock, [`super::lock`]) whatever the width of what comes before.
 
 use super::layout::{names_a_day_or_month, starting_with, table, Reading};
+use crate::event::Level;
 
 /// How far into a line a stamp is looked for.
 pub const HEAD: usize = 128;
@@ -34,17 +35,12 @@ fn separates(b: &[u8], i: usize) -> bool {
     }
 }
 
-/// Letters a level is written as when glued to the stamp after it.
-fn level_letter(c: u8) -> bool {
-    matches!(c, b'D' | b'I' | b'W' | b'E' | b'F' | b'V')
-}
-
 /// Where each token of the head begins, in order: the token's number is its place.
 pub fn starts(line: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let head = &line[..line.len().min(HEAD)];
     (0..head.len()).filter(move |&i| {
         let opens = i == 0
-            || (i == 1 && level_letter(head[0]) && head[1].is_ascii_digit())
+            || (i == 1 && Level::from_letter(head[0]).is_some() && head[1].is_ascii_digit())
             || separates(head, i - 1);
         opens && !separates(head, i)
     })

@@ -60,22 +60,37 @@ const TIME_COLUMNS: &[&str] = &[
 /// The time column a CSV or TSV header row names, when `line` is one: every field a name
 /// (letters, digits, `_ . @ -` and spaces, not starting with a digit), one of them in
 /// [`TIME_COLUMNS`], in any case.
+/// Asked of every line of a file a header row declared (is it the header again?): no
+/// allocation, and a data row is turned away at its first field that is no name.
 fn header_column(line: &[u8]) -> Option<usize> {
-    let line = std::str::from_utf8(line).ok()?.trim();
-    let sep = if line.contains('\t') { '\t' } else { ',' };
-    let fields: Vec<&str> = line
-        .split(sep)
-        .map(|f| f.trim().trim_matches('"'))
-        .collect();
-    let named = |f: &&str| {
-        f.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '@')
-            && f.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '@' | '-' | ' '))
+    let line = line.trim_ascii();
+    let sep = if line.contains(&b'\t') { b'\t' } else { b',' };
+    let named = |f: &[u8]| {
+        f.first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, b'_' | b'@'))
+            && f.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'@' | b'-' | b' '))
     };
-    (fields.len() >= 2 && fields.iter().all(named)).then_some(())?;
-    fields
-        .iter()
-        .position(|f| TIME_COLUMNS.iter().any(|c| f.eq_ignore_ascii_case(c)))
+    let (mut fields, mut column) = (0, None);
+    for field in line.split(|&c| c == sep) {
+        let field = field.trim_ascii();
+        let field = field
+            .strip_prefix(b"\"")
+            .and_then(|f| f.strip_suffix(b"\""))
+            .unwrap_or(field);
+        if !named(field) {
+            return None;
+        }
+        if column.is_none()
+            && TIME_COLUMNS
+                .iter()
+                .any(|c| field.eq_ignore_ascii_case(c.as_bytes()))
+        {
+            column = Some(fields);
+        }
+        fields += 1;
+    }
+    (fields >= 2).then_some(column)?
 }
 
 /// How far from the stamp a level is looked for, in words before and after it.
@@ -93,7 +108,7 @@ impl Lock {
     /// A W3C `#Fields:` header declares the place and layout outright; a CSV or TSV header row
     /// declares the place (its time column), and the votes there decide the layout.
     pub fn settle(sample: &[&[u8]]) -> Option<(Lock, usize)> {
-        if let Some(lock) = Lock::w3c(sample) {
+        if let Some(lock) = Lock::from_fields_header(sample) {
             let read = sample.iter().filter(|l| lock.read(l).is_some()).count();
             return Some((lock, read));
         }
@@ -149,7 +164,7 @@ impl Lock {
     /// comma-separated logs): its `date` and `time` fields, separated as the header's fields
     /// are, or `time` alone (dated by the `#Date:` directive before it, as the W3C draft's own
     /// example is), or one `date-time` field.
-    fn w3c(sample: &[&[u8]]) -> Option<Lock> {
+    pub fn from_fields_header(sample: &[&[u8]]) -> Option<Lock> {
         let header = sample.iter().find_map(|l| l.strip_prefix(b"#Fields:"))?;
         let header = std::str::from_utf8(header).ok()?;
         let tabbed = header.trim_start_matches(' ').contains('\t');
@@ -186,7 +201,7 @@ impl Lock {
     }
 
     /// The place most lines the lock reads state a level, when at least half of them do there.
-    /// Ties go to the nearest place, after the stamp before before it.
+    /// Ties go to the nearest place, then to the place after the stamp over the one before.
     fn settle_level(&self, sample: &[&[u8]]) -> Option<i8> {
         let mut votes: HashMap<i8, usize> = HashMap::new();
         let mut read = 0;
@@ -223,25 +238,21 @@ impl Lock {
     #[cold]
     fn search(&self, line: &[u8]) -> Option<Found> {
         let (layout, ordinal) = (usize::from(self.layout), usize::from(self.ordinal));
-        let starts: Vec<usize> = locate::starts(line).take(ordinal + 3).collect();
+        let near = || locate::starts(line).enumerate().take(ordinal + 3);
         if table()[layout].class >= Class::YearLess {
-            let near = starts.iter().enumerate().skip(ordinal.saturating_sub(2));
-            if let Some(found) = near
+            let found = near()
+                .skip(ordinal.saturating_sub(2))
                 .filter(|(i, _)| *i != ordinal)
-                .find_map(|(i, &s)| locate::read_at(line, layout, i, s))
-            {
-                return Some(found);
+                .find_map(|(i, s)| locate::read_at(line, layout, i, s));
+            if found.is_some() {
+                return found;
             }
         }
-        starts
-            .iter()
-            .take(ordinal + 1)
-            .enumerate()
-            .find_map(|(i, &s)| {
-                (0..table().len())
-                    .filter(|&l| table()[l].class == Class::Dated)
-                    .find_map(|l| locate::read_at(line, l, i, s))
-            })
+        near().take(ordinal + 1).find_map(|(i, s)| {
+            (0..table().len())
+                .filter(|&l| table()[l].class == Class::Dated)
+                .find_map(|l| locate::read_at(line, l, i, s))
+        })
     }
 
     /// The level a line read by the lock states at the locked place, and where the word ends.
@@ -278,22 +289,11 @@ fn level_word(line: &[u8], found: &Found, place: i8) -> Option<(Level, usize)> {
     };
     let word = std::str::from_utf8(&head[start..end]).ok()?;
     let level = if word.len() == 1 {
-        letter_level(word.as_bytes()[0])?
+        Level::from_letter(word.as_bytes()[0])?
     } else {
         Level::parse(word)?
     };
     Some((level, end))
-}
-
-/// The level a single letter stands for, as klog, glog, Ruby and MongoDB write it.
-pub fn letter_level(c: u8) -> Option<Level> {
-    Some(match c {
-        b'F' | b'E' | b'C' => Level::Error,
-        b'W' => Level::Warn,
-        b'I' | b'N' => Level::Info,
-        b'D' | b'V' | b'T' => Level::Debug,
-        _ => return None,
-    })
 }
 
 /// The `n`th run of letters and digits in `b` (1-based): its start and end.
@@ -435,6 +435,23 @@ mod tests {
             let (lock, _) = Lock::settle(&sample).expect("a lock");
             prop_assert_eq!(lock.layout_text(), SHAPES[shape].0);
         }
+    }
+
+    #[test]
+    fn a_header_row_is_names_only() {
+        assert_eq!(header_column(b"time,value"), Some(0));
+        assert_eq!(header_column(b"\"Level\"\t\"Date\"\t\"Source\""), Some(1));
+        assert_eq!(
+            header_column(b"level,service,message"),
+            None,
+            "no time column"
+        );
+        assert_eq!(
+            header_column(b"INFO,2023-10-11 14:00:01,ok"),
+            None,
+            "a data row"
+        );
+        assert_eq!(header_column(b"time"), None, "one field is no table");
     }
 
     #[test]

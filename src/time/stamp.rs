@@ -227,7 +227,7 @@ fn digits(b: &[u8], n: usize) -> Option<u32> {
 }
 
 /// `.123`, `,123456`: up to nine digits of fraction → (nanoseconds, bytes used incl. separator).
-fn fraction(b: &[u8]) -> (u32, usize) {
+pub(super) fn fraction(b: &[u8]) -> (u32, usize) {
     // `14:00:01:123` (some Java and C++ loggers); `14:00:01: msg` is not a fraction.
     let least = match b.first() {
         Some(b':') => 3,
