@@ -56,7 +56,7 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("11 Oct 2023 14:00:01,250 ERROR [main] App - boom", "2023-10-11T14:00:01.250Z", "error", "log4j's DATE layout (log4j 1.2 PatternLayout docs)"),
     ("2023-10-11T14:00:01: PM2 log: App [api:0] exited with code [1] via signal [SIGINT]", "2023-10-11T14:00:01Z", "-", "PM2's own log (~/.pm2/pm2.log)"),
     ("@400000006526aa6b1dcd6500 checkout: listening on :8080", "2023-10-11T14:00:01.500Z", "-", "daemontools/runit multilog with TAI64N labels (cr.yp.to multilog docs)"),
-    ("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected", "2005-06-03T22:42:50Z", "-", "Blue Gene/L RAS log (Loghub's BGL data set): the epoch after the leading dash, exact, over the local time further on"),
+    ("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected", "2005-06-03T22:42:50Z", "info", "Blue Gene/L RAS log (Loghub's BGL data set): the epoch after the leading dash, exact, over the local time further on; the level in its seventh column"),
     ("- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root", "2005-11-09T20:01:01Z", "-", "Thunderbird supercomputer log (Loghub): the epoch, exact, over the year-less local time"),
     ("0:0:0:218 Loading module", "2023-10-11T00:00:00.218Z", "-", "an unpadded time of day (a game server's console)"),
     ("14:00:01.123 [error] 1234#0: *7 upstream timed out", "2023-10-11T14:00:01.123Z", "error", "a time of day alone before the level (nginx unit, seen in the issue)"),

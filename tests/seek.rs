@@ -184,7 +184,13 @@ fn a_batch_finds_what_each_run_finds() {
             notes
                 .lines()
                 .find_map(|l| l.strip_prefix(&format!("reconstruct: {incident}: jobs.log: ")))
-                .and_then(|l| l.split(", ").nth(1))
+                .and_then(|l| {
+                    l.split(", ").find(|part| {
+                        ["read ", "seeked ", "passed "]
+                            .iter()
+                            .any(|how| part.starts_with(how))
+                    })
+                })
                 .map(str::to_string)
                 .unwrap_or_default()
         };

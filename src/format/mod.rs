@@ -36,6 +36,7 @@ mod spinnaker;
 mod syslog;
 mod text;
 pub use crate::time::stamp as timestamp;
+pub use text::LevelPlace;
 mod zabbix;
 
 use crate::config::{self, FileRules};
@@ -44,7 +45,7 @@ use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
 pub use crate::time::calendar::YearAnchor;
 use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
-use crate::time::layout::Reading;
+use crate::time::layout::{self, Reading};
 use crate::time::locate;
 use crate::time::lock::{Declared, Lock};
 use crate::time::stamp::Shape;
@@ -66,7 +67,8 @@ pub enum Format {
     Syslog,
     Access,
     Logfmt,
-    Text,
+    /// Lines that open with a time, and where the file states its level.
+    Text(LevelPlace),
     /// A format of `reconstruct.toml` (its index there).
     Custom(u8),
     /// Text whose stamps the hand-written readers miss, read where the file's lock puts them.
@@ -78,7 +80,7 @@ pub const ALL: [Format; 5] = [
     Format::Syslog,
     Format::Access,
     Format::Logfmt,
-    Format::Text,
+    Format::Text(LevelPlace::Anywhere),
 ];
 
 impl Format {
@@ -88,7 +90,7 @@ impl Format {
             Format::Syslog => "syslog",
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
-            Format::Text | Format::Located(_) => "timestamped text",
+            Format::Text(_) | Format::Located(_) => "timestamped text",
             Format::Custom(i) => config::current()
                 .formats
                 .get(usize::from(i))
@@ -105,7 +107,7 @@ impl Format {
             Format::Syslog => syslog::parse(line, cx, out),
             Format::Access => access::parse(line, cx, out),
             Format::Logfmt => logfmt::parse(line, cx, out),
-            Format::Text => text::parse(line, cx, out),
+            Format::Text(place) => text::parse(line, place, cx, out),
             Format::Custom(i) => match config::current().formats.get(usize::from(i)) {
                 Some(format) => custom::parse(format, line, cx, out),
                 None => false,
@@ -114,21 +116,47 @@ impl Format {
         }
     }
 
-    /// The name, and for located text the layout and place its lock settled on (for `-v`).
-    pub fn describe(self) -> String {
-        match self {
-            Format::Located(lock) => format!(
-                "timestamped text, time as {} at token {}{}",
+    /// The name, the layout of the time (as the locator reads it in `stamped`, a line this
+    /// format read), and for text where its lock or reader settled the time and the level (for
+    /// `-v`).
+    pub fn describe(self, stamped: Option<&str>) -> String {
+        let mut said = self.name().to_string();
+        if let Format::Located(lock) = self {
+            said += &format!(
+                ", time as {} at token {}",
                 lock.layout_text(),
-                lock.ordinal + 1,
-                match lock.declared {
-                    Declared::No => "",
-                    Declared::W3c => ", as its #Fields header declares",
-                    Declared::Header => ", the column its header row names",
-                }
-            ),
-            other => other.name().to_string(),
+                lock.ordinal + 1
+            );
+            said += match lock.declared {
+                Declared::No => "",
+                Declared::W3c => ", as its #Fields header declares",
+                Declared::Header => ", the column its header row names",
+            };
+            said += &match lock.level {
+                Some(-1) => ", level the word before it".to_string(),
+                Some(1) => ", level the word after it".to_string(),
+                Some(n) if n < 0 => format!(", level {} words before it", -n),
+                Some(n) => format!(", level {n} words after it"),
+                None => String::new(),
+            };
+            return said;
         }
+        let layout = stamped
+            .and_then(|line| layout_of(line.as_bytes()))
+            .and_then(|index| layout::table().get(index));
+        if let Some(layout) = layout {
+            said += &format!(", time as {}", layout.text);
+        }
+        match self {
+            Format::Text(LevelPlace::At(k)) => {
+                said += &format!(", level at token {} after it", k + 1);
+            }
+            Format::Text(LevelPlace::Marked) => {
+                said += ", levels only in capitals or brackets";
+            }
+            _ => {}
+        }
+        said
     }
 
     /// The formats a line this format does not read is tried in next. A file whose stamps
@@ -136,7 +164,7 @@ impl Format {
     /// head of a continuation line.
     fn fallbacks(self) -> impl Iterator<Item = Format> {
         ALL.into_iter().filter(move |f| {
-            *f != self && !(matches!(self, Format::Located(_)) && *f == Format::Text)
+            *f != self && !(matches!(self, Format::Located(_)) && matches!(f, Format::Text(_)))
         })
     }
 }
@@ -336,7 +364,12 @@ impl<'a> Cx<'a> {
         let mut inner = self.probe(&mut all);
         inner.given_time = Some(time);
         let mut found = Vec::new();
-        for format in [Format::Json, Format::Logfmt, Format::Syslog, Format::Text] {
+        for format in [
+            Format::Json,
+            Format::Logfmt,
+            Format::Syslog,
+            Format::Text(LevelPlace::Anywhere),
+        ] {
             if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
                 break;
             }
@@ -711,6 +744,8 @@ pub struct Parsed {
     pub events: Vec<Event>,
     pub counts: FileCounts,
     pub format: Option<Format>,
+    /// The first line of the sample the format read, where `-v` names the time's layout.
+    pub stamped: Option<Arc<str>>,
     /// Whether any line's year came from the [`YearAnchor`].
     pub yearless: bool,
     /// Why part of the input could not be read (a broken JSON document), for a warning.
@@ -748,6 +783,8 @@ struct Near {
 pub struct FileParser<'a> {
     cx: Cx<'a>,
     format: Option<Format>,
+    /// See [`Parsed::stamped`].
+    stamped: Option<Arc<str>>,
     sample: Vec<(u64, Vec<u8>)>,
     sample_bytes: usize,
     /// The event a continuation line belongs to: `Some(Some(i))` kept at `out[i]`,
@@ -789,6 +826,7 @@ impl<'a> FileParser<'a> {
     pub fn new(cx: Cx<'a>) -> Self {
         FileParser {
             format: cx.named_format(),
+            stamped: None,
             cx,
             sample: Vec::new(),
             sample_bytes: 0,
@@ -808,6 +846,13 @@ impl<'a> FileParser<'a> {
     /// format was detected from the file's head, as a whole-file read would have.
     pub fn with_format(mut self, format: Format) -> Self {
         self.format = Some(format);
+        self
+    }
+
+    /// Gives the line of the file's head its format read first (for a chunk's
+    /// [`Parsed::stamped`]).
+    pub fn with_stamped(mut self, stamped: Option<Arc<str>>) -> Self {
+        self.stamped = stamped;
         self
     }
 
@@ -980,13 +1025,15 @@ impl<'a> FileParser<'a> {
             requests: self.cx.requests,
             dropped: self.dropped,
             first_unparsed_text: self.first_unparsed_text,
+            stamped: self.stamped,
         }
     }
 
     fn decide(&mut self) {
         let lines: Vec<&[u8]> = self.sample.iter().map(|(_, l)| l.as_slice()).collect();
-        let (format, document) = detect(&self.cx, &lines);
+        let (format, document, stamped) = detect(&self.cx, &lines);
         self.format = Some(format);
+        self.stamped = stamped;
         if document {
             let first = self
                 .sample
@@ -1012,7 +1059,7 @@ impl<'a> FileParser<'a> {
         };
         let line = trim_end(&text);
         self.cx.line = line_no;
-        let chosen = self.format.unwrap_or(Format::Text);
+        let chosen = self.format.unwrap_or(Format::Text(LevelPlace::Anywhere));
         if trim_start(line).is_empty()
             || matches!(chosen, Format::Located(lock) if self.directive(lock, line))
         {
@@ -1146,8 +1193,9 @@ fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
     true
 }
 
-/// The format that reads most of a sample, and whether the sample opens a whole JSON document.
-fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
+/// The format that reads most of a sample, whether the sample opens a whole JSON document, and
+/// the first line the format read (see [`Parsed::stamped`]).
+fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
     let mut nothing = |_: Nanos| false;
     let mut probe = cx.probe(&mut nothing);
     let mut scratch = Vec::new();
@@ -1156,9 +1204,9 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
         .map(|l| String::from_utf8_lossy(l).into_owned())
         .collect();
     if let Some(named) = cx.named_format() {
-        return (named, false);
+        return (named, false, None);
     }
-    let mut best = (0usize, Format::Text);
+    let mut best = (0usize, Format::Text(LevelPlace::Anywhere));
     // A site's formats without `files` are tried after the built-in ones: one wins only by
     // reading more of the sample, so a loose pattern cannot take over files it was not for.
     let site = config::current()
@@ -1178,7 +1226,7 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
             .map(|l| format.parse(l, &mut probe, &mut scratch))
             .collect();
         let score = read.iter().filter(|r| **r).count();
-        if format == Format::Text {
+        if matches!(format, Format::Text(_)) {
             text_time_only = probe.time_only;
         }
         if score > best.0 {
@@ -1194,7 +1242,7 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
     // A lock can read more only where a line the best format leaves has a stamp of some
     // layout (a stack trace has none), or where the text reader read only clocks, or a header
     // declares the layout: other samples, most files, are spared the table's cost.
-    let clocks_only = best.1 == Format::Text && text_time_only;
+    let clocks_only = matches!(best.1, Format::Text(_)) && text_time_only;
     let raw: Vec<&[u8]> = lines.iter().map(|l| l.as_bytes()).collect();
     let worth_a_lock = clocks_only
         || Lock::from_fields_header(&raw).is_some()
@@ -1210,7 +1258,7 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
                 !directive(&mut probe, &lock, l) && located.parse(l, &mut probe, &mut scratch)
             })
             .count();
-        let dates_more = best.1 == Format::Text && text_time_only && lock.dated();
+        let dates_more = matches!(best.1, Format::Text(_)) && text_time_only && lock.dated();
         // A header that declares the layout decides, where the lock reads most lines that are
         // not its directives.
         let data = lines
@@ -1222,12 +1270,37 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
             best = (score, located);
         }
     }
+    if matches!(best.1, Format::Text(_)) {
+        best.1 = Format::Text(text::level_place(&lines, &mut probe));
+    }
     let document =
         non_blank.first().is_some_and(|l| document::looks_like(l)) && best.0 * 2 < non_blank.len();
     if document {
-        return (Format::Json, true);
+        return (Format::Json, true, None);
     }
-    (best.1, false)
+    // Where `-v` names the layout the hand-written readers do not: named only when asked, as
+    // the locator's table is compiled on first use.
+    let stamped = lines
+        .iter()
+        .zip(&best_read)
+        .find(|(_, read)| **read)
+        .map(|(line, _)| Arc::from(line.as_str()));
+    (best.1, false, stamped)
+}
+
+/// The layout of the time in a line, as the locator reads it: in the line's head, else at the
+/// first JSON value further on that is a stamp (`"lastTimestamp":"2025-…"` past the head of a
+/// Kubernetes event, `"ts":1697032801.123`).
+fn layout_of(line: &[u8]) -> Option<usize> {
+    if let Some(found) = locate::best(line) {
+        return Some(found.layout);
+    }
+    memchr::memmem::find_iter(line, b"\":")
+        .map(|at| at + 2 + usize::from(line.get(at + 2) == Some(&b'"')))
+        .find_map(|value| {
+            let found = locate::best(line.get(value..)?)?;
+            (found.start == 0).then_some(found.layout)
+        })
 }
 
 /// Reads the time of single lines in a file's format, so that a reader can seek by time. The
@@ -1235,6 +1308,7 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool) {
 pub struct Clock<'a> {
     cx: Cx<'a>,
     format: Format,
+    stamped: Option<Arc<str>>,
     scratch: Vec<Event>,
 }
 
@@ -1243,10 +1317,11 @@ impl<'a> Clock<'a> {
     /// file is a JSON document, or its lines carry only a time of day (dated by the lines
     /// before them).
     pub fn new(cx: Cx<'a>, sample: &[&[u8]]) -> Option<Clock<'a>> {
-        let (format, document) = detect(&cx, sample);
+        let (format, document, stamped) = detect(&cx, sample);
         let mut clock = Clock {
             cx,
             format,
+            stamped,
             scratch: Vec::new(),
         };
         let read = sample.iter().filter(|l| clock.feed(l)).count();
@@ -1256,6 +1331,11 @@ impl<'a> Clock<'a> {
     /// The format detected from the sample.
     pub fn format(&self) -> Format {
         self.format
+    }
+
+    /// The first line of the sample the format read (see [`Parsed::stamped`]).
+    pub fn stamped(&self) -> Option<Arc<str>> {
+        self.stamped.clone()
     }
 
     /// Parses one line (its events are discarded); whether any format read it.
@@ -1421,7 +1501,7 @@ mod tests {
                 "2023-10-11 14:00:02.000 INFO [main] c.a.Checkout - ok",
             ],
         );
-        assert_eq!(format, Some(Format::Text));
+        assert!(matches!(format, Some(Format::Text(_))));
         assert_eq!(events.len(), 2);
         assert!(events[0]
             .message

@@ -1,9 +1,9 @@
 //! Lines that begin with a timestamp: log4j, logback, Spring Boot, Python `logging`, Rust
 //! `tracing`, Go `log`, Serilog, nginx's error log, Redis, PostgreSQL, MySQL, AWS Lambda,
 //! Envoy's and the ALB's requests, and the plain lines deploy scripts write.
-//! The level is the first level word among the leading tokens; the message is what follows
-//! the layout's own separator, so thread names and logger padding do not split one message
-//! into many.
+//! The level is read where the file states it (see [`LevelPlace`]); the message is what
+//! follows the layout's own separator, so thread names and logger padding do not split one
+//! message into many.
 
 use super::timestamp;
 use super::{
@@ -23,10 +23,31 @@ use std::sync::LazyLock;
 static DASH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" - "));
 static DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(" -- "));
 
-/// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`).
+/// How many tokens after the time may hold the level (`[main] ERROR`, `4242 --- [app] ERROR`)
+/// where the file's place for it is not known.
 const LEVEL_WINDOW: usize = 4;
 
-pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+/// How many tokens after the time a file's sample is searched for the place of its level:
+/// wider than [`LEVEL_WINDOW`], as a place once settled is read however far it is (ClickHouse
+/// states it fifth: `[ 12345 ] {query} <Error>`).
+const PLACES: usize = 8;
+
+/// Where a file read by this reader states its level, settled once from its sample (see
+/// [`level_place`]), so that a level word inside a message is not taken for the line's level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelPlace {
+    /// Nothing known of the file (a trial parse in detection, a line a container runtime
+    /// wrapped): the first level word among the leading tokens.
+    Anywhere,
+    /// The token after the time (a bracketed group counted as one) where most of the
+    /// sample's lines state their level.
+    At(u8),
+    /// Most lines state none, or not in one place: only a level marked as one (in capitals or
+    /// brackets) is read, never a lower-case word (`user reported error in …`).
+    Marked,
+}
+
+pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if let Some(recognised) = klog::parse(line, cx, out) {
         return recognised;
     }
@@ -54,7 +75,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     {
         return recognised;
     }
-    let (mut level, mut message) = split_level(rest);
+    let (mut level, mut message) = level_in(rest, place);
     // AWS Lambda's Python runtime: `[ERROR]\t<time>\t<request id>\tmessage`.
     if level.is_none() && line.starts_with('[') {
         if let Some(first) = leading_level(line) {
@@ -72,6 +93,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
 /// The leading time and the rest of the line. The time is `None` for a time of day that
 /// nothing dates. When the first token is not a time (a file name, a host, a version), the
 /// time right after it is taken instead.
+#[inline(always)]
 fn lead<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
     if let Some(found) = stamped(line, cx) {
         return Some(found);
@@ -191,7 +213,168 @@ fn split_level_by<'r>(
     (None, rest)
 }
 
+/// The level and message of `rest`, read where the file states the level. Out of line, as
+/// the level search was before files had a place for it: the reader that calls it stays small
+/// enough to be inlined where it is called.
+#[inline(never)]
+fn level_in(rest: &str, place: LevelPlace) -> (Option<Level>, &str) {
+    match place {
+        LevelPlace::Anywhere => split_level(rest),
+        LevelPlace::At(k) => level_at(rest, usize::from(k)),
+        LevelPlace::Marked => marked_level(rest),
+    }
+}
+
+/// The level where the file states it: the token `k` after the time, or what
+/// [`level_near`] finds when that token is not a level word.
+#[inline(always)]
+fn level_at(rest: &str, k: usize) -> (Option<Level>, &str) {
+    match token_at(rest, k, |rest, at, end| level_token(rest, at, end)) {
+        Some(found) => found,
+        None => level_near(rest, k),
+    }
+}
+
+/// What `read` makes of the word that opens token `k` of `rest`, which opens with a token,
+/// given the line from that token on.
+/// The tokens before it are counted with a bracketed group as one (see [`grouped_end`]); the
+/// level's own is read to the next space, as everywhere, so that a padded `[INFO ]` reads as
+/// `[INFO`.
+#[inline(always)]
+fn token_at<'r, T>(
+    rest: &'r str,
+    k: usize,
+    read: impl Fn(&'r str, usize, usize) -> Option<T>,
+) -> Option<T> {
+    let from = match k {
+        0 => 0,
+        _ => past_tokens(rest.as_bytes(), k)?,
+    };
+    // Read as a line of its own from the token on: with the token at 0, the reader's slicing
+    // folds away.
+    let tail = rest.get(from..).filter(|t| !t.is_empty())?;
+    read(tail, 0, swar::until(tail.as_bytes(), 0, b' ', b'\t'))
+}
+
+/// The level of a line whose token at the file's place `k` is no level word: a level joined
+/// to a name there, or a marked level one token either side of it (a thread name with a space
+/// in it, an empty field left out).
+#[cold]
+#[inline(never)]
+fn level_near(rest: &str, k: usize) -> (Option<Level>, &str) {
+    token_at(rest, k, compound_token)
+        .or_else(|| {
+            [k.checked_sub(1), Some(k + 1)]
+                .into_iter()
+                .flatten()
+                .find_map(|k| token_at(rest, k, marked_token))
+        })
+        .unwrap_or((None, rest))
+}
+
+/// The level of a file whose lines state none in one place: a marked level among the leading
+/// tokens. Kept out of line, as the level search every other file takes stays small.
+#[inline(never)]
+fn marked_level(rest: &str) -> (Option<Level>, &str) {
+    split_level_by(rest, marked_token)
+}
+
+/// Where the sample's lines state their level, the place later lines are read at: the token
+/// at least half of the lines with a time state it at, or [`LevelPlace::Marked`] where no token
+/// is, and [`LevelPlace::Anywhere`] where no line has a time this reader reads.
+pub(super) fn level_place(lines: &[String], cx: &mut Cx) -> LevelPlace {
+    let mut votes = [0usize; PLACES];
+    let mut timed = 0;
+    for line in lines {
+        let Some((_, rest)) = lead(line, cx) else {
+            continue;
+        };
+        timed += 1;
+        let rest = trim_start(rest);
+        // A lower-case word votes only right after the time (zap's console `info`): further on
+        // it is as likely prose (`http: TLS handshake error from …`), however often repeated.
+        let states = |k: usize| match k {
+            0 => token_at(rest, k, either_token).is_some(),
+            _ => token_at(rest, k, marked_token).is_some(),
+        };
+        if let Some(k) = (0..PLACES).find(|&k| states(k)) {
+            votes[k] += 1;
+        }
+    }
+    if timed == 0 {
+        return LevelPlace::Anywhere;
+    }
+    // The earliest of the places with most votes.
+    let place = (0..PLACES)
+        .max_by_key(|&k| (votes[k], std::cmp::Reverse(k)))
+        .unwrap_or(0);
+    let most = votes[place];
+    match u8::try_from(place) {
+        Ok(place) if most > 0 && most * 2 >= timed => LevelPlace::At(place),
+        _ => LevelPlace::Marked,
+    }
+}
+
+/// Where token `k` of `bytes` starts, counting a bracketed group as one (see [`grouped_end`]).
+/// Out of line: most files' level is their first token, which needs no count.
+#[inline(never)]
+fn past_tokens(bytes: &[u8], k: usize) -> Option<usize> {
+    let mut from = 0;
+    for _ in 0..k {
+        from = next_token(bytes, grouped_end(bytes, from)?)?;
+    }
+    Some(from)
+}
+
+/// Where the token at or after `from` starts, past spaces and tabs.
+#[inline(always)]
+fn next_token(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .map(|i| from + i)
+}
+
+/// The end of the token at `at`: the next space or tab, but past the closing bracket of a
+/// token that opens one, so that `[ 12345 ]` and `[RMI TCP Connection(2)-127.0.0.1]` are one
+/// token each and the place of the level after them does not move with what they hold.
+/// `None` past the end.
+#[inline(always)]
+fn grouped_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let close = match *bytes.get(at)? {
+        b'[' => b']',
+        b'{' => b'}',
+        b'(' => b')',
+        b'<' => b'>',
+        _ => return Some(swar::until(bytes, at, b' ', b'\t')),
+    };
+    let from = memchr::memchr(close, &bytes[at + 1..]).map_or(at, |i| at + 1 + i);
+    Some(swar::until(bytes, from, b' ', b'\t'))
+}
+
+/// The level and message if the token `rest[at..end]` names the level alone or joined to a
+/// name.
+fn either_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str)> {
+    level_token(rest, at, end).or_else(|| compound_token(rest, at, end))
+}
+
+/// [`either_token`] for a level marked as one: in brackets, or in capitals.
+fn marked_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str)> {
+    is_marked(&rest[at..end])
+        .then(|| either_token(rest, at, end))
+        .flatten()
+}
+
+/// Whether a token that reads as a level is marked as one rather than a word of prose: in
+/// brackets or angles (`[error]`, `<Error>`, `##[error]`), or with a capital letter, which a
+/// level word has only when it is all capitals (see [`is_level_word`]).
+fn is_marked(token: &str) -> bool {
+    token.starts_with(['[', '<', '#']) || token.bytes().any(|b| b.is_ascii_uppercase())
+}
+
 /// The level and message if the token `rest[at..end]` names the level.
+#[inline(always)]
 fn level_token(rest: &str, at: usize, end: usize) -> Option<(Option<Level>, &str)> {
     let token = &rest[at..end];
     // GitHub Actions marks levels inline: `##[error]Process completed with exit code 1.`
@@ -354,7 +537,7 @@ mod tests {
     proptest! {
         #[test]
         fn trims_are_the_standard_ones(s in "[ \t\\[\\]:<>aé]{0,12}") {
-            let trimmed = s.trim_matches(|c: char| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
+            let trimmed = s.trim_matches(|c: char| matches!(c, '[' | ']' | ':' | '<' | '>'));
             prop_assert_eq!(super::trim_brackets(&s), trimmed);
         }
 
@@ -424,6 +607,81 @@ mod tests {
             "deploy started"
         );
         assert_eq!(one("2023-10-11 14:00:01 Error: something odd").1, None);
+    }
+
+    /// Files of one program each, with where its layout is documented or seen, and the level
+    /// of each line: read at the place the file states it, however far from the time, and a
+    /// level word in a message is not the line's level.
+    #[test]
+    fn each_file_reads_its_level_where_it_states_it() {
+        use Level::*;
+        type File<'a> = (&'a str, &'a [&'a str], &'a [Option<Level>]);
+        let files: &[File] = &[
+            (
+                "ClickHouse server log (ClickHouse docs, server settings: logger; the level fifth, after the thread and query id)",
+                &[
+                    "2023.10.11 14:00:01.224776 [ 1 ] {} <Information> Application: starting up",
+                    "2023.10.11 14:02:07.118302 [ 48 ] {5e2f0b4c-7d1a-4f36-9a3b-2c8d1e0f4a57} <Error> executeQuery: Code: 60. DB::Exception: Table default.events does not exist",
+                    "2023.10.11 14:03:30.514117 [ 97 ] {} <Warning> Context: error count 0",
+                ],
+                &[Some(Info), Some(Error), Some(Warn)],
+            ),
+            (
+                "ZooKeeper (its conf/log4j.properties: %d{ISO8601} [myid:%X{myid}] - %-5p [%t:%C{1}@%L] - %m%n)",
+                &[
+                    "2023-10-11 14:00:01,123 [myid:1] - INFO  [main:QuorumPeerMain@138] - Starting quorum peer",
+                    "2023-10-11 14:00:09,001 [myid:1] - ERROR [NIOWorkerThread-3:NIOServerCnxn@360] - Unexpected exception",
+                    "2023-10-11 14:00:10,250 [myid:1] - INFO  [NIOWorkerThread-7:ZooKeeperServer@1017] - Closing session, error count reset",
+                ],
+                &[Some(Info), Some(Error), Some(Info)],
+            ),
+            (
+                "log4j's %d [%t] %-5p %c - %m%n with a JMX connection's thread name, which has spaces (log4j PatternLayout docs; JConsole's RMI threads)",
+                &[
+                    "2023-10-11 14:00:01,123 [main] INFO  org.apache.catalina.Manager - started",
+                    "2023-10-11 14:00:02,123 [RMI TCP Connection(2)-10.0.0.5] WARN  org.apache.catalina.Manager - cache error rate high",
+                    "2023-10-11 14:00:03,123 [RMI TCP Connection(3)-10.0.0.5] INFO  org.apache.catalina.Manager - error log rotated",
+                ],
+                &[Some(Info), Some(Warn), Some(Info)],
+            ),
+            (
+                "Kafka's server.log (its config/log4j.properties: [%d] %p %m (%c)%n)",
+                &[
+                    "[2023-10-11 14:00:01,123] INFO [KafkaServer id=1] started (kafka.server.KafkaServer)",
+                    "[2023-10-11 14:00:02,123] ERROR [ReplicaFetcher replicaId=1, leaderId=2, fetcherId=0] Error for partition orders-3 (kafka.server.ReplicaFetcherThread)",
+                ],
+                &[Some(Info), Some(Error)],
+            ),
+            (
+                "zap's console encoder with lower-case levels (zap docs, zapcore.LowercaseLevelEncoder)",
+                &[
+                    "2023-10-11T14:00:01.123Z\tinfo\tserver/main.go:42\tlistening",
+                    "2023-10-11T14:00:02.123Z\terror\tserver/pay.go:17\tcharge failed",
+                ],
+                &[Some(Info), Some(Error)],
+            ),
+            (
+                "Go's net/http server errors through the standard log package, which states no level (net/http server.go: http: TLS handshake error from)",
+                &[
+                    "2023/10/11 14:00:05 http: TLS handshake error from 10.0.0.7:51234: EOF",
+                    "2023/10/11 14:00:06 http: TLS handshake error from 10.0.0.9:40112: remote error: tls: bad certificate",
+                    "2023/10/11 14:00:09 http: Accept error: accept tcp [::]:8443: accept4: too many open files; retrying in 5ms",
+                    "2023/10/11 14:00:15 ERROR: upstream pool exhausted",
+                ],
+                &[None, None, None, Some(Error)],
+            ),
+        ];
+        for (note, lines, levels) in files {
+            let (events, _, _) = parse_all("app.log", lines);
+            let got: Vec<Option<Level>> = events.iter().map(|e| e.level).collect();
+            assert_eq!(&got, levels, "{note}");
+            assert!(
+                events.iter().all(|e| !e.message.starts_with("count")
+                    && !e.message.starts_with("from")
+                    && !e.message.starts_with("rate")),
+                "{note}: a message cut at a word taken for the level"
+            );
+        }
     }
 
     #[test]

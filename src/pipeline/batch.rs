@@ -294,6 +294,7 @@ fn deal(
         counts,
         bytes: whole.bytes,
         format: whole.format,
+        stamped: whole.stamped.clone(),
         yearless: whole.yearless,
         skipped: whole.skipped.clone(),
         warning: whole.warning.clone(),

@@ -79,7 +79,10 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let mut seen = Seen::default();
             let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut seen);
             let cx = pass.dating.cx(&input.display, &mut in_bounds);
-            let mut parser = FileParser::new(cx).with_format(chunks.format).keeping(keep);
+            let mut parser = FileParser::new(cx)
+                .with_format(chunks.format)
+                .with_stamped(chunks.stamped.clone())
+                .keeping(keep);
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
@@ -140,6 +143,7 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
         lines_before += c.lines;
         joined.yearless |= parsed.yearless;
         joined.format = joined.format.or(parsed.format);
+        joined.stamped = joined.stamped.or(parsed.stamped);
         joined.problem = joined.problem.or(parsed.problem);
         joined.first_unparsed_text = joined.first_unparsed_text.or(parsed.first_unparsed_text);
         match (&mut joined.requests, parsed.requests) {

@@ -102,6 +102,49 @@ impl RunError {
     }
 }
 
+/// A line of detail for `--verbose`, written out only when printed: naming a file's time
+/// layout runs the locator, whose table is compiled on first use.
+pub enum Note {
+    File(Box<FileNote>),
+    Said(String),
+}
+
+/// How one input was read.
+pub struct FileNote {
+    path: String,
+    format: Option<Format>,
+    /// The first line its format read, where the time's layout is named.
+    stamped: Option<Arc<str>>,
+    reading: String,
+    counts: FileCounts,
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let file = match self {
+            Note::Said(said) => return f.write_str(said),
+            Note::File(file) => file,
+        };
+        let c = &file.counts;
+        write!(
+            f,
+            "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
+            file.path,
+            file.format.map_or_else(
+                || "no format".to_string(),
+                |format| format.describe(file.stamped.as_deref())
+            ),
+            file.reading,
+            c.lines,
+            c.parsed,
+            c.outside,
+            c.continuations,
+            c.blank,
+            c.unparsed()
+        )
+    }
+}
+
 /// A run's result: the events from the look-back start to the window's end.
 pub struct Run {
     pub window: Window,
@@ -116,7 +159,7 @@ pub struct Run {
     /// One line each, for standard error.
     pub warnings: Vec<String>,
     /// Per-file detail for `--verbose`.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// The requests read, for a draft (none with `--events`, whose events hold them).
     pub requests: Requests,
 }
@@ -160,6 +203,7 @@ impl FileResult {
             counts: FileCounts::default(),
             bytes: 0,
             format: None,
+            stamped: None,
             yearless: false,
             skipped: None,
             warning: None,
@@ -218,6 +262,8 @@ struct FileResult {
     counts: FileCounts,
     bytes: u64,
     format: Option<Format>,
+    /// The first line its format read (see [`crate::format::Parsed::stamped`]).
+    stamped: Option<Arc<str>>,
     yearless: bool,
     /// Why the input was not used, when it was not.
     skipped: Option<String>,
@@ -486,18 +532,13 @@ fn conclude(
         }
         warnings.extend(r.warning);
         let c = &r.counts;
-        notes.push(format!(
-            "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
-            input.display,
-            r.format.map_or_else(|| "no format".to_string(), Format::describe),
-            r.reading,
-            c.lines,
-            c.parsed,
-            c.outside,
-            c.continuations,
-            c.blank,
-            c.unparsed()
-        ));
+        notes.push(Note::File(Box::new(FileNote {
+            path: input.display.clone(),
+            format: r.format,
+            stamped: r.stamped,
+            reading: r.reading,
+            counts: c.clone(),
+        })));
         stats.totals.absorb(c);
         stats.inputs.push(InputStats {
             path: input.display.clone(),
@@ -519,9 +560,9 @@ fn conclude(
         }
         let silenced = before - runs.iter().map(Vec::len).sum::<usize>();
         if silenced > 0 {
-            notes.push(format!(
+            notes.push(Note::Said(format!(
                 "{silenced} events silenced by reconstruct.toml's templates"
-            ));
+            )));
         }
     }
     // The first and last time of the events read, whether kept, written as lines or (for a
@@ -925,6 +966,7 @@ fn settle(
     result.counts.lines += skipped_lines;
     result.counts.outside += skipped_lines;
     result.format = parsed.format;
+    result.stamped = parsed.stamped;
     result.yearless = parsed.yearless;
     result.events = parsed.events;
     result.requests = parsed.requests;

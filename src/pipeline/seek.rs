@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use std::fs::File;
 use std::io::{self, Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How far a file's lines may run out of time order; also how far before the window reading
 /// starts and after it reading stops.
@@ -85,6 +86,8 @@ const CHUNK_MIN: u64 = 16 << 20;
 /// whole read would) and where each stretch starts.
 pub struct Chunks {
     pub format: Format,
+    /// The first line of the head the format read (see [`crate::format::Parsed::stamped`]).
+    pub stamped: Option<Arc<str>>,
     pub starts: Vec<u64>,
     pub len: u64,
 }
@@ -106,10 +109,11 @@ pub fn chunks(
         zone,
         day,
         anchor,
-        |format, time_of| {
+        |(format, stamped), time_of| {
             let starts = file.starts(n, time_of).ok()?;
             (starts.len() > 1).then_some(Chunks {
                 format,
+                stamped,
                 starts,
                 len: file.size(),
             })
@@ -161,6 +165,9 @@ pub fn last_time(
     })
 }
 
+/// A file's format, as detected from its head, and the first line of it the format read.
+type Detected = (Format, Option<Arc<str>>);
+
 /// Runs `work` with the file's format and the time of single lines in it, when the file is
 /// plain text whose lines can be placed one by one (see [`Clock`]).
 #[cfg(unix)]
@@ -170,7 +177,7 @@ fn with_clock<T>(
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
-    work: impl FnOnce(Format, &mut TimeOf) -> Option<T>,
+    work: impl FnOnce(Detected, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
     let head = file.head(SAMPLE_BYTES).ok()?;
     if compression(&head).is_some() {
@@ -186,10 +193,9 @@ fn sample_clock<T>(
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
-    work: impl FnOnce(Format, &mut TimeOf) -> Option<T>,
+    work: impl FnOnce(Detected, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
     use std::cell::Cell;
-    use std::sync::Arc;
     if memchr::memchr(0, head).is_some() {
         return None;
     }
@@ -206,13 +212,13 @@ fn sample_clock<T>(
     let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
     cx.fallback_day = day;
     let mut clock = Clock::new(cx, &sample)?;
-    let format = clock.format();
+    let detected = (clock.format(), clock.stamped());
     let mut time_of = |line: &[u8]| {
         found.set(None);
         clock.feed(line);
         found.get()
     };
-    work(format, &mut time_of)
+    work(detected, &mut time_of)
 }
 
 /// Blocks of a stream that [`fast_forward`] passes over whole.
