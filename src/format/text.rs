@@ -32,8 +32,9 @@ const LEVEL_WINDOW: usize = 4;
 /// states it fifth: `[ 12345 ] {query} <Error>`).
 const PLACES: usize = 8;
 
-/// Where a file read by this reader states its level, settled once from its sample (see
-/// [`level_place`]), so that a level word inside a message is not taken for the line's level.
+/// Where a file read by this reader states its level, settled once from its sample when the
+/// file's format is detected, so that a level word inside a message is not taken for the
+/// line's level.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LevelPlace {
     /// Nothing known of the file (a trial parse in detection, a line a container runtime
