@@ -746,6 +746,10 @@ pub struct Parsed {
     pub format: Option<Format>,
     /// The first line of the sample the format read, where `-v` names the time's layout.
     pub stamped: Option<Arc<str>>,
+    /// For a read that [`FileParser::continuing`] began: where the last line left off, for the
+    /// next read to go on from. `None` before any event, `Some(None)` after one not kept, else
+    /// the event a continuation line would join.
+    pub open: Option<Option<Event>>,
     /// Whether any line's year came from the [`YearAnchor`].
     pub yearless: bool,
     /// Why part of the input could not be read (a broken JSON document), for a warning.
@@ -805,6 +809,9 @@ pub struct FileParser<'a> {
     dropped: Vec<Dropped>,
     /// The opening of the first unparsed line, which a warning quotes.
     first_unparsed_text: Option<String>,
+    /// Whether the lines continue a read before and may be continued by a read after (live
+    /// mode): then [`Parsed::open`] says where the last line left off.
+    continued: bool,
 }
 
 /// How much of what it reads in range a parse keeps.
@@ -831,6 +838,7 @@ impl<'a> FileParser<'a> {
             sample: Vec::new(),
             sample_bytes: 0,
             last: None,
+            continued: false,
             document: None,
             problem: None,
             near: Near::default(),
@@ -846,6 +854,21 @@ impl<'a> FileParser<'a> {
     /// format was detected from the file's head, as a whole-file read would have.
     pub fn with_format(mut self, format: Format) -> Self {
         self.format = Some(format);
+        self
+    }
+
+    /// Reads lines that go on from a read before, in live mode: `open` is where that read left
+    /// off ([`Parsed::open`]), so that a stack trace written across two reads stays with the
+    /// event it belongs to. The event given comes back among the events, with the lines that
+    /// continue it.
+    pub fn continuing(mut self, open: Option<Option<Event>>) -> Self {
+        self.continued = true;
+        self.last = open.map(|event| {
+            event.map(|event| {
+                self.events.push(event);
+                self.events.len() - 1
+            })
+        });
         self
     }
 
@@ -1010,6 +1033,10 @@ impl<'a> FileParser<'a> {
         if self.near.last_in_range.is_none() {
             self.settle_near();
         }
+        let open = self.continued.then(|| {
+            self.last
+                .map(|target| target.and_then(|i| self.events.get(i).cloned()))
+        });
         let mut events = self.events;
         // Alert payloads and late writers put events out of order; a stable sort keeps file
         // order among equal times.
@@ -1017,6 +1044,7 @@ impl<'a> FileParser<'a> {
             events.sort_by_key(|e| e.time);
         }
         Parsed {
+            open: open.flatten(),
             events,
             counts: self.counts,
             format: self.format,

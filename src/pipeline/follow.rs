@@ -1,8 +1,10 @@
 //! Live mode (`--follow`): the draft of an outage that is still happening. After the batch
 //! run, every plain file that was read is watched for new lines, and for rotation (renamed and
 //! recreated, or truncated); each new draft entry is printed as it becomes known, in the batch
-//! draft's words; Ctrl-C ends it with the summary. Waiting (the poll and the signal) is tokio's;
-//! new lines go through the same parsers and correlator as the batch run.
+//! draft's words, and again each time its count doubles; Ctrl-C ends it with the summary.
+//! Waiting (the poll and the signal) is tokio's; new lines go through the same parsers and
+//! correlator as the batch run, each input's parse going on from where the last poll's left
+//! off, so that a stack trace cut by a poll stays one event.
 
 use super::{run, Options, RunError};
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
@@ -15,7 +17,7 @@ use crate::input::{compression, discover, LineReader, Location};
 use crate::time::window::{clock_window, resolve_edges, Edges};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
@@ -42,22 +44,27 @@ struct Source {
 }
 
 /// A growing input's lines as they come: its format once known, how many lines came before
-/// (so citations keep its numbering), and a line not yet ended by its newline.
+/// (so citations keep its numbering), a line not yet ended by its newline, and where the last
+/// line left off (see [`crate::format::Parsed::open`]).
 struct Lines {
     display: String,
     format: Option<Format>,
     count: u64,
     partial: Vec<u8>,
+    open: Option<Option<Event>>,
+    /// Events printed before that lines since have continued, for the draft to replace.
+    grown: Vec<Event>,
 }
 
-/// The drafting state: every event the draft can use, and the entries already printed.
+/// The drafting state: every event the draft can use, and the entries already printed, each
+/// with the count it was printed with.
 struct Draft {
     events: Vec<Event>,
     requests: Requests,
     /// Starts at `i64::MIN` while it is not known: without `--from`, a stream's first event
     /// gives it.
     window: Window,
-    printed: HashSet<String>,
+    printed: HashMap<String, u64>,
 }
 
 /// Runs until Ctrl-C; the batch run's warnings go to `warn` before anything is written.
@@ -90,7 +97,7 @@ pub fn follow(
                 window: first.window,
                 events: merge(first.runs),
                 requests: first.requests,
-                printed: HashSet::new(),
+                printed: HashMap::new(),
             };
             (draft, watch(&files, &first.stats.inputs))
         }
@@ -100,6 +107,8 @@ pub fn follow(
         format: None,
         count: 0,
         partial: Vec::new(),
+        open: None,
+        grown: Vec::new(),
     });
     let zone = options.zone;
     let write = |out: &mut dyn Write, text: &str| -> Result<(), RunError> {
@@ -155,9 +164,16 @@ pub fn follow(
                         fresh.extend(lines.parse(&bytes, options, &draft, &mut counted));
                     }
                     draft.requests.absorb(&counted);
-                    if fresh.is_empty() {
+                    let grown: Vec<Event> = sources
+                        .iter_mut()
+                        .map(|s| &mut s.lines)
+                        .chain(piped.as_mut())
+                        .flat_map(|lines| std::mem::take(&mut lines.grown))
+                        .collect();
+                    if fresh.is_empty() && grown.is_empty() {
                         continue;
                     }
+                    draft.replace(grown);
                     draft.absorb(fresh);
                     for line in draft.new_lines(live, &zone) {
                         write(out, &line)?;
@@ -172,7 +188,9 @@ pub fn follow(
         let mut fresh = lines.parse(&std::mem::take(&mut pending), options, &draft, &mut counted);
         fresh.extend(lines.finish(options, &draft, &mut counted));
         draft.requests.absorb(&counted);
-        if !fresh.is_empty() {
+        let grown = std::mem::take(&mut lines.grown);
+        if !fresh.is_empty() || !grown.is_empty() {
+            draft.replace(grown);
             draft.absorb(fresh);
             for line in draft.new_lines(live, &zone) {
                 write(out, &line)?;
@@ -253,6 +271,8 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
                     format: Some(format),
                     count: lines,
                     partial: Vec::new(),
+                    open: None,
+                    grown: Vec::new(),
                 },
             })
         })
@@ -302,6 +322,7 @@ impl Source {
             self.file = file;
             self.offset = 0;
             self.lines.count = 0;
+            self.lines.open = None;
             let mut bytes = Vec::new();
             if let Ok(n) = self.file.read_to_end(&mut bytes) {
                 self.offset = n as u64;
@@ -355,6 +376,9 @@ impl Lines {
         if let Some(format) = self.format {
             parser = parser.with_format(format);
         }
+        // The event the last poll's lines left open comes back, with what continues it.
+        let before = self.open.clone().flatten();
+        parser = parser.continuing(self.open.take());
         let mut lines = LineReader::starting_at(&complete[..], self.count);
         // Complete lines from memory: reading them cannot fail.
         let _ = lines.each(|n, line| {
@@ -362,10 +386,21 @@ impl Lines {
             self.count = n;
             ControlFlow::Continue(())
         });
-        let parsed = parser.finish();
+        let mut parsed = parser.finish();
         self.format = self.format.or(parsed.format);
+        self.open = parsed.open;
         if let Some(counted) = &parsed.requests {
             requests.absorb(counted);
+        }
+        // The open event is in the draft already: grown, it replaces it there.
+        if let Some(before) = before {
+            let same = |e: &Event| e.source == before.source && e.time == before.time;
+            if let Some(i) = parsed.events.iter().position(same) {
+                let now = parsed.events.remove(i);
+                if now != before {
+                    self.grown.push(now);
+                }
+            }
         }
         parsed.events
     }
@@ -400,10 +435,12 @@ impl Draft {
             events: Vec::new(),
             requests: Requests::new(from, options.slow),
             window,
-            printed: HashSet::new(),
+            printed: HashMap::new(),
         })
     }
 
+    /// Adds the events of a poll: an event already there (the same line and time: one a
+    /// stack trace went on growing) is replaced.
     fn absorb(&mut self, fresh: Vec<Event>) {
         if self.window.from == i64::MIN {
             if let Some(first) = fresh.iter().map(|e| e.time).min() {
@@ -420,6 +457,20 @@ impl Draft {
         self.events.sort_by_key(|e| e.time);
     }
 
+    /// Puts each event that lines of a later poll continued in place of what it was.
+    fn replace(&mut self, grown: Vec<Event>) {
+        for event in grown {
+            let from = self.events.partition_point(|e| e.time < event.time);
+            let same = self.events[from..]
+                .iter()
+                .take_while(|e| e.time == event.time)
+                .position(|e| e.source == event.source);
+            if let Some(i) = same {
+                self.events[from + i] = event;
+            }
+        }
+    }
+
     fn timeline(&mut self, settings: Settings) -> Timeline {
         if let Some(last) = self.events.last() {
             self.window.to = self.window.to.max(last.time);
@@ -427,12 +478,19 @@ impl Draft {
         build(&self.events, &self.requests, self.window, settings)
     }
 
-    /// The lines of entries not printed before.
+    /// The lines of entries not printed before, and of those whose count has at least doubled
+    /// since they were: a flood's count grows on the screen as its lines arrive, a line per
+    /// doubling rather than one per poll.
     fn new_lines(&mut self, live: &Live, zone: &Zone) -> Vec<String> {
         let timeline = self.timeline(live.settings);
         let mut lines = Vec::new();
         for entry in &timeline.entries {
-            if self.printed.insert(identity(entry)) {
+            let again = match self.printed.get(&identity(entry)) {
+                None => true,
+                Some(&count) => entry.count > count && entry.count >= 2 * count,
+            };
+            if again {
+                self.printed.insert(identity(entry), entry.count);
                 lines.push(markdown::entry_line(&timeline, entry, zone, live.color));
             }
         }
@@ -467,5 +525,123 @@ impl Identity {
     #[cfg(not(unix))]
     fn of(_: &File) -> Option<Identity> {
         Some(Identity(0, 0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> Options {
+        Options {
+            paths: Vec::new(),
+            from: None,
+            to: None,
+            date: None,
+            zone: Zone::utc(),
+            lookback: 0,
+            year: None,
+            all_events: false,
+            event_fields: false,
+            slow: i64::MAX,
+            render: None,
+            progress: None,
+        }
+    }
+
+    /// Feeds each poll's bytes to one stream, as live mode does, and gives the draft's events.
+    fn polls(chunks: &[&str]) -> Vec<Event> {
+        let options = options();
+        let mut draft = Draft::empty(&options).expect("a draft");
+        let mut lines = Lines {
+            display: "stdin".into(),
+            format: None,
+            count: 0,
+            partial: Vec::new(),
+            open: None,
+            grown: Vec::new(),
+        };
+        for chunk in chunks {
+            let mut counted = Requests::new(Some(draft.window.from), options.slow);
+            let fresh = lines.parse(chunk.as_bytes(), &options, &draft, &mut counted);
+            draft.replace(std::mem::take(&mut lines.grown));
+            draft.absorb(fresh);
+        }
+        draft.events
+    }
+
+    /// A stack trace written across polls is one event with its whole trace, whichever line
+    /// the poll cut it at.
+    #[test]
+    fn a_trace_written_across_polls_is_one_event() {
+        let log = "2023-10-11T14:00:01Z ERROR [main] c.a.Checkout - payment failed\n\
+                   java.lang.IllegalStateException: pool exhausted\n\
+                   \tat com.acme.Pool.get(Pool.java:42)\n\
+                   \tat com.acme.Checkout.pay(Checkout.java:7)\n\
+                   2023-10-11T14:00:02Z ERROR [main] c.a.Checkout - disk full\n";
+        let whole = polls(&[log]);
+        assert_eq!(whole.len(), 2);
+        assert!(whole[0].message.ends_with("Checkout.java:7)"), "{whole:?}");
+        let mut cuts: Vec<usize> = log.match_indices('\n').map(|(i, _)| i + 1).collect();
+        cuts.extend([10, 70, 100]);
+        for cut in cuts {
+            let (first, second) = log.split_at(cut);
+            assert_eq!(polls(&[first, second]), whole, "cut at byte {cut}");
+        }
+        let thirds: Vec<&str> = log.split_inclusive('\n').collect();
+        assert_eq!(polls(&thirds), whole, "a poll a line");
+    }
+
+    /// An entry printed before is printed again, with its count, each time the count has
+    /// doubled: a flood grows on the screen, a line per doubling.
+    #[test]
+    fn an_entrys_count_grows_as_its_lines_arrive() {
+        let options = options();
+        let live = Live {
+            settings: Settings {
+                max_entries: 100,
+                slow: i64::MAX,
+            },
+            color: false,
+            poll: Duration::from_millis(500),
+        };
+        let mut draft = Draft::empty(&options).expect("a draft");
+        let mut lines = Lines {
+            display: "stdin".into(),
+            format: None,
+            count: 0,
+            partial: Vec::new(),
+            open: None,
+            grown: Vec::new(),
+        };
+        let mut printed = Vec::new();
+        for second in 1..=9 {
+            let line = format!(
+                "2023-10-11T14:00:0{second}Z ERROR [main] checkout - payment gateway timeout\n"
+            );
+            let mut counted = Requests::new(Some(draft.window.from), options.slow);
+            let fresh = lines.parse(line.as_bytes(), &options, &draft, &mut counted);
+            draft.absorb(fresh);
+            printed.extend(
+                draft
+                    .new_lines(&live, &Zone::utc())
+                    .into_iter()
+                    .filter(|l| l.contains("payment gateway timeout")),
+            );
+        }
+        let counts: Vec<&str> = printed
+            .iter()
+            .map(|l| l.split_once('(').map_or("once", |(_, more)| more))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                "once",
+                "1 more until 14:00) [stdin:1]",
+                "3 more until 14:00) [stdin:1]",
+                "7 more until 14:00) [stdin:1]"
+            ],
+            "{printed:?}"
+        );
     }
 }
