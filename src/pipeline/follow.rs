@@ -102,14 +102,7 @@ pub fn follow(
             (draft, watch(&files, &first.stats.inputs))
         }
     };
-    let mut piped = stdin.then(|| Lines {
-        display: "stdin".into(),
-        format: None,
-        count: 0,
-        partial: Vec::new(),
-        open: None,
-        grown: Vec::new(),
-    });
+    let mut piped = stdin.then(|| Lines::new("stdin".into(), None, 0));
     let zone = options.zone;
     let write = |out: &mut dyn Write, text: &str| -> Result<(), RunError> {
         writeln!(out, "{text}")
@@ -266,14 +259,7 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
                 path,
                 file,
                 offset,
-                lines: Lines {
-                    display: input.display,
-                    format: Some(format),
-                    count: lines,
-                    partial: Vec::new(),
-                    open: None,
-                    grown: Vec::new(),
-                },
+                lines: Lines::new(input.display, Some(format), lines),
             })
         })
         .collect()
@@ -334,6 +320,18 @@ impl Source {
 }
 
 impl Lines {
+    /// An input with `count` lines read before, in `format` once known.
+    fn new(display: String, format: Option<Format>, count: u64) -> Lines {
+        Lines {
+            display,
+            format,
+            count,
+            partial: Vec::new(),
+            open: None,
+            grown: Vec::new(),
+        }
+    }
+
     /// The last line, cut without its newline, is still a line.
     fn finish(&mut self, options: &Options, draft: &Draft, requests: &mut Requests) -> Vec<Event> {
         if self.partial.is_empty() {
@@ -553,14 +551,7 @@ mod tests {
     fn polls(chunks: &[&str]) -> Vec<Event> {
         let options = options();
         let mut draft = Draft::empty(&options).expect("a draft");
-        let mut lines = Lines {
-            display: "stdin".into(),
-            format: None,
-            count: 0,
-            partial: Vec::new(),
-            open: None,
-            grown: Vec::new(),
-        };
+        let mut lines = Lines::new("stdin".into(), None, 0);
         for chunk in chunks {
             let mut counted = Requests::new(Some(draft.window.from), options.slow);
             let fresh = lines.parse(chunk.as_bytes(), &options, &draft, &mut counted);
@@ -606,14 +597,7 @@ mod tests {
             poll: Duration::from_millis(500),
         };
         let mut draft = Draft::empty(&options).expect("a draft");
-        let mut lines = Lines {
-            display: "stdin".into(),
-            format: None,
-            count: 0,
-            partial: Vec::new(),
-            open: None,
-            grown: Vec::new(),
-        };
+        let mut lines = Lines::new("stdin".into(), None, 0);
         let mut printed = Vec::new();
         for second in 1..=9 {
             let line = format!(
