@@ -3,12 +3,14 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use reconstruct::config::Config;
 use reconstruct::correlate::Settings;
 use reconstruct::emit::{json, markdown, timesketch};
 use reconstruct::pipeline::{Options, WindowTime};
 use reconstruct::time::{read_date, read_duration, read_zone, Nanos, Zone};
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Draft the Timeline section of a postmortem from the logs an incident left.
 ///
@@ -163,8 +165,12 @@ impl Cli {
         }
     }
 
-    pub fn options(&self) -> Options {
+    /// The run's options: what the command line says, with `reconstruct.toml`'s `config` and
+    /// the line index's place `index` (`None` with `--no-index`).
+    pub fn options(&self, config: Arc<Config>, index: Option<PathBuf>) -> Options {
         Options {
+            config,
+            index,
             paths: self.paths.clone(),
             from: self.from.or_else(|| {
                 Some(WindowTime::Exact(

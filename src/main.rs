@@ -10,13 +10,14 @@ use reconstruct::emit::{self, json, markdown, timesketch};
 #[cfg(unix)]
 use reconstruct::input::line_index;
 use reconstruct::input::reason;
-use reconstruct::pipeline::{follow, run, run_all, Live, Run, RunError};
+use reconstruct::pipeline::{follow, run, run_all, Live, Options, Run, RunError};
 use reconstruct::time::Zone;
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// mimalloc (its 2.x line) rather than the system allocator: each worker builds and drops an
 /// event per line of the window, and glibc's arenas gave those pages back to the kernel and
@@ -89,7 +90,7 @@ fn helper(command: &Command) -> ExitCode {
 }
 
 /// `--follow`: the live draft, until Ctrl-C.
-fn live(cli: &Cli) -> ExitCode {
+fn live(cli: &Cli, options: &Options) -> ExitCode {
     if cli.format != FormatArg::Markdown {
         error("--follow prints the Markdown draft (command line): drop --format, or run without --follow for JSON");
         return ExitCode::from(USAGE);
@@ -109,7 +110,7 @@ fn live(cli: &Cli) -> ExitCode {
             eprintln!("reconstruct: warning: {w}");
         }
     };
-    match follow(&cli.options(), &live, &mut out, &mut warn) {
+    match follow(options, &live, &mut out, &mut warn) {
         Ok(()) => ExitCode::SUCCESS,
         Err(RunError::Follow(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(RunError::Follow(e)) => {
@@ -168,8 +169,8 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
 
 /// `--incidents`: one draft per incident of the list, each in its own file of the `-o`
 /// directory, whose paths are printed as they are written.
-fn batch(cli: &Cli, list: &Path, dir: &Path) -> ExitCode {
-    let incidents = match load(list, &cli.options(), reconstruct::time::now()) {
+fn batch(cli: &Cli, options: &Options, list: &Path, dir: &Path) -> ExitCode {
+    let incidents = match load(list, options, reconstruct::time::now()) {
         Ok(i) => i,
         Err(e) => {
             error(&e);
@@ -254,23 +255,18 @@ fn main() -> ExitCode {
         (None, Some(list)) => Some(list.with_file_name(config::FILE_NAME)).filter(|p| p.is_file()),
         (None, None) => config::find(&cli.paths),
     };
-    if let Some(path) = found {
-        match Config::load(&path) {
-            Ok(c) => config::install(c),
-            Err(e) => {
-                error(&e);
-                return ExitCode::from(USAGE);
-            }
+    let config = match found.map(|path| Config::load(&path)) {
+        None => Config::default(),
+        Some(Ok(config)) => config,
+        Some(Err(e)) => {
+            error(&e);
+            return ExitCode::from(USAGE);
         }
-    }
-    #[cfg(unix)]
-    line_index::install(if cli.no_index {
-        None
-    } else {
-        line_index::default_dir()
-    });
+    };
+    let index = (!cli.no_index).then(line_index::default_dir).flatten();
+    let options = cli.options(Arc::new(config), index);
     if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
-        return batch(&cli, list, dir);
+        return batch(&cli, &options, list, dir);
     }
     if cli.paths.is_empty() {
         error(
@@ -279,9 +275,9 @@ fn main() -> ExitCode {
         return ExitCode::from(USAGE);
     }
     if cli.follow {
-        return live(&cli);
+        return live(&cli, &options);
     }
-    let result = match run(&cli.options()) {
+    let result = match run(&options) {
         Ok(r) => r,
         Err(e) => {
             if !cli.quiet {

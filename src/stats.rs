@@ -30,6 +30,8 @@ pub struct InputStats {
     pub path: String,
     /// The format detected, when one was.
     pub format: Option<Format>,
+    /// Its name, a site's format by the name `reconstruct.toml` gives it.
+    pub format_name: Option<String>,
     pub counts: FileCounts,
 }
 

@@ -75,6 +75,8 @@ fn stream(dir: &std::path::Path, window: Option<(i64, i64)>, render: Option<Rend
         slow: NANOS,
         progress: None,
         render,
+        config: Default::default(),
+        index: None,
     }
 }
 

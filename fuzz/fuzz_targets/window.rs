@@ -46,6 +46,8 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         slow: 1_000_000_000,
         render: None,
         progress: None,
+        config: Default::default(),
+        index: None,
     };
     let _ = run(&options);
 });

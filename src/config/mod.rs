@@ -14,7 +14,6 @@ use file::Source;
 use pattern::{Glob, Pattern};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use toml::Spanned;
 
 /// The name the configuration is found by in a log directory.
@@ -111,20 +110,6 @@ pub struct FileRules {
     pub format: Option<usize>,
     pub service: Option<String>,
     pub kind: Option<SourceKind>,
-}
-
-static INSTALLED: OnceLock<Config> = OnceLock::new();
-
-/// Makes `config` the run's: every file parsed afterwards follows it. Like the zone database,
-/// it is one for the process, so that every stage that reads lines (seeking, stretches, live
-/// mode, batches) reads them alike without each passing it on. Only the first call counts.
-pub fn install(config: Config) {
-    let _ = INSTALLED.set(config);
-}
-
-/// The installed configuration, or the empty one.
-pub fn current() -> &'static Config {
-    INSTALLED.get_or_init(Config::default)
 }
 
 /// `reconstruct.toml` in the first directory among `paths` that has one.

@@ -4,7 +4,7 @@
 use super::words;
 use crate::correlate::{Entry, Timeline};
 use crate::event::{Event, Fields};
-use crate::format::{FileCounts, Format};
+use crate::format::FileCounts;
 use crate::stats::Stats;
 use crate::time::{Nanos, StreamClock, Zone};
 use serde::Serialize;
@@ -41,7 +41,7 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
             "skipped": stats.skipped.iter().map(|s| json!({"path": s.path, "reason": s.reason})).collect::<Vec<_>>(),
             "lines_by_outcome": counts(&stats.totals),
             "inputs": stats.inputs.iter().map(|i| {
-                let mut row = json!({"path": i.path, "format": i.format.map(Format::name)});
+                let mut row = json!({"path": i.path, "format": i.format_name});
                 if let (Value::Object(row), Value::Object(counts)) = (&mut row, counts(&i.counts)) {
                     row.extend(counts);
                 }

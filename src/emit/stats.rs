@@ -1,7 +1,7 @@
 //! The `--stats` table: what became of every line, per input, for standard error. The
 //! columns add up to the lines, so a responder can see at a glance that nothing was lost.
 
-use crate::format::{FileCounts, Format};
+use crate::format::FileCounts;
 use crate::stats::Stats;
 use std::io::{self, Write};
 
@@ -38,7 +38,7 @@ pub fn table(w: &mut dyn Write, stats: &Stats) -> io::Result<()> {
             &i.path,
             width,
             &i.counts,
-            i.format.map_or("-", Format::name),
+            i.format_name.as_deref().unwrap_or("-"),
         )?;
     }
     row(w, "total", width, &stats.totals, "")?;

@@ -8,6 +8,7 @@ use super::{
     access, alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s,
     opsgenie, pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
 };
+use crate::config::Config;
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -454,7 +455,7 @@ impl Layouts {
     }
 
     /// Makes the layout of `obj`'s keys the current one: one kept, else one worked out.
-    fn fit(&mut self, obj: &Object) {
+    fn fit(&mut self, obj: &Object, config: &Config) {
         // Most lines split the general way (spaced as no layout's split expects) still have
         // the keys of the line before.
         if self.current().fits(obj) {
@@ -477,7 +478,7 @@ impl Layouts {
             self.next = (at + 1) % LAYOUTS;
             at
         };
-        self.all[at].learn(obj);
+        self.all[at].learn(obj, config);
         self.all[at].print = print;
         self.current = at;
     }
@@ -603,7 +604,7 @@ impl Layout {
     }
 
     /// Works the layout out for `obj`'s keys.
-    fn learn(&mut self, obj: &Object) {
+    fn learn(&mut self, obj: &Object, config: &Config) {
         self.names.clear();
         self.ends.clear();
         self.heads.iter_mut().for_each(String::clear);
@@ -648,7 +649,7 @@ impl Layout {
         }
         self.always.clear();
         self.always
-            .extend(obj.iter().map(|(k, _)| always_wanted(&k.0)));
+            .extend(obj.iter().map(|(k, _)| always_wanted(config, &k.0)));
         self.classified = obj
             .iter()
             .any(|(k, _)| classify::DRAFT_READS.contains(&k.0.as_ref()));
@@ -665,7 +666,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return false;
     };
     if !known {
-        cx.json.fit(&obj);
+        cx.json.fit(&obj, &cx.config);
     }
     let recognised = parse_object(&obj, trimmed, cx, out);
     cx.json.give_back(obj);
@@ -1293,7 +1294,7 @@ mod tests {
                 let learnt = format!("{{{}}}", learnt.join(","));
                 let learnt = Object::split(&learnt).expect("a line of plain keys");
                 let mut layout = Layout::default();
-                layout.learn(&learnt);
+                layout.learn(&learnt, &crate::config::Config::default());
                 let split = |known| {
                     Object::split_knowing(&text, known, Vec::new()).map(|(obj, same)| {
                         let pairs: Vec<(String, String, bool)> = obj

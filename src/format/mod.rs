@@ -39,7 +39,7 @@ pub use crate::time::stamp as timestamp;
 pub use text::LevelPlace;
 mod zabbix;
 
-use crate::config::{self, FileRules};
+use crate::config::{self, Config, FileRules};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
@@ -84,14 +84,15 @@ pub const ALL: [Format; 5] = [
 ];
 
 impl Format {
-    pub fn name(self) -> &'static str {
+    /// The name `--stats` and `-v` show: a site's format by the name `config` gives it.
+    pub fn name(self, config: &Config) -> &str {
         match self {
             Format::Json => "json",
             Format::Syslog => "syslog",
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
             Format::Text(_) | Format::Located(_) => "timestamped text",
-            Format::Custom(i) => config::current()
+            Format::Custom(i) => config
                 .formats
                 .get(usize::from(i))
                 .map_or("custom", |f| f.name.as_str()),
@@ -108,19 +109,23 @@ impl Format {
             Format::Access => access::parse(line, cx, out),
             Format::Logfmt => logfmt::parse(line, cx, out),
             Format::Text(place) => text::parse(line, place, cx, out),
-            Format::Custom(i) => match config::current().formats.get(usize::from(i)) {
-                Some(format) => custom::parse(format, line, cx, out),
-                None => false,
-            },
+            Format::Custom(i) => {
+                // Its own handle on the configuration: the format is read while `cx` is lent.
+                let config = Arc::clone(&cx.config);
+                match config.formats.get(usize::from(i)) {
+                    Some(format) => custom::parse(format, line, cx, out),
+                    None => false,
+                }
+            }
             Format::Located(lock) => located::parse(&lock, line, cx, out),
         }
     }
 
-    /// The name, the layout of the time (as the locator reads it in `stamped`, a line this
-    /// format read), and for text where its lock or reader settled the time and the level (for
-    /// `-v`).
-    pub fn describe(self, stamped: Option<&str>) -> String {
-        let mut said = self.name().to_string();
+    /// What `-v` says after the name: the layout of the time (as the locator reads it in
+    /// `stamped`, a line this format read), and for text where its lock or reader settled the
+    /// time and the level.
+    pub fn details(self, stamped: Option<&str>) -> String {
+        let mut said = String::new();
         if let Format::Located(lock) = self {
             said += &format!(
                 ", time as {} at token {}",
@@ -171,6 +176,8 @@ impl Format {
 
 /// What every line parser needs besides the line.
 pub struct Cx<'a> {
+    /// What `reconstruct.toml` says (see [`Cx::configured`]).
+    config: Arc<Config>,
     pub zone: Zone,
     years: YearAnchor,
     /// The local year of the anchor's instant, the middle of the years a year-less stamp is
@@ -221,9 +228,8 @@ pub struct Cx<'a> {
 
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
 /// [`classify`] reads it, or `reconstruct.toml` says it names the service.
-fn always_wanted(key: &str) -> bool {
-    classify::DRAFT_READS.contains(&key)
-        || config::current().service_fields.iter().any(|f| f == key)
+fn always_wanted(config: &Config, key: &str) -> bool {
+    classify::DRAFT_READS.contains(&key) || config.service_fields.iter().any(|f| f == key)
 }
 
 impl<'a> Cx<'a> {
@@ -233,10 +239,12 @@ impl<'a> Cx<'a> {
         path: Arc<str>,
         keep: &'a mut dyn FnMut(Nanos) -> bool,
     ) -> Self {
-        let rules = config::current().for_file(&path);
+        let config = Arc::new(Config::default());
+        let rules = config.for_file(&path);
         let service = rules.service.clone().or_else(|| service_from_path(&path));
         let name_day = day_in_name(&path);
         Cx {
+            config,
             zone,
             years,
             anchor_year: anchor_year(years, &zone),
@@ -263,9 +271,23 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Reads the file as `config` says: its format, service and kind by its path, the fields
+    /// that name services, a site's formats among those detection tries.
+    pub fn configured(mut self, config: Arc<Config>) -> Self {
+        self.rules = config.for_file(&self.path);
+        self.service = self
+            .rules
+            .service
+            .clone()
+            .or_else(|| service_from_path(&self.path));
+        self.config = config;
+        self
+    }
+
     /// A context with this one's settings and another window, for trial parses.
     fn probe<'b>(&self, keep: &'b mut dyn FnMut(Nanos) -> bool) -> Cx<'b> {
         Cx {
+            config: Arc::clone(&self.config),
             zone: self.zone,
             years: self.years,
             anchor_year: self.anchor_year,
@@ -441,8 +463,8 @@ impl<'a> Cx<'a> {
         event.service = service;
         event.fields = fields;
         classify::classify(&mut event);
-        let config = config::current();
-        if let Some(service) = config
+        if let Some(service) = self
+            .config
             .service_fields
             .iter()
             .find_map(|f| event.fields.get(f).and_then(Value::as_str))
@@ -463,7 +485,7 @@ impl<'a> Cx<'a> {
     /// an event kept whole; only those [`classify`] reads and the configured service fields
     /// when nothing prints the rest ([`Cx::kind_only`]).
     fn wants_field(&self, key: &str) -> bool {
-        !self.kind_only() || always_wanted(key)
+        !self.kind_only() || always_wanted(&self.config, key)
     }
 
     /// Whether only the fields that decide a kind are wanted of an event: for the text event
@@ -1237,7 +1259,8 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
     let mut best = (0usize, Format::Text(LevelPlace::Anywhere));
     // A site's formats without `files` are tried after the built-in ones: one wins only by
     // reading more of the sample, so a loose pattern cannot take over files it was not for.
-    let site = config::current()
+    let site = cx
+        .config
         .formats
         .iter()
         .enumerate()

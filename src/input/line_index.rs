@@ -12,7 +12,6 @@ use std::fs::{self, File};
 use std::hash::{DefaultHasher, Hasher};
 use std::os::unix::fs::{FileExt, MetadataExt};
 use std::path::{Path, PathBuf};
-use std::sync::{Once, OnceLock};
 use std::time::{Duration, SystemTime};
 
 /// A checkpoint is kept every so many bytes counted: counting from the nearest one costs a
@@ -26,17 +25,6 @@ const HEADER: &str = "reconstruct line index 1";
 /// most likely gone (rotated away, or a copy deleted after the postmortem), and nothing else
 /// would ever remove it.
 const KEPT_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
-
-static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-/// Whether this run has looked for entries to remove: once, when it first writes one.
-static PRUNED: Once = Once::new();
-
-/// Where the run keeps its line index (`None`: it neither reads nor writes one). One for the
-/// process, like the configuration; only the first call counts. The library keeps none unless
-/// told, so that tests and embedders leave no files behind.
-pub fn install(dir: Option<PathBuf>) {
-    let _ = DIR.set(dir);
-}
 
 /// The index's usual place: `$XDG_CACHE_HOME/reconstruct/lines`, else under `~/.cache`.
 pub fn default_dir() -> Option<PathBuf> {
@@ -69,8 +57,7 @@ pub struct LineIndex {
 impl LineIndex {
     /// The entry for `file` (empty when there is none yet, or the one there no longer fits the
     /// file); `None` when no index is kept or the file is too small to need one.
-    pub fn open(file: &File) -> Option<LineIndex> {
-        let dir = DIR.get()?.as_ref()?;
+    pub fn open(file: &File, dir: &Path) -> Option<LineIndex> {
         let meta = file.metadata().ok()?;
         if meta.len() < STEP {
             return None;
@@ -136,6 +123,9 @@ impl LineIndex {
         let Some(dir) = self.path.parent() else {
             return;
         };
+        // A new entry is a new log (or a log rotated into a new file): the time to look for
+        // entries of logs gone, rather than at every save.
+        let new = !self.path.exists();
         // Written aside and renamed, so that two runs at once never see half an entry.
         let aside = self.path.with_extension(format!("{}", std::process::id()));
         let written = fs::create_dir_all(dir)
@@ -145,8 +135,8 @@ impl LineIndex {
             let _ = fs::remove_file(&aside);
             return;
         }
-        if let Some(cutoff) = SystemTime::now().checked_sub(KEPT_FOR) {
-            PRUNED.call_once(|| prune(dir, cutoff));
+        if let Some(cutoff) = SystemTime::now().checked_sub(KEPT_FOR).filter(|_| new) {
+            prune(dir, cutoff);
         }
     }
 }

@@ -161,9 +161,9 @@ impl Seekable {
     /// How many lines end before `offset`: from the nearest checkpoint of the line index when
     /// there is one, newlines counted with SIMD from there, one stretch of the file per thread,
     /// each through one reused buffer. What was counted is added to the index.
-    pub fn lines_before(&self, offset: u64) -> io::Result<Counted> {
+    pub fn lines_before(&self, offset: u64, index: Option<&Path>) -> io::Result<Counted> {
         use rayon::prelude::*;
-        let mut index = LineIndex::open(&self.file);
+        let mut index = index.and_then(|dir| LineIndex::open(&self.file, dir));
         let base = index
             .as_mut()
             .and_then(|i| i.before(&self.file, offset))
@@ -283,7 +283,7 @@ mod tests {
             .collect();
         let (_f, s) = file(&lines);
         let start = s.bisect(150_000, &mut numbered).expect("bisect");
-        let before = s.lines_before(start).expect("count").lines;
+        let before = s.lines_before(start, None).expect("count").lines;
         assert!(
             before <= 150_000 && 150_000 - before < 40_000,
             "start at line {before}"
@@ -322,6 +322,9 @@ mod tests {
             .map(|i| format!("{i} {}", "x".repeat(i % 90)))
             .collect();
         let (_f, s) = file(&lines);
-        assert_eq!(s.lines_before(s.size()).expect("count").lines, 300_000);
+        assert_eq!(
+            s.lines_before(s.size(), None).expect("count").lines,
+            300_000
+        );
     }
 }

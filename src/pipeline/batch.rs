@@ -5,7 +5,7 @@
 //! compares them).
 
 use super::Reach;
-use super::{bounds, chunks, conclude, prepare, reach, seek, Dating, FileResult, Pass, Prepared};
+use super::{bounds, chunks, conclude, prepare, reach, seek, FileResult, Pass, Prepared, Setup};
 use super::{Options, Run, RunError, Text};
 use crate::event::Event;
 use crate::format::{Keep, YearAnchor};
@@ -208,11 +208,12 @@ fn read_stretch(
     };
     // Each incident writes its own part's stream lines once the events are dealt.
     let pass = Pass {
-        dating: Dating {
-            zone: s.key.zone,
-            day: s.key.day,
-            anchor: s.key.anchor,
-        },
+        setup: Setup::new(
+            &incidents[uses[0].incident],
+            s.key.zone,
+            s.key.day,
+            s.key.anchor,
+        ),
         reach,
         bounds: union,
         render: None,

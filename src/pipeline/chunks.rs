@@ -78,7 +78,7 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
         .map(|&(start, end)| {
             let mut seen = Seen::default();
             let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut seen);
-            let cx = pass.dating.cx(&input.display, &mut in_bounds);
+            let cx = pass.setup.cx(&input.display, &mut in_bounds);
             let mut parser = FileParser::new(cx)
                 .with_format(chunks.format)
                 .with_stamped(chunks.stamped.clone())

@@ -7,6 +7,7 @@
 //! off, so that a stack trace cut by a poll stays one event.
 
 use super::{run, Options, RunError};
+use crate::config::Config;
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
 use crate::event::Event;
@@ -65,6 +66,8 @@ struct Draft {
     /// gives it.
     window: Window,
     printed: HashMap<String, u64>,
+    /// `reconstruct.toml`, whose templates silence events.
+    config: Arc<Config>,
 }
 
 /// Runs until Ctrl-C; the batch run's warnings go to `warn` before anything is written.
@@ -98,6 +101,7 @@ pub fn follow(
                 events: merge(first.runs),
                 requests: first.requests,
                 printed: HashMap::new(),
+                config: Arc::clone(&files.config),
             };
             (draft, watch(&files, &first.stats.inputs))
         }
@@ -253,7 +257,7 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
                 return None;
             }
             let offset = file.metadata().ok()?.len();
-            let lines = lines_before(&path, offset)?;
+            let lines = lines_before(&path, offset, options.index.as_deref())?;
             Some(Source {
                 identity: Identity::of(&file)?,
                 path,
@@ -267,13 +271,23 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
 
 /// Lines in the file before `offset`, for citations: counted as seeking counts them.
 #[cfg(unix)]
-fn lines_before(path: &std::path::Path, offset: u64) -> Option<u64> {
-    Some(Seekable::open(path).ok()?.lines_before(offset).ok()?.lines)
+fn lines_before(
+    path: &std::path::Path,
+    offset: u64,
+    index: Option<&std::path::Path>,
+) -> Option<u64> {
+    Some(
+        Seekable::open(path)
+            .ok()?
+            .lines_before(offset, index)
+            .ok()?
+            .lines,
+    )
 }
 
 /// Counting for citations needs positioned reads: elsewhere nothing is followed.
 #[cfg(not(unix))]
-fn lines_before(_: &std::path::Path, _: u64) -> Option<u64> {
+fn lines_before(_: &std::path::Path, _: u64, _: Option<&std::path::Path>) -> Option<u64> {
     None
 }
 
@@ -364,7 +378,8 @@ impl Lines {
             anchor,
             Arc::from(self.display.as_str()),
             &mut keep,
-        );
+        )
+        .configured(Arc::clone(&options.config));
         cx.fallback_day = options.date;
         let mut parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
             Some(draft.window.from),
@@ -434,6 +449,7 @@ impl Draft {
             requests: Requests::new(from, options.slow),
             window,
             printed: HashMap::new(),
+            config: Arc::clone(&options.config),
         })
     }
 
@@ -449,7 +465,7 @@ impl Draft {
                 };
             }
         }
-        let silence = crate::config::current();
+        let silence = &self.config;
         self.events
             .extend(fresh.into_iter().filter(|e| !silence.silenced(e)));
         self.events.sort_by_key(|e| e.time);
@@ -544,6 +560,8 @@ mod tests {
             slow: i64::MAX,
             render: None,
             progress: None,
+            config: Arc::default(),
+            index: None,
         }
     }
 

@@ -11,7 +11,7 @@ mod stream;
 pub use batch::run_all;
 pub use follow::{follow, Live};
 
-use crate::config;
+use crate::config::Config;
 use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
@@ -29,7 +29,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use stream::{Line, Text, Writer};
 use thiserror::Error;
@@ -60,6 +60,11 @@ pub struct Options {
     /// A bar to advance by each input's bytes as it is done; shown only when the input is
     /// large (see [`PROGRESS_FROM`]), cleared before the run returns.
     pub progress: Option<ProgressBar>,
+    /// What `reconstruct.toml` says: every input is read as it says.
+    pub config: Arc<Config>,
+    /// Where the line index is kept (`None`: none is read or written; see
+    /// [`crate::input::line_index`]).
+    pub index: Option<PathBuf>,
 }
 
 /// Writes one event as one line of a stream, newline included. JSON's serializer answers with
@@ -113,6 +118,8 @@ pub enum Note {
 pub struct FileNote {
     path: String,
     format: Option<Format>,
+    /// The format's name, as `reconstruct.toml` names a site's.
+    name: Option<String>,
     /// The first line its format read, where the time's layout is named.
     stamped: Option<Arc<str>>,
     reading: String,
@@ -130,10 +137,10 @@ impl std::fmt::Display for Note {
             f,
             "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
             file.path,
-            file.format.map_or_else(
-                || "no format".to_string(),
-                |format| format.describe(file.stamped.as_deref())
-            ),
+            match (file.format, &file.name) {
+                (Some(format), Some(name)) => name.clone() + &format.details(file.stamped.as_deref()),
+                _ => "no format".to_string(),
+            },
             file.reading,
             c.lines,
             c.parsed,
@@ -324,11 +331,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                         false => Keep::Draft(Requests::new(from, options.slow)),
                     };
                     let pass = Pass {
-                        dating: Dating {
-                            zone: options.zone,
-                            day: options.date,
-                            anchor: *anchor,
-                        },
+                        setup: Setup::new(options, options.zone, options.date, *anchor),
                         reach,
                         bounds,
                         render: options.render,
@@ -421,7 +424,7 @@ impl Prepared {
         match resolve_edges(options.from, options.to, options.date, zone)? {
             Edges::Known(from, to) => Ok((from, to)),
             Edges::Clock(from, to) => {
-                let spans = spans(&self.inputs, &self.anchors, zone, options.date);
+                let spans = spans(&self.inputs, &self.anchors, zone, options);
                 let day = infer_day(&spans, zone, from, to)?;
                 Ok(clock_window(zone, day, from, to)?)
             }
@@ -444,28 +447,44 @@ impl Prepared {
 
 /// How to read one input: in which zone and day, with which year anchor, how far, and what
 /// to keep.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Pass {
-    dating: Dating,
+    setup: Setup,
     reach: Reach,
     bounds: chunks::Bounds,
     /// Writes the events kept as stream lines.
     render: Option<Render>,
 }
 
-/// What dates an input's lines: the zone of times without one, the day of times without a
-/// date, the year of dates without one.
-#[derive(Clone, Copy)]
-struct Dating {
+/// How an input is read: what dates its lines (the zone of times without one, the day of
+/// times without a date, the year of dates without one), what `reconstruct.toml` says of it,
+/// and where the line index that numbers its lines is kept.
+#[derive(Clone)]
+struct Setup {
     zone: Zone,
     day: Option<NaiveDate>,
     anchor: YearAnchor,
+    config: Arc<Config>,
+    index: Option<Arc<Path>>,
 }
 
-impl Dating {
-    /// A parse's context for the input shown as `path`, dating its lines so.
+impl Setup {
+    /// The setup of a run under `options` for times in `zone`, on `day`, in the years `anchor`
+    /// gives.
+    fn new(options: &Options, zone: Zone, day: Option<NaiveDate>, anchor: YearAnchor) -> Setup {
+        Setup {
+            zone,
+            day,
+            anchor,
+            config: Arc::clone(&options.config),
+            index: options.index.as_deref().map(Arc::from),
+        }
+    }
+
+    /// A parse's context for the input shown as `path`, setup its lines so.
     fn cx<'k>(&self, path: &str, keep: &'k mut dyn FnMut(Nanos) -> bool) -> Cx<'k> {
-        let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep);
+        let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep)
+            .configured(Arc::clone(&self.config));
         cx.fallback_day = self.day;
         cx
     }
@@ -475,9 +494,9 @@ impl Pass {
     /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
     /// pass (seeking to the window where the file allows).
     fn input(&self, input: &Input, keep: Keep) -> FileResult {
-        let Dating { zone, day, anchor } = self.dating;
+        let zone = self.setup.zone;
         if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
-            if let Some(plan) = seek::chunks(input, zone, day, anchor) {
+            if let Some(plan) = seek::chunks(input, &self.setup) {
                 let mut result = chunks::read(input, path, &plan, self, keep);
                 if let Some(render) = self.render {
                     result.render(render, &zone, &input.display);
@@ -488,7 +507,7 @@ impl Pass {
         let mut seen = Seen::default();
         let mut result = parse_input(
             input,
-            self.dating,
+            &self.setup,
             &mut |t| self.bounds.keeps(t, &mut seen),
             self.reach,
             keep,
@@ -532,9 +551,11 @@ fn conclude(
         }
         warnings.extend(r.warning);
         let c = &r.counts;
+        let name = r.format.map(|f| f.name(&options.config).to_string());
         notes.push(Note::File(Box::new(FileNote {
             path: input.display.clone(),
             format: r.format,
+            name: name.clone(),
             stamped: r.stamped,
             reading: r.reading,
             counts: c.clone(),
@@ -543,6 +564,7 @@ fn conclude(
         stats.inputs.push(InputStats {
             path: input.display.clone(),
             format: r.format,
+            format_name: name,
             counts: r.counts.clone(),
         });
         if let Some(counted) = &r.requests {
@@ -552,7 +574,7 @@ fn conclude(
         texts.push(r.text);
         lines.push(r.lines);
     }
-    let silence = config::current();
+    let silence = &options.config;
     if !options.all_events {
         let before: usize = runs.iter().map(Vec::len).sum();
         for run in &mut runs {
@@ -661,14 +683,10 @@ fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<
                 YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2)),
                 YearAnchor::Fixed,
             );
-            let dating = Dating {
-                zone: options.zone,
-                day: options.date,
-                anchor,
-            };
+            let setup = Setup::new(options, options.zone, options.date, anchor);
             let r = parse_input(
                 input,
-                dating,
+                &setup,
                 &mut |t| {
                     first = Some(first.map_or(t, |f: Nanos| f.min(t)));
                     false
@@ -741,8 +759,9 @@ fn spans(
     inputs: &[Input],
     anchors: &[YearAnchor],
     zone: Zone,
-    date: Option<NaiveDate>,
+    options: &Options,
 ) -> Vec<Option<(Nanos, Nanos)>> {
+    let date = options.date;
     inputs
         .par_iter()
         .zip(anchors.par_iter())
@@ -762,14 +781,10 @@ fn spans(
                 hi = hi.max(t);
                 false
             };
-            let dating = Dating {
-                zone,
-                day: date,
-                anchor: *anchor,
-            };
-            parse_input(input, dating, &mut record, reach, Keep::All, None);
+            let setup = Setup::new(options, zone, date, *anchor);
+            parse_input(input, &setup, &mut record, reach, Keep::All, None);
             if let (false, Location::File(p)) = (small, &input.location) {
-                if let Some(last) = seek::last_time(p, &input.display, zone, date, *anchor) {
+                if let Some(last) = seek::last_time(p, &input.display, &setup) {
                     hi = hi.max(last);
                 }
             }
@@ -826,13 +841,13 @@ fn is_binary(head: &[u8]) -> bool {
 /// truncated gzip) keeps the lines before it.
 fn parse_input(
     input: &Input,
-    dating: Dating,
+    setup: &Setup,
     in_range: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
     keeping: Keep,
     render: Option<Render>,
 ) -> FileResult {
-    let Dating { zone, day, anchor } = dating;
+    let zone = setup.zone;
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
     let skip = |mut r: FileResult, what: &str, why: String| {
@@ -841,7 +856,7 @@ fn parse_input(
         r
     };
     let seek = match reach {
-        Reach::Window(lo, _) => seek::plan(input, zone, day, anchor, lo),
+        Reach::Window(lo, _) => seek::plan(input, setup, lo),
         _ => None,
     };
     let opened = match seek
@@ -884,9 +899,7 @@ fn parse_input(
         result.reading = format!("seeked past {skipped_lines} lines to the window{numbered}");
     }
     if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
-        if let Some(passed) =
-            seek::fast_forward(&mut reader, &mut head, path, zone, day, anchor, lo)
-        {
+        if let Some(passed) = seek::fast_forward(&mut reader, &mut head, path, setup, lo) {
             skipped_lines = passed.lines;
             passed_bytes = passed.bytes;
             head_error = passed.error;
@@ -916,7 +929,7 @@ fn parse_input(
         }
         in_range(t)
     };
-    let mut parser = FileParser::new(dating.cx(path, &mut watch)).keeping(keeping);
+    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(keeping);
     let mut writer = render.map(|render| Writer::new(render, &zone));
     let read = lines.each(|n, line| {
         parser.feed(n, line);

@@ -5,12 +5,12 @@
 //! `RECONSTRUCT_FULL_SCAN=1` turns seeking, parallel stretches (and skipping rotations) off,
 //! to compare.
 
-use crate::format::{Clock, Cx, Format, YearAnchor};
+use super::Setup;
+use crate::format::{Clock, Cx, Format};
 #[cfg(unix)]
 use crate::input::Seekable;
 use crate::input::{compression, Counted, Input, InputError, Location, Opened, TimeOf};
-use crate::time::{Nanos, Zone, NANOS_PER_MIN};
-use chrono::NaiveDate;
+use crate::time::{Nanos, NANOS_PER_MIN};
 use std::fs::File;
 use std::io::{self, Read, Seek as _, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -52,15 +52,9 @@ impl Seek {
 }
 
 #[cfg(unix)]
-pub fn plan(
-    input: &Input,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
-    lo: Nanos,
-) -> Option<Seek> {
+pub fn plan(input: &Input, setup: &Setup, lo: Nanos) -> Option<Seek> {
     let (file, path) = narrowable(input, SEEK_MIN)?;
-    with_clock(&file, &input.display, zone, day, anchor, |_, time_of| {
+    with_clock(&file, &input.display, setup, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
         }
@@ -70,7 +64,7 @@ pub fn plan(
         }
         Some(Seek {
             offset,
-            before: file.lines_before(offset).ok()?,
+            before: file.lines_before(offset, setup.index.as_deref()).ok()?,
             len: file.size(),
             path,
         })
@@ -95,20 +89,13 @@ pub struct Chunks {
 /// Stretches for a plain file of at least [`CHUNK_MIN`] in a format whose lines can be placed
 /// one by one; `None` otherwise (and under `RECONSTRUCT_FULL_SCAN`).
 #[cfg(unix)]
-pub fn chunks(
-    input: &Input,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
-) -> Option<Chunks> {
+pub fn chunks(input: &Input, setup: &Setup) -> Option<Chunks> {
     let (file, _) = narrowable(input, CHUNK_MIN)?;
     let n = rayon::current_num_threads() as u64 * CHUNKS_PER_THREAD;
     with_clock(
         &file,
         &input.display,
-        zone,
-        day,
-        anchor,
+        setup,
         |(format, stamped), time_of| {
             let starts = file.starts(n, time_of).ok()?;
             (starts.len() > 1).then_some(Chunks {
@@ -151,15 +138,9 @@ fn narrowable(input: &Input, min: u64) -> Option<(Seekable, PathBuf)> {
 /// The time of the last timestamped line of a plain file in a format whose lines can be
 /// placed one by one, read from its tail.
 #[cfg(unix)]
-pub fn last_time(
-    path: &Path,
-    display: &str,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
-) -> Option<Nanos> {
+pub fn last_time(path: &Path, display: &str, setup: &Setup) -> Option<Nanos> {
     let file = Seekable::open(path).ok()?;
-    with_clock(&file, display, zone, day, anchor, |_, time_of| {
+    with_clock(&file, display, setup, |_, time_of| {
         let tail = file.tail(SAMPLE_BYTES).ok()?;
         tail.split(|c| *c == b'\n').rev().find_map(time_of)
     })
@@ -174,25 +155,21 @@ type Detected = (Format, Option<Arc<str>>);
 fn with_clock<T>(
     file: &Seekable,
     display: &str,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
+    setup: &Setup,
     work: impl FnOnce(Detected, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
     let head = file.head(SAMPLE_BYTES).ok()?;
     if compression(&head).is_some() {
         return None;
     }
-    sample_clock(&head, display, zone, day, anchor, work)
+    sample_clock(&head, display, setup, work)
 }
 
 /// [`with_clock`] for a sample already read (the decompressed head of a stream).
 fn sample_clock<T>(
     head: &[u8],
     display: &str,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
+    setup: &Setup,
     work: impl FnOnce(Detected, &mut TimeOf) -> Option<T>,
 ) -> Option<T> {
     use std::cell::Cell;
@@ -209,8 +186,9 @@ fn sample_clock<T>(
         }
         false
     };
-    let mut cx = Cx::new(zone, anchor, Arc::from(display), &mut capture);
-    cx.fallback_day = day;
+    let mut cx = Cx::new(setup.zone, setup.anchor, Arc::from(display), &mut capture)
+        .configured(Arc::clone(&setup.config));
+    cx.fallback_day = setup.day;
     let mut clock = Clock::new(cx, &sample)?;
     let detected = (clock.format(), clock.stamped());
     let mut time_of = |line: &[u8]| {
@@ -243,16 +221,14 @@ pub fn fast_forward(
     reader: &mut dyn Read,
     head: &mut Vec<u8>,
     display: &str,
-    zone: Zone,
-    day: Option<NaiveDate>,
-    anchor: YearAnchor,
+    setup: &Setup,
     lo: Nanos,
 ) -> Option<Forwarded> {
     if std::env::var_os("RECONSTRUCT_FULL_SCAN").is_some() {
         return None;
     }
     let sample = head.clone();
-    sample_clock(&sample, display, zone, day, anchor, |_, time_of| {
+    sample_clock(&sample, display, setup, |_, time_of| {
         let mut done = Forwarded {
             lines: 0,
             bytes: 0,
