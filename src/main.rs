@@ -10,7 +10,7 @@ use reconstruct::emit::{self, json, markdown, timesketch};
 #[cfg(unix)]
 use reconstruct::input::line_index;
 use reconstruct::input::reason;
-use reconstruct::pipeline::{follow, run, run_all, Live, Options, Run, RunError};
+use reconstruct::pipeline::{follow, run, run_all, Diagnostic, Live, Options, Run, RunError};
 use reconstruct::time::Zone;
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -105,7 +105,7 @@ fn live(cli: &Cli, options: &Options) -> ExitCode {
         poll: std::time::Duration::from_millis(500),
     };
     let quiet = cli.quiet;
-    let mut warn = |w: &str| {
+    let mut warn = |w: &Diagnostic| {
         if !quiet {
             eprintln!("reconstruct: warning: {w}");
         }

@@ -6,7 +6,7 @@
 //! correlator as the batch run, each input's parse going on from where the last poll's left
 //! off, so that a stack trace cut by a poll stays one event.
 
-use super::{run, Options, RunError};
+use super::{run, Diagnostic, Options, RunError};
 use crate::config::Config;
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
@@ -75,7 +75,7 @@ pub fn follow(
     options: &Options,
     live: &Live,
     out: &mut dyn Write,
-    warn: &mut dyn FnMut(&str),
+    warn: &mut dyn FnMut(&Diagnostic),
 ) -> Result<(), RunError> {
     // Standard input is not read by a batch run first (a live pipe has no end): its lines
     // come as they are written, while the files are followed.

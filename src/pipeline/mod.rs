@@ -3,6 +3,7 @@
 
 mod batch;
 mod chunks;
+mod diagnostic;
 mod follow;
 mod rotation;
 mod seek;
@@ -16,6 +17,7 @@ use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
 use crate::input::{self, discover, Input, InputError, LineReader, Location};
+pub use diagnostic::{Diagnostic, Problem};
 
 use crate::stats::{InputStats, Skipped, Stats};
 pub use crate::time::window::WindowTime;
@@ -82,7 +84,10 @@ pub enum RunError {
     Window(#[from] WindowError),
     /// The warnings say why each input gave nothing; they are printed before this error.
     #[error("nothing could be read ({what}): check the paths and permissions")]
-    NothingReadable { what: String, warnings: Vec<String> },
+    NothingReadable {
+        what: String,
+        warnings: Vec<Diagnostic>,
+    },
     #[error("cannot follow the files (live mode): {}", input::reason(.0))]
     Follow(io::Error),
     #[error("cannot read ({name}): {}", input::reason(source))]
@@ -91,7 +96,7 @@ pub enum RunError {
 
 impl RunError {
     /// What was noticed on the way to the error, for standard error before it.
-    pub fn warnings(&self) -> &[String] {
+    pub fn warnings(&self) -> &[Diagnostic] {
         match self {
             RunError::NothingReadable { warnings, .. } => warnings,
             _ => &[],
@@ -163,8 +168,8 @@ pub struct Run {
     texts: Vec<Text>,
     lines: Vec<Vec<Line>>,
     pub stats: Stats,
-    /// One line each, for standard error.
-    pub warnings: Vec<String>,
+    /// What a responder should know of the inputs, one line each on standard error.
+    pub warnings: Vec<Diagnostic>,
     /// Per-file detail for `--verbose`.
     pub notes: Vec<Note>,
     /// The requests read, for a draft (none with `--events`, whose events hold them).
@@ -274,7 +279,7 @@ struct FileResult {
     yearless: bool,
     /// Why the input was not used, when it was not.
     skipped: Option<String>,
-    warning: Option<String>,
+    warning: Option<Diagnostic>,
     /// How it was read, for `--verbose`: from the start, or seeked past so many lines.
     reading: String,
     compressed: bool,
@@ -531,7 +536,13 @@ fn conclude(
     let mut warnings = Vec::new();
     let mut notes = Vec::new();
     for (path, reason) in prepared.skipped {
-        warnings.push(format!("skipped ({path}): {reason}"));
+        warnings.push(Diagnostic::at(
+            &path,
+            None,
+            Problem::NotRead {
+                reason: reason.clone(),
+            },
+        ));
         stats.skipped.push(Skipped { path, reason });
     }
     let mut runs = Vec::with_capacity(results.len());
@@ -626,11 +637,10 @@ fn conclude(
         requests,
     };
     if run.stats.events == 0 {
-        run.warnings.push(format!(
-            "no events in the window ({} to {}): the draft is empty; check --from/--to, --date and --tz",
-            zone.rfc3339(from),
-            zone.rfc3339(to)
-        ));
+        run.warnings.push(Diagnostic::run(Problem::EmptyWindow {
+            from: zone.rfc3339(from),
+            to: zone.rfc3339(to),
+        }));
     }
     Ok(run)
 }
@@ -851,7 +861,14 @@ fn parse_input(
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
     let skip = |mut r: FileResult, what: &str, why: String| {
-        r.warning = Some(format!("{what} ({path}): {why}; skipped"));
+        r.warning = Some(Diagnostic::at(
+            path,
+            None,
+            Problem::Skipped {
+                what: what.to_string(),
+                why,
+            },
+        ));
         r.skipped = Some(what.to_string());
         r
     };
@@ -987,33 +1004,44 @@ fn settle(
     let c = &result.counts;
     if let Some(problem) = parsed.problem {
         let at = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(format!("{problem} ({path}:{at}): kept what came before it"));
+        result.warning = Some(Diagnostic::at(path, Some(at), Problem::Broken { problem }));
     } else if let Some(e) = read_error {
         let at = c.lines + 1;
-        result.warning = Some(format!(
-            "read error at line {at} ({path}:{at}): {}; kept the {} lines before it",
-            input::reason(&e),
-            c.lines
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(at),
+            Problem::ReadError {
+                reason: input::reason(&e),
+                kept: c.lines,
+            },
         ));
     } else if c.undatable > 0 {
         let first = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(format!(
-            "{} lines carry only a time of day and nothing dates them ({path}:{first}): counted as unparsed; give --date",
-            c.undatable
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::Undatable { lines: c.undatable },
         ));
     } else if c.unrecognised > 0 && c.parsed == 0 && c.outside == 0 {
         let first = c.first_unparsed.unwrap_or(1);
         let opening = parsed.first_unparsed_text.unwrap_or_default();
-        result.warning = Some(format!(
-            "no log format recognised and no timestamp found ({path}:{first}): {} lines counted as unparsed, the first {opening:?}; skipped",
-            c.unrecognised
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::NoFormat {
+                lines: c.unrecognised,
+                opening,
+            },
         ));
         result.skipped = Some("no log format recognised".into());
     } else if c.unrecognised > 0 {
         let first = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(format!(
-            "{} lines in no known format, the first at line {first} ({path}:{first}): counted as unparsed",
-            c.unrecognised
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::Unrecognised {
+                lines: c.unrecognised,
+            },
         ));
     }
     result

@@ -3,7 +3,7 @@
 //! events too (the 2 GB corpus's window: 68 MB at the peak with each input's events held
 //! until its end, 52 MB written every 2,048; no faster either way).
 
-use super::Render;
+use super::{Diagnostic, Problem, Render};
 use crate::correlate::Timed;
 use crate::event::Event;
 use crate::time::{Nanos, StreamClock, Zone};
@@ -50,7 +50,7 @@ pub struct Writer<'z> {
     text: Text,
     lines: Vec<Line>,
     /// Why an event could not be written: the rest of the input is not.
-    broken: Option<String>,
+    broken: Option<Diagnostic>,
 }
 
 impl<'z> Writer<'z> {
@@ -89,9 +89,12 @@ impl<'z> Writer<'z> {
             }),
             Err(why) => {
                 text.truncate(start);
-                self.broken = Some(format!(
-                    "cannot write an event as a stream line ({path}:{}): {why}; the stream lacks the rest of this file",
-                    e.source.line
+                self.broken = Some(Diagnostic::at(
+                    path,
+                    Some(e.source.line),
+                    Problem::Unwritable {
+                        why: why.to_string(),
+                    },
                 ));
             }
         }
@@ -99,7 +102,7 @@ impl<'z> Writer<'z> {
 
     /// The text, its lines in time order (equal times in the order written, as a stable sort
     /// of the events would have them), and the warning if an event could not be written.
-    pub fn finish(mut self) -> (Text, Vec<Line>, Option<String>) {
+    pub fn finish(mut self) -> (Text, Vec<Line>, Option<Diagnostic>) {
         if !self.lines.is_sorted_by_key(|l| l.time) {
             self.lines.sort_by_key(|l| l.time);
         }
