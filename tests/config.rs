@@ -285,3 +285,105 @@ fn a_bad_configuration_names_its_line() {
         "{e}"
     );
 }
+
+/// A format written as a regular expression with named captures: Squid's native access log
+/// (Squid's wiki, "SquidFaq/SquidLogs": time elapsed client code/status bytes method URL …),
+/// whose requests count toward the impact line with their status and duration in ms, and a
+/// vendor log whose one-letter levels a `levels` table maps, with a capture renamed by
+/// `fields`.
+#[test]
+fn a_regex_format_reads_requests_levels_and_renamed_fields() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let mut squid = String::new();
+    for s in 0..40u64 {
+        let (status, elapsed) = if s % 4 == 0 { (503, 5001) } else { (200, 12) };
+        squid += &format!(
+            "{}.{:03} {elapsed:>6} 10.0.0.5 TCP_MISS/{status} 4120 GET http://checkout.internal/pay - HIER_DIRECT/10.0.0.9 text/html\n",
+            1_714_572_000 + s * 30,
+            s
+        );
+    }
+    write(d, "proxy/access.log", &squid);
+    write(
+        d,
+        "vendor/device.log",
+        "2024-05-01 14:05:00 <E> fan-ctl: fan 2 stalled\n2024-05-01 14:06:00 <I> fan-ctl: fan 2 spinning\n",
+    );
+    write(
+        d,
+        "reconstruct.toml",
+        r#"
+[[format]]
+name = "squid"
+regex = '^(?P<time>\d+\.\d+)\s+(?P<duration>\d+) (?P<client>\S+) \w+/(?P<status>\d{3}) \d+ (?P<method>\S+) (?P<target>\S+)'
+files = ["proxy/*.log"]
+
+[[format]]
+name = "device"
+regex = '^(?P<time>\S+ \S+) <(?P<sev>\w)> (?P<service>[\w-]+): (?P<message>.*)$'
+levels = { E = "error", I = "info" }
+fields = { level = "sev" }
+files = ["vendor/*.log"]
+"#,
+    );
+    let out = succeeds(
+        reconstruct()
+            .args(["-q", "--events", "--format", "json"])
+            .arg(d),
+    );
+    let events = json_lines(&out.stdout);
+    let requests: Vec<(u64, u64)> = events
+        .iter()
+        .filter(|e| e["kind"] == "http")
+        .map(|e| {
+            (
+                e["fields"]["status"].as_u64().unwrap_or(0),
+                e["fields"]["duration_ms"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(requests.len(), 40, "{events:?}");
+    assert_eq!(requests[0], (503, 5001));
+    assert_eq!(requests[1], (200, 12));
+    let device: Vec<(&str, &str, &str)> = events
+        .iter()
+        .filter(|e| e["source"]["path"] == "vendor/device.log")
+        .map(|e| {
+            (
+                e["level"].as_str().unwrap_or("-"),
+                e["service"].as_str().unwrap_or("-"),
+                e["message"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        device,
+        [
+            ("error", "fan-ctl", "fan 2 stalled"),
+            ("info", "fan-ctl", "fan 2 spinning")
+        ]
+    );
+    let stats = succeeds(reconstruct().args(["--stats"]).arg(d));
+    let table = String::from_utf8_lossy(&stats.stderr);
+    assert!(
+        table.contains("squid") && table.contains("device"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_bad_regex_format_names_its_line() {
+    let e = refused("[[format]]\nname = \"x\"\nregex = '(?P<when>\\d+) (?P<message>.*)'\n");
+    assert!(
+        e.contains("regex: a regex needs a named capture (?P<time>") && e.contains(":3)"),
+        "{e}"
+    );
+    let e = refused("[[format]]\nname = \"x\"\nregex = '(?P<time>\\d+'\n");
+    assert!(e.contains("regex: ") && e.contains(":3)"), "{e}");
+    let e =
+        refused("[[format]]\nname = \"x\"\nregex = '(?P<time>\\d+)'\nlevels = { E = \"bad\" }\n");
+    assert!(e.contains("levels: 'bad' is no level"), "{e}");
+    let e = refused("[[format]]\nname = \"x\"\nregex = '(?P<time>\\d+)'\npattern = \"{time}\"\n");
+    assert!(e.contains("either a `pattern` or a `regex`"), "{e}");
+}

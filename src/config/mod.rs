@@ -8,11 +8,12 @@ pub mod pattern;
 
 pub use file::ConfigError;
 
-use crate::event::{AlertState, DeployPhase, Event, Kind};
+use crate::event::{AlertState, DeployPhase, Event, Kind, Level};
 use crate::format::classify;
 use file::Source;
-use pattern::{Glob, Pattern};
+use pattern::{Glob, Matcher, Pattern};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -37,10 +38,17 @@ struct File {
 #[serde(deny_unknown_fields)]
 struct FormatEntry {
     name: Spanned<String>,
-    pattern: Spanned<String>,
+    pattern: Option<Spanned<String>>,
+    regex: Option<Spanned<String>>,
     time: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<String>,
+    /// Level words as the format writes them, and the level each means.
+    levels: Option<Spanned<BTreeMap<String, String>>>,
+    /// Which field plays which part, where the field is named otherwise.
+    fields: Option<Spanned<BTreeMap<String, String>>>,
+    duration_unit: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -70,17 +78,47 @@ struct SilenceEntry {
 pub struct LineFormat {
     /// Printed where a built-in format's name would be (`--stats`, `--verbose`).
     pub name: String,
-    pub pattern: Pattern,
+    pub pattern: Matcher,
     /// A chrono layout for `{time}` (`%d.%m.%Y %H:%M:%S`); without one, any timestamp form the
     /// tool reads.
     pub time: Option<String>,
     files: Vec<Glob>,
+    /// Level words as the format writes them (`E`, `SEV3`), and their levels.
+    levels: Vec<(String, Level)>,
+    /// Fields that play a part under another name: (the part, the field's name).
+    renamed: Vec<(&'static str, String)>,
+    /// Nanoseconds in one unit of the `duration` field.
+    pub duration_unit: i64,
+    /// What every event of the format is (a deploy tool's, an alerting system's).
+    pub kind: Option<SourceKind>,
 }
+
+/// The parts a format's fields can play; any other field is kept as a field of the event.
+pub const PARTS: [&str; 8] = [
+    "time", "level", "service", "message", "status", "duration", "method", "target",
+];
 
 impl LineFormat {
     /// Whether the format names its files (and is used for them only).
     pub fn named_files(&self) -> bool {
         !self.files.is_empty()
+    }
+
+    /// The name of the field that plays `part` (one of [`PARTS`]).
+    pub fn field_for<'a>(&'a self, part: &'a str) -> &'a str {
+        self.renamed
+            .iter()
+            .find(|(p, _)| *p == part)
+            .map_or(part, |(_, field)| field.as_str())
+    }
+
+    /// The level a level field's word means: as the format's `levels` say, else as the tool
+    /// reads level words.
+    pub fn level_of(&self, word: &str) -> Option<Level> {
+        match self.levels.iter().find(|(w, _)| w == word) {
+            Some((_, level)) => Some(*level),
+            None => Level::parse(word),
+        }
     }
 }
 
@@ -129,8 +167,62 @@ impl Config {
         let mut formats = Vec::new();
         for entry in &file.format {
             let e = entry.get_ref();
-            let pattern = Pattern::compile(e.pattern.get_ref())
-                .map_err(|m| source.error(format!("pattern: {m}"), Some(e.pattern.span())))?;
+            let renamed = match &e.fields {
+                Some(fields) => parts_renamed(fields.get_ref())
+                    .map_err(|m| source.error(format!("fields: {m}"), Some(fields.span())))?,
+                None => Vec::new(),
+            };
+            let time_field = renamed
+                .iter()
+                .find(|(p, _)| *p == "time")
+                .map_or("time", |(_, f)| f.as_str());
+            let pattern = match (&e.pattern, &e.regex) {
+                (Some(p), None) => Matcher::Fields(
+                    Pattern::compile(p.get_ref())
+                        .map_err(|m| source.error(format!("pattern: {m}"), Some(p.span())))?,
+                ),
+                (None, Some(r)) => Matcher::compile_regex(r.get_ref(), time_field)
+                    .map_err(|m| source.error(format!("regex: {m}"), Some(r.span())))?,
+                _ => {
+                    return Err(source.error(
+                        "a format has either a `pattern` or a `regex`",
+                        Some(entry.span()),
+                    ))
+                }
+            };
+            let levels = e
+                .levels
+                .iter()
+                .flat_map(|levels| levels.get_ref().iter().map(move |l| (l, levels.span())))
+                .map(|((word, level), span)| match Level::parse(level) {
+                    Some(l) => Ok((word.clone(), l)),
+                    None => Err(source.error(
+                        format!("levels: '{level}' is no level (error, warn, info, debug, …)"),
+                        Some(span),
+                    )),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let duration_unit = match e
+                .duration_unit
+                .as_ref()
+                .map(|u| (u.get_ref().as_str(), u.span()))
+            {
+                None | Some(("ms", _)) => 1_000_000,
+                Some(("s", _)) => 1_000_000_000,
+                Some(("us" | "µs", _)) => 1_000,
+                Some(("ns", _)) => 1,
+                Some((other, span)) => {
+                    return Err(source.error(
+                        format!("duration_unit '{other}' is none of \"s\", \"ms\", \"us\", \"ns\""),
+                        Some(span),
+                    ))
+                }
+            };
+            let kind = e
+                .kind
+                .as_ref()
+                .map(|k| source_kind(k.get_ref()).map_err(|m| source.error(m, Some(k.span()))))
+                .transpose()?;
             if let Some(t) = &e.time {
                 check_layout(t.get_ref())
                     .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?;
@@ -144,6 +236,10 @@ impl Config {
                 pattern,
                 time: e.time.as_ref().map(|t| t.get_ref().clone()),
                 files: e.files.iter().map(|f| Glob::path(f)).collect(),
+                levels,
+                renamed,
+                duration_unit,
+                kind,
             });
         }
         if formats.len() > usize::from(u8::MAX) {
@@ -167,16 +263,8 @@ impl Config {
         }
         for entry in &file.source {
             let e = entry.get_ref();
-            let kind = match e.kind.get_ref().as_str() {
-                "deploy" => SourceKind::Deploy,
-                "alert" => SourceKind::Alert,
-                other => {
-                    return Err(source.error(
-                        format!("kind '{other}' is neither \"deploy\" nor \"alert\""),
-                        Some(e.kind.span()),
-                    ))
-                }
-            };
+            let kind =
+                source_kind(e.kind.get_ref()).map_err(|m| source.error(m, Some(e.kind.span())))?;
             config
                 .sources
                 .extend(e.files.iter().map(|f| (Glob::path(f), kind)));
@@ -209,6 +297,31 @@ impl Config {
     pub fn silenced(&self, event: &Event) -> bool {
         self.silence.iter().any(|g| g.matches(&event.message))
     }
+}
+
+/// The kind a `[[source]]` or a format gives its events.
+fn source_kind(kind: &str) -> Result<SourceKind, String> {
+    match kind {
+        "deploy" => Ok(SourceKind::Deploy),
+        "alert" => Ok(SourceKind::Alert),
+        other => Err(format!(
+            "kind '{other}' is neither \"deploy\" nor \"alert\""
+        )),
+    }
+}
+
+/// A format's `fields` table (part → the field that plays it), checked: each part one of
+/// [`PARTS`].
+fn parts_renamed(fields: &BTreeMap<String, String>) -> Result<Vec<(&'static str, String)>, String> {
+    fields
+        .iter()
+        .map(
+            |(part, field)| match PARTS.iter().find(|p| **p == part.as_str()) {
+                Some(p) => Ok((*p, field.clone())),
+                None => Err(format!("'{part}' is none of {}", PARTS.join(", "))),
+            },
+        )
+        .collect()
 }
 
 /// Refuses a chrono layout that cannot give an instant (a typo'd specifier, or no hour).

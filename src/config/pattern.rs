@@ -86,6 +86,50 @@ impl Pattern {
     }
 }
 
+/// How a site's format finds its fields in a line: `{field}` text between literal text, or
+/// a regular expression with named captures (the `regex` crate's syntax: found anywhere in
+/// the line unless anchored).
+#[derive(Debug)]
+pub enum Matcher {
+    Fields(Pattern),
+    Regex(regex::Regex),
+}
+
+impl Matcher {
+    /// A regular expression, which must name the capture `time` reads.
+    pub fn compile_regex(text: &str, time: &str) -> Result<Matcher, String> {
+        // The crate's message draws the pattern and a caret over several lines: its last line
+        // says what is wrong, and the error stays one line.
+        let regex = regex::Regex::new(text).map_err(|e| {
+            let said = e.to_string();
+            let last = said.lines().last().unwrap_or_default();
+            last.trim_start_matches("error: ").to_string()
+        })?;
+        if !regex.capture_names().flatten().any(|n| n == time) {
+            return Err(format!("a regex needs a named capture (?P<{time}>…)"));
+        }
+        Ok(Matcher::Regex(regex))
+    }
+
+    /// The fields of `line` by name, or `None` when the line is not in the format. A capture
+    /// that took no part in the match is left out.
+    pub fn captures<'l>(&self, line: &'l str) -> Option<Vec<(&str, &'l str)>> {
+        match self {
+            Matcher::Fields(pattern) => pattern.captures(line),
+            Matcher::Regex(regex) => {
+                let found = regex.captures(line)?;
+                Some(
+                    regex
+                        .capture_names()
+                        .enumerate()
+                        .filter_map(|(i, name)| Some((name?, found.get(i)?.as_str())))
+                        .collect(),
+                )
+            }
+        }
+    }
+}
+
 /// A glob: `*` is any run of characters but `/` (in a path) and `**` any run at all; `?` one
 /// character. Message templates have no `/` rule: every `*` matches anything.
 #[derive(Clone, Debug, PartialEq)]

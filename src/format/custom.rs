@@ -1,10 +1,14 @@
 //! Lines in a site's own format, described in `reconstruct.toml` by a pattern with named
-//! fields: `{time}` (required), `{level}` (else a level word leading the message),
-//! `{service}`, `{message}` (else the whole line), and any other name, kept as a field.
+//! fields or a regular expression with named captures: `time` (required), `level` (read
+//! through the format's `levels`; else a level word leading the message), `service`,
+//! `message` (else the whole line), `status` with `duration`, `method` and `target` (a
+//! request), and any other name, kept as a field. A format's `fields` table says which field
+//! plays a part under another name.
 
+use super::access::{self, Heard};
 use super::{text, Cx};
-use crate::config::LineFormat;
-use crate::event::{Event, Fields, Level};
+use crate::config::{self, LineFormat};
+use crate::event::{Event, Fields};
 use crate::time::Nanos;
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::Value;
@@ -13,7 +17,8 @@ pub fn parse(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>)
     let Some(captures) = format.pattern.captures(line) else {
         return false;
     };
-    let value = |name: &str| {
+    let value = |part: &str| {
+        let name = format.field_for(part);
         captures
             .iter()
             .find(|(n, _)| *n == name)
@@ -29,20 +34,42 @@ pub fn parse(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>)
     let service = value("service")
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let message = value("message").unwrap_or(line);
-    // Without a {level} field, a level word leading the message is read as text lines' is.
-    let (level, message) = match value("level") {
-        Some(word) => (Level::parse(word), message),
-        None => text::split_level(message),
-    };
-    let message = message.to_string();
     let mut fields = Fields::new();
+    let parts: Vec<&str> = config::PARTS.iter().map(|p| format.field_for(p)).collect();
     for (name, v) in &captures {
-        if !matches!(*name, "time" | "level" | "service" | "message") {
+        if !parts.contains(name) {
             fields.insert(*name, Value::String(v.trim().to_string()));
         }
     }
-    out.push(cx.event(time, level, service, message, fields));
+    if let Some(status) = value("status").and_then(|s| s.parse::<u16>().ok()) {
+        let duration = value("duration")
+            .and_then(|d| d.parse::<f64>().ok())
+            .filter(|d| d.is_finite() && *d >= 0.0)
+            .map(|d| (d * format.duration_unit as f64) as i64);
+        if cx.count_request(time, status, duration, out) {
+            return true;
+        }
+        let heard = Heard {
+            time,
+            method: value("method").unwrap_or(""),
+            target: value("target").unwrap_or(""),
+            status,
+            duration,
+        };
+        access::push_request(heard, service, fields, cx, out);
+        return true;
+    }
+    let message = value("message").unwrap_or(line);
+    // Without a level field, a level word leading the message is read as text lines' is.
+    let (level, message) = match value("level") {
+        Some(word) => (format.level_of(word), message),
+        None => text::split_level(message),
+    };
+    let mut event = cx.event(time, level, service, message.to_string(), fields);
+    if let Some(kind) = format.kind {
+        config::mark(&mut event, kind);
+    }
+    out.push(event);
     true
 }
 
