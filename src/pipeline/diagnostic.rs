@@ -65,41 +65,42 @@ impl fmt::Display for Diagnostic {
             (Some(path), None) => path.clone(),
             (None, _) => String::new(),
         };
-        match &self.kind {
-            Problem::NotRead { reason } => write!(f, "skipped ({at}): {reason}"),
-            Problem::Skipped { what, why } => write!(f, "{what} ({at}): {why}; skipped"),
-            Problem::Broken { problem } => write!(f, "{problem} ({at}): kept what came before it"),
-            Problem::ReadError { reason, kept } => {
-                let n = self.line.unwrap_or(kept + 1);
-                write!(
+        // What happened, then where in brackets, then what was done: the one line's shape.
+        let (what, then) = match &self.kind {
+            Problem::NotRead { reason } => ("skipped".to_string(), reason.clone()),
+            Problem::Skipped { what, why } => (what.clone(), format!("{why}; skipped")),
+            Problem::Broken { problem } => (problem.clone(), "kept what came before it".into()),
+            Problem::ReadError { reason, kept } => (
+                format!("read error at line {}", self.line.unwrap_or(kept + 1)),
+                format!("{reason}; kept the {kept} lines before it"),
+            ),
+            Problem::Undatable { lines } => (
+                format!("{lines} lines carry only a time of day and nothing dates them"),
+                "counted as unparsed; give --date".into(),
+            ),
+            Problem::NoFormat { lines, opening } => (
+                "no log format recognised and no timestamp found".into(),
+                format!("{lines} lines counted as unparsed, the first {opening:?}; skipped"),
+            ),
+            Problem::Unrecognised { lines } => (
+                format!(
+                    "{lines} lines in no known format, the first at line {}",
+                    self.line.unwrap_or(1)
+                ),
+                "counted as unparsed".into(),
+            ),
+            Problem::Unwritable { why } => (
+                "cannot write an event as a stream line".into(),
+                format!("{why}; the stream lacks the rest of this file"),
+            ),
+            Problem::EmptyWindow { from, to } => {
+                return write!(
                     f,
-                    "read error at line {n} ({at}): {reason}; kept the {kept} lines before it"
+                    "no events in the window ({from} to {to}): the draft is empty; check --from/--to, --date and --tz"
                 )
             }
-            Problem::Undatable { lines } => write!(
-                f,
-                "{lines} lines carry only a time of day and nothing dates them ({at}): counted as unparsed; give --date"
-            ),
-            Problem::NoFormat { lines, opening } => write!(
-                f,
-                "no log format recognised and no timestamp found ({at}): {lines} lines counted as unparsed, the first {opening:?}; skipped"
-            ),
-            Problem::Unrecognised { lines } => {
-                let first = self.line.unwrap_or(1);
-                write!(
-                    f,
-                    "{lines} lines in no known format, the first at line {first} ({at}): counted as unparsed"
-                )
-            }
-            Problem::Unwritable { why } => write!(
-                f,
-                "cannot write an event as a stream line ({at}): {why}; the stream lacks the rest of this file"
-            ),
-            Problem::EmptyWindow { from, to } => write!(
-                f,
-                "no events in the window ({from} to {to}): the draft is empty; check --from/--to, --date and --tz"
-            ),
-        }
+        };
+        write!(f, "{what} ({at}): {then}")
     }
 }
 
