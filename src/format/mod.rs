@@ -109,14 +109,7 @@ impl Format {
             Format::Access => access::parse(line, cx, out),
             Format::Logfmt => logfmt::parse(line, cx, out),
             Format::Text(place) => text::parse(line, place, cx, out),
-            Format::Custom(i) => {
-                // Its own handle on the configuration: the format is read while `cx` is lent.
-                let config = Arc::clone(&cx.config);
-                match config.formats.get(usize::from(i)) {
-                    Some(format) => custom::parse(format, line, cx, out),
-                    None => false,
-                }
-            }
+            Format::Custom(i) => custom::parse(usize::from(i), line, cx, out),
             Format::Located(lock) => located::parse(&lock, line, cx, out),
         }
     }
