@@ -37,6 +37,15 @@ impl Source {
         }
     }
 
+    /// A text that is no file of the user's (a definition built into the tool), by `name`.
+    pub fn of(name: &str, text: &str, hint: &'static str) -> Source {
+        Source {
+            name: name.to_string(),
+            text: text.to_string(),
+            hint,
+        }
+    }
+
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, ConfigError> {
         toml::from_str(&self.text).map_err(|e| {
             // The parser's message can run over lines (a caret diagram): keep its first.

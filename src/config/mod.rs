@@ -49,6 +49,8 @@ struct FormatEntry {
     fields: Option<Spanned<BTreeMap<String, String>>>,
     duration_unit: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
+    /// How the format quotes fields: `"csv"`, a field in double quotes doubles the ones in it.
+    unquote: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +93,9 @@ pub struct LineFormat {
     pub duration_unit: i64,
     /// What every event of the format is (a deploy tool's, an alerting system's).
     pub kind: Option<SourceKind>,
+    /// Whether fields are quoted CSV's way: the quotes around a field go, and doubled ones
+    /// inside it are one.
+    pub csv_quoted: bool,
 }
 
 /// The parts a format's fields can play; any other field is kept as a field of the event.
@@ -164,84 +169,7 @@ impl Config {
         let source = Source::read(path, HINT)?;
         let file: File = source.parse()?;
         let mut config = Config::default();
-        let mut formats = Vec::new();
-        for entry in &file.format {
-            let e = entry.get_ref();
-            let renamed = match &e.fields {
-                Some(fields) => parts_renamed(fields.get_ref())
-                    .map_err(|m| source.error(format!("fields: {m}"), Some(fields.span())))?,
-                None => Vec::new(),
-            };
-            let time_field = renamed
-                .iter()
-                .find(|(p, _)| *p == "time")
-                .map_or("time", |(_, f)| f.as_str());
-            let pattern = match (&e.pattern, &e.regex) {
-                (Some(p), None) => Matcher::Fields(
-                    Pattern::compile(p.get_ref())
-                        .map_err(|m| source.error(format!("pattern: {m}"), Some(p.span())))?,
-                ),
-                (None, Some(r)) => Matcher::compile_regex(r.get_ref(), time_field)
-                    .map_err(|m| source.error(format!("regex: {m}"), Some(r.span())))?,
-                _ => {
-                    return Err(source.error(
-                        "a format has either a `pattern` or a `regex`",
-                        Some(entry.span()),
-                    ))
-                }
-            };
-            let levels = e
-                .levels
-                .iter()
-                .flat_map(|levels| levels.get_ref().iter().map(move |l| (l, levels.span())))
-                .map(|((word, level), span)| match Level::parse(level) {
-                    Some(l) => Ok((word.clone(), l)),
-                    None => Err(source.error(
-                        format!("levels: '{level}' is no level (error, warn, info, debug, …)"),
-                        Some(span),
-                    )),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
-            let duration_unit = match e
-                .duration_unit
-                .as_ref()
-                .map(|u| (u.get_ref().as_str(), u.span()))
-            {
-                None | Some(("ms", _)) => 1_000_000,
-                Some(("s", _)) => 1_000_000_000,
-                Some(("us" | "µs", _)) => 1_000,
-                Some(("ns", _)) => 1,
-                Some((other, span)) => {
-                    return Err(source.error(
-                        format!("duration_unit '{other}' is none of \"s\", \"ms\", \"us\", \"ns\""),
-                        Some(span),
-                    ))
-                }
-            };
-            let kind = e
-                .kind
-                .as_ref()
-                .map(|k| source_kind(k.get_ref()).map_err(|m| source.error(m, Some(k.span()))))
-                .transpose()?;
-            if let Some(t) = &e.time {
-                check_layout(t.get_ref())
-                    .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?;
-            }
-            let name = e.name.get_ref().trim();
-            if name.is_empty() {
-                return Err(source.error("a format needs a name", Some(e.name.span())));
-            }
-            formats.push(LineFormat {
-                name: name.to_string(),
-                pattern,
-                time: e.time.as_ref().map(|t| t.get_ref().clone()),
-                files: e.files.iter().map(|f| Glob::path(f)).collect(),
-                levels,
-                renamed,
-                duration_unit,
-                kind,
-            });
-        }
+        let formats = line_formats(&source, &file.format)?;
         if formats.len() > usize::from(u8::MAX) {
             return Err(source.error("more than 255 formats", None));
         }
@@ -297,6 +225,108 @@ impl Config {
     pub fn silenced(&self, event: &Event) -> bool {
         self.silence.iter().any(|g| g.matches(&event.message))
     }
+}
+
+/// The line formats of `entries`, each checked, or the first mistake with its line.
+fn line_formats(
+    source: &Source,
+    entries: &[Spanned<FormatEntry>],
+) -> Result<Vec<LineFormat>, ConfigError> {
+    let mut formats = Vec::new();
+    for entry in entries {
+        let e = entry.get_ref();
+        let renamed = match &e.fields {
+            Some(fields) => parts_renamed(fields.get_ref())
+                .map_err(|m| source.error(format!("fields: {m}"), Some(fields.span())))?,
+            None => Vec::new(),
+        };
+        let time_field = renamed
+            .iter()
+            .find(|(p, _)| *p == "time")
+            .map_or("time", |(_, f)| f.as_str());
+        let pattern = match (&e.pattern, &e.regex) {
+            (Some(p), None) => Matcher::Fields(
+                Pattern::compile(p.get_ref())
+                    .map_err(|m| source.error(format!("pattern: {m}"), Some(p.span())))?,
+            ),
+            (None, Some(r)) => Matcher::compile_regex(r.get_ref(), time_field)
+                .map_err(|m| source.error(format!("regex: {m}"), Some(r.span())))?,
+            _ => {
+                return Err(source.error(
+                    "a format has either a `pattern` or a `regex`",
+                    Some(entry.span()),
+                ))
+            }
+        };
+        let levels = e
+            .levels
+            .iter()
+            .flat_map(|levels| levels.get_ref().iter().map(move |l| (l, levels.span())))
+            .map(|((word, level), span)| match Level::parse(level) {
+                Some(l) => Ok((word.clone(), l)),
+                None => Err(source.error(
+                    format!("levels: '{level}' is no level (error, warn, info, debug, …)"),
+                    Some(span),
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let duration_unit = match e
+            .duration_unit
+            .as_ref()
+            .map(|u| (u.get_ref().as_str(), u.span()))
+        {
+            None | Some(("ms", _)) => 1_000_000,
+            Some(("s", _)) => 1_000_000_000,
+            Some(("us" | "µs", _)) => 1_000,
+            Some(("ns", _)) => 1,
+            Some((other, span)) => {
+                return Err(source.error(
+                    format!("duration_unit '{other}' is none of \"s\", \"ms\", \"us\", \"ns\""),
+                    Some(span),
+                ))
+            }
+        };
+        let kind = e
+            .kind
+            .as_ref()
+            .map(|k| source_kind(k.get_ref()).map_err(|m| source.error(m, Some(k.span()))))
+            .transpose()?;
+        if let Some(t) = &e.time {
+            check_layout(t.get_ref())
+                .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?;
+        }
+        let name = e.name.get_ref().trim();
+        if name.is_empty() {
+            return Err(source.error("a format needs a name", Some(e.name.span())));
+        }
+        let csv_quoted = match e.unquote.as_ref().map(|u| (u.get_ref().as_str(), u.span())) {
+            None => false,
+            Some(("csv", _)) => true,
+            Some((other, span)) => {
+                return Err(source.error(format!("unquote '{other}' is not \"csv\""), Some(span)))
+            }
+        };
+        formats.push(LineFormat {
+            name: name.to_string(),
+            pattern,
+            time: e.time.as_ref().map(|t| t.get_ref().clone()),
+            files: e.files.iter().map(|f| Glob::path(f)).collect(),
+            levels,
+            renamed,
+            duration_unit,
+            kind,
+            csv_quoted,
+        });
+    }
+    Ok(formats)
+}
+
+/// The line formats a definition built into the tool holds (`[[format]]` tables alone), read
+/// by the engine that reads a site's: `name` says which, in an error.
+pub fn definitions(name: &str, text: &str) -> Result<Vec<LineFormat>, ConfigError> {
+    let source = Source::of(name, text, "a definition built into the tool");
+    let file: File = source.parse()?;
+    line_formats(&source, &file.format)
 }
 
 /// The kind a `[[source]]` or a format gives its events.

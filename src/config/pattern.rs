@@ -92,7 +92,7 @@ impl Pattern {
 #[derive(Debug)]
 pub enum Matcher {
     Fields(Pattern),
-    Regex(regex::Regex),
+    Regex(regex::bytes::Regex),
 }
 
 impl Matcher {
@@ -100,7 +100,7 @@ impl Matcher {
     pub fn compile_regex(text: &str, time: &str) -> Result<Matcher, String> {
         // The crate's message draws the pattern and a caret over several lines: its last line
         // says what is wrong, and the error stays one line.
-        let regex = regex::Regex::new(text).map_err(|e| {
+        let regex = regex::bytes::Regex::new(text).map_err(|e| {
             let said = e.to_string();
             let last = said.lines().last().unwrap_or_default();
             last.trim_start_matches("error: ").to_string()
@@ -117,12 +117,15 @@ impl Matcher {
         match self {
             Matcher::Fields(pattern) => pattern.captures(line),
             Matcher::Regex(regex) => {
-                let found = regex.captures(line)?;
+                let found = regex.captures(line.as_bytes())?;
+                // A capture of a line is read as text where it begins and ends between
+                // characters: always, unless the expression (with `(?-u)`) cut one in two.
+                let text = |m: regex::bytes::Match| line.get(m.start()..m.end());
                 Some(
                     regex
                         .capture_names()
                         .enumerate()
-                        .filter_map(|(i, name)| Some((name?, found.get(i)?.as_str())))
+                        .filter_map(|(i, name)| Some((name?, text(found.get(i)?)?)))
                         .collect(),
                 )
             }

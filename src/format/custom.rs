@@ -12,6 +12,7 @@ use crate::event::{Event, Fields};
 use crate::time::Nanos;
 use chrono::{DateTime, NaiveDateTime};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Parses `line` in the site's format `index` (of the configuration's formats). Out of line:
@@ -22,7 +23,7 @@ use std::sync::Arc;
 pub fn parse(index: usize, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     // Its own handle on the configuration: the format is read while `cx` is lent.
     let config = Arc::clone(&cx.config);
-    match config.formats.get(index) {
+    match super::line_format(&config, index) {
         Some(format) => parse_in(format, line, cx, out),
         None => false,
     }
@@ -32,12 +33,16 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let Some(captures) = format.pattern.captures(line) else {
         return false;
     };
+    let captures: Vec<(&str, Cow<str>)> = captures
+        .into_iter()
+        .map(|(name, v)| (name, unquoted(v.trim(), format.csv_quoted)))
+        .collect();
     let value = |part: &str| {
         let name = format.field_for(part);
         captures
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.trim())
+            .map(|(_, v)| v.as_ref())
     };
     let Some(time) = value("time").and_then(|t| time_of(format, t, cx)) else {
         return false;
@@ -53,7 +58,7 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let parts: Vec<&str> = config::PARTS.iter().map(|p| format.field_for(p)).collect();
     for (name, v) in &captures {
         if !parts.contains(name) {
-            fields.insert(*name, Value::String(v.trim().to_string()));
+            fields.insert(*name, Value::String(v.to_string()));
         }
     }
     if let Some(status) = value("status").and_then(|s| s.parse::<u16>().ok()) {
@@ -86,6 +91,22 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     }
     out.push(event);
     true
+}
+
+/// A field as its format quotes it: CSV's way, without the quotes around it and with each
+/// doubled quote inside one.
+fn unquoted(v: &str, csv: bool) -> Cow<'_, str> {
+    if !csv {
+        return Cow::Borrowed(v);
+    }
+    let inner = v
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v);
+    match inner.contains("\"\"") {
+        true => Cow::Owned(inner.replace("\"\"", "\"")),
+        false => Cow::Borrowed(inner),
+    }
 }
 
 /// The instant of a `{time}` field: by the format's layout (in `--tz` unless it has an

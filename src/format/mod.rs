@@ -9,6 +9,7 @@ mod access;
 mod alb;
 mod alertmanager;
 mod apache;
+mod builtin;
 pub(crate) mod classify;
 mod cri;
 mod custom;
@@ -39,7 +40,7 @@ pub use crate::time::stamp as timestamp;
 pub use text::LevelPlace;
 mod zabbix;
 
-use crate::config::{self, Config, FileRules};
+use crate::config::{self, Config, FileRules, LineFormat};
 use crate::event::Fields;
 use crate::event::{Event, Kind, Level, SourceRef};
 use crate::input::{Line, LineReader};
@@ -69,7 +70,8 @@ pub enum Format {
     Logfmt,
     /// Lines that open with a time, and where the file states its level.
     Text(LevelPlace),
-    /// A format of `reconstruct.toml` (its index there).
+    /// A format defined as data: a site's in `reconstruct.toml` (its index there), then the
+    /// tool's own (see [`builtin`]), numbered after the site's.
     Custom(u8),
     /// Text whose stamps the hand-written readers miss, read where the file's lock puts them.
     Located(Lock),
@@ -92,10 +94,9 @@ impl Format {
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
             Format::Text(_) | Format::Located(_) => "timestamped text",
-            Format::Custom(i) => config
-                .formats
-                .get(usize::from(i))
-                .map_or("custom", |f| f.name.as_str()),
+            Format::Custom(i) => {
+                line_format(config, usize::from(i)).map_or("custom", |f| f.name.as_str())
+            }
         }
     }
 
@@ -217,6 +218,14 @@ pub struct Cx<'a> {
     /// Where the last JSON lines' keys put what the JSON parser looks up.
     json: json::Layouts,
     keep: &'a mut dyn FnMut(Nanos) -> bool,
+}
+
+/// Format `index` of those defined as data: the site's, then the tool's own.
+fn line_format(config: &Config, index: usize) -> Option<&LineFormat> {
+    match config.formats.get(index) {
+        Some(format) => Some(format),
+        None => builtin::formats().get(index - config.formats.len()),
+    }
 }
 
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
@@ -1250,20 +1259,20 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
         return (named, false, None);
     }
     let mut best = (0usize, Format::Text(LevelPlace::Anywhere));
-    // A site's formats without `files` are tried after the built-in ones: one wins only by
-    // reading more of the sample, so a loose pattern cannot take over files it was not for.
-    let site = cx
-        .config
-        .formats
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| !f.named_files())
-        .filter_map(|(i, _)| u8::try_from(i).ok().map(Format::Custom));
+    // A site's formats without `files` are tried after the built-in families: one wins only
+    // by reading more of the sample, so a loose pattern cannot take over files it was not for.
+    // The tool's own definitions come last and win ties too: each says one program's layout
+    // whole, where a family takes what fits it (syslog takes a csvlog line for a host and a
+    // tag).
+    let site = cx.config.formats.len();
+    let defined = (0..site + builtin::formats().len())
+        .filter(|&i| i >= site || !cx.config.formats[i].named_files())
+        .filter_map(|i| u8::try_from(i).ok().map(Format::Custom));
     // Whether the text reader read only times of day, dated by the lines or the name around.
     let mut text_time_only = false;
     // Which lines the best format read.
     let mut best_read = vec![false; lines.len()];
-    for format in ALL.into_iter().chain(site) {
+    for format in ALL.into_iter().chain(defined) {
         probe.time_only = false;
         let read: Vec<bool> = lines
             .iter()
@@ -1273,7 +1282,8 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
         if matches!(format, Format::Text(_)) {
             text_time_only = probe.time_only;
         }
-        if score > best.0 {
+        let built_in = matches!(format, Format::Custom(i) if usize::from(i) >= site);
+        if score > best.0 || (built_in && score == best.0 && score > 0) {
             best = (score, format);
             best_read = read;
         }
