@@ -71,7 +71,7 @@ pub enum Format {
     /// Lines that open with a time, and where the file states its level.
     Text(LevelPlace),
     /// A format defined as data: a site's in `reconstruct.toml` (its index there), then the
-    /// tool's own (see [`builtin`]), numbered after the site's.
+    /// tool's own (the definitions in `src/format/defs/`), numbered after the site's.
     Custom(u8),
     /// Text whose stamps the hand-written readers miss, read where the file's lock puts them.
     Located(Lock),
