@@ -51,6 +51,9 @@ struct FormatEntry {
     kind: Option<Spanned<String>>,
     /// How the format quotes fields: `"csv"`, a field in double quotes doubles the ones in it.
     unquote: Option<Spanned<String>>,
+    /// Real lines of the format, which a test reads with it.
+    #[serde(default)]
+    samples: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +99,8 @@ pub struct LineFormat {
     /// Whether fields are quoted CSV's way: the quotes around a field go, and doubled ones
     /// inside it are one.
     pub csv_quoted: bool,
+    /// Real lines of the format, which a test reads with it.
+    pub samples: Vec<String>,
 }
 
 /// The parts a format's fields can play; any other field is kept as a field of the event.
@@ -316,6 +321,7 @@ fn line_formats(
             duration_unit,
             kind,
             csv_quoted,
+            samples: e.samples.clone(),
         });
     }
     Ok(formats)

@@ -7,10 +7,16 @@ use crate::config::{self, LineFormat};
 use std::sync::LazyLock;
 
 /// Each definition file, by name.
-const DEFINITIONS: [(&str, &str); 1] = [(
-    "postgresql-csvlog.toml",
-    include_str!("defs/postgresql-csvlog.toml"),
-)];
+const DEFINITIONS: [(&str, &str); 2] = [
+    (
+        "postgresql-csvlog.toml",
+        include_str!("defs/postgresql-csvlog.toml"),
+    ),
+    (
+        "android-logcat.toml",
+        include_str!("defs/android-logcat.toml"),
+    ),
+];
 
 /// The built-in formats, compiled on first use, in the order of [`DEFINITIONS`]. A definition
 /// that does not compile is left out (`tests` check that each does).
@@ -37,5 +43,20 @@ mod tests {
             }
         }
         assert_eq!(formats().len(), DEFINITIONS.len());
+    }
+
+    /// Each definition's sample lines, read as a file of their own, are detected as that
+    /// format and each gives an event.
+    #[test]
+    fn every_definition_reads_its_samples() {
+        use crate::format::testing::parse_all;
+        for format in formats() {
+            assert!(!format.samples.is_empty(), "{}: no samples", format.name);
+            let lines: Vec<&str> = format.samples.iter().map(String::as_str).collect();
+            let (events, counts, detected) = parse_all("device.log", &lines);
+            let name = detected.map(|f| f.name(&config::Config::default()).to_string());
+            assert_eq!(name.as_deref(), Some(format.name.as_str()));
+            assert_eq!(events.len(), lines.len(), "{}: {counts:?}", format.name);
+        }
     }
 }

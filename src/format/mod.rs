@@ -26,7 +26,6 @@ mod json;
 mod k8s;
 mod klog;
 mod located;
-mod logcat;
 mod logfmt;
 mod nagios;
 mod opsgenie;

@@ -6,9 +6,7 @@
 //! message into many.
 
 use super::timestamp;
-use super::{
-    alb, apache, cri, envoy, heroku, klog, logcat, nagios, postgres, redis, trim_start, Cx,
-};
+use super::{alb, apache, cri, envoy, heroku, klog, nagios, postgres, redis, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -71,7 +69,6 @@ pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -
         .or_else(|| heroku::parse(time, rest, cx, out))
         .or_else(|| nagios::parse(time, rest, cx, out))
         .or_else(|| apache::parse(time, rest, cx, out))
-        .or_else(|| logcat::parse(time, rest, cx, out))
         .or_else(|| embedded_json(time, rest, cx, out))
     {
         return recognised;
