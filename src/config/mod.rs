@@ -15,6 +15,7 @@ use pattern::{Glob, Matcher, Pattern};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
 use toml::Spanned;
 
 /// The name the configuration is found by in a log directory.
@@ -170,6 +171,13 @@ pub fn find(paths: &[PathBuf]) -> Option<PathBuf> {
 }
 
 impl Config {
+    /// The configuration that says nothing, shared: a parse context starts with it, and
+    /// building one per file would allocate for nothing.
+    pub fn none() -> Arc<Config> {
+        static NONE: LazyLock<Arc<Config>> = LazyLock::new(|| Arc::new(Config::default()));
+        Arc::clone(&NONE)
+    }
+
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let source = Source::read(path, HINT)?;
         let file: File = source.parse()?;

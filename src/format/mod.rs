@@ -240,7 +240,7 @@ impl<'a> Cx<'a> {
         path: Arc<str>,
         keep: &'a mut dyn FnMut(Nanos) -> bool,
     ) -> Self {
-        let config = Arc::new(Config::default());
+        let config = Config::none();
         let rules = config.for_file(&path);
         let service = rules.service.clone().or_else(|| service_from_path(&path));
         let name_day = day_in_name(&path);
