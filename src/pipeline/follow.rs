@@ -390,7 +390,13 @@ impl Lines {
             parser = parser.with_format(format);
         }
         // The event the last poll's lines left open comes back, with what continues it.
-        let before = self.open.clone().flatten();
+        // Which event was left open, and how long its message was: continuation lines only
+        // ever lengthen it.
+        let before = self
+            .open
+            .as_ref()
+            .and_then(Option::as_ref)
+            .map(|e| (e.source.clone(), e.time, e.message.len()));
         parser = parser.continuing(self.open.take());
         let mut lines = LineReader::starting_at(&complete[..], self.count);
         // Complete lines from memory: reading them cannot fail.
@@ -406,11 +412,11 @@ impl Lines {
             requests.absorb(counted);
         }
         // The open event is in the draft already: grown, it replaces it there.
-        if let Some(before) = before {
-            let same = |e: &Event| e.source == before.source && e.time == before.time;
+        if let Some((source, time, len)) = before {
+            let same = |e: &Event| e.source == source && e.time == time;
             if let Some(i) = parsed.events.iter().position(same) {
                 let now = parsed.events.remove(i);
-                if now != before {
+                if now.message.len() != len {
                     self.grown.push(now);
                 }
             }
@@ -499,12 +505,13 @@ impl Draft {
         let timeline = self.timeline(live.settings);
         let mut lines = Vec::new();
         for entry in &timeline.entries {
-            let again = match self.printed.get(&identity(entry)) {
-                None => true,
-                Some(&count) => entry.count > count && entry.count >= 2 * count,
-            };
+            let key = identity(entry);
+            let again = self
+                .printed
+                .get(&key)
+                .is_none_or(|&count| entry.count > count && entry.count >= 2 * count);
             if again {
-                self.printed.insert(identity(entry), entry.count);
+                self.printed.insert(key, entry.count);
                 lines.push(markdown::entry_line(&timeline, entry, zone, live.color));
             }
         }

@@ -122,9 +122,8 @@ pub enum Note {
 /// How one input was read.
 pub struct FileNote {
     path: String,
-    format: Option<Format>,
-    /// The format's name, as `reconstruct.toml` names a site's.
-    name: Option<String>,
+    /// The format detected and its name (a site's as `reconstruct.toml` names it).
+    format: Option<(Format, String)>,
     /// The first line its format read, where the time's layout is named.
     stamped: Option<Arc<str>>,
     reading: String,
@@ -142,9 +141,9 @@ impl std::fmt::Display for Note {
             f,
             "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
             file.path,
-            match (file.format, &file.name) {
-                (Some(format), Some(name)) => name.clone() + &format.details(file.stamped.as_deref()),
-                _ => "no format".to_string(),
+            match &file.format {
+                Some((format, name)) => name.clone() + &format.details(file.stamped.as_deref()),
+                None => "no format".to_string(),
             },
             file.reading,
             c.lines,
@@ -565,8 +564,7 @@ fn conclude(
         let name = r.format.map(|f| f.name(&options.config).to_string());
         notes.push(Note::File(Box::new(FileNote {
             path: input.display.clone(),
-            format: r.format,
-            name: name.clone(),
+            format: r.format.zip(name.clone()),
             stamped: r.stamped,
             reading: r.reading,
             counts: c.clone(),
