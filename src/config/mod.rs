@@ -123,6 +123,11 @@ impl LineFormat {
             .map_or(part, |(_, field)| field.as_str())
     }
 
+    /// Whether the field `name` plays one of the [`PARTS`] (and is not kept as a field).
+    pub fn plays_a_part(&self, name: &str) -> bool {
+        PARTS.iter().any(|part| self.field_for(part) == name)
+    }
+
     /// The level a level field's word means: as the format's `levels` say, else as the tool
     /// reads level words.
     pub fn level_of(&self, word: &str) -> Option<Level> {

@@ -33,34 +33,37 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let Some(captures) = format.pattern.captures(line) else {
         return false;
     };
-    let captures: Vec<(&str, Cow<str>)> = captures
-        .into_iter()
-        .map(|(name, v)| (name, unquoted(v.trim(), format.csv_quoted)))
-        .collect();
-    let value = |part: &str| {
-        let name = format.field_for(part);
+    let csv = format.csv_quoted;
+    let field = |name: &str| {
         captures
             .iter()
             .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_ref())
+            .map(|(_, v)| unquoted(v, csv))
     };
-    let Some(time) = value("time").and_then(|t| time_of(format, t, cx)) else {
+    let value = |part: &str| field(format.field_for(part));
+    let Some(time) = value("time").and_then(|t| time_of(format, &t, cx)) else {
         return false;
     };
     let time = match cx.admit(time) {
         Ok(time) => time,
         Err(recognised) => return recognised,
     };
-    let service = value("service")
-        .filter(|s| !s.is_empty())
-        .map(str::to_string);
-    let mut fields = Fields::new();
-    let parts: Vec<&str> = config::PARTS.iter().map(|p| format.field_for(p)).collect();
-    for (name, v) in &captures {
-        if !parts.contains(name) {
-            fields.insert(*name, Value::String(v.to_string()));
+    // Kept of a line only what its use needs: a request a draft counts, an ordinary line it
+    // only counts, are not built, as every reader's are not.
+    let fields = || {
+        let mut fields = Fields::new();
+        for (name, v) in &captures {
+            if !format.plays_a_part(name) {
+                fields.insert(*name, Value::String(unquoted(v, csv).into_owned()));
+            }
         }
-    }
+        fields
+    };
+    let service = || {
+        value("service")
+            .filter(|s| !s.is_empty())
+            .map(Cow::into_owned)
+    };
     if let Some(status) = value("status").and_then(|s| s.parse::<u16>().ok()) {
         let duration = value("duration")
             .and_then(|d| d.parse::<f64>().ok())
@@ -69,23 +72,28 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
         if cx.count_request(time, status, duration, out) {
             return true;
         }
+        let (method, target) = (value("method"), value("target"));
         let heard = Heard {
             time,
-            method: value("method").unwrap_or(""),
-            target: value("target").unwrap_or(""),
+            method: method.as_deref().unwrap_or(""),
+            target: target.as_deref().unwrap_or(""),
             status,
             duration,
         };
-        access::push_request(heard, service, fields, cx, out);
+        access::push_request(heard, service(), fields(), cx, out);
         return true;
     }
-    let message = value("message").unwrap_or(line);
+    let message = value("message");
+    let message = message.as_deref().unwrap_or(line);
     // Without a level field, a level word leading the message is read as text lines' is.
     let (level, message) = match value("level") {
-        Some(word) => (format.level_of(word), message),
+        Some(word) => (format.level_of(&word), message),
         None => text::split_level(message),
     };
-    let mut event = cx.event(time, level, service, message.to_string(), fields);
+    if format.kind.is_none() && cx.only_counted(time, level, message, field) {
+        return true;
+    }
+    let mut event = cx.event(time, level, service(), message.to_string(), fields());
     if let Some(kind) = format.kind {
         config::mark(&mut event, kind);
     }
@@ -93,9 +101,10 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     true
 }
 
-/// A field as its format quotes it: CSV's way, without the quotes around it and with each
-/// doubled quote inside one.
+/// A field as its format quotes it, trimmed: CSV's way, without the quotes around it and
+/// with each doubled quote inside one.
 fn unquoted(v: &str, csv: bool) -> Cow<'_, str> {
+    let v = v.trim();
     if !csv {
         return Cow::Borrowed(v);
     }
