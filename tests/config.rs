@@ -387,3 +387,79 @@ fn a_bad_regex_format_names_its_line() {
     let e = refused("[[format]]\nname = \"x\"\nregex = '(?P<time>\\d+)'\npattern = \"{time}\"\n");
     assert!(e.contains("either a `pattern` or a `regex`"), "{e}");
 }
+
+/// A site's format for Cisco IOS's system messages (Cisco docs, "Configuring System Message
+/// Logging": `seq no:timestamp: %facility-severity-MNEMONIC:description`, the sequence number
+/// only where `service sequence-numbers` is on, the time without a year). One format holds
+/// both layouts as a list of regexes; the year-less `time` layout is dated by `--year`; a
+/// `template` makes the message of two captures; `values` spells out the facility.
+#[test]
+fn a_site_format_reads_two_layouts_a_yearless_time_a_template_and_values() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "core-sw1/ios.log",
+        "000123: *Mar  1 18:46:11.375: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down\n\
+         *Mar  1 18:47:02.004: %SYS-5-CONFIG_I: Configured from console by vty2 (10.34.195.36)\n",
+    );
+    write(
+        d,
+        "reconstruct.toml",
+        r#"
+[[format]]
+name = "cisco ios"
+regex = [
+    '^(?P<seq>\d+): \*?(?P<time>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d+): %(?P<facility>[A-Z0-9_]+)-(?P<severity>[0-7])-(?P<mnemonic>[A-Z0-9_]+): (?P<text>.*)$',
+    '^\*?(?P<time>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d+): %(?P<facility>[A-Z0-9_]+)-(?P<severity>[0-7])-(?P<mnemonic>[A-Z0-9_]+): (?P<text>.*)$',
+]
+time = "%b %e %H:%M:%S%.f"
+fields = { level = "severity" }
+levels = { "0" = "error", "1" = "error", "2" = "error", "3" = "error", "4" = "warn", "5" = "info", "6" = "info", "7" = "debug" }
+template = "{mnemonic}: {text}"
+values = { facility = { LINK = "interface", SYS = "operating system" } }
+"#,
+    );
+    let out = succeeds(
+        reconstruct()
+            .args(["-q", "--events", "--format", "json", "--year", "2024"])
+            .arg(d),
+    );
+    let events = json_lines(&out.stdout);
+    let got: Vec<(&str, &str, &str, &str, Option<&str>)> = events
+        .iter()
+        .map(|e| {
+            (
+                e["time"].as_str().unwrap_or("-"),
+                e["level"].as_str().unwrap_or("-"),
+                e["message"].as_str().unwrap_or("-"),
+                e["fields"]["facility"].as_str().unwrap_or("-"),
+                e["fields"]["seq"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "2024-03-01T18:46:11.375Z",
+                "error",
+                "UPDOWN: Interface GigabitEthernet0/1, changed state to down",
+                "interface",
+                Some("000123")
+            ),
+            (
+                "2024-03-01T18:47:02.004Z",
+                "info",
+                "CONFIG_I: Configured from console by vty2 (10.34.195.36)",
+                "operating system",
+                None
+            ),
+        ]
+    );
+    let e = refused("[[format]]\nname = \"x\"\nregex = '(?P<time>\\d+)'\ntemplate = \"{}\"\n");
+    assert!(
+        e.contains("template: a field {} needs a name") && e.contains(":4)"),
+        "{e}"
+    );
+}

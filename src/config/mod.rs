@@ -10,8 +10,9 @@ pub use file::ConfigError;
 
 use crate::event::{AlertState, DeployPhase, Event, Kind, Level};
 use crate::format::classify;
+use crate::time::stamp::Shape;
 use file::Source;
-use pattern::{Glob, Matcher, Pattern};
+use pattern::{Glob, Matcher, Pattern, Template};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ struct File {
 struct FormatEntry {
     name: Spanned<String>,
     pattern: Option<Spanned<String>>,
-    regex: Option<Spanned<String>>,
+    regex: Option<Spanned<Regexes>>,
     time: Option<Spanned<String>>,
     #[serde(default)]
     files: Vec<String>,
@@ -48,6 +49,10 @@ struct FormatEntry {
     levels: Option<Spanned<BTreeMap<String, String>>>,
     /// Which field plays which part, where the field is named otherwise.
     fields: Option<Spanned<BTreeMap<String, String>>>,
+    /// What a kept field's words mean (Redis's role `M` is `master`), field by field.
+    values: Option<BTreeMap<String, BTreeMap<String, String>>>,
+    /// The message made of fields (`{label}: {text}`), where the line has each it names.
+    template: Option<Spanned<String>>,
     duration_unit: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
     /// How the format quotes fields: `"csv"`, a field in double quotes doubles the ones in it.
@@ -55,6 +60,23 @@ struct FormatEntry {
     /// Real lines of the format, which a test reads with it.
     #[serde(default)]
     samples: Vec<String>,
+}
+
+/// A format's `regex`: one expression, or one for each layout its program writes.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Regexes {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Regexes {
+    fn texts(&self) -> &[String] {
+        match self {
+            Regexes::One(text) => std::slice::from_ref(text),
+            Regexes::Many(texts) => texts,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -88,11 +110,19 @@ pub struct LineFormat {
     /// A chrono layout for `{time}` (`%d.%m.%Y %H:%M:%S`); without one, any timestamp form the
     /// tool reads.
     pub time: Option<String>,
+    /// What the layout's stamps state: a date with its year, a date without one (`%m%d`,
+    /// dated as the tool dates year-less stamps), or only a time of day.
+    pub time_shape: Shape,
     files: Vec<Glob>,
     /// Level words as the format writes them (`E`, `SEV3`), and their levels.
     levels: Vec<(String, Level)>,
     /// Fields that play a part under another name: (the part, the field's name).
     renamed: Vec<(&'static str, String)>,
+    /// What a kept field's words mean: (the field, its words and their meanings).
+    values: Vec<(String, Vec<(String, String)>)>,
+    /// The message made of the line's fields, used where the line has every field it names
+    /// (else the `message` part is): PostgreSQL's `DETAIL:  text` is `DETAIL: text`.
+    pub template: Option<Template>,
     /// Nanoseconds in one unit of the `duration` field.
     pub duration_unit: i64,
     /// What every event of the format is (a deploy tool's, an alerting system's).
@@ -123,9 +153,20 @@ impl LineFormat {
             .map_or(part, |(_, field)| field.as_str())
     }
 
-    /// Whether the field `name` plays one of the [`PARTS`] (and is not kept as a field).
+    /// Whether the field `name` plays one of the [`PARTS`], or is part of the message
+    /// template (and is not kept as a field).
     pub fn plays_a_part(&self, name: &str) -> bool {
         PARTS.iter().any(|part| self.field_for(part) == name)
+            || self.template.as_ref().is_some_and(|t| t.names(name))
+    }
+
+    /// A kept field's value, as the format's `values` say its word reads.
+    pub fn value_of<'v>(&'v self, field: &str, word: &'v str) -> &'v str {
+        self.values
+            .iter()
+            .find(|(f, _)| f == field)
+            .and_then(|(_, words)| words.iter().find(|(w, _)| w == word))
+            .map_or(word, |(_, meaning)| meaning.as_str())
     }
 
     /// The level a level field's word means: as the format's `levels` say, else as the tool
@@ -267,7 +308,7 @@ fn line_formats(
                 Pattern::compile(p.get_ref())
                     .map_err(|m| source.error(format!("pattern: {m}"), Some(p.span())))?,
             ),
-            (None, Some(r)) => Matcher::compile_regex(r.get_ref(), time_field)
+            (None, Some(r)) => Matcher::compile_regexes(r.get_ref().texts(), time_field)
                 .map_err(|m| source.error(format!("regex: {m}"), Some(r.span())))?,
             _ => {
                 return Err(source.error(
@@ -309,10 +350,11 @@ fn line_formats(
             .as_ref()
             .map(|k| source_kind(k.get_ref()).map_err(|m| source.error(m, Some(k.span()))))
             .transpose()?;
-        if let Some(t) = &e.time {
-            check_layout(t.get_ref())
-                .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?;
-        }
+        let time_shape = match &e.time {
+            Some(t) => check_layout(t.get_ref())
+                .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?,
+            None => Shape::Dated,
+        };
         let name = e.name.get_ref().trim();
         if name.is_empty() {
             return Err(source.error("a format needs a name", Some(e.name.span())));
@@ -324,13 +366,32 @@ fn line_formats(
                 return Err(source.error(format!("unquote '{other}' is not \"csv\""), Some(span)))
             }
         };
+        let template = e
+            .template
+            .as_ref()
+            .map(|t| {
+                Template::compile(t.get_ref())
+                    .map_err(|m| source.error(format!("template: {m}"), Some(t.span())))
+            })
+            .transpose()?;
         formats.push(LineFormat {
             name: name.to_string(),
             pattern,
             time: e.time.as_ref().map(|t| t.get_ref().clone()),
+            time_shape,
+            template,
             files: e.files.iter().map(|f| Glob::path(f)).collect(),
             levels,
             renamed,
+            values: e
+                .values
+                .iter()
+                .flatten()
+                .map(|(field, words)| {
+                    let words = words.iter().map(|(w, m)| (w.clone(), m.clone()));
+                    (field.clone(), words.collect())
+                })
+                .collect(),
             duration_unit,
             kind,
             csv_quoted,
@@ -373,9 +434,10 @@ fn parts_renamed(fields: &BTreeMap<String, String>) -> Result<Vec<(&'static str,
         .collect()
 }
 
-/// Refuses a chrono layout that cannot give an instant (a typo'd specifier, or no hour).
-fn check_layout(layout: &str) -> Result<(), String> {
-    use chrono::format::{Item, StrftimeItems};
+/// Refuses a chrono layout that cannot give an instant (a typo'd specifier, or no hour), and
+/// says what its stamps state: a year (or an epoch), a day without its year, or neither.
+fn check_layout(layout: &str) -> Result<Shape, String> {
+    use chrono::format::{Fixed, Item, Numeric, StrftimeItems};
     if StrftimeItems::new(layout).any(|i| matches!(i, Item::Error)) {
         return Err(format!(
             "'{layout}' is not a chrono layout (%Y-%m-%d %H:%M:%S and the like)"
@@ -388,7 +450,33 @@ fn check_layout(layout: &str) -> Result<(), String> {
     {
         return Err(format!("'{layout}' has no hour (%H, %I, %T) or epoch (%s)"));
     }
-    Ok(())
+    let states = |wanted: &dyn Fn(&Item) -> bool| StrftimeItems::new(layout).any(|i| wanted(&i));
+    let year = |i: &Item| match i {
+        Item::Numeric(n, _) => matches!(
+            n,
+            Numeric::Year
+                | Numeric::YearDiv100
+                | Numeric::YearMod100
+                | Numeric::IsoYear
+                | Numeric::IsoYearDiv100
+                | Numeric::IsoYearMod100
+                | Numeric::Timestamp
+        ),
+        Item::Fixed(f) => matches!(f, Fixed::RFC2822 | Fixed::RFC3339),
+        _ => false,
+    };
+    let day = |i: &Item| match i {
+        Item::Numeric(n, _) => matches!(n, Numeric::Month | Numeric::Day | Numeric::Ordinal),
+        Item::Fixed(f) => matches!(f, Fixed::ShortMonthName | Fixed::LongMonthName),
+        _ => false,
+    };
+    Ok(if states(&year) {
+        Shape::Dated
+    } else if states(&day) {
+        Shape::YearLess
+    } else {
+        Shape::TimeOnly
+    })
 }
 
 /// Makes an event from a marked source a deploy or an alert, unless its words already made it

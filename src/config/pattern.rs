@@ -1,6 +1,8 @@
 //! The two small languages of `reconstruct.toml`: line patterns with named fields
-//! (`{time} [{level}] {service}: {message}`) and globs over paths and messages (`billing/*.log`,
-//! `health check * ok`).
+//! (`{time} [{level}] {service}: {message}`), and message templates written the same way; and
+//! globs over paths and messages (`billing/*.log`, `health check * ok`).
+
+use std::borrow::Cow;
 
 /// A compiled line pattern: literal text between named fields.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,50 +18,7 @@ impl Pattern {
     /// pattern needs a `{time}` field, and two fields may not touch (nothing would say where
     /// one ends).
     pub fn compile(pattern: &str) -> Result<Pattern, String> {
-        let mut lead = String::new();
-        let mut fields: Vec<(String, String)> = Vec::new();
-        let mut chars = pattern.chars().peekable();
-        while let Some(c) = chars.next() {
-            let literal = match c {
-                '{' if chars.peek() == Some(&'{') => {
-                    chars.next();
-                    '{'
-                }
-                '}' if chars.peek() == Some(&'}') => {
-                    chars.next();
-                    '}'
-                }
-                '{' => {
-                    let mut name = String::new();
-                    loop {
-                        match chars.next() {
-                            Some('}') => break,
-                            Some(c) if c.is_alphanumeric() || c == '_' || c == '.' => name.push(c),
-                            _ => return Err(format!("field {{{name} is not closed by }} or holds other than letters, digits, _ and .")),
-                        }
-                    }
-                    if name.is_empty() {
-                        return Err("a field {} needs a name".into());
-                    }
-                    if fields.iter().any(|(n, _)| *n == name) {
-                        return Err(format!("field {{{name}}} appears twice"));
-                    }
-                    if fields.last().is_some_and(|(_, after)| after.is_empty()) {
-                        return Err(format!(
-                            "field {{{name}}} follows another with nothing between them"
-                        ));
-                    }
-                    fields.push((name, String::new()));
-                    continue;
-                }
-                '}' => return Err("a lone } (write }} for a brace)".into()),
-                c => c,
-            };
-            match fields.last_mut() {
-                Some((_, after)) => after.push(literal),
-                None => lead.push(literal),
-            }
-        }
+        let (lead, fields) = pieces(pattern, false)?;
         if !fields.iter().any(|(n, _)| n == "time") {
             return Err("a pattern needs a {time} field".into());
         }
@@ -86,29 +45,123 @@ impl Pattern {
     }
 }
 
+/// The literal text before the first field, and each field with the literal text after it.
+/// `touching`: whether two fields may follow each other with nothing between (a template's
+/// may; a pattern's may not, as nothing would say where one ends).
+fn pieces(pattern: &str, touching: bool) -> Result<(String, Vec<(String, String)>), String> {
+    let mut lead = String::new();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                '{'
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                '}'
+            }
+            '{' => {
+                let mut name = String::new();
+                loop {
+                    match chars.next() {
+                            Some('}') => break,
+                            Some(c) if c.is_alphanumeric() || c == '_' || c == '.' => name.push(c),
+                            _ => return Err(format!("field {{{name} is not closed by }} or holds other than letters, digits, _ and .")),
+                        }
+                }
+                if name.is_empty() {
+                    return Err("a field {} needs a name".into());
+                }
+                if fields.iter().any(|(n, _)| *n == name) {
+                    return Err(format!("field {{{name}}} appears twice"));
+                }
+                if !touching && fields.last().is_some_and(|(_, after)| after.is_empty()) {
+                    return Err(format!(
+                        "field {{{name}}} follows another with nothing between them"
+                    ));
+                }
+                fields.push((name, String::new()));
+                continue;
+            }
+            '}' => return Err("a lone } (write }} for a brace)".into()),
+            c => c,
+        };
+        match fields.last_mut() {
+            Some((_, after)) => after.push(literal),
+            None => lead.push(literal),
+        }
+    }
+    Ok((lead, fields))
+}
+
+/// A message made of a line's fields (`{label}: {text}`): literal text between `{name}`
+/// fields, written as patterns are.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    lead: String,
+    fields: Vec<(String, String)>,
+}
+
+impl Template {
+    pub fn compile(text: &str) -> Result<Template, String> {
+        let (lead, fields) = pieces(text, true)?;
+        if fields.is_empty() {
+            return Err("a template names no {field}".into());
+        }
+        Ok(Template { lead, fields })
+    }
+
+    /// Whether the template names the field `name`.
+    pub fn names(&self, name: &str) -> bool {
+        self.fields.iter().any(|(n, _)| n == name)
+    }
+
+    /// The message, when `field` gives every field the template names.
+    pub fn render<'f>(&self, field: impl Fn(&str) -> Option<Cow<'f, str>>) -> Option<String> {
+        let mut message = self.lead.clone();
+        for (name, after) in &self.fields {
+            message += &field(name)?;
+            message += after;
+        }
+        Some(message)
+    }
+}
+
 /// How a site's format finds its fields in a line: `{field}` text between literal text, or
-/// a regular expression with named captures (the `regex` crate's syntax: found anywhere in
-/// the line unless anchored).
+/// regular expressions with named captures (the `regex` crate's syntax: found anywhere in
+/// the line unless anchored), the first that matches a line reading it. A program that writes
+/// its lines in more than one layout (Apache 2.2 and 2.4, a runtime's two prefixes) is one
+/// format with one expression for each: the same names, which one expression could not give
+/// two groups.
 #[derive(Debug)]
 pub enum Matcher {
     Fields(Pattern),
-    Regex(regex::bytes::Regex),
+    Regex(Vec<regex::bytes::Regex>),
 }
 
 impl Matcher {
-    /// A regular expression, which must name the capture `time` reads.
-    pub fn compile_regex(text: &str, time: &str) -> Result<Matcher, String> {
-        // The crate's message draws the pattern and a caret over several lines: its last line
-        // says what is wrong, and the error stays one line.
-        let regex = regex::bytes::Regex::new(text).map_err(|e| {
-            let said = e.to_string();
-            let last = said.lines().last().unwrap_or_default();
-            last.trim_start_matches("error: ").to_string()
-        })?;
-        if !regex.capture_names().flatten().any(|n| n == time) {
-            return Err(format!("a regex needs a named capture (?P<{time}>…)"));
+    /// Regular expressions, each of which must name the capture `time` reads.
+    pub fn compile_regexes(texts: &[String], time: &str) -> Result<Matcher, String> {
+        let mut regexes = Vec::with_capacity(texts.len());
+        for text in texts {
+            // The crate's message draws the pattern and a caret over several lines: its last
+            // line says what is wrong, and the error stays one line.
+            let regex = regex::bytes::Regex::new(text).map_err(|e| {
+                let said = e.to_string();
+                let last = said.lines().last().unwrap_or_default();
+                last.trim_start_matches("error: ").to_string()
+            })?;
+            if !regex.capture_names().flatten().any(|n| n == time) {
+                return Err(format!("a regex needs a named capture (?P<{time}>…)"));
+            }
+            regexes.push(regex);
         }
-        Ok(Matcher::Regex(regex))
+        if regexes.is_empty() {
+            return Err("an empty list of regexes".to_string());
+        }
+        Ok(Matcher::Regex(regexes))
     }
 
     /// The fields of `line` by name, or `None` when the line is not in the format. A capture
@@ -116,8 +169,10 @@ impl Matcher {
     pub fn captures<'l>(&self, line: &'l str) -> Option<Vec<(&str, &'l str)>> {
         match self {
             Matcher::Fields(pattern) => pattern.captures(line),
-            Matcher::Regex(regex) => {
-                let found = regex.captures(line.as_bytes())?;
+            Matcher::Regex(regexes) => {
+                let (regex, found) = regexes
+                    .iter()
+                    .find_map(|r| Some((r, r.captures(line.as_bytes())?)))?;
                 // A capture of a line is read as text where it begins and ends between
                 // characters: always, unless the expression (with `(?-u)`) cut one in two.
                 let text = |m: regex::bytes::Match| line.get(m.start()..m.end());

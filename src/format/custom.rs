@@ -9,8 +9,10 @@ use super::access::{self, Heard};
 use super::{text, Cx};
 use crate::config::{self, LineFormat};
 use crate::event::{Event, Fields};
+use crate::time::stamp::{Shape, Stamp};
 use crate::time::Nanos;
-use chrono::{DateTime, NaiveDateTime};
+use chrono::format::{Parsed, StrftimeItems};
+use chrono::{DateTime, NaiveDateTime, Timelike};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -54,7 +56,9 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
         let mut fields = Fields::new();
         for (name, v) in &captures {
             if !format.plays_a_part(name) {
-                fields.insert(*name, Value::String(unquoted(v, csv).into_owned()));
+                let v = unquoted(v, csv);
+                let v = format.value_of(name, &v).to_string();
+                fields.insert(*name, Value::String(v));
             }
         }
         fields
@@ -83,7 +87,8 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
         access::push_request(heard, service(), fields(), cx, out);
         return true;
     }
-    let message = value("message");
+    let composed = format.template.as_ref().and_then(|t| t.render(field));
+    let message = composed.map(Cow::Owned).or_else(|| value("message"));
     let message = message.as_deref().unwrap_or(line);
     // Without a level field, a level word leading the message is read as text lines' is.
     let (level, message) = match value("level") {
@@ -119,8 +124,9 @@ fn unquoted(v: &str, csv: bool) -> Cow<'_, str> {
 }
 
 /// The instant of a `{time}` field: by the format's layout (in `--tz` unless it has an
-/// offset), else as any timestamp the tool reads. `Some(None)` for a time of day that
-/// nothing dates.
+/// offset), else as any timestamp the tool reads. A layout without a year, or without a date,
+/// is dated as the tool dates such stamps (see [`Cx::resolve_shaped`]). `Some(None)` for a
+/// time of day that nothing dates.
 fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>> {
     let Some(layout) = &format.time else {
         return match text::stamped(text, cx) {
@@ -128,6 +134,9 @@ fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>
             _ => None,
         };
     };
+    if format.time_shape != Shape::Dated {
+        return cx.resolve_shaped(undated(layout, text, format.time_shape)?, format.time_shape);
+    }
     if let Ok(t) = DateTime::parse_from_str(text, layout) {
         return t.timestamp_nanos_opt().map(Some);
     }
@@ -142,4 +151,26 @@ fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>
         }
     };
     cx.zone.to_utc(local).map(Some)
+}
+
+/// A stamp of a layout that states no year (`%m%d %H:%M:%S`), or no date at all: its year
+/// (and, for a time of day, its date) left for the context to give.
+fn undated(layout: &str, text: &str, shape: Shape) -> Option<Stamp> {
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, StrftimeItems::new(layout)).ok()?;
+    let clock = parsed.to_naive_time().ok()?;
+    let (month, day) = match shape {
+        Shape::YearLess => (parsed.month()?, parsed.day()?),
+        _ => (1, 1),
+    };
+    Some(Stamp {
+        year: 0,
+        month,
+        day,
+        hour: clock.hour(),
+        minute: clock.minute(),
+        second: clock.second(),
+        nanos: clock.nanosecond(),
+        offset: parsed.offset(),
+    })
 }
