@@ -1,22 +1,15 @@
 //! Line formats built into the tool as data: each a definition file in `defs/`, read by the
 //! engine that reads a site's `[[format]]` in `reconstruct.toml` (regular expressions with
 //! named captures, a level map, fields renamed to the parts they play). A new line format
-//! that a regular expression can say is one file here and its fixture.
+//! that a regular expression can say is one file in `defs/` and its fixture: the build script
+//! embeds every file there.
 
 use crate::config::{self, LineFormat};
 use std::sync::LazyLock;
 
-/// Each definition file, by name.
-const DEFINITIONS: [(&str, &str); 2] = [
-    (
-        "postgresql-csvlog.toml",
-        include_str!("defs/postgresql-csvlog.toml"),
-    ),
-    (
-        "android-logcat.toml",
-        include_str!("defs/android-logcat.toml"),
-    ),
-];
+// Each definition file, by name: `DEFINITIONS`, written by the build script
+// (`defs/embed.rs`) from the files in `defs/`.
+include!(concat!(env!("OUT_DIR"), "/definitions.rs"));
 
 /// The built-in formats, compiled on first use, in the order of [`DEFINITIONS`]. A definition
 /// that does not compile is left out (`tests` check that each does).
@@ -34,6 +27,7 @@ pub fn formats() -> &'static [LineFormat] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Level;
 
     #[test]
     fn every_definition_compiles() {
@@ -58,5 +52,126 @@ mod tests {
             assert_eq!(name.as_deref(), Some(format.name.as_str()));
             assert_eq!(events.len(), lines.len(), "{}: {counts:?}", format.name);
         }
+    }
+
+    /// What one line of each program gives: its time, level, message and the fields kept.
+    /// The lines are each program's own, from the documentation its definition names.
+    #[test]
+    fn each_definition_reads_what_its_program_writes() {
+        use crate::format::testing::{parse_all, utc};
+        type Row = (
+            &'static str,
+            &'static str,
+            Option<Level>,
+            &'static str,
+            &'static [(&'static str, &'static str)],
+        );
+        let rows: [Row; 9] = [
+            // klog: no year (the anchor's, 2023), and only the source location kept.
+            (
+                "I1011 14:00:01.123456       1 controller.go:123] \"Starting controller\"",
+                "2023-10-11T14:00:01.123456Z",
+                Some(Level::Info),
+                "\"Starting controller\"",
+                &[("source", "controller.go:123")],
+            ),
+            // Redis: the mark `#` is a warning, and the role letter reads as its role.
+            (
+                "12:S 11 Oct 2023 14:06:00.100 # Connection with master lost.",
+                "2023-10-11T14:06:00.100Z",
+                Some(Level::Warn),
+                "Connection with master lost.",
+                &[("pid", "12"), ("role", "replica")],
+            ),
+            // PostgreSQL: a severity is a level; a label stays at the head of the message.
+            (
+                "2023-10-11 14:00:02.442 UTC [3310] ERROR:  deadlock detected",
+                "2023-10-11T14:00:02.442Z",
+                Some(Level::Error),
+                "deadlock detected",
+                &[("pid", "3310")],
+            ),
+            (
+                "2023-10-11 14:00:02.442 UTC [3310] HINT:  See server log for query details.",
+                "2023-10-11T14:00:02.442Z",
+                None,
+                "HINT: See server log for query details.",
+                &[("pid", "3310")],
+            ),
+            // Apache 2.4 and 2.2: the message is what follows the bracketed groups.
+            (
+                "[Wed Oct 11 14:00:04.5 2023] [core:warn] [pid 1234] AH00045: child process 1250 still did not exit",
+                "2023-10-11T14:00:04.500Z",
+                Some(Level::Warn),
+                "AH00045: child process 1250 still did not exit",
+                &[],
+            ),
+            (
+                "[Wed Oct 11 14:00:03 2023] [error] [client 10.0.0.6] File does not exist: /var/www/html/favicon.ico",
+                "2023-10-11T14:00:03Z",
+                Some(Level::Error),
+                "File does not exist: /var/www/html/favicon.ico",
+                &[],
+            ),
+            // nginx: the process, thread and connection numbers are not the message.
+            (
+                "2023/10/11 14:00:04 [crit] 31#31: *12 connect() to unix:/run/php.sock failed (2: No such file or directory)",
+                "2023-10-11T14:00:04Z",
+                Some(Level::Error),
+                "connect() to unix:/run/php.sock failed (2: No such file or directory)",
+                &[],
+            ),
+            // Lambda's Node.js and Python runtimes: the request id is not the message.
+            (
+                "2023-10-11T14:00:01.123Z\t8f507cfc-7e2e-4e4a-9b0c-2f1e5c1a2b3c\tINFO\tcharging order 42",
+                "2023-10-11T14:00:01.123Z",
+                Some(Level::Info),
+                "charging order 42",
+                &[],
+            ),
+            (
+                "[WARNING]\t2023-10-11T14:00:03.000Z\t9a1b2c3d-0e10-4a3c-9a52-5f1c6ad3a1b1\tretrying ledger write",
+                "2023-10-11T14:00:03Z",
+                Some(Level::Warn),
+                "retrying ledger write",
+                &[],
+            ),
+        ];
+        for (line, time, level, message, fields) in rows {
+            let (events, counts, _) = parse_all("some.log", &[line]);
+            let [event] = events.as_slice() else {
+                panic!("{line}: {counts:?}");
+            };
+            assert_eq!(
+                (
+                    utc(event.time).as_str(),
+                    event.level,
+                    event.message.as_str()
+                ),
+                (time, level, message),
+                "{line}"
+            );
+            let kept: Vec<(&str, &str)> = event
+                .fields
+                .iter()
+                .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+                .collect();
+            assert_eq!(kept, fields, "{line}");
+        }
+    }
+
+    /// Envoy's and Istio's requests: the duration, in milliseconds, read where each layout
+    /// puts it, feeds the impact line's slow requests.
+    #[test]
+    fn each_envoy_layout_gives_its_duration() {
+        use crate::format::testing::requests;
+        let ms = |status: u16, ms: i64| (status, Some(ms * 1_000_000));
+        let envoy = include_str!("../../tests/fixtures/formats/envoy/front-proxy.log");
+        let got = requests("front-proxy.log", envoy);
+        assert_eq!(got, [ms(200, 12), ms(503, 5001), ms(200, 1)]);
+        let istio =
+            include_str!("../../tests/fixtures/formats/istio-proxy/checkout-istio-proxy.log");
+        let got = requests("checkout-istio-proxy.log", istio);
+        assert_eq!(got, [ms(200, 12), ms(503, 5001)]);
     }
 }

@@ -8,7 +8,6 @@
 mod access;
 mod alb;
 mod alertmanager;
-mod apache;
 mod builtin;
 pub(crate) mod classify;
 mod cri;
@@ -16,7 +15,6 @@ mod custom;
 mod datadog;
 mod docker;
 mod document;
-mod envoy;
 mod github;
 mod grafana;
 mod haproxy;
@@ -24,14 +22,11 @@ mod helm;
 mod heroku;
 mod json;
 mod k8s;
-mod klog;
 mod located;
 mod logfmt;
 mod nagios;
 mod opsgenie;
 mod pagerduty;
-mod postgres;
-mod redis;
 mod spinnaker;
 mod syslog;
 mod text;
@@ -227,6 +222,12 @@ fn line_format(config: &Config, index: usize) -> Option<&LineFormat> {
     }
 }
 
+/// The tool's own formats defined as data, numbered after the site's.
+fn defined(config: &Config) -> impl Iterator<Item = Format> {
+    let site = config.formats.len();
+    (site..site + builtin::formats().len()).filter_map(|i| u8::try_from(i).ok().map(Format::Custom))
+}
+
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
 /// [`classify`] reads it, or `reconstruct.toml` says it names the service.
 fn always_wanted(config: &Config, key: &str) -> bool {
@@ -387,12 +388,15 @@ impl<'a> Cx<'a> {
         let mut inner = self.probe(&mut all);
         inner.given_time = Some(time);
         let mut found = Vec::new();
-        for format in [
-            Format::Json,
-            Format::Logfmt,
-            Format::Syslog,
-            Format::Text(LevelPlace::Anywhere),
-        ] {
+        // The tool's definitions before the text reader: a Kubernetes component's klog line,
+        // an nginx container's error line, are theirs whole.
+        let families = [Format::Json, Format::Logfmt, Format::Syslog];
+        let text = Format::Text(LevelPlace::Anywhere);
+        let formats = families
+            .into_iter()
+            .chain(defined(&self.config))
+            .chain([text]);
+        for format in formats {
             if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
                 break;
             }
@@ -1264,14 +1268,14 @@ fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
     // whole, where a family takes what fits it (syslog takes a csvlog line for a host and a
     // tag).
     let site = cx.config.formats.len();
-    let defined = (0..site + builtin::formats().len())
-        .filter(|&i| i >= site || !cx.config.formats[i].named_files())
+    let sites = (0..site)
+        .filter(|&i| !cx.config.formats[i].named_files())
         .filter_map(|i| u8::try_from(i).ok().map(Format::Custom));
     // Whether the text reader read only times of day, dated by the lines or the name around.
     let mut text_time_only = false;
     // Which lines the best format read.
     let mut best_read = vec![false; lines.len()];
-    for format in ALL.into_iter().chain(defined) {
+    for format in ALL.into_iter().chain(sites).chain(defined(&cx.config)) {
         probe.time_only = false;
         let read: Vec<bool> = lines
             .iter()

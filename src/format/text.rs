@@ -1,12 +1,13 @@
 //! Lines that begin with a timestamp: log4j, logback, Spring Boot, Python `logging`, Rust
-//! `tracing`, Go `log`, Serilog, nginx's error log, Redis, PostgreSQL, MySQL, AWS Lambda,
-//! Envoy's and the ALB's requests, and the plain lines deploy scripts write.
+//! `tracing`, Go `log`, Serilog, MySQL, the ALB's requests, and the plain lines
+//! deploy scripts write. (Programs whose whole layout a regular expression says are read by
+//! their definitions in `defs/` instead.)
 //! The level is read where the file states it (see [`LevelPlace`]); the message is what
 //! follows the layout's own separator, so thread names and logger padding do not split one
 //! message into many.
 
 use super::timestamp;
-use super::{alb, apache, cri, envoy, heroku, klog, nagios, postgres, redis, trim_start, Cx};
+use super::{alb, cri, heroku, nagios, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -47,9 +48,6 @@ pub enum LevelPlace {
 }
 
 pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
-    if let Some(recognised) = klog::parse(line, cx, out) {
-        return recognised;
-    }
     let Some((time, rest)) = lead(line, cx) else {
         return false;
     };
@@ -61,27 +59,19 @@ pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -
     // The layouts that follow a leading time, each `None` when the line is not its: called
     // one after the other, not through a list of function pointers, so that the first bytes
     // that turn most lines away are checked in line.
-    if let Some(recognised) = redis::parse(line, time, rest, cx, out)
-        .or_else(|| postgres::parse(time, rest, cx, out))
-        .or_else(|| envoy::parse(time, rest, cx, out))
-        .or_else(|| alb::parse(line, time, rest, cx, out))
+    if let Some(recognised) = alb::parse(line, time, rest, cx, out)
         .or_else(|| cri::parse(time, rest, cx, out))
         .or_else(|| heroku::parse(time, rest, cx, out))
         .or_else(|| nagios::parse(time, rest, cx, out))
-        .or_else(|| apache::parse(time, rest, cx, out))
         .or_else(|| embedded_json(time, rest, cx, out))
     {
         return recognised;
     }
-    let (mut level, mut message) = level_in(rest, place);
-    // AWS Lambda's Python runtime: `[ERROR]\t<time>\t<request id>\tmessage`.
+    let (mut level, message) = level_in(rest, place);
+    // A level stated before the time: `[ERROR] 2023-10-11 14:00:01 message`.
     if level.is_none() && line.starts_with('[') {
-        if let Some(first) = leading_level(line) {
-            level = Some(first);
-            message = without_request_id(message);
-        }
+        level = leading_level(line);
     }
-    let message = strip_nginx_ids(message);
     if !cx.only_counted(time, level, message, |_| None) {
         out.push(cx.event(time, level, None, message.to_string(), Fields::new()));
     }
@@ -144,26 +134,6 @@ fn embedded_json(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> 
     let recognised = super::json::parse(json, cx, out);
     cx.given_time = None;
     recognised.then_some(true)
-}
-
-/// nginx's error log puts `pid#tid: *connection ` before every message.
-fn strip_nginx_ids(message: &str) -> &str {
-    if !message.starts_with(|c: char| c.is_ascii_digit()) {
-        return message;
-    }
-    let Some((ids, rest)) = message.split_once(": ") else {
-        return message;
-    };
-    let is_ids = ids.split_once('#').is_some_and(|(p, t)| {
-        !p.is_empty() && !t.is_empty() && p.bytes().chain(t.bytes()).all(|c| c.is_ascii_digit())
-    });
-    if !is_ids {
-        return message;
-    }
-    match rest.strip_prefix('*').and_then(|r| r.split_once(' ')) {
-        Some((conn, tail)) if conn.bytes().all(|c| c.is_ascii_digit()) => tail,
-        _ => rest,
-    }
 }
 
 /// Finds the level word and returns the message the layout puts after it: the first of the
@@ -440,22 +410,6 @@ fn leading_level(line: &str) -> Option<Level> {
     Level::parse(word)
         .filter(|_| is_level_word(word))
         .or_else(|| bracketed_level(word))
-}
-
-/// `message` without the request id (a UUID) that opens it.
-fn without_request_id(message: &str) -> &str {
-    let b = message.as_bytes();
-    let uuid = b.len() > 36
-        && b[..36].iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-        && matches!(b[36], b' ' | b'\t');
-    if uuid {
-        trim_start(&message[37..])
-    } else {
-        message
-    }
 }
 
 /// The token without the brackets, colons and angles around a level (`[ERROR]`, `<warn>:`).
