@@ -1,0 +1,467 @@
+//! The context every line parser reads with: the file's dating (zone, years, the last day
+//! seen), its service and rules, and what the run keeps of its events.
+
+use super::{
+    builtin, capped, classify, cut, is_crash, json, service_from_path, timestamp, Dropped, Format,
+    LevelPlace, YearAnchor,
+};
+use crate::config::{self, Config, FileRules, LineFormat};
+use crate::event::{Event, Fields, Kind, Level, SourceRef};
+use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
+use crate::time::stamp::{Shape, Stamp};
+use crate::time::{Nanos, Zone};
+use crate::traffic::Requests;
+use chrono::{Datelike, NaiveDate};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::sync::Arc;
+
+/// What every line parser needs besides the line.
+pub struct Cx<'a> {
+    /// What `reconstruct.toml` says (see [`Cx::configured`]).
+    pub(super) config: Arc<Config>,
+    pub zone: Zone,
+    pub(super) years: YearAnchor,
+    /// The local year of the anchor's instant, the middle of the years a year-less stamp is
+    /// tried in: worked out once, not for every line.
+    pub(super) anchor_year: i32,
+    pub path: Arc<str>,
+    /// The service a file's path names (`checkout/app.log` → `checkout`), for lines that name none.
+    pub service: Option<String>,
+    pub line: u64,
+    /// The time a line's prefix gave to the JSON embedded after it (`logcli` output), or
+    /// a container runtime gave to the line it wrapped.
+    pub(super) given_time: Option<Nanos>,
+    /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
+    pub(super) yearless: Cell<bool>,
+    /// The hour and minutes of the stamps before, which most lines share.
+    pub(super) recent: timestamp::Recent,
+    /// The last dated line, which dates the time-only lines after it.
+    pub(super) day: Option<LastDay>,
+    /// A date in the file's name (`app-2023-10-11.log`), the next best context.
+    pub(super) name_day: Option<NaiveDate>,
+    /// `--date`, the last resort for time-only lines.
+    pub fallback_day: Option<NaiveDate>,
+    /// Time-only lines that nothing could date.
+    pub(super) undatable: u64,
+    /// Whether any line had only a time of day (its date depends on the lines before it).
+    pub(super) time_only: bool,
+    /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
+    pub(super) carry: Option<String>,
+    /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
+    pub(super) draft: bool,
+    /// Whether a draft's ordinary lines may go unbuilt (see [`Cx::only_counted`]): in the
+    /// file's own parse, not in the trial parses of detection and of wrapped lines, whose
+    /// events the caller inspects.
+    pub(super) count_only: bool,
+    /// Whether only the fields that decide an event's kind (and the configured service
+    /// fields) are wanted: see [`Cx::wants_field`].
+    pub(super) lean: bool,
+    /// Each event only counted since the file's parser last looked.
+    pub(super) counted: Vec<Dropped>,
+    /// With [`Keep::Draft`] (and only then), the file's requests counted so far.
+    pub(super) requests: Option<Requests>,
+    /// What `reconstruct.toml` says about this file.
+    pub(super) rules: FileRules,
+    /// Where the last JSON lines' keys put what the JSON parser looks up.
+    pub(super) json: json::Layouts,
+    pub(super) keep: &'a mut dyn FnMut(Nanos) -> bool,
+}
+
+/// Format `index` of those defined as data: the site's, then the tool's own.
+pub(super) fn line_format(config: &Config, index: usize) -> Option<&LineFormat> {
+    match config.formats.get(index) {
+        Some(format) => Some(format),
+        None => builtin::formats().get(index - config.formats.len()),
+    }
+}
+
+/// The tool's own formats defined as data, numbered after the site's.
+pub(super) fn defined(config: &Config) -> impl Iterator<Item = Format> {
+    let site = config.formats.len();
+    (site..site + builtin::formats().len()).filter_map(|i| u8::try_from(i).ok().map(Format::Custom))
+}
+
+/// Whether the field `key` is wanted of every event, even where a draft would drop it:
+/// [`classify`] reads it, or `reconstruct.toml` says it names the service.
+pub(super) fn always_wanted(config: &Config, key: &str) -> bool {
+    classify::DRAFT_READS.contains(&key) || config.service_fields.iter().any(|f| f == key)
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        zone: Zone,
+        years: YearAnchor,
+        path: Arc<str>,
+        keep: &'a mut dyn FnMut(Nanos) -> bool,
+    ) -> Self {
+        let config = Config::none();
+        let rules = config.for_file(&path);
+        let service = rules.service.clone().or_else(|| service_from_path(&path));
+        let name_day = day_in_name(&path);
+        Cx {
+            config,
+            zone,
+            years,
+            anchor_year: anchor_year(years, &zone),
+            path,
+            service,
+            line: 0,
+            given_time: None,
+            yearless: Cell::new(false),
+            recent: timestamp::Recent::default(),
+            day: None,
+            name_day,
+            fallback_day: None,
+            undatable: 0,
+            time_only: false,
+            carry: None,
+            draft: false,
+            count_only: false,
+            lean: false,
+            counted: Vec::new(),
+            requests: None,
+            rules,
+            json: json::Layouts::default(),
+            keep,
+        }
+    }
+
+    /// Reads the file as `config` says: its format, service and kind by its path, the fields
+    /// that name services, a site's formats among those detection tries.
+    pub fn configured(mut self, config: Arc<Config>) -> Self {
+        self.rules = config.for_file(&self.path);
+        self.service = self
+            .rules
+            .service
+            .clone()
+            .or_else(|| service_from_path(&self.path));
+        self.config = config;
+        self
+    }
+
+    /// A context with this one's settings and another window, for trial parses.
+    pub(super) fn probe<'b>(&self, keep: &'b mut dyn FnMut(Nanos) -> bool) -> Cx<'b> {
+        Cx {
+            config: Arc::clone(&self.config),
+            zone: self.zone,
+            years: self.years,
+            anchor_year: self.anchor_year,
+            path: self.path.clone(),
+            service: self.service.clone(),
+            line: self.line,
+            given_time: None,
+            yearless: Cell::new(false),
+            recent: timestamp::Recent::default(),
+            day: self.day,
+            name_day: self.name_day,
+            fallback_day: self.fallback_day,
+            undatable: 0,
+            time_only: false,
+            carry: None,
+            draft: self.draft,
+            count_only: false,
+            lean: self.lean,
+            counted: Vec::new(),
+            requests: None,
+            rules: self.rules.clone(),
+            json: json::Layouts::default(),
+            keep,
+        }
+    }
+
+    /// An ISO 8601 stamp at the start of `b` ([`timestamp::iso`]), the bytes it takes and its
+    /// instant (`None` for an impossible date); `None` when there is none. A stamp in the last
+    /// one's minute is dated from it ([`timestamp::Minute`]).
+    pub(super) fn iso_time(&self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
+        if let Some((t, used)) = self.recent.iso.recall(b) {
+            return Some((Some(t), used));
+        }
+        let (stamp, used) = timestamp::iso(b)?;
+        let t = self.resolve(&stamp);
+        if let Some(t) = t {
+            self.recent.iso.remember(b, &stamp, t, &self.zone);
+        }
+        Some((t, used))
+    }
+
+    /// [`Cx::iso_time`] of a line's leading stamp, remembered as the context for time-only
+    /// lines after it, as [`Cx::resolve_dated`] remembers.
+    pub(super) fn iso_dated(&mut self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
+        let (t, used) = self.iso_time(b)?;
+        if let Some(t) = t {
+            self.day = Some(LastDay::At(t));
+        }
+        Some((t, used))
+    }
+
+    /// The instant of an access-log stamp ([`timestamp::clf`]), dated as [`Cx::iso_time`]
+    /// dates ISO 8601.
+    pub(super) fn clf_time(&self, b: &[u8]) -> Option<Nanos> {
+        if let Some((t, _)) = self.recent.clf.recall(b) {
+            return Some(t);
+        }
+        let (stamp, _) = timestamp::clf(b)?;
+        let t = self.resolve(&stamp)?;
+        self.recent.clf.remember(b, &stamp, t, &self.zone);
+        Some(t)
+    }
+
+    /// A dated stamp, remembered as the context for time-only lines after it.
+    pub(super) fn resolve_dated(&mut self, stamp: &Stamp) -> Option<Nanos> {
+        let t = self.resolve(stamp)?;
+        self.day = Some(LastDay::At(t));
+        Some(t)
+    }
+
+    /// A time of day, dated by the last dated line (rolling over midnight when the clock
+    /// goes back by more than twelve hours), else by the file's name, else by `--date`.
+    /// `None` when nothing dates it: a guess would put it at a wrong minute.
+    pub(super) fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
+        self.time_only = true;
+        let (day, last) = calendar::day_of(
+            &stamp,
+            self.day,
+            self.name_day,
+            self.fallback_day,
+            &self.zone,
+        )?;
+        self.day = Some(last);
+        self.resolve(&Stamp {
+            year: day.year(),
+            month: day.month(),
+            day: day.day(),
+            ..stamp
+        })
+    }
+
+    /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
+    /// level, message, service and kind; the runtime's time, which is exact, stays.
+    pub(super) fn reparse(&self, content: &str, time: Nanos) -> Event {
+        let mut all = |_: Nanos| true;
+        let mut inner = self.probe(&mut all);
+        inner.given_time = Some(time);
+        let mut found = Vec::new();
+        // The tool's definitions before the text reader: a Kubernetes component's klog line,
+        // an nginx container's error line, are theirs whole.
+        let families = [Format::Json, Format::Logfmt, Format::Syslog];
+        let text = Format::Text(LevelPlace::Anywhere);
+        let formats = families
+            .into_iter()
+            .chain(defined(&self.config))
+            .chain([text]);
+        for format in formats {
+            if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
+                break;
+            }
+            found.clear();
+        }
+        match found.into_iter().next() {
+            Some(mut event) => {
+                event.time = time;
+                event
+            }
+            None => {
+                let level = is_crash(content).then_some(Level::Error);
+                self.event(time, level, None, content.to_string(), Fields::new())
+            }
+        }
+    }
+
+    /// Whether an event at `t` survives the window; parsers ask before building it.
+    pub(super) fn keep(&mut self, t: Nanos) -> bool {
+        (self.keep)(t)
+    }
+
+    /// A line's time, if the line goes on to become an event; else what the parser answers:
+    /// `false` for a time of day that nothing dates (counted here), `true` for a line read but
+    /// outside the window (not built).
+    pub(super) fn admit(&mut self, time: Option<Nanos>) -> Result<Nanos, bool> {
+        let Some(time) = time else {
+            self.undatable += 1;
+            return Err(false);
+        };
+        if !self.keep(time) {
+            return Err(true);
+        }
+        Ok(time)
+    }
+
+    pub(super) fn resolve(&self, stamp: &Stamp) -> Option<Nanos> {
+        self.recent.hours.resolve(stamp, &self.zone)
+    }
+
+    /// The instant of a stamp of any shape, each as its own method dates it: `None` for an
+    /// impossible date, `Some(None)` for a time of day that nothing dates.
+    pub(super) fn resolve_shaped(&mut self, stamp: Stamp, shape: Shape) -> Option<Option<Nanos>> {
+        Some(match shape {
+            Shape::Dated => Some(self.resolve_dated(&stamp)?),
+            Shape::YearLess => Some(self.resolve_yearless(stamp)?),
+            Shape::TimeOnly => self.resolve_time_only(stamp),
+        })
+    }
+
+    /// A year-less stamp, anchored by [`YearAnchor`].
+    pub(super) fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
+        self.yearless.set(true);
+        calendar::in_year(self.years, self.anchor_year, |year| {
+            self.resolve(&Stamp { year, ..stamp })
+        })
+    }
+
+    /// Builds a log event, recognising deploy, OOM and restart lines by their wording.
+    pub(super) fn event(
+        &self,
+        time: Nanos,
+        level: Option<Level>,
+        service: Option<String>,
+        message: String,
+        fields: Fields,
+    ) -> Event {
+        let mut event = self.own_event(time, Kind::Log, level, message);
+        event.service = service;
+        event.fields = fields;
+        classify::classify(&mut event);
+        if let Some(service) = self
+            .config
+            .service_fields
+            .iter()
+            .find_map(|f| event.fields.get(f).and_then(Value::as_str))
+        {
+            event.service = Some(service.to_string());
+        }
+        if let Some(kind) = self.rules.kind {
+            config::mark(&mut event, kind);
+        }
+        // Most lines a draft reads it only counts: the file's service is copied for the others.
+        if event.service.is_none() && (!self.draft || event.matters_to_draft()) {
+            event.service = self.service.clone();
+        }
+        event
+    }
+
+    /// Whether a parser builds the field `key` of a plain log line or request: all of them for
+    /// an event kept whole; only those [`classify`] reads and the configured service fields
+    /// when nothing prints the rest ([`Cx::kind_only`]).
+    pub(super) fn wants_field(&self, key: &str) -> bool {
+        !self.kind_only() || always_wanted(&self.config, key)
+    }
+
+    /// Whether only the fields that decide a kind are wanted of an event: for the text event
+    /// stream, which prints no fields, and for a draft, which reads a plain line's fields only
+    /// to decide its kind. An error a draft keeps would otherwise hold all its fields until
+    /// the draft is built, much of what a week's errors and warnings weigh. A file that
+    /// `reconstruct.toml` marks as alerts or deploys keeps them all: a marked alert's summary
+    /// is a field.
+    pub(super) fn kind_only(&self) -> bool {
+        self.lean || (self.draft && self.rules.kind.is_none())
+    }
+
+    /// The format `reconstruct.toml` names for this file, which detection then does not guess.
+    pub(super) fn named_format(&self) -> Option<Format> {
+        self.rules
+            .format
+            .and_then(|i| u8::try_from(i).ok())
+            .map(Format::Custom)
+    }
+
+    /// Whether a draft would only count the event of this line, an ordinary log line (info or
+    /// below, and nothing in its wording or the fields `field` gives that [`classify`] reads):
+    /// then it is counted and the parser builds nothing. Parsers ask with what they borrowed
+    /// from the line, before copying its message and fields.
+    pub(super) fn only_counted<'f>(
+        &mut self,
+        time: Nanos,
+        level: Option<Level>,
+        message: &str,
+        field: impl Fn(&str) -> Option<Cow<'f, str>>,
+    ) -> bool {
+        let ordinary = self.count_only
+            && !Level::stands_out(level)
+            && self.rules.kind.is_none()
+            && classify::is_ordinary(cut(message), field);
+        if ordinary {
+            self.counted.push(Dropped {
+                time,
+                line: self.line,
+                request: None,
+            });
+        }
+        ordinary
+    }
+
+    /// A request that did not fail, read for a draft, needs only its time, status and duration
+    /// (see [`Requests`]), and no event is built: a file's draft counts it here, and a batch's
+    /// drafts (which count each request against each incident) get the three to count. A trial
+    /// parse, whose events its caller reads, gets an event of nothing else. `false` when the
+    /// whole event is wanted.
+    pub(super) fn count_request(
+        &mut self,
+        time: Nanos,
+        status: u16,
+        duration: Option<Nanos>,
+        out: &mut Vec<Event>,
+    ) -> bool {
+        if !self.draft || status >= 500 {
+            return false;
+        }
+        if !self.count_only {
+            out.push(self.own_event(
+                time,
+                Kind::Http { status, duration },
+                Some(Level::Info),
+                String::new(),
+            ));
+            return true;
+        }
+        let request = match &mut self.requests {
+            Some(requests) => {
+                requests.count(time, status, duration);
+                None
+            }
+            None => Some((status, duration)),
+        };
+        self.counted.push(Dropped {
+            time,
+            line: self.line,
+            request,
+        });
+        true
+    }
+
+    pub(super) fn raw_event(
+        &self,
+        time: Nanos,
+        kind: Kind,
+        level: Option<Level>,
+        service: Option<String>,
+        message: String,
+    ) -> Event {
+        let mut event = self.own_event(time, kind, level, message);
+        event.service = service.or_else(|| self.service.clone());
+        event
+    }
+
+    /// An event of this line without a service.
+    pub(super) fn own_event(
+        &self,
+        time: Nanos,
+        kind: Kind,
+        level: Option<Level>,
+        message: String,
+    ) -> Event {
+        Event {
+            time,
+            kind,
+            level,
+            service: None,
+            message: capped(message),
+            fields: Fields::new(),
+            source: SourceRef {
+                path: self.path.clone(),
+                line: self.line,
+            },
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! One input's lines turned into events: sampled, detected, then parsed with fallback and
+//! continuation folding.
+
+use super::{
+    capped, detect, document, is_crash, opening, readable, trim_end, trim_start, Cx, FileCounts,
+    Format, LevelPlace, MAX_MESSAGE,
+};
+use crate::event::{Event, Fields, Kind, Level};
+use crate::input::{Line, LineReader};
+use crate::time::calendar::LastDay;
+use crate::time::layout::Reading;
+use crate::time::locate;
+use crate::time::lock::Lock;
+use crate::time::stamp::Shape;
+use crate::time::Nanos;
+use crate::traffic::Requests;
+use std::borrow::Cow;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+pub(super) const SAMPLE_LINES: usize = 64;
+pub(super) const SAMPLE_BYTES: usize = 256 * 1024;
+/// A whole-document JSON input (an API response) larger than this is not read past it.
+pub(super) const MAX_DOCUMENT: usize = 512 << 20;
+
+/// One input's events, in time order, and how its lines were accounted for.
+#[derive(Default)]
+pub struct Parsed {
+    pub events: Vec<Event>,
+    pub counts: FileCounts,
+    pub format: Option<Format>,
+    /// The first line of the sample the format read, where `-v` names the time's layout.
+    pub stamped: Option<Arc<str>>,
+    /// For a read that [`FileParser::continuing`] began: where the last line left off, for the
+    /// next read to go on from. `None` before any event, `Some(None)` after one not kept, else
+    /// the event a continuation line would join.
+    pub open: Option<Option<Event>>,
+    /// Whether any line's year came from the [`YearAnchor`](super::YearAnchor).
+    pub yearless: bool,
+    /// Why part of the input could not be read (a broken JSON document), for a warning.
+    pub problem: Option<String>,
+    /// The requests counted, when parsing for a draft.
+    pub requests: Option<Requests>,
+    /// With [`Keep::Drafts`]: each event in range that was not kept, so that each incident of
+    /// a batch can count its own lines, events and requests.
+    pub dropped: Vec<Dropped>,
+    /// The opening of the first unparsed line, for the warning that quotes it.
+    pub first_unparsed_text: Option<String>,
+}
+
+/// An event in range that a parse counted and did not keep: its time and line, and for an
+/// ordinary request its status and duration (which a batch's incidents count each in their own
+/// window).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dropped {
+    pub time: Nanos,
+    pub line: u64,
+    pub request: Option<(u16, Option<Nanos>)>,
+}
+
+/// Whether the last parsed line was in range, and the unparsed lines since it: an unparsed
+/// line is in range when a parsed neighbour is (for `--strict`).
+#[derive(Default)]
+pub(super) struct Near {
+    pub(super) last_in_range: Option<bool>,
+    pub(super) pending: u64,
+    pub(super) first_pending: Option<u64>,
+}
+
+/// Turns one input's lines into events: samples, detects, then parses with fallback and
+/// continuation folding. Feed lines in order, then [`FileParser::finish`].
+pub struct FileParser<'a> {
+    pub(super) cx: Cx<'a>,
+    pub(super) format: Option<Format>,
+    /// See [`Parsed::stamped`].
+    pub(super) stamped: Option<Arc<str>>,
+    pub(super) sample: Vec<(u64, Vec<u8>)>,
+    pub(super) sample_bytes: usize,
+    /// The event a continuation line belongs to: `Some(Some(i))` kept at `out[i]`,
+    /// `Some(None)` outside the window.
+    pub(super) last: Option<Option<usize>>,
+    /// A whole JSON document being gathered, with the line it starts on.
+    pub(super) document: Option<(u64, String)>,
+    /// Why part of the input could not be read, when it could not.
+    pub(super) problem: Option<String>,
+    /// Unparsed lines waiting for a parsed neighbour to say whether they are in range.
+    pub(super) near: Near,
+    pub counts: FileCounts,
+    pub events: Vec<Event>,
+    /// What is kept of the events: for drafts, only what they use, so that memory grows with
+    /// the window's errors, not its lines.
+    pub(super) keep: Keep,
+    /// With [`Keep::Drafts`], each event not kept.
+    pub(super) dropped: Vec<Dropped>,
+    /// The opening of the first unparsed line, which a warning quotes.
+    pub(super) first_unparsed_text: Option<String>,
+    /// Whether the lines continue a read before and may be continued by a read after (live
+    /// mode): then [`Parsed::open`] says where the last line left off.
+    pub(super) continued: bool,
+}
+
+/// How much of what it reads in range a parse keeps.
+#[derive(Clone, Copy, Debug)]
+pub enum Keep {
+    /// Every event, whole: the event stream.
+    All,
+    /// Every event, without the fields the text event stream does not print.
+    Lines,
+    /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted, starting
+    /// from these counts, and dropped.
+    Draft(Requests),
+    /// What drafts use, and every request without its fields: a batch's incidents count them
+    /// each against their own window.
+    Drafts,
+}
+
+impl<'a> FileParser<'a> {
+    pub fn new(cx: Cx<'a>) -> Self {
+        FileParser {
+            format: cx.named_format(),
+            stamped: None,
+            cx,
+            sample: Vec::new(),
+            sample_bytes: 0,
+            last: None,
+            continued: false,
+            document: None,
+            problem: None,
+            near: Near::default(),
+            counts: FileCounts::default(),
+            events: Vec::new(),
+            keep: Keep::All,
+            dropped: Vec::new(),
+            first_unparsed_text: None,
+        }
+    }
+
+    /// Reads every line in `format` without sampling first: for a chunk of a large file, whose
+    /// format was detected from the file's head, as a whole-file read would have.
+    pub fn with_format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Reads lines that go on from a read before, in live mode: `open` is where that read left
+    /// off ([`Parsed::open`]), so that a stack trace written across two reads stays with the
+    /// event it belongs to. The event given comes back among the events, with the lines that
+    /// continue it.
+    pub fn continuing(mut self, open: Option<Option<Event>>) -> Self {
+        self.continued = true;
+        self.last = open.map(|event| {
+            event.map(|event| {
+                self.events.push(event);
+                self.events.len() - 1
+            })
+        });
+        self
+    }
+
+    /// Gives the line of the file's head its format read first (for a chunk's
+    /// [`Parsed::stamped`]).
+    pub fn with_stamped(mut self, stamped: Option<Arc<str>>) -> Self {
+        self.stamped = stamped;
+        self
+    }
+
+    /// Keeps what `keep` asks for of the events in range (all are counted either way).
+    pub fn keeping(mut self, keep: Keep) -> Self {
+        self.cx.draft = !matches!(keep, Keep::All | Keep::Lines);
+        self.cx.count_only = self.cx.draft;
+        self.cx.lean = matches!(keep, Keep::Lines);
+        self.cx.requests = match keep {
+            Keep::Draft(requests) => Some(requests),
+            _ => None,
+        };
+        self.keep = keep;
+        self
+    }
+
+    /// Takes the events kept that no later line can change: all but the last, which a
+    /// continuation line may still extend or a crash line date. A stream writes them as it
+    /// reads, so that a window's events are never held all at once.
+    pub fn settled(&mut self) -> std::vec::Drain<'_, Event> {
+        let open = match self.last {
+            Some(Some(last)) => {
+                self.last = Some(Some(0));
+                last
+            }
+            _ => self.events.len(),
+        };
+        self.events.drain(..open)
+    }
+
+    /// How many events the last parse only counted; a batch notes each as dropped.
+    pub(super) fn take_counted(&mut self) -> usize {
+        let counted = self.cx.counted.len();
+        if matches!(self.keep, Keep::Drafts) {
+            self.dropped.append(&mut self.cx.counted);
+        } else {
+            self.cx.counted.clear();
+        }
+        counted
+    }
+
+    pub(super) fn slim_from(&mut self, start: usize) {
+        // A draft's lines are mostly only counted, and leave nothing to slim.
+        if self.events.len() == start {
+            return;
+        }
+        let keep_requests = match &mut self.keep {
+            Keep::All | Keep::Lines => return,
+            Keep::Draft(_) => {
+                if let Some(requests) = &mut self.cx.requests {
+                    for e in &self.events[start..] {
+                        requests.add(e);
+                    }
+                }
+                false
+            }
+            Keep::Drafts => true,
+        };
+        let dropped = &mut self.dropped;
+        let mut slim = |e: &mut Event| {
+            let kept = e.slim_for_draft() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
+            if !kept && keep_requests {
+                dropped.push(Dropped {
+                    time: e.time,
+                    line: e.source.line,
+                    request: None,
+                });
+            }
+            kept
+        };
+        // Most lines are one event: no allocation for them.
+        if self.events.len() == start + 1 {
+            if !slim(&mut self.events[start]) {
+                self.events.pop();
+            }
+            return;
+        }
+        let fresh = self.events.split_off(start);
+        self.events.extend(
+            fresh
+                .into_iter()
+                .filter_map(|mut e| slim(&mut e).then_some(e)),
+        );
+    }
+
+    /// Takes every line `lines` frames, to the end of the stream or its first read error.
+    pub fn read_all<R: Read>(&mut self, lines: &mut LineReader<R>) -> io::Result<()> {
+        lines.each(|n, line| {
+            self.feed(n, line);
+            ControlFlow::Continue(())
+        })
+    }
+
+    /// Takes the next line (1-based number, without its newline).
+    pub fn feed(&mut self, line_no: u64, line: Line<'_>) {
+        if let Some((_, doc)) = &mut self.document {
+            self.counts.lines += 1;
+            if doc.len() + line.bytes().len() > MAX_DOCUMENT {
+                self.counts.too_large += 1;
+                self.counts.unparsed_in_range += 1;
+                self.counts.first_unparsed.get_or_insert(line_no);
+                self.counts.first_unparsed_in_range.get_or_insert(line_no);
+                self.problem.get_or_insert_with(|| {
+                    format!("JSON document larger than {} MiB", MAX_DOCUMENT >> 20)
+                });
+                return;
+            }
+            if line.bytes().trim_ascii().is_empty() {
+                self.counts.blank += 1;
+            }
+            match line {
+                Line::Text(text) => doc.push_str(text),
+                Line::Bytes(raw) => doc.push_str(&String::from_utf8_lossy(raw)),
+            }
+            doc.push('\n');
+            return;
+        }
+        if self.format.is_some() {
+            self.parse_line(line_no, line);
+            return;
+        }
+        self.sample_bytes += line.bytes().len();
+        self.sample.push((line_no, line.bytes().to_vec()));
+        let non_blank = self
+            .sample
+            .iter()
+            .filter(|(_, l)| !l.trim_ascii().is_empty())
+            .count();
+        if non_blank >= SAMPLE_LINES || self.sample_bytes >= SAMPLE_BYTES {
+            self.decide();
+        }
+    }
+
+    pub fn finish(mut self) -> Parsed {
+        if self.format.is_none() {
+            self.decide();
+        }
+        if let Some((first, doc)) = self.document.take() {
+            let before = self.events.len();
+            let broken = document::parse(
+                &doc,
+                first,
+                &mut self.cx,
+                &mut self.events,
+                &mut self.counts,
+            );
+            if let Some(at) = broken {
+                self.problem
+                    .get_or_insert_with(|| format!("invalid JSON at line {at}"));
+            }
+            self.take_counted();
+            self.slim_from(before);
+        }
+        // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
+        if self.near.last_in_range.is_none() {
+            self.settle_near();
+        }
+        let open = self.continued.then(|| {
+            self.last
+                .map(|target| target.and_then(|i| self.events.get(i).cloned()))
+        });
+        let mut events = self.events;
+        // Alert payloads and late writers put events out of order; a stable sort keeps file
+        // order among equal times.
+        if !events.is_sorted_by_key(|e| e.time) {
+            events.sort_by_key(|e| e.time);
+        }
+        Parsed {
+            open: open.flatten(),
+            events,
+            counts: self.counts,
+            format: self.format,
+            yearless: self.cx.yearless.get(),
+            problem: self.problem,
+            requests: self.cx.requests,
+            dropped: self.dropped,
+            first_unparsed_text: self.first_unparsed_text,
+            stamped: self.stamped,
+        }
+    }
+
+    pub(super) fn decide(&mut self) {
+        let lines: Vec<&[u8]> = self.sample.iter().map(|(_, l)| l.as_slice()).collect();
+        let (format, document, stamped) = detect(&self.cx, &lines);
+        self.format = Some(format);
+        self.stamped = stamped;
+        if document {
+            let first = self
+                .sample
+                .iter()
+                .find(|(_, l)| !l.trim_ascii().is_empty())
+                .map_or(1, |(n, _)| *n);
+            self.document = Some((first, String::new()));
+        }
+        for (n, line) in std::mem::take(&mut self.sample) {
+            if self.document.is_some() {
+                self.feed(n, Line::Bytes(&line));
+            } else {
+                self.parse_line(n, Line::Bytes(&line));
+            }
+        }
+    }
+
+    pub(super) fn parse_line(&mut self, line_no: u64, line: Line<'_>) {
+        self.counts.lines += 1;
+        let text = match line {
+            Line::Text(text) => Cow::Borrowed(text),
+            Line::Bytes(raw) => readable(raw),
+        };
+        let line = trim_end(&text);
+        self.cx.line = line_no;
+        let chosen = self.format.unwrap_or(Format::Text(LevelPlace::Anywhere));
+        if trim_start(line).is_empty()
+            || matches!(chosen, Format::Located(lock) if self.directive(lock, line))
+        {
+            self.counts.blank += 1;
+            return;
+        }
+        let before = self.events.len();
+        let undatable = self.cx.undatable;
+        let recognised = chosen.parse(line, &mut self.cx, &mut self.events)
+            || chosen
+                .fallbacks()
+                .any(|f| f.parse(line, &mut self.cx, &mut self.events));
+        if recognised {
+            let kept = self.events.len() - before + self.take_counted();
+            self.counts.events += kept as u64;
+            self.slim_from(before);
+            self.parsed_line(kept > 0);
+            if kept == 0 {
+                self.last = Some(None);
+            } else if self.events.len() == before {
+                // Read and counted, but not kept: its continuation lines go with it.
+                self.last = Some(None);
+            } else {
+                self.last = Some(Some(self.events.len() - 1));
+            }
+            return;
+        }
+        if self.cx.undatable > undatable {
+            self.counts.undatable += 1;
+            self.unparsed_line(line_no, line);
+            return;
+        }
+        match self.last {
+            Some(Some(i)) if chosen != Format::Json && is_crash(line) => {
+                // A runtime crash has no time of its own: it is dated by the line before it.
+                let before = &self.events[i];
+                let (time, service) = (before.time, before.service.clone());
+                let event = self.cx.event(
+                    time,
+                    Some(Level::Error),
+                    service,
+                    line.to_string(),
+                    Fields::new(),
+                );
+                self.events.push(event);
+                self.counts.events += 1;
+                self.parsed_line(true);
+                self.last = Some(Some(self.events.len() - 1));
+            }
+            Some(target) if chosen != Format::Json => {
+                self.counts.continuations += 1;
+                if let Some(event) = target.and_then(|i| self.events.get_mut(i)) {
+                    if event.message.len() < MAX_MESSAGE {
+                        event.message.push('\n');
+                        event.message.push_str(line);
+                        event.message = capped(std::mem::take(&mut event.message));
+                    }
+                }
+            }
+            _ => {
+                self.counts.unrecognised += 1;
+                self.unparsed_line(line_no, line);
+            }
+        }
+    }
+
+    /// Whether `line` is a directive of a W3C extended log's header, which is counted with the
+    /// blank lines: it says how the log is written and is no line of it. `#Date:` dates the
+    /// times of day after it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn directive(&mut self, lock: Lock, line: &str) -> bool {
+        directive(&mut self.cx, &lock, line)
+    }
+
+    /// Counts a line that gave events, in range or not.
+    pub(super) fn parsed_line(&mut self, in_range: bool) {
+        if in_range {
+            self.counts.parsed += 1;
+            self.settle_near();
+        } else {
+            self.counts.outside += 1;
+        }
+        self.near = Near {
+            last_in_range: Some(in_range),
+            ..Near::default()
+        };
+    }
+
+    /// Notes an unparsed line (its reason already counted).
+    pub(super) fn unparsed_line(&mut self, line_no: u64, line: &str) {
+        if self.counts.first_unparsed.is_none() {
+            self.first_unparsed_text = Some(opening(line));
+        }
+        self.counts.first_unparsed.get_or_insert(line_no);
+        self.near.pending += 1;
+        self.near.first_pending.get_or_insert(line_no);
+        if self.near.last_in_range == Some(true) {
+            self.settle_near();
+        }
+    }
+
+    /// The unparsed lines pending are in range.
+    pub(super) fn settle_near(&mut self) {
+        let c = &mut self.counts;
+        c.unparsed_in_range += self.near.pending;
+        if let Some(first) = self.near.first_pending {
+            c.first_unparsed_in_range.get_or_insert(first);
+        }
+        self.near.pending = 0;
+        self.near.first_pending = None;
+    }
+}
+
+/// Whether `line` is a directive of the header that declared `lock` (see
+/// [`Lock::directive`]); a W3C `#Date:` dates the times of day after it.
+pub(super) fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
+    if !lock.directive(line.as_bytes()) {
+        return false;
+    }
+    if let Some(Reading::Stamp(stamp, Shape::Dated)) = line
+        .strip_prefix("#Date:")
+        .and_then(|date| locate::best(date.as_bytes()))
+        .map(|found| found.reading)
+    {
+        // Taken as written, in GMT as the log's times are, whatever --tz says.
+        if let Some(day) = LastDay::as_written(&stamp) {
+            cx.day = Some(day);
+        }
+    }
+    true
+}

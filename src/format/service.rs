@@ -1,0 +1,42 @@
+//! The service a file's path names, for the lines that name none.
+
+/// File names that say nothing about the service, so the directory names it instead.
+pub(super) const GENERIC_STEMS: &[&str] = &[
+    "access",
+    "app",
+    "application",
+    "combined",
+    "console",
+    "current",
+    "error",
+    "events",
+    "log",
+    "logs",
+    "main",
+    "messages",
+    "output",
+    "server",
+    "stderr",
+    "stdout",
+    "syslog",
+    "daemon",
+    "kern",
+    "service",
+];
+
+/// `checkout.log.1.gz` → `checkout`; `checkout/app.log` → `checkout`; `access.log` → none.
+pub fn service_from_path(path: &str) -> Option<String> {
+    let mut parts = path.rsplit(['/', '\\']);
+    let file = parts.next()?;
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+    let is_generic =
+        |s: &str| s.is_empty() || GENERIC_STEMS.contains(&s.to_ascii_lowercase().as_str());
+    if !is_generic(stem) {
+        return Some(stem.to_string());
+    }
+    parts
+        .next()
+        .filter(|d| !is_generic(d) && *d != "." && *d != "..")
+        .map(str::to_string)
+}
