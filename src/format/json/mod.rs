@@ -1,0 +1,253 @@
+//! JSON lines: application logs under whatever keys their library uses, plus the JSON shapes
+//! that carry alerts (Alertmanager payloads) and changes (Kubernetes events).
+//!
+//! A line is split into borrowed keys and raw values without building a DOM; only the time
+//! is decoded before the window decides, and the other fields only for events that survive.
+
+use super::{
+    alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
+    pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
+};
+use crate::event::Fields;
+use crate::event::{Event, Level};
+use crate::time::Nanos;
+use std::borrow::Cow;
+
+mod layout;
+mod object;
+mod request;
+#[cfg(test)]
+mod tests;
+
+pub use layout::Layouts;
+use layout::{LEVEL, MESSAGE, SERVICE, TIME};
+pub use object::{all_fields, number_at, object, raw_at, str_at, string, Object, Raw};
+use request::{caddy_request, cloud_request, cloud_service};
+
+pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    let trimmed = super::trim_start(line);
+    if !trimmed.starts_with('{') {
+        return false;
+    }
+    let keys = cx.json.spare();
+    let Some((obj, known)) = Object::split_knowing(trimmed, Some(cx.json.current()), keys) else {
+        return false;
+    };
+    if !known {
+        cx.json.fit(&obj, &cx.config);
+    }
+    let recognised = parse_object(&obj, trimmed, cx, out);
+    cx.json.give_back(obj);
+    recognised
+}
+
+/// The event of a line split into `obj` (`trimmed`, its text), if it is one.
+fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
+    if cx.json.current().shape {
+        if let Some(recognised) = shape(obj, cx, out) {
+            return recognised;
+        }
+    }
+    let Some((time_key, time)) = first(obj, &cx.json.current().at[TIME], |v| time_value(v, cx))
+        .or(cx.given_time.map(|t| ("", t)))
+    else {
+        return false;
+    };
+    if !cx.keep(time) {
+        return true;
+    }
+    let (message_key, message) = first(obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
+    let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
+    let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
+    let request = match message.as_deref() {
+        None => cloud_request(obj, time, cx, out),
+        Some("handled request") => caddy_request(obj, time, cx, out),
+        Some(_) => None,
+    };
+    if let Some(recognised) = request {
+        return recognised;
+    }
+    if let (Some(text), None) = (&message, &trace) {
+        // The service keys, not yet looked up, are none of those classifying reads.
+        let classified = cx.json.current().classified;
+        let field = |k: &str| {
+            let used = [time_key, message_key.unwrap_or(""), level_key.unwrap_or("")];
+            let wanted = classified && !used.contains(&k);
+            wanted.then(|| obj.get(k)).flatten().and_then(string)
+        };
+        if cx.only_counted(time, lvl, trim_end(text), field) {
+            return true;
+        }
+    }
+    let nested = message.is_none().then(|| nested_message(obj)).flatten();
+    let cloud_entry = message_key == Some("textPayload") || nested.as_ref().is_some_and(|n| n.0);
+    let mut message = message
+        .map(|m| trim_end(&m).to_string())
+        .or(nested.map(|n| n.1))
+        .unwrap_or_else(|| trimmed.to_string());
+    if let Some(trace) = trace {
+        message.push('\n');
+        message.push_str(trace.trim_end());
+    }
+    let (service_key, mut svc) = first(obj, &cx.json.current().at[SERVICE], |v| service(v)).unzip();
+    if svc.is_none() && cloud_entry {
+        svc = cloud_service(obj);
+    }
+    let used = [Some(time_key), message_key, level_key, service_key];
+    let kind_only = cx.kind_only();
+    let fields: Fields = obj
+        .iter()
+        .zip(&cx.json.current().always)
+        .filter(|((k, _), &always)| (always || !kind_only) && !used.contains(&Some(k.0.as_ref())))
+        .filter_map(|((k, v), _)| Some((k.0.to_string(), serde_json::from_str(v.get()).ok()?)))
+        .collect();
+    out.push(cx.event(time, lvl, svc, message, fields));
+    true
+}
+
+/// The keys without which no alerting or deploy shape is read (see [`shape`]): most lines are
+/// application logs that have none of them, and are spared a dozen shapes' lookups.
+const SHAPE_KEYS: &[&str] = &[
+    "alerts",
+    "involvedObject",
+    "log",
+    "event",
+    "type",
+    "action",
+    "title",
+    "clock",
+    "schemaVersion",
+    "deployment_status",
+    "details",
+    "revision",
+];
+
+/// A line in one of the JSON shapes that carry alerts and changes, read as its own; `None` for
+/// a line in none of them. Each shape needs one of [`SHAPE_KEYS`].
+fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
+    if alertmanager::is_payload(obj) {
+        return Some(alertmanager::parse(obj, cx, out));
+    }
+    if k8s::is_event(obj) {
+        return Some(k8s::parse(obj, cx, out));
+    }
+    [
+        docker::parse,
+        pagerduty::parse,
+        opsgenie::parse,
+        datadog::parse,
+        zabbix::parse,
+        grafana::parse,
+        github::parse,
+        spinnaker::parse,
+        helm::parse,
+    ]
+    .iter()
+    .find_map(|shape| shape(obj, cx, out))
+}
+
+/// The first of the keys at `places` (ranked, as a [`Layout`] has them) whose value `read`
+/// accepts: the key, and what it read.
+fn first<'o, 'a, T>(
+    obj: &'o Object<'a>,
+    places: &[(usize, usize)],
+    read: impl Fn(&Raw<'a>) -> Option<T>,
+) -> Option<(&'o str, T)> {
+    places.iter().find_map(|&(_, i)| {
+        let (k, v) = obj.0.get(i)?;
+        Some((k.0.as_ref(), read(v)?))
+    })
+}
+
+/// tracing-subscriber's JSON puts the message under `fields`; a Google Cloud Logging entry,
+/// under `jsonPayload` (`true`: the line is such an entry).
+fn nested_message(obj: &Object) -> Option<(bool, String)> {
+    let (cloud, payload) = match obj.get("fields") {
+        Some(fields) => (false, fields),
+        None => (true, obj.get("jsonPayload")?),
+    };
+    let payload = object(payload)?;
+    ["message", "msg"]
+        .iter()
+        .find_map(|k| payload.get(k).and_then(|v| string(v)))
+        .map(|m| (cloud, trim_end(&m).to_string()))
+}
+
+/// The keys that hold a stack trace as a string, and those that hold an error object with
+/// the stack trace inside.
+const TRACE_KEYS: &[&str] = &["stack_trace", "stacktrace", "exception"];
+const ERROR_KEYS: &[&str] = &["err", "error", "exception"];
+
+/// The stack trace a JSON logger put beside the message: logstash's `stack_trace`, zap's
+/// `stacktrace`, or `stack` inside Bunyan's and Pino's `err` object.
+fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
+    TRACE_KEYS
+        .iter()
+        .find_map(|k| obj.get(k).and_then(|v| string(v)))
+        .or_else(|| {
+            ERROR_KEYS.iter().find_map(|k| {
+                let inner = object(obj.get(k)?)?;
+                let trace = ["stack", "stack_trace"]
+                    .iter()
+                    .find_map(|s| inner.get(s).and_then(|v| string(v)))?;
+                Some(Cow::Owned(trace.into_owned()))
+            })
+        })
+}
+
+/// An RFC 3339 string, or epoch seconds/ms/µs/ns as a number or a string of digits.
+pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
+    let text = raw.get();
+    // MongoDB's extended JSON: `{"$date":"2023-10-11T14:00:01.123+00:00"}`, or
+    // `{"$date":{"$numberLong":"1697032801123"}}`.
+    if text.starts_with('{') {
+        let inner = object(raw)?;
+        let date = inner.get("$date").or_else(|| inner.get("$numberLong"))?;
+        return time_value(date, cx);
+    }
+    if let Some(s) = string(raw) {
+        if let Some((t, used)) = cx.iso_time(s.as_bytes()) {
+            return t.filter(|_| used == s.len());
+        }
+        return timestamp::epoch(&s);
+    }
+    timestamp::epoch(text)
+}
+
+fn level(raw: &Raw) -> Option<Level> {
+    if let Some(s) = string(raw) {
+        if let Ok(n) = s.parse::<u8>() {
+            return (n <= 7).then(|| Level::from_syslog(n));
+        }
+        // MongoDB's severities are letters (`"s":"E"`), its debug levels `D1` to `D5`.
+        if let [c, digits @ ..] = s.as_bytes() {
+            if digits.len() <= 1 && digits.iter().all(u8::is_ascii_digit) {
+                if let Some(level) = Level::from_letter(*c) {
+                    return Some(level);
+                }
+            }
+        }
+        return Level::parse(&s);
+    }
+    // Bunyan and Pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
+    let n: u32 = raw.get().parse().ok()?;
+    Some(match n {
+        50.. => Level::Error,
+        40..=49 => Level::Warn,
+        30..=39 => Level::Info,
+        _ => Level::Debug,
+    })
+}
+
+/// A service name, from a string or from ECS's `{"service": {"name": …}}`.
+fn service(raw: &Raw) -> Option<String> {
+    if let Some(s) = string(raw) {
+        let s = s.strip_suffix(".service").unwrap_or(&s);
+        return (!s.is_empty()).then(|| s.to_string());
+    }
+    object(raw).and_then(|o| {
+        o.get("name")
+            .and_then(|v| string(v))
+            .map(|s| s.into_owned())
+    })
+}
