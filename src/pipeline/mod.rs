@@ -5,156 +5,42 @@ mod batch;
 mod chunks;
 mod diagnostic;
 mod follow;
+mod head;
+mod note;
+mod options;
+mod read;
 mod rotation;
 mod seek;
 mod stream;
+mod survey;
 
 pub use batch::run_all;
 pub use follow::{follow, Live};
+pub use note::{FileNote, Note};
+pub use options::{Options, Render, RunError, PROGRESS_FROM};
+use read::{parse_input, settle};
+use survey::{anchor_years, mtime, spans, survey, Survey};
 
 use crate::config::Config;
 use crate::correlate::{Merged, Timed, Window};
 use crate::event::Event;
-use crate::format::{Cx, Dropped, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
-use crate::input::{self, discover, Input, InputError, LineReader, Location};
+use crate::format::{Cx, Dropped, FileCounts, Format, Keep, YearAnchor};
+use crate::input::{self, discover, Input, Location};
 pub use diagnostic::{Diagnostic, Problem};
 
 use crate::stats::{InputStats, Skipped, Stats};
 pub use crate::time::window::WindowTime;
-use crate::time::window::{clock_window, infer_day, resolve_edges, Edges, WindowError};
-use crate::time::{Nanos, StreamClock, Zone};
+use crate::time::window::{clock_window, infer_day, resolve_edges, Edges};
+use crate::time::{Nanos, Zone};
 use crate::traffic::Requests;
 use chrono::NaiveDate;
 use chunks::Seen;
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::ProgressDrawTarget;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use stream::{Line, Text, Writer};
-use thiserror::Error;
-
-#[derive(Clone, Debug)]
-pub struct Options {
-    pub paths: Vec<PathBuf>,
-    pub from: Option<WindowTime>,
-    pub to: Option<WindowTime>,
-    pub date: Option<NaiveDate>,
-    pub zone: Zone,
-    pub lookback: Nanos,
-    pub year: Option<i32>,
-    /// Whether every event is wanted (`--events`), or only what the draft uses: ordinary
-    /// info lines and requests are then counted and dropped as they are read.
-    pub all_events: bool,
-    /// Whether the event stream's output prints fields (JSON, Timesketch). The text stream
-    /// prints none, and its parse builds only those that decide an event's kind.
-    pub event_fields: bool,
-    /// For a draft's impact line: a request slower than this was affected.
-    pub slow: Nanos,
-    /// For the event stream: how one event is written as one line (the output's format),
-    /// in the run's zone. Each input's events are then written while it is read (every
-    /// 2,048 events), on the core that reads it, and dropped: the run holds the
-    /// window's text, not its events, and [`Run::write_stream`] only interleaves lines.
-    /// Without it the run keeps the events.
-    pub render: Option<Render>,
-    /// A bar to advance by each input's bytes as it is done; shown only when the input is
-    /// large (see [`PROGRESS_FROM`]), cleared before the run returns.
-    pub progress: Option<ProgressBar>,
-    /// What `reconstruct.toml` says: every input is read as it says.
-    pub config: Arc<Config>,
-    /// Where the line index is kept (`None`: none is read or written; see
-    /// [`crate::input::line_index`]).
-    pub index: Option<PathBuf>,
-}
-
-/// Writes one event as one line of a stream, newline included. JSON's serializer answers with
-/// a `Result` even into memory; no event of ours makes it fail.
-pub type Render = fn(&mut Vec<u8>, &Event, &mut StreamClock) -> io::Result<()>;
-
-/// Inputs smaller than this finish before a progress bar would be worth drawing.
-pub const PROGRESS_FROM: u64 = 256 << 20;
-
-#[derive(Debug, Error)]
-pub enum RunError {
-    #[error("{0}: check the path")]
-    Input(#[from] InputError),
-    #[error(transparent)]
-    Window(#[from] WindowError),
-    /// The warnings say why each input gave nothing; they are printed before this error.
-    #[error("nothing could be read ({what}): check the paths and permissions")]
-    NothingReadable {
-        what: String,
-        warnings: Vec<Diagnostic>,
-    },
-    #[error("cannot follow the files (live mode): {}", input::reason(.0))]
-    Follow(io::Error),
-    #[error("cannot read ({name}): {}", input::reason(source))]
-    Stream { name: String, source: io::Error },
-}
-
-impl RunError {
-    /// What was noticed on the way to the error, for standard error before it.
-    pub fn warnings(&self) -> &[Diagnostic] {
-        match self {
-            RunError::NothingReadable { warnings, .. } => warnings,
-            _ => &[],
-        }
-    }
-
-    /// Whether the user's command line was at fault (exit 2) rather than the run (exit 1).
-    pub fn is_usage(&self) -> bool {
-        matches!(
-            self,
-            RunError::Input(InputError::Missing(_)) | RunError::Window(_)
-        )
-    }
-}
-
-/// A line of detail for `--verbose`, written out only when printed: naming a file's time
-/// layout runs the locator, whose table is compiled on first use.
-pub enum Note {
-    File(Box<FileNote>),
-    Said(String),
-}
-
-/// How one input was read.
-pub struct FileNote {
-    path: String,
-    /// The format detected and its name (a site's as `reconstruct.toml` names it).
-    format: Option<(Format, String)>,
-    /// The first line its format read, where the time's layout is named.
-    stamped: Option<Arc<str>>,
-    reading: String,
-    counts: FileCounts,
-}
-
-impl std::fmt::Display for Note {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let file = match self {
-            Note::Said(said) => return f.write_str(said),
-            Note::File(file) => file,
-        };
-        let c = &file.counts;
-        write!(
-            f,
-            "{}: {}, {}, {} lines: {} parsed in range, {} outside, {} continuation, {} blank, {} unparsed",
-            file.path,
-            match &file.format {
-                Some((format, name)) => name.clone() + &format.details(file.stamped.as_deref()),
-                None => "no format".to_string(),
-            },
-            file.reading,
-            c.lines,
-            c.parsed,
-            c.outside,
-            c.continuations,
-            c.blank,
-            c.unparsed()
-        )
-    }
-}
 
 /// A run's result: the events from the look-back start to the window's end.
 pub struct Run {
@@ -293,13 +179,14 @@ struct FileResult {
     lines: Vec<Line>,
 }
 
-const BINARY_PROBE: usize = 8 * 1024;
 /// Files up to this size are read whole to learn the span of time they cover (alert payloads
 /// and the like, whose times are not in line order); larger ones by their first and last lines.
 const WHOLE_SPAN_MAX: u64 = 1 << 20;
+
 /// Events a stream's parse holds before it writes them: enough that parsing and writing each
 /// run long, few enough that the list stays small and warm.
 const WRITE_EVERY: usize = 2048;
+
 /// Lines read per file to anchor years before the real pass.
 const SURVEY_LINES: u64 = 64;
 
@@ -667,380 +554,8 @@ fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, R
     Ok(spooled)
 }
 
-fn mtime(input: &Input) -> Option<Nanos> {
-    let since = input.modified?.duration_since(std::time::UNIX_EPOCH).ok()?;
-    i64::try_from(since.as_nanos()).ok()
-}
-
-/// What the first lines of an input tell before the real pass.
-struct Survey {
-    first: Option<Nanos>,
-    yearless: bool,
-    compressed: bool,
-}
-
-/// Reads the first lines of every input (year-less lines anchored, for now, by the file's
-/// modification time).
-fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Options) -> Vec<Survey> {
-    inputs
-        .par_iter()
-        .zip(mtimes.par_iter())
-        .map(|(input, m)| {
-            let mut first = None;
-            let anchor = options.year.map_or(
-                YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2)),
-                YearAnchor::Fixed,
-            );
-            let setup = Setup::new(options, options.zone, options.date, anchor);
-            let r = parse_input(
-                input,
-                &setup,
-                &mut |t| {
-                    first = Some(first.map_or(t, |f: Nanos| f.min(t)));
-                    false
-                },
-                Reach::Head(SURVEY_LINES),
-                Keep::All,
-                None,
-            );
-            Survey {
-                first,
-                yearless: r.yearless,
-                compressed: r.compressed,
-            }
-        })
-        .collect()
-}
-
-/// The year for year-less lines: `--year`; else near the time the dated inputs in the same
-/// directory show, else all dated inputs (read from the first lines of each); else no later
-/// than the file's modification time.
-fn anchor_years(
-    inputs: &[Input],
-    surveys: &[Survey],
-    mtimes: &[Option<Nanos>],
-    options: &Options,
-) -> Vec<YearAnchor> {
-    if let Some(y) = options.year {
-        return vec![YearAnchor::Fixed(y); inputs.len()];
-    }
-    let fallback = |m: &Option<Nanos>| YearAnchor::NotAfter(m.unwrap_or(i64::MAX / 2));
-    // The dated inputs' first times, per directory and over all.
-    let dir = |i: &Input| {
-        i.display
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_string())
-    };
-    let mut by_dir: HashMap<String, Vec<Nanos>> = HashMap::new();
-    let mut all = Vec::new();
-    for (input, survey) in inputs.iter().zip(surveys) {
-        if let (Some(t), false) = (survey.first, survey.yearless) {
-            by_dir.entry(dir(input)).or_default().push(t);
-            all.push(t);
-        }
-    }
-    let median = |v: &mut Vec<Nanos>| {
-        v.sort_unstable();
-        v.get(v.len() / 2).copied()
-    };
-    let overall = median(&mut all);
-    let dir_medians: HashMap<String, Nanos> = by_dir
-        .into_iter()
-        .filter_map(|(d, mut v)| Some((d, median(&mut v)?)))
-        .collect();
-    inputs
-        .iter()
-        .zip(mtimes)
-        .map(
-            |(input, m)| match dir_medians.get(&dir(input)).copied().or(overall) {
-                Some(near) => YearAnchor::Near(near),
-                None => fallback(m),
-            },
-        )
-        .collect()
-}
-
-/// The span of time each input covers: small files are read whole; larger ones give their
-/// first lines and, when plain, the last timestamped line of their tail. A compressed file's
-/// span is its first time only: its end is not known without reading it.
-fn spans(
-    inputs: &[Input],
-    anchors: &[YearAnchor],
-    zone: Zone,
-    options: &Options,
-) -> Vec<Option<(Nanos, Nanos)>> {
-    let date = options.date;
-    inputs
-        .par_iter()
-        .zip(anchors.par_iter())
-        .map(|(input, anchor)| {
-            let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-            let small = match &input.location {
-                Location::File(_) => input.size <= WHOLE_SPAN_MAX,
-                Location::Stdin | Location::Stream(_) => true,
-            };
-            let reach = if small {
-                Reach::All
-            } else {
-                Reach::Head(SURVEY_LINES)
-            };
-            let mut record = |t: Nanos| {
-                lo = lo.min(t);
-                hi = hi.max(t);
-                false
-            };
-            let setup = Setup::new(options, zone, date, *anchor);
-            parse_input(input, &setup, &mut record, reach, Keep::All, None);
-            if let (false, Location::File(p)) = (small, &input.location) {
-                if let Some(last) = seek::last_time(p, &input.display, &setup) {
-                    hi = hi.max(last);
-                }
-            }
-            (lo <= hi).then_some((lo, hi))
-        })
-        .collect()
-}
-
-/// The first bytes of a stream, to tell text from binary; an error part-way (a truncated
-/// gzip) keeps what came before it.
-fn read_head(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
-    let mut head = vec![0; BINARY_PROBE];
-    let mut filled = 0;
-    while filled < head.len() {
-        match reader.read(&mut head[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                head.truncate(filled);
-                return (head, Some(e));
-            }
-        }
-    }
-    head.truncate(filled);
-    (head, None)
-}
-
-/// Whether the head of an input is binary rather than text. NUL bytes alone do not make it
-/// so: a log written through a crash often holds a run of them where the lost writes were,
-/// and its lines before and after still count. More than one byte in ten that is a control
-/// byte or not UTF-8 does.
-fn is_binary(head: &[u8]) -> bool {
-    let mut text = 0usize;
-    let mut odd = 0usize;
-    for chunk in head.utf8_chunks() {
-        for b in chunk.valid().bytes() {
-            match b {
-                0 => {}
-                b'\t' | b'\n' | b'\r' | 0x0c | 0x1b => text += 1,
-                0x01..=0x1f | 0x7f => odd += 1,
-                _ => text += 1,
-            }
-        }
-        odd += chunk.invalid().len();
-    }
-    // A chunk cut at the probe's end is not evidence.
-    let odd = odd.saturating_sub(3);
-    odd * 10 > text + odd
-}
-
-/// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
-/// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
-/// truncated gzip) keeps the lines before it.
-fn parse_input(
-    input: &Input,
-    setup: &Setup,
-    in_range: &mut dyn FnMut(Nanos) -> bool,
-    reach: Reach,
-    keeping: Keep,
-    render: Option<Render>,
-) -> FileResult {
-    let zone = setup.zone;
-    let path = &input.display;
-    let mut result = FileResult::nothing_yet("read from the start".to_string());
-    let skip = |mut r: FileResult, what: &str, why: String| {
-        r.warning = Some(Diagnostic::at(
-            path,
-            None,
-            Problem::Skipped {
-                what: what.to_string(),
-                why,
-            },
-        ));
-        r.skipped = Some(what.to_string());
-        r
-    };
-    let seek = match reach {
-        Reach::Window(lo, _) => seek::plan(input, setup, lo),
-        _ => None,
-    };
-    let opened = match seek
-        .as_ref()
-        .map_or_else(|| input::open(&input.location, path), |s| s.open(path))
-    {
-        Ok(o) => o,
-        Err(InputError::Io { source, .. }) => {
-            return skip(result, "cannot read", input::reason(&source))
-        }
-        Err(e) => return skip(result, "cannot read", e.to_string()),
-    };
-    result.compressed = opened.compression.is_some();
-    let mut reader = opened.reader;
-    let (mut head, mut head_error) = read_head(&mut reader);
-    if head.is_empty() {
-        return match head_error {
-            Some(e) if opened.compression.is_some() => {
-                skip(result, "corrupt compressed file", e.to_string())
-            }
-            Some(e) => skip(result, "cannot read", input::reason(&e)),
-            None => skip(result, "empty file", "nothing to read".into()),
-        };
-    }
-    if is_binary(&head) {
-        return skip(
-            result,
-            "binary file",
-            "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
-        );
-    }
-    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.before.lines);
-    let mut passed_bytes = 0;
-    if let Some(s) = seek.as_ref().filter(|_| skipped_lines > 0) {
-        let numbered = if s.before.indexed {
-            ", numbered from the line index"
-        } else {
-            ""
-        };
-        result.reading = format!("seeked past {skipped_lines} lines to the window{numbered}");
-    }
-    if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
-        if let Some(passed) = seek::fast_forward(&mut reader, &mut head, path, setup, lo) {
-            skipped_lines = passed.lines;
-            passed_bytes = passed.bytes;
-            head_error = passed.error;
-            if skipped_lines > 0 {
-                result.reading = format!("passed over {skipped_lines} lines to the window");
-            }
-        }
-    }
-    let rest: Box<dyn Read> = if head_error.is_some() {
-        Box::new(io::empty())
-    } else {
-        Box::new(reader)
-    };
-    let mut lines = LineReader::starting_at(io::Cursor::new(head).chain(rest), skipped_lines);
-    // A seeked file is in time order: once a line is past the window (by more than the skew
-    // allowed), nothing after it can be in.
-    let past = std::cell::Cell::new(false);
-    let stop_after = match (reach, &seek) {
-        (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(_, hi), _) => {
-            hi.saturating_add(seek::SKEW)
-        }
-        _ => i64::MAX,
-    };
-    let mut watch = |t: Nanos| {
-        if t > stop_after {
-            past.set(true);
-        }
-        in_range(t)
-    };
-    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(keeping);
-    let mut writer = render.map(|render| Writer::new(render, &zone));
-    let read = lines.each(|n, line| {
-        parser.feed(n, line);
-        if let Some(w) = writer
-            .as_mut()
-            .filter(|_| parser.events.len() >= WRITE_EVERY)
-        {
-            for e in parser.settled() {
-                w.write(&e, path);
-            }
-        }
-        match past.get() || matches!(reach, Reach::Head(m) if n >= m) {
-            true => ControlFlow::Break(()),
-            false => ControlFlow::Continue(()),
-        }
-    });
-    let read_error = head_error.or(read.err());
-    // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
-    result.bytes = match &seek {
-        Some(s) => s.len,
-        None => passed_bytes + lines.bytes(),
-    };
-    let mut result = settle(result, parser.finish(), read_error, skipped_lines, path);
-    if let Some(mut w) = writer {
-        result.write_rest(&mut w, path);
-        result.written(w);
-    }
-    result
-}
-
 /// The first and last time of each run that has any: runs are in time order.
 fn run_ends<T: Timed>(runs: &[Vec<T>]) -> impl Iterator<Item = (Nanos, Nanos)> + Clone + '_ {
     runs.iter()
         .filter_map(|run| Some((run.first()?.time(), run.last()?.time())))
-}
-
-/// A file's result from what its parse gave: counts, events, and the one warning it deserves.
-fn settle(
-    mut result: FileResult,
-    parsed: Parsed,
-    read_error: Option<io::Error>,
-    skipped_lines: u64,
-    path: &str,
-) -> FileResult {
-    result.counts = parsed.counts;
-    // The lines seeked past were not read, but they were counted: they are outside the window.
-    result.counts.lines += skipped_lines;
-    result.counts.outside += skipped_lines;
-    result.format = parsed.format;
-    result.stamped = parsed.stamped;
-    result.yearless = parsed.yearless;
-    result.events = parsed.events;
-    result.requests = parsed.requests;
-    result.dropped = parsed.dropped;
-    let c = &result.counts;
-    if let Some(problem) = parsed.problem {
-        let at = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(Diagnostic::at(path, Some(at), Problem::Broken { problem }));
-    } else if let Some(e) = read_error {
-        let at = c.lines + 1;
-        result.warning = Some(Diagnostic::at(
-            path,
-            Some(at),
-            Problem::ReadError {
-                reason: input::reason(&e),
-                kept: c.lines,
-            },
-        ));
-    } else if c.undatable > 0 {
-        let first = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(Diagnostic::at(
-            path,
-            Some(first),
-            Problem::Undatable { lines: c.undatable },
-        ));
-    } else if c.unrecognised > 0 && c.parsed == 0 && c.outside == 0 {
-        let first = c.first_unparsed.unwrap_or(1);
-        let opening = parsed.first_unparsed_text.unwrap_or_default();
-        result.warning = Some(Diagnostic::at(
-            path,
-            Some(first),
-            Problem::NoFormat {
-                lines: c.unrecognised,
-                opening,
-            },
-        ));
-        result.skipped = Some("no log format recognised".into());
-    } else if c.unrecognised > 0 {
-        let first = c.first_unparsed.unwrap_or(1);
-        result.warning = Some(Diagnostic::at(
-            path,
-            Some(first),
-            Problem::Unrecognised {
-                lines: c.unrecognised,
-            },
-        ));
-    }
-    result
 }

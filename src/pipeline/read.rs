@@ -1,0 +1,205 @@
+//! One input read into events: whole, or seeked to the window, or in parallel stretches.
+
+use super::head::{is_binary, read_head};
+use super::stream::Writer;
+use super::{seek, Diagnostic, FileResult, Problem, Reach, Render, Setup, WRITE_EVERY};
+use crate::format::{FileParser, Keep, Parsed};
+use crate::input::{self, Input, InputError, LineReader};
+use crate::time::Nanos;
+use std::io::{self, Read};
+use std::ops::ControlFlow;
+
+/// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
+/// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
+/// truncated gzip) keeps the lines before it.
+pub(super) fn parse_input(
+    input: &Input,
+    setup: &Setup,
+    in_range: &mut dyn FnMut(Nanos) -> bool,
+    reach: Reach,
+    keeping: Keep,
+    render: Option<Render>,
+) -> FileResult {
+    let zone = setup.zone;
+    let path = &input.display;
+    let mut result = FileResult::nothing_yet("read from the start".to_string());
+    let skip = |mut r: FileResult, what: &str, why: String| {
+        r.warning = Some(Diagnostic::at(
+            path,
+            None,
+            Problem::Skipped {
+                what: what.to_string(),
+                why,
+            },
+        ));
+        r.skipped = Some(what.to_string());
+        r
+    };
+    let seek = match reach {
+        Reach::Window(lo, _) => seek::plan(input, setup, lo),
+        _ => None,
+    };
+    let opened = match seek
+        .as_ref()
+        .map_or_else(|| input::open(&input.location, path), |s| s.open(path))
+    {
+        Ok(o) => o,
+        Err(InputError::Io { source, .. }) => {
+            return skip(result, "cannot read", input::reason(&source))
+        }
+        Err(e) => return skip(result, "cannot read", e.to_string()),
+    };
+    result.compressed = opened.compression.is_some();
+    let mut reader = opened.reader;
+    let (mut head, mut head_error) = read_head(&mut reader);
+    if head.is_empty() {
+        return match head_error {
+            Some(e) if opened.compression.is_some() => {
+                skip(result, "corrupt compressed file", e.to_string())
+            }
+            Some(e) => skip(result, "cannot read", input::reason(&e)),
+            None => skip(result, "empty file", "nothing to read".into()),
+        };
+    }
+    if is_binary(&head) {
+        return skip(
+            result,
+            "binary file",
+            "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
+        );
+    }
+    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.before.lines);
+    let mut passed_bytes = 0;
+    if let Some(s) = seek.as_ref().filter(|_| skipped_lines > 0) {
+        let numbered = if s.before.indexed {
+            ", numbered from the line index"
+        } else {
+            ""
+        };
+        result.reading = format!("seeked past {skipped_lines} lines to the window{numbered}");
+    }
+    if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
+        if let Some(passed) = seek::fast_forward(&mut reader, &mut head, path, setup, lo) {
+            skipped_lines = passed.lines;
+            passed_bytes = passed.bytes;
+            head_error = passed.error;
+            if skipped_lines > 0 {
+                result.reading = format!("passed over {skipped_lines} lines to the window");
+            }
+        }
+    }
+    let rest: Box<dyn Read> = if head_error.is_some() {
+        Box::new(io::empty())
+    } else {
+        Box::new(reader)
+    };
+    let mut lines = LineReader::starting_at(io::Cursor::new(head).chain(rest), skipped_lines);
+    // A seeked file is in time order: once a line is past the window (by more than the skew
+    // allowed), nothing after it can be in.
+    let past = std::cell::Cell::new(false);
+    let stop_after = match (reach, &seek) {
+        (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(_, hi), _) => {
+            hi.saturating_add(seek::SKEW)
+        }
+        _ => i64::MAX,
+    };
+    let mut watch = |t: Nanos| {
+        if t > stop_after {
+            past.set(true);
+        }
+        in_range(t)
+    };
+    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(keeping);
+    let mut writer = render.map(|render| Writer::new(render, &zone));
+    let read = lines.each(|n, line| {
+        parser.feed(n, line);
+        if let Some(w) = writer
+            .as_mut()
+            .filter(|_| parser.events.len() >= WRITE_EVERY)
+        {
+            for e in parser.settled() {
+                w.write(&e, path);
+            }
+        }
+        match past.get() || matches!(reach, Reach::Head(m) if n >= m) {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    });
+    let read_error = head_error.or(read.err());
+    // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
+    result.bytes = match &seek {
+        Some(s) => s.len,
+        None => passed_bytes + lines.bytes(),
+    };
+    let mut result = settle(result, parser.finish(), read_error, skipped_lines, path);
+    if let Some(mut w) = writer {
+        result.write_rest(&mut w, path);
+        result.written(w);
+    }
+    result
+}
+
+/// A file's result from what its parse gave: counts, events, and the one warning it deserves.
+pub(super) fn settle(
+    mut result: FileResult,
+    parsed: Parsed,
+    read_error: Option<io::Error>,
+    skipped_lines: u64,
+    path: &str,
+) -> FileResult {
+    result.counts = parsed.counts;
+    // The lines seeked past were not read, but they were counted: they are outside the window.
+    result.counts.lines += skipped_lines;
+    result.counts.outside += skipped_lines;
+    result.format = parsed.format;
+    result.stamped = parsed.stamped;
+    result.yearless = parsed.yearless;
+    result.events = parsed.events;
+    result.requests = parsed.requests;
+    result.dropped = parsed.dropped;
+    let c = &result.counts;
+    if let Some(problem) = parsed.problem {
+        let at = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(Diagnostic::at(path, Some(at), Problem::Broken { problem }));
+    } else if let Some(e) = read_error {
+        let at = c.lines + 1;
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(at),
+            Problem::ReadError {
+                reason: input::reason(&e),
+                kept: c.lines,
+            },
+        ));
+    } else if c.undatable > 0 {
+        let first = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::Undatable { lines: c.undatable },
+        ));
+    } else if c.unrecognised > 0 && c.parsed == 0 && c.outside == 0 {
+        let first = c.first_unparsed.unwrap_or(1);
+        let opening = parsed.first_unparsed_text.unwrap_or_default();
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::NoFormat {
+                lines: c.unrecognised,
+                opening,
+            },
+        ));
+        result.skipped = Some("no log format recognised".into());
+    } else if c.unrecognised > 0 {
+        let first = c.first_unparsed.unwrap_or(1);
+        result.warning = Some(Diagnostic::at(
+            path,
+            Some(first),
+            Problem::Unrecognised {
+                lines: c.unrecognised,
+            },
+        ));
+    }
+    result
+}
