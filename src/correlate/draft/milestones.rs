@@ -1,0 +1,109 @@
+//! The outage's turning points: begin, detection, mitigation, end.
+
+use super::super::onset::Burst;
+use super::super::{Entry, EntryKind, Milestone, Window};
+use super::{Builder, MITIGATION_REACH, RECOVERY_QUIET};
+use crate::time::Nanos;
+
+impl Builder {
+    /// Marks the turning points: the outage's begin and end (as entries of their own, from
+    /// the error bursts), the first alert (detected), escalations and responders joining, and
+    /// the deploy or rollback after which the errors stopped (mitigation).
+    pub(super) fn milestones(&mut self, bursts: &[Burst], window: Window) {
+        if let Some(first) = bursts.iter().min_by_key(|b| b.start) {
+            let who = first.service.as_deref().unwrap_or("unattributed");
+            let text = format!("{who} errors rise above their baseline");
+            self.push(milestone(
+                EntryKind::Error,
+                "Outage begins",
+                first.service.clone(),
+                text,
+                first.start,
+                &first.first,
+                Milestone::Begins,
+            ));
+        }
+        let last = bursts.iter().max_by_key(|b| b.end);
+        if let Some(last) = last.filter(|b| window.to - b.end >= RECOVERY_QUIET) {
+            let who = last.service.as_deref().unwrap_or("unattributed");
+            let text = format!("{who} errors back to their baseline (the last error of the burst)");
+            self.push(milestone(
+                EntryKind::Recovery,
+                "Recovered",
+                last.service.clone(),
+                text,
+                last.end,
+                &last.last,
+                Milestone::Recovered,
+            ));
+        }
+        if let Some(i) = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == EntryKind::Alert)
+            .min_by_key(|(_, e)| e.first)
+            .map(|(i, _)| i)
+        {
+            self.entries[i].milestone = Some(Milestone::Detected);
+        }
+        for entry in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.kind == EntryKind::Oncall)
+        {
+            let said = entry.text.to_ascii_lowercase();
+            if said.contains("escalat") || said.contains("responder") {
+                entry.milestone = Some(Milestone::Escalated);
+            }
+        }
+        let (Some(start), Some(end)) = (bursts.iter().map(|b| b.start).min(), last.map(|b| b.end))
+        else {
+            return;
+        };
+        // The fix: a rollback, else a deploy, that finished after the errors began and shortly
+        // before they stopped.
+        let fix = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                e.kind == EntryKind::Deploy
+                    && e.first >= start
+                    && e.last <= end + MITIGATION_REACH / 6
+            })
+            .filter(|(i, _)| {
+                self.finished
+                    .get(i)
+                    .is_some_and(|f| end - f <= MITIGATION_REACH)
+            })
+            .min_by_key(|(_, e)| (u8::from(e.label != "Rollback"), e.first))
+            .map(|(i, _)| i);
+        if let Some(i) = fix {
+            self.entries[i].milestone = Some(Milestone::Mitigation);
+        }
+    }
+}
+
+pub(super) fn milestone(
+    kind: EntryKind,
+    label: &'static str,
+    service: Option<String>,
+    text: String,
+    at: Nanos,
+    source: &crate::event::SourceRef,
+    milestone: Milestone,
+) -> Entry {
+    Entry {
+        kind,
+        label,
+        service,
+        text,
+        count: 1,
+        first: at,
+        last: at,
+        suspect: false,
+        milestone: Some(milestone),
+        sources: vec![source.clone()],
+    }
+}
