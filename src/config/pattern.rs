@@ -6,7 +6,11 @@ use std::borrow::Cow;
 
 /// A compiled line pattern: literal text between named fields.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Pattern {
+pub struct Pattern(Pieces);
+
+/// Literal text and `{name}` fields, as patterns and templates write them.
+#[derive(Clone, Debug, PartialEq)]
+struct Pieces {
     /// Literal text before the first field.
     lead: String,
     /// Each field and the literal text after it, up to the next field.
@@ -18,20 +22,20 @@ impl Pattern {
     /// pattern needs a `{time}` field, and two fields may not touch (nothing would say where
     /// one ends).
     pub fn compile(pattern: &str) -> Result<Pattern, String> {
-        let (lead, fields) = pieces(pattern, false)?;
-        if !fields.iter().any(|(n, _)| n == "time") {
+        let pieces = Pieces::parse(pattern, false)?;
+        if !pieces.names("time") {
             return Err("a pattern needs a {time} field".into());
         }
-        Ok(Pattern { lead, fields })
+        Ok(Pattern(pieces))
     }
 
     /// The fields of `line` in pattern order, or `None` when the line is not in the pattern.
     /// Each field runs to the first occurrence of the literal after it; the last field, with
     /// nothing after it, takes the rest of the line.
     pub fn captures<'l>(&self, line: &'l str) -> Option<Vec<(&str, &'l str)>> {
-        let mut rest = line.strip_prefix(self.lead.as_str())?;
-        let mut out = Vec::with_capacity(self.fields.len());
-        for (name, after) in &self.fields {
+        let mut rest = line.strip_prefix(self.0.lead.as_str())?;
+        let mut out = Vec::with_capacity(self.0.fields.len());
+        for (name, after) in &self.0.fields {
             let (value, next) = if after.is_empty() {
                 (rest, "")
             } else {
@@ -45,83 +49,85 @@ impl Pattern {
     }
 }
 
-/// The literal text before the first field, and each field with the literal text after it.
-/// `touching`: whether two fields may follow each other with nothing between (a template's
-/// may; a pattern's may not, as nothing would say where one ends).
-fn pieces(pattern: &str, touching: bool) -> Result<(String, Vec<(String, String)>), String> {
-    let mut lead = String::new();
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        let literal = match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                '{'
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                '}'
-            }
-            '{' => {
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
+impl Pieces {
+    /// `touching`: whether two fields may follow each other with nothing between (a template's
+    /// may; a pattern's may not, as nothing would say where one ends).
+    fn parse(pattern: &str, touching: bool) -> Result<Pieces, String> {
+        let mut lead = String::new();
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            let literal = match c {
+                '{' if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    '{'
+                }
+                '}' if chars.peek() == Some(&'}') => {
+                    chars.next();
+                    '}'
+                }
+                '{' => {
+                    let mut name = String::new();
+                    loop {
+                        match chars.next() {
                             Some('}') => break,
                             Some(c) if c.is_alphanumeric() || c == '_' || c == '.' => name.push(c),
                             _ => return Err(format!("field {{{name} is not closed by }} or holds other than letters, digits, _ and .")),
                         }
+                    }
+                    if name.is_empty() {
+                        return Err("a field {} needs a name".into());
+                    }
+                    if fields.iter().any(|(n, _)| *n == name) {
+                        return Err(format!("field {{{name}}} appears twice"));
+                    }
+                    if !touching && fields.last().is_some_and(|(_, after)| after.is_empty()) {
+                        return Err(format!(
+                            "field {{{name}}} follows another with nothing between them"
+                        ));
+                    }
+                    fields.push((name, String::new()));
+                    continue;
                 }
-                if name.is_empty() {
-                    return Err("a field {} needs a name".into());
-                }
-                if fields.iter().any(|(n, _)| *n == name) {
-                    return Err(format!("field {{{name}}} appears twice"));
-                }
-                if !touching && fields.last().is_some_and(|(_, after)| after.is_empty()) {
-                    return Err(format!(
-                        "field {{{name}}} follows another with nothing between them"
-                    ));
-                }
-                fields.push((name, String::new()));
-                continue;
+                '}' => return Err("a lone } (write }} for a brace)".into()),
+                c => c,
+            };
+            match fields.last_mut() {
+                Some((_, after)) => after.push(literal),
+                None => lead.push(literal),
             }
-            '}' => return Err("a lone } (write }} for a brace)".into()),
-            c => c,
-        };
-        match fields.last_mut() {
-            Some((_, after)) => after.push(literal),
-            None => lead.push(literal),
         }
+        Ok(Pieces { lead, fields })
     }
-    Ok((lead, fields))
+
+    fn names(&self, name: &str) -> bool {
+        self.fields.iter().any(|(n, _)| n == name)
+    }
 }
 
 /// A message made of a line's fields (`{label}: {text}`): literal text between `{name}`
 /// fields, written as patterns are.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Template {
-    lead: String,
-    fields: Vec<(String, String)>,
-}
+pub struct Template(Pieces);
 
 impl Template {
     pub fn compile(text: &str) -> Result<Template, String> {
-        let (lead, fields) = pieces(text, true)?;
-        if fields.is_empty() {
+        let pieces = Pieces::parse(text, true)?;
+        if pieces.fields.is_empty() {
             return Err("a template names no {field}".into());
         }
-        Ok(Template { lead, fields })
+        Ok(Template(pieces))
     }
 
     /// Whether the template names the field `name`.
     pub fn names(&self, name: &str) -> bool {
-        self.fields.iter().any(|(n, _)| n == name)
+        self.0.names(name)
     }
 
     /// The message, when `field` gives every field the template names.
     pub fn render<'f>(&self, field: impl Fn(&str) -> Option<Cow<'f, str>>) -> Option<String> {
-        let mut message = self.lead.clone();
-        for (name, after) in &self.fields {
+        let mut message = self.0.lead.clone();
+        for (name, after) in &self.0.fields {
             message += &field(name)?;
             message += after;
         }

@@ -54,109 +54,64 @@ mod tests {
         }
     }
 
-    /// What one line of each program gives: its time, level, message and the fields kept.
-    /// The lines are each program's own, from the documentation its definition names.
+    /// What one line of each program gives, as `=> time | level | message | fields kept`:
+    /// the lines are each program's own, from the documentation its definition names.
+    const READS: &str = "
+# klog: no year (the anchor's, 2023), and only the source location kept.
+I1011 14:00:01.123456       1 controller.go:123] \"Starting controller\"
+=> 2023-10-11T14:00:01.123456Z | info | \"Starting controller\" | source=controller.go:123
+# Redis: the mark `#` is a warning, and the role letter reads as its role.
+12:S 11 Oct 2023 14:06:00.100 # Connection with master lost.
+=> 2023-10-11T14:06:00.100Z | warn | Connection with master lost. | pid=12 role=replica
+# PostgreSQL: a severity is a level; a label stays at the head of the message.
+2023-10-11 14:00:02.442 UTC [3310] ERROR:  deadlock detected
+=> 2023-10-11T14:00:02.442Z | error | deadlock detected | pid=3310
+2023-10-11 14:00:02.442 UTC [3310] HINT:  See server log for query details.
+=> 2023-10-11T14:00:02.442Z | - | HINT: See server log for query details. | pid=3310
+# Apache 2.4 and 2.2: the message is what follows the bracketed groups.
+[Wed Oct 11 14:00:04.5 2023] [core:warn] [pid 1234] AH00045: child process 1250 still did not exit
+=> 2023-10-11T14:00:04.500Z | warn | AH00045: child process 1250 still did not exit |
+[Wed Oct 11 14:00:03 2023] [error] [client 10.0.0.6] File does not exist: /var/www/html/favicon.ico
+=> 2023-10-11T14:00:03Z | error | File does not exist: /var/www/html/favicon.ico |
+# nginx: the process, thread and connection numbers are not the message.
+2023/10/11 14:00:04 [crit] 31#31: *12 connect() to unix:/run/php.sock failed (2: No such file or directory)
+=> 2023-10-11T14:00:04Z | error | connect() to unix:/run/php.sock failed (2: No such file or directory) |
+# Lambda's Node.js and Python runtimes: the request id is not the message.
+2023-10-11T14:00:01.123Z\t8f507cfc-7e2e-4e4a-9b0c-2f1e5c1a2b3c\tINFO\tcharging order 42
+=> 2023-10-11T14:00:01.123Z | info | charging order 42 |
+[WARNING]\t2023-10-11T14:00:03.000Z\t9a1b2c3d-0e10-4a3c-9a52-5f1c6ad3a1b1\tretrying ledger write
+=> 2023-10-11T14:00:03Z | warn | retrying ledger write |
+";
+
     #[test]
     fn each_definition_reads_what_its_program_writes() {
         use crate::format::testing::{parse_all, utc};
-        type Row = (
-            &'static str,
-            &'static str,
-            Option<Level>,
-            &'static str,
-            &'static [(&'static str, &'static str)],
-        );
-        let rows: [Row; 9] = [
-            // klog: no year (the anchor's, 2023), and only the source location kept.
-            (
-                "I1011 14:00:01.123456       1 controller.go:123] \"Starting controller\"",
-                "2023-10-11T14:00:01.123456Z",
-                Some(Level::Info),
-                "\"Starting controller\"",
-                &[("source", "controller.go:123")],
-            ),
-            // Redis: the mark `#` is a warning, and the role letter reads as its role.
-            (
-                "12:S 11 Oct 2023 14:06:00.100 # Connection with master lost.",
-                "2023-10-11T14:06:00.100Z",
-                Some(Level::Warn),
-                "Connection with master lost.",
-                &[("pid", "12"), ("role", "replica")],
-            ),
-            // PostgreSQL: a severity is a level; a label stays at the head of the message.
-            (
-                "2023-10-11 14:00:02.442 UTC [3310] ERROR:  deadlock detected",
-                "2023-10-11T14:00:02.442Z",
-                Some(Level::Error),
-                "deadlock detected",
-                &[("pid", "3310")],
-            ),
-            (
-                "2023-10-11 14:00:02.442 UTC [3310] HINT:  See server log for query details.",
-                "2023-10-11T14:00:02.442Z",
-                None,
-                "HINT: See server log for query details.",
-                &[("pid", "3310")],
-            ),
-            // Apache 2.4 and 2.2: the message is what follows the bracketed groups.
-            (
-                "[Wed Oct 11 14:00:04.5 2023] [core:warn] [pid 1234] AH00045: child process 1250 still did not exit",
-                "2023-10-11T14:00:04.500Z",
-                Some(Level::Warn),
-                "AH00045: child process 1250 still did not exit",
-                &[],
-            ),
-            (
-                "[Wed Oct 11 14:00:03 2023] [error] [client 10.0.0.6] File does not exist: /var/www/html/favicon.ico",
-                "2023-10-11T14:00:03Z",
-                Some(Level::Error),
-                "File does not exist: /var/www/html/favicon.ico",
-                &[],
-            ),
-            // nginx: the process, thread and connection numbers are not the message.
-            (
-                "2023/10/11 14:00:04 [crit] 31#31: *12 connect() to unix:/run/php.sock failed (2: No such file or directory)",
-                "2023-10-11T14:00:04Z",
-                Some(Level::Error),
-                "connect() to unix:/run/php.sock failed (2: No such file or directory)",
-                &[],
-            ),
-            // Lambda's Node.js and Python runtimes: the request id is not the message.
-            (
-                "2023-10-11T14:00:01.123Z\t8f507cfc-7e2e-4e4a-9b0c-2f1e5c1a2b3c\tINFO\tcharging order 42",
-                "2023-10-11T14:00:01.123Z",
-                Some(Level::Info),
-                "charging order 42",
-                &[],
-            ),
-            (
-                "[WARNING]\t2023-10-11T14:00:03.000Z\t9a1b2c3d-0e10-4a3c-9a52-5f1c6ad3a1b1\tretrying ledger write",
-                "2023-10-11T14:00:03Z",
-                Some(Level::Warn),
-                "retrying ledger write",
-                &[],
-            ),
-        ];
-        for (line, time, level, message, fields) in rows {
+        let rows: Vec<&str> = READS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        assert_eq!(rows.len(), 18);
+        for pair in rows.chunks(2) {
+            let [line, expected] = pair else {
+                panic!("{pair:?}: a line and its expectation");
+            };
             let (events, counts, _) = parse_all("some.log", &[line]);
             let [event] = events.as_slice() else {
                 panic!("{line}: {counts:?}");
             };
-            assert_eq!(
-                (
-                    utc(event.time).as_str(),
-                    event.level,
-                    event.message.as_str()
-                ),
-                (time, level, message),
-                "{line}"
-            );
-            let kept: Vec<(&str, &str)> = event
+            let fields: Vec<String> = event
                 .fields
                 .iter()
-                .map(|(k, v)| (k, v.as_str().unwrap_or("")))
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
                 .collect();
-            assert_eq!(kept, fields, "{line}");
+            let level = event.level.map_or("-", Level::as_str);
+            let got = format!(
+                "=> {} | {level} | {} | {}",
+                utc(event.time),
+                event.message,
+                fields.join(" ")
+            );
+            assert_eq!(got.trim_end(), *expected, "{line}");
         }
     }
 

@@ -437,25 +437,16 @@ mod tests {
 
     #[test]
     fn deploy_lines() {
+        let deploy = |phase, version: &str, rollback| Kind::Deploy {
+            phase,
+            version: Some(version.into()),
+            rollback,
+        };
         let e = classified("deploy checkout v4.2.0 started by ci (pipeline 8812)");
-        assert_eq!(
-            e.kind,
-            Kind::Deploy {
-                phase: DeployPhase::Started,
-                version: Some("v4.2.0".into()),
-                rollback: false
-            }
-        );
+        assert_eq!(e.kind, deploy(DeployPhase::Started, "v4.2.0", false));
         assert_eq!(e.service.as_deref(), Some("checkout"));
         let e = classified("Rollback of checkout to v4.1.3 finished");
-        assert_eq!(
-            e.kind,
-            Kind::Deploy {
-                phase: DeployPhase::Finished,
-                version: Some("v4.1.3".into()),
-                rollback: true
-            }
-        );
+        assert_eq!(e.kind, deploy(DeployPhase::Finished, "v4.1.3", true));
         let e = classified("deployment of payments 2.3.1 failed: image pull error");
         assert!(matches!(
             e.kind,
@@ -504,17 +495,15 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(
-            version_in("pulled registry/app:2.7.0 ok").as_deref(),
-            Some("2.7.0")
-        );
-        assert_eq!(
-            version_in("Release version 42 created").as_deref(),
-            Some("42")
-        );
-        assert_eq!(version_in("no version here"), None);
-        assert_eq!(version_in("took 1.5 seconds"), None);
-        assert_eq!(version_in("now at v2.7").as_deref(), Some("v2.7"));
+        for (message, version) in [
+            ("pulled registry/app:2.7.0 ok", Some("2.7.0")),
+            ("Release version 42 created", Some("42")),
+            ("no version here", None),
+            ("took 1.5 seconds", None),
+            ("now at v2.7", Some("v2.7")),
+        ] {
+            assert_eq!(version_in(message).as_deref(), version, "{message}");
+        }
     }
 
     proptest::proptest! {

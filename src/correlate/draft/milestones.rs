@@ -3,7 +3,6 @@
 use super::super::onset::Burst;
 use super::super::{Entry, EntryKind, Milestone, Window};
 use super::{Builder, MITIGATION_REACH, RECOVERY_QUIET};
-use crate::time::Nanos;
 
 impl Builder {
     /// Marks the turning points: the outage's begin and end (as entries of their own, from
@@ -11,31 +10,11 @@ impl Builder {
     /// the deploy or rollback after which the errors stopped (mitigation).
     pub(super) fn milestones(&mut self, bursts: &[Burst], window: Window) {
         if let Some(first) = bursts.iter().min_by_key(|b| b.start) {
-            let who = first.service.as_deref().unwrap_or("unattributed");
-            let text = format!("{who} errors rise above their baseline");
-            self.push(milestone(
-                EntryKind::Error,
-                "Outage begins",
-                first.service.clone(),
-                text,
-                first.start,
-                &first.first,
-                Milestone::Begins,
-            ));
+            self.push(burst_mark(first, Milestone::Begins));
         }
         let last = bursts.iter().max_by_key(|b| b.end);
         if let Some(last) = last.filter(|b| window.to - b.end >= RECOVERY_QUIET) {
-            let who = last.service.as_deref().unwrap_or("unattributed");
-            let text = format!("{who} errors back to their baseline (the last error of the burst)");
-            self.push(milestone(
-                EntryKind::Recovery,
-                "Recovered",
-                last.service.clone(),
-                text,
-                last.end,
-                &last.last,
-                Milestone::Recovered,
-            ));
+            self.push(burst_mark(last, Milestone::Recovered));
         }
         if let Some(i) = self
             .entries
@@ -85,25 +64,39 @@ impl Builder {
     }
 }
 
-pub(super) fn milestone(
-    kind: EntryKind,
-    label: &'static str,
-    service: Option<String>,
-    text: String,
-    at: Nanos,
-    source: &crate::event::SourceRef,
-    milestone: Milestone,
-) -> Entry {
+/// The entry of a burst's turning point: where the errors rose above their baseline
+/// ([`Milestone::Begins`], at the burst's first error) or went back to it (at its last).
+fn burst_mark(burst: &Burst, mark: Milestone) -> Entry {
+    let who = burst.service.as_deref().unwrap_or("unattributed");
+    let (kind, label, text, at, source) = if mark == Milestone::Begins {
+        let text = format!("{who} errors rise above their baseline");
+        (
+            EntryKind::Error,
+            "Outage begins",
+            text,
+            burst.start,
+            &burst.first,
+        )
+    } else {
+        let text = format!("{who} errors back to their baseline (the last error of the burst)");
+        (
+            EntryKind::Recovery,
+            "Recovered",
+            text,
+            burst.end,
+            &burst.last,
+        )
+    };
     Entry {
         kind,
         label,
-        service,
+        service: burst.service.clone(),
         text,
         count: 1,
         first: at,
         last: at,
         suspect: false,
-        milestone: Some(milestone),
+        milestone: Some(mark),
         sources: vec![source.clone()],
     }
 }

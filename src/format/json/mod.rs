@@ -22,7 +22,7 @@ mod tests;
 pub use layout::Layouts;
 use layout::{LEVEL, MESSAGE, SERVICE, TIME};
 pub use object::{all_fields, number_at, object, raw_at, str_at, string, Object, Raw};
-use request::{caddy_request, cloud_request, cloud_service};
+use request::cloud_service;
 
 pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let trimmed = super::trim_start(line);
@@ -60,8 +60,8 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
     let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
     let request = match message.as_deref() {
-        None => cloud_request(obj, time, cx, out),
-        Some("handled request") => caddy_request(obj, time, cx, out),
+        None => request::cloud(obj, time, cx, out),
+        Some("handled request") => request::caddy(obj, time, cx, out),
         Some(_) => None,
     };
     if let Some(recognised) = request {

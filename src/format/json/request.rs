@@ -8,12 +8,7 @@ use crate::time::{Nanos, NANOS_PER_SEC};
 /// A Google Cloud Logging request entry (Cloud Run, App Engine, a load balancer): no payload,
 /// and an `httpRequest` with the status and the latency (`"0.120s"`), read as an access log's
 /// request is.
-pub(super) fn cloud_request(
-    obj: &Object,
-    time: Nanos,
-    cx: &mut Cx,
-    out: &mut Vec<Event>,
-) -> Option<bool> {
+pub(super) fn cloud(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let request = object(obj.get("httpRequest")?)?;
     let status = http_status(request.get("status")?)?;
     let latency = request.get("latency").and_then(|v| string(v));
@@ -25,12 +20,7 @@ pub(super) fn cloud_request(
 
 /// Caddy's access log (`"logger":"http.log.access…"`, `"msg":"handled request"`): the request
 /// object's method and URI, the status, and the duration in seconds.
-pub(super) fn caddy_request(
-    obj: &Object,
-    time: Nanos,
-    cx: &mut Cx,
-    out: &mut Vec<Event>,
-) -> Option<bool> {
+pub(super) fn caddy(obj: &Object, time: Nanos, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let logger = obj.get("logger").and_then(|v| string(v))?;
     if !logger.starts_with("http.log.access") {
         return None;
