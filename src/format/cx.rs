@@ -2,8 +2,8 @@
 //! seen), its service and rules, and what the run keeps of its events.
 
 use super::{
-    builtin, capped, classify, cut, is_crash, json, service_from_path, timestamp, Dropped, Format,
-    LevelPlace, YearAnchor,
+    builtin, capped, classify, cut, is_crash, json, service_from_path, timestamp, Declaration,
+    Dropped, Format, LevelPlace, YearAnchor,
 };
 use crate::config::{self, Config, FileRules, LineFormat};
 use crate::event::{Event, Fields, Kind, Level, SourceRef};
@@ -67,6 +67,9 @@ pub struct Cx<'a> {
     /// Where the last JSON lines' keys put what the JSON parser looks up.
     pub(super) json: json::Layouts,
     pub(super) keep: &'a mut dyn FnMut(Nanos) -> bool,
+    /// The reader inside the family that read the last line, where one did: the parser
+    /// tallies them to name the file's format.
+    pub(super) reader: Option<&'static Declaration>,
 }
 
 /// Format `index` of those defined as data: the site's, then the tool's own.
@@ -125,6 +128,7 @@ impl<'a> Cx<'a> {
             rules,
             json: json::Layouts::default(),
             keep,
+            reader: None,
         }
     }
 
@@ -168,6 +172,7 @@ impl<'a> Cx<'a> {
             rules: self.rules.clone(),
             json: json::Layouts::default(),
             keep,
+            reader: None,
         }
     }
 
@@ -267,6 +272,13 @@ impl<'a> Cx<'a> {
                 self.event(time, level, None, content.to_string(), Fields::new())
             }
         }
+    }
+
+    /// Notes that `declared`'s reader read the line (for the name of the file's format), and
+    /// passes on what it answered.
+    pub(super) fn read_by(&mut self, declared: &'static Declaration, read: bool) -> bool {
+        self.reader = Some(declared);
+        read
     }
 
     /// Whether an event at `t` survives the window; parsers ask before building it.

@@ -33,6 +33,7 @@ mod nagios;
 mod opsgenie;
 mod pagerduty;
 mod parser;
+mod registry;
 mod service;
 mod spinnaker;
 mod syslog;
@@ -56,6 +57,7 @@ use line_text::{
 };
 use parser::directive;
 pub use parser::{Dropped, FileParser, Keep, Parsed};
+pub use registry::Declaration;
 pub use service::service_from_path;
 
 /// The format families, in the order they are tried when a sample is tied (see [`ALL`]).

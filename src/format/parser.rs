@@ -2,8 +2,8 @@
 //! continuation folding.
 
 use super::{
-    capped, detect, document, is_crash, opening, readable, trim_end, trim_start, Cx, FileCounts,
-    Format, LevelPlace, MAX_MESSAGE,
+    capped, detect, document, is_crash, opening, readable, trim_end, trim_start, Cx, Declaration,
+    FileCounts, Format, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -32,6 +32,9 @@ pub struct Parsed {
     pub format: Option<Format>,
     /// The first line of the sample the format read, where `-v` names the time's layout.
     pub stamped: Option<Arc<str>>,
+    /// The name of the reader inside the format's family that read most of the lines, where
+    /// one read at least half of them: `-v` and `--stats` name the file's format by it.
+    pub reader: Option<&'static str>,
     /// For a read that [`FileParser::continuing`] began: where the last line left off, for the
     /// next read to go on from. `None` before any event, `Some(None)` after one not kept, else
     /// the event a continuation line would join.
@@ -73,6 +76,10 @@ pub(super) struct Near {
 pub struct FileParser<'a> {
     pub(super) cx: Cx<'a>,
     pub(super) format: Option<Format>,
+    /// The lines each reader inside a family read (see [`Declaration`]), and the lines read
+    /// at all: the file's format is named by a reader that read at least half of them.
+    pub(super) readers: Vec<(&'static Declaration, u64)>,
+    pub(super) read: u64,
     /// See [`Parsed::stamped`].
     pub(super) stamped: Option<Arc<str>>,
     pub(super) sample: Vec<(u64, Vec<u8>)>,
@@ -125,6 +132,8 @@ impl<'a> FileParser<'a> {
             sample_bytes: 0,
             last: None,
             continued: false,
+            readers: Vec::new(),
+            read: 0,
             document: None,
             problem: None,
             near: Near::default(),
@@ -301,6 +310,7 @@ impl<'a> FileParser<'a> {
         }
         if let Some((first, doc)) = self.document.take() {
             let before = self.events.len();
+            let lines_before = self.counts.lines;
             let broken = document::parse(
                 &doc,
                 first,
@@ -314,6 +324,8 @@ impl<'a> FileParser<'a> {
             }
             self.take_counted();
             self.slim_from(before);
+            // A document is its items' format: its lines are counted as read by their reader.
+            self.tally((self.counts.lines - lines_before).max(1));
         }
         // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
         if self.near.last_in_range.is_none() {
@@ -340,6 +352,28 @@ impl<'a> FileParser<'a> {
             dropped: self.dropped,
             first_unparsed_text: self.first_unparsed_text,
             stamped: self.stamped,
+            reader: self
+                .readers
+                .iter()
+                .max_by_key(|(_, lines)| *lines)
+                .filter(|(_, lines)| lines * 2 >= self.read)
+                .map(|(declared, _)| declared.name),
+        }
+    }
+
+    /// Counts `lines` read, and for the reader that read them, if one inside a family did.
+    fn tally(&mut self, lines: u64) {
+        self.read += lines;
+        let Some(declared) = self.cx.reader.take() else {
+            return;
+        };
+        match self
+            .readers
+            .iter_mut()
+            .find(|(d, _)| std::ptr::eq(*d, declared))
+        {
+            Some((_, n)) => *n += lines,
+            None => self.readers.push((declared, lines)),
         }
     }
 
@@ -387,6 +421,7 @@ impl<'a> FileParser<'a> {
                 .fallbacks()
                 .any(|f| f.parse(line, &mut self.cx, &mut self.events));
         if recognised {
+            self.tally(1);
             let kept = self.events.len() - before + self.take_counted();
             self.counts.events += kept as u64;
             self.slim_from(before);

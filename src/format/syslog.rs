@@ -3,7 +3,7 @@
 //! with an ISO timestamp as rsyslog and `journalctl -o short-iso` write it. The tag names the
 //! service; kernel OOM kills and systemd unit failures are recognised by their wording.
 
-use super::{haproxy, timestamp, Cx};
+use super::{haproxy, registry, timestamp, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use nom::bytes::complete::take_while_m_n;
@@ -186,7 +186,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if parts.app == "haproxy" {
         if let Some(request) = haproxy::request(parts.msg) {
             out.push(request.event(time, cx, fields));
-            return true;
+            return cx.read_by(&registry::HAPROXY, true);
         }
     }
     let service = (!parts.app.is_empty()).then(|| parts.app.to_string());

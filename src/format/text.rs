@@ -7,7 +7,7 @@
 //! message into many.
 
 use super::timestamp;
-use super::{alb, cri, heroku, nagios, trim_start, Cx};
+use super::{alb, cri, heroku, nagios, registry, trim_start, Cx};
 use crate::event::Fields;
 use crate::event::{Event, Level};
 use crate::swar;
@@ -60,9 +60,14 @@ pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -
     // one after the other, not through a list of function pointers, so that the first bytes
     // that turn most lines away are checked in line.
     if let Some(recognised) = alb::parse(line, time, rest, cx, out)
-        .or_else(|| cri::parse(time, rest, cx, out))
-        .or_else(|| heroku::parse(time, rest, cx, out))
-        .or_else(|| nagios::parse(time, rest, cx, out))
+        .map(|read| cx.read_by(&registry::ALB, read))
+        .or_else(|| cri::parse(time, rest, cx, out).map(|read| cx.read_by(&registry::CRI, read)))
+        .or_else(|| {
+            heroku::parse(time, rest, cx, out).map(|read| cx.read_by(&registry::HEROKU, read))
+        })
+        .or_else(|| {
+            nagios::parse(time, rest, cx, out).map(|read| cx.read_by(&registry::NAGIOS, read))
+        })
         .or_else(|| embedded_json(time, rest, cx, out))
     {
         return recognised;

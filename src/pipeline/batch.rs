@@ -296,6 +296,7 @@ fn deal(
         bytes: whole.bytes,
         format: whole.format,
         stamped: whole.stamped.clone(),
+        reader: whole.reader,
         yearless: whole.yearless,
         skipped: whole.skipped.clone(),
         warning: whole.warning.clone(),

@@ -144,6 +144,7 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
         joined.yearless |= parsed.yearless;
         joined.format = joined.format.or(parsed.format);
         joined.stamped = joined.stamped.or(parsed.stamped);
+        joined.reader = joined.reader.or(parsed.reader);
         joined.problem = joined.problem.or(parsed.problem);
         joined.first_unparsed_text = joined.first_unparsed_text.or(parsed.first_unparsed_text);
         match (&mut joined.requests, parsed.requests) {

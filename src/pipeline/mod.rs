@@ -101,6 +101,7 @@ impl FileResult {
             bytes: 0,
             format: None,
             stamped: None,
+            reader: None,
             yearless: false,
             skipped: None,
             warning: None,
@@ -161,6 +162,8 @@ struct FileResult {
     format: Option<Format>,
     /// The first line its format read (see [`crate::format::Parsed::stamped`]).
     stamped: Option<Arc<str>>,
+    /// The reader that read most of it (see [`crate::format::Parsed::reader`]).
+    reader: Option<&'static str>,
     yearless: bool,
     /// Why the input was not used, when it was not.
     skipped: Option<String>,
@@ -448,7 +451,10 @@ fn conclude(
         }
         warnings.extend(r.warning);
         let c = &r.counts;
-        let name = r.format.map(|f| f.name(&options.config).to_string());
+        let name = r.format.map(|f| match r.reader {
+            Some(reader) => reader.to_string(),
+            None => f.name(&options.config).to_string(),
+        });
         notes.push(Note::File(Box::new(FileNote {
             path: input.display.clone(),
             format: r.format.zip(name.clone()),

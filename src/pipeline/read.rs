@@ -154,6 +154,7 @@ pub(super) fn settle(
     result.counts.outside += skipped_lines;
     result.format = parsed.format;
     result.stamped = parsed.stamped;
+    result.reader = parsed.reader;
     result.yearless = parsed.yearless;
     result.events = parsed.events;
     result.requests = parsed.requests;

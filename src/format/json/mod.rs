@@ -6,7 +6,7 @@
 
 use super::{
     alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
-    pagerduty, spinnaker, timestamp, trim_end, zabbix, Cx,
+    pagerduty, registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -126,24 +126,29 @@ const SHAPE_KEYS: &[&str] = &[
 /// a line in none of them. Each shape needs one of [`SHAPE_KEYS`].
 fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if alertmanager::is_payload(obj) {
-        return Some(alertmanager::parse(obj, cx, out));
+        let read = alertmanager::parse(obj, cx, out);
+        return Some(cx.read_by(&registry::ALERTMANAGER, read));
     }
     if k8s::is_event(obj) {
-        return Some(k8s::parse(obj, cx, out));
+        let read = k8s::parse(obj, cx, out);
+        return Some(cx.read_by(&registry::K8S_EVENTS, read));
     }
-    [
-        docker::parse,
-        pagerduty::parse,
-        opsgenie::parse,
-        datadog::parse,
-        zabbix::parse,
-        grafana::parse,
-        github::parse,
-        spinnaker::parse,
-        helm::parse,
-    ]
-    .iter()
-    .find_map(|shape| shape(obj, cx, out))
+    type Reader = fn(&Object, &mut Cx, &mut Vec<Event>) -> Option<bool>;
+    let shapes: [(Reader, &'static Declaration); 9] = [
+        (docker::parse, &registry::DOCKER),
+        (pagerduty::parse, &registry::PAGERDUTY),
+        (opsgenie::parse, &registry::OPSGENIE),
+        (datadog::parse, &registry::DATADOG),
+        (zabbix::parse, &registry::ZABBIX),
+        (grafana::parse, &registry::GRAFANA),
+        (github::parse, &registry::GITHUB),
+        (spinnaker::parse, &registry::SPINNAKER),
+        (helm::parse, &registry::HELM),
+    ];
+    shapes.iter().find_map(|(shape, declared)| {
+        let read = shape(obj, cx, out)?;
+        Some(cx.read_by(declared, read))
+    })
 }
 
 /// The first of the keys at `places` (ranked, as a [`Layout`] has them) whose value `read`
