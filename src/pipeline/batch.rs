@@ -54,7 +54,7 @@ struct Use {
 }
 
 /// Runs every incident, reading shared inputs once. An incident that fails (a path that does
-/// not exist, a window on more than one day) fails alone.
+/// not exist, a window out of the range of instants) fails alone.
 pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
     let planned: Vec<Result<Planned, RunError>> = incidents.par_iter().map(plan).collect();
     let mut shared: Vec<Shared> = Vec::new();
@@ -133,7 +133,7 @@ fn plan(options: &Options) -> Result<Planned, RunError> {
             });
         }
     }
-    let prepared = prepare(options)?;
+    let mut prepared = prepare(options)?;
     let (from, to) = prepared.window(options)?;
     let bounds = bounds(options, from, to);
     let reaches = prepared

@@ -35,6 +35,8 @@ pub enum Problem {
     Unwritable { why: String },
     /// The window holds no event (the run as a whole): the draft is empty.
     EmptyWindow { from: String, to: String },
+    /// A time-of-day window the logs could place on more than one day: drafted on the latest.
+    OtherDays { drafted: String, others: String },
 }
 
 impl Diagnostic {
@@ -93,6 +95,12 @@ impl fmt::Display for Diagnostic {
                 "cannot write an event as a stream line".into(),
                 format!("{why}; the stream lacks the rest of this file"),
             ),
+            Problem::OtherDays { drafted, others } => {
+                return write!(
+                    f,
+                    "the window could fall on more than one day of the logs: drafted {drafted}, the latest; give --date for one of {others}"
+                )
+            }
             Problem::EmptyWindow { from, to } => {
                 return write!(
                     f,

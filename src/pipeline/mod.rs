@@ -194,7 +194,7 @@ const WRITE_EVERY: usize = 2048;
 const SURVEY_LINES: u64 = 64;
 
 pub fn run(options: &Options) -> Result<Run, RunError> {
-    let prepared = prepare(options)?;
+    let mut prepared = prepare(options)?;
     let (from, to) = prepared.window(options)?;
     let bounds = bounds(options, from, to);
     let plans = prepared.plans(bounds);
@@ -283,6 +283,8 @@ struct Prepared {
     anchors: Vec<YearAnchor>,
     /// Standard input and pipes, copied to files deleted when this is dropped.
     _spooled: Vec<tempfile::NamedTempFile>,
+    /// What settling the window's day has to say: the other days it could fall on.
+    window_said: Option<Diagnostic>,
 }
 
 fn prepare(options: &Options) -> Result<Prepared, RunError> {
@@ -308,19 +310,28 @@ fn prepare(options: &Options) -> Result<Prepared, RunError> {
         surveys,
         anchors,
         _spooled: spooled,
+        window_said: None,
     })
 }
 
 impl Prepared {
-    /// The window as instants; a time of day is dated from the logs' spans.
-    fn window(&self, options: &Options) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
+    /// The window as instants; a time of day is dated from the logs' spans (on the latest day
+    /// it meets, the others named in a warning).
+    fn window(&mut self, options: &Options) -> Result<(Option<Nanos>, Option<Nanos>), RunError> {
         let zone = options.zone;
         match resolve_edges(options.from, options.to, options.date, zone)? {
             Edges::Known(from, to) => Ok((from, to)),
             Edges::Clock(from, to) => {
                 let spans = spans(&self.inputs, &self.anchors, zone, options);
-                let day = infer_day(&spans, zone, from, to)?;
-                Ok(clock_window(zone, day, from, to)?)
+                let inferred = infer_day(&spans, zone, from, to);
+                if !inferred.others.is_empty() {
+                    let others = inferred.others.iter().map(|d| d.to_string());
+                    self.window_said = Some(Diagnostic::run(Problem::OtherDays {
+                        drafted: inferred.day.to_string(),
+                        others: others.collect::<Vec<_>>().join(", "),
+                    }));
+                }
+                Ok(clock_window(zone, inferred.day, from, to)?)
             }
         }
     }
@@ -415,14 +426,14 @@ impl Pass {
 /// The run from every input's result: statistics, warnings, and the merged events.
 fn conclude(
     options: &Options,
-    prepared: Prepared,
+    mut prepared: Prepared,
     results: Vec<FileResult>,
     from: Option<Nanos>,
     to: Option<Nanos>,
 ) -> Result<Run, RunError> {
     let zone = options.zone;
     let mut stats = Stats::default();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Diagnostic> = prepared.window_said.take().into_iter().collect();
     let mut notes = Vec::new();
     for (path, reason) in prepared.skipped {
         warnings.push(Diagnostic::at(

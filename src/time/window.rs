@@ -8,8 +8,6 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum WindowError {
-    #[error("the window could fall on more than one day ({days}): add --date with one of them")]
-    AmbiguousDate { days: String },
     #[error("the window's time is out of range ({0}): give a date between 1677 and 2262")]
     OutOfRange(String),
 }
@@ -153,14 +151,25 @@ pub fn clock_window(
     Ok((f, t))
 }
 
-/// The one day on which a time-of-day window meets the logs. Several such days is a usage
-/// error that lists them; none falls back to the only day the logs cover.
+/// The day a time-of-day window is drafted on, from the logs, and the other days it could
+/// fall on.
+#[derive(Debug, PartialEq)]
+pub struct Inferred {
+    pub day: NaiveDate,
+    /// Earlier days the window also meets (or, where it meets none, the logs cover): the
+    /// warning names them, for `--date`.
+    pub others: Vec<NaiveDate>,
+}
+
+/// The day on which a time-of-day window meets the logs: the latest of those it meets (a
+/// rotated file from last month beside today's asks about today), else of those the logs
+/// cover.
 pub fn infer_day(
     spans: &[Option<(Nanos, Nanos)>],
     zone: Zone,
     from: Option<NaiveTime>,
     to: Option<NaiveTime>,
-) -> Result<NaiveDate, WindowError> {
+) -> Inferred {
     let mut candidates = BTreeSet::new();
     let mut covered = BTreeSet::new();
     for &(lo, hi) in spans.iter().flatten() {
@@ -190,16 +199,13 @@ pub fn infer_day(
     } else {
         &candidates
     };
-    match pick.len() {
-        0 => Ok(zone.to_local(0).date()),
-        1 => Ok(*pick.iter().next().unwrap_or(&NaiveDate::MIN)),
-        _ => Err(WindowError::AmbiguousDate {
-            days: pick
-                .iter()
-                .map(|d| d.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        }),
+    let mut days: Vec<NaiveDate> = pick.iter().copied().collect();
+    match days.pop() {
+        Some(day) => Inferred { day, others: days },
+        None => Inferred {
+            day: zone.to_local(0).date(),
+            others: Vec::new(),
+        },
     }
 }
 
@@ -243,5 +249,28 @@ mod tests {
         );
         assert!(WindowTime::parse("-2 fortnights", NOW).is_err());
         assert!(WindowTime::parse("-99999999h", NOW).is_err());
+    }
+
+    /// The latest day the window meets is drafted and the earlier ones named; a day the logs
+    /// cover but the window does not meet is not among them.
+    #[test]
+    fn a_window_on_several_days_takes_the_latest() {
+        let at = |d: &str| {
+            let t = NaiveDateTime::parse_from_str(d, "%Y-%m-%d %H:%M").expect("time");
+            Zone::utc().to_utc(t).expect("instant")
+        };
+        let day = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("day");
+        let two_pm = NaiveTime::from_hms_opt(14, 0, 0);
+        let four_pm = NaiveTime::from_hms_opt(16, 0, 0);
+        let spans = [
+            Some((at("2023-10-10 14:30"), at("2023-10-10 15:00"))),
+            Some((at("2023-10-11 09:00"), at("2023-10-12 15:00"))),
+        ];
+        let inferred = infer_day(&spans, Zone::utc(), two_pm, four_pm);
+        assert_eq!(inferred.day, day("2023-10-12"));
+        assert_eq!(inferred.others, [day("2023-10-10"), day("2023-10-11")]);
+        let morning = [Some((at("2023-10-11 09:00"), at("2023-10-11 11:00")))];
+        let inferred = infer_day(&morning, Zone::utc(), two_pm, four_pm);
+        assert_eq!((inferred.day, inferred.others), (day("2023-10-11"), vec![]));
     }
 }
