@@ -3,14 +3,13 @@
 
 use super::{
     builtin, capped, classify, cut, is_crash, json, service_from_path, timestamp, Declaration,
-    Dropped, Format, LevelPlace, YearAnchor,
+    Dropped, Format, Keeping, LevelPlace, YearAnchor,
 };
 use crate::config::{self, Config, FileRules, LineFormat};
 use crate::event::{Event, Fields, Kind, Level, SourceRef};
 use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
 use crate::time::stamp::{Shape, Stamp};
 use crate::time::{Nanos, Zone};
-use crate::traffic::Requests;
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -49,19 +48,8 @@ pub struct Cx<'a> {
     pub(super) time_only: bool,
     /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
     pub(super) carry: Option<String>,
-    /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
-    pub(super) draft: bool,
-    /// Whether a draft's ordinary lines may go unbuilt (see [`Cx::only_counted`]): in the
-    /// file's own parse, not in the trial parses of detection and of wrapped lines, whose
-    /// events the caller inspects.
-    pub(super) count_only: bool,
-    /// Whether only the fields that decide an event's kind (and the configured service
-    /// fields) are wanted: see [`Cx::wants_field`].
-    pub(super) lean: bool,
-    /// Each event only counted since the file's parser last looked.
-    pub(super) counted: Vec<Dropped>,
-    /// With [`Keep::Draft`] (and only then), the file's requests counted so far.
-    pub(super) requests: Option<Requests>,
+    /// What the run keeps of the lines read.
+    pub(super) keeping: Keeping,
     /// What `reconstruct.toml` says about this file.
     pub(super) rules: FileRules,
     /// Where the last JSON lines' keys put what the JSON parser looks up.
@@ -120,11 +108,7 @@ impl<'a> Cx<'a> {
             undatable: 0,
             time_only: false,
             carry: None,
-            draft: false,
-            count_only: false,
-            lean: false,
-            counted: Vec::new(),
-            requests: None,
+            keeping: Keeping::default(),
             rules,
             json: json::Layouts::default(),
             keep,
@@ -164,11 +148,7 @@ impl<'a> Cx<'a> {
             undatable: 0,
             time_only: false,
             carry: None,
-            draft: self.draft,
-            count_only: false,
-            lean: self.lean,
-            counted: Vec::new(),
-            requests: None,
+            keeping: self.keeping.trial(),
             rules: self.rules.clone(),
             json: json::Layouts::default(),
             keep,
@@ -347,7 +327,7 @@ impl<'a> Cx<'a> {
             config::mark(&mut event, kind);
         }
         // Most lines a draft reads it only counts: the file's service is copied for the others.
-        if event.service.is_none() && (!self.draft || event.matters_to_draft()) {
+        if event.service.is_none() && (!self.keeping.draft || event.matters_to_draft()) {
             event.service = self.service.clone();
         }
         event
@@ -367,7 +347,7 @@ impl<'a> Cx<'a> {
     /// `reconstruct.toml` marks as alerts or deploys keeps them all: a marked alert's summary
     /// is a field.
     pub(super) fn kind_only(&self) -> bool {
-        self.lean || (self.draft && self.rules.kind.is_none())
+        self.keeping.lean || (self.keeping.draft && self.rules.kind.is_none())
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -389,12 +369,12 @@ impl<'a> Cx<'a> {
         message: &str,
         field: impl Fn(&str) -> Option<Cow<'f, str>>,
     ) -> bool {
-        let ordinary = self.count_only
+        let ordinary = self.keeping.count_only
             && !Level::stands_out(level)
             && self.rules.kind.is_none()
             && classify::is_ordinary(cut(message), field);
         if ordinary {
-            self.counted.push(Dropped {
+            self.keeping.counted.push(Dropped {
                 time,
                 line: self.line,
                 request: None,
@@ -415,10 +395,10 @@ impl<'a> Cx<'a> {
         duration: Option<Nanos>,
         out: &mut Vec<Event>,
     ) -> bool {
-        if !self.draft || status >= 500 {
+        if !self.keeping.draft || status >= 500 {
             return false;
         }
-        if !self.count_only {
+        if !self.keeping.count_only {
             out.push(self.own_event(
                 time,
                 Kind::Http { status, duration },
@@ -427,14 +407,14 @@ impl<'a> Cx<'a> {
             ));
             return true;
         }
-        let request = match &mut self.requests {
+        let request = match &mut self.keeping.requests {
             Some(requests) => {
                 requests.count(time, status, duration);
                 None
             }
             None => Some((status, duration)),
         };
-        self.counted.push(Dropped {
+        self.keeping.counted.push(Dropped {
             time,
             line: self.line,
             request,

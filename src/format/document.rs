@@ -79,9 +79,9 @@ pub fn parse(
         };
         for item in records(value) {
             cx.line = lines.at(item.get().as_ptr() as usize - text.as_ptr() as usize);
-            let (before, counted) = (out.len(), cx.counted.len());
+            let (before, counted) = (out.len(), cx.keeping.counted.len());
             let outcome = if json::parse(item.get(), cx, out) {
-                let kept = (out.len() - before + cx.counted.len() - counted) as u64;
+                let kept = (out.len() - before + cx.keeping.counted.len() - counted) as u64;
                 counts.events += kept;
                 if kept > 0 {
                     Outcome::Kept

@@ -26,6 +26,7 @@ mod helm;
 mod heroku;
 mod json;
 mod k8s;
+mod keeping;
 mod line_text;
 mod located;
 mod logfmt;
@@ -52,6 +53,7 @@ pub use counts::FileCounts;
 pub use cx::Cx;
 use cx::{always_wanted, defined, line_format};
 use detect::{detect, layout_of};
+use keeping::Keeping;
 use line_text::{
     capped, cut, is_crash, opening, readable, strip_ansi, trim_end, trim_start, MAX_MESSAGE,
 };

@@ -3,7 +3,7 @@
 
 use super::{
     capped, detect, document, is_crash, opening, readable, trim_end, trim_start, Cx, Declaration,
-    FileCounts, Format, LevelPlace, MAX_MESSAGE,
+    FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -176,13 +176,7 @@ impl<'a> FileParser<'a> {
 
     /// Keeps what `keep` asks for of the events in range (all are counted either way).
     pub fn keeping(mut self, keep: Keep) -> Self {
-        self.cx.draft = !matches!(keep, Keep::All | Keep::Lines);
-        self.cx.count_only = self.cx.draft;
-        self.cx.lean = matches!(keep, Keep::Lines);
-        self.cx.requests = match keep {
-            Keep::Draft(requests) => Some(requests),
-            _ => None,
-        };
+        self.cx.keeping = Keeping::of(keep);
         self.keep = keep;
         self
     }
@@ -203,11 +197,11 @@ impl<'a> FileParser<'a> {
 
     /// How many events the last parse only counted; a batch notes each as dropped.
     pub(super) fn take_counted(&mut self) -> usize {
-        let counted = self.cx.counted.len();
+        let counted = self.cx.keeping.counted.len();
         if matches!(self.keep, Keep::Drafts) {
-            self.dropped.append(&mut self.cx.counted);
+            self.dropped.append(&mut self.cx.keeping.counted);
         } else {
-            self.cx.counted.clear();
+            self.cx.keeping.counted.clear();
         }
         counted
     }
@@ -220,7 +214,7 @@ impl<'a> FileParser<'a> {
         let keep_requests = match &mut self.keep {
             Keep::All | Keep::Lines => return,
             Keep::Draft(_) => {
-                if let Some(requests) = &mut self.cx.requests {
+                if let Some(requests) = &mut self.cx.keeping.requests {
                     for e in &self.events[start..] {
                         requests.add(e);
                     }
@@ -348,7 +342,7 @@ impl<'a> FileParser<'a> {
             format: self.format,
             yearless: self.cx.yearless.get(),
             problem: self.problem,
-            requests: self.cx.requests,
+            requests: self.cx.keeping.requests,
             dropped: self.dropped,
             first_unparsed_text: self.first_unparsed_text,
             stamped: self.stamped,
