@@ -680,6 +680,20 @@ fn time_only_lines_are_undatable_without_context_and_dated_by_date() {
     );
 }
 
+/// Amazon RDS writes PostgreSQL's time in UTC, saying so before its prefix's colon
+/// (`2023-10-11 14:00:01 UTC::@:[571]:LOG:`; AWS docs, "PostgreSQL database log files"): the
+/// zone is read with the time, so `--tz` changes how it is shown, not when it was.
+#[test]
+fn rds_postgresql_times_are_utc_whatever_the_zone() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/formats/postgresql-rds/postgresql.log.2023-10-11-14");
+    let (events, _) = events_json(&["--tz", "Europe/Berlin"], &fixture);
+    assert_eq!(
+        times(&events).first().copied(),
+        Some("2023-10-11T16:00:01+02:00")
+    );
+}
+
 #[test]
 fn named_zones_read_zone_less_lines_across_daylight_saving() {
     let dir = tempfile::tempdir().expect("tempdir");
