@@ -1,6 +1,9 @@
 //! PagerDuty: v3 webhooks (`{"event": {"event_type": "incident.triggered", …}}`) and the
 //! entries of the REST `log_entries` response (`trigger_log_entry`, `acknowledge_log_entry`…).
-//! Triggers fire an alert, resolutions resolve it, everything else is an on-call step.
+//! Triggers fire an alert, resolutions resolve it, everything else is an on-call step, saying
+//! who where the payload does: whom an escalation or a reassignment went to (the incident's
+//! `assignees`), who was asked to respond (an `incident_responder`'s `user`, or its
+//! escalation policy) and what they answered.
 
 use super::json::{all_fields, object, raw_at, str_at, time_value, Object};
 use super::Cx;
@@ -27,8 +30,13 @@ fn webhook(obj: &Object, event: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> b
         return true;
     }
     let event_type = str_at(event, &["event_type"]).unwrap_or_default();
-    let title = str_at(event, &["data", "title"]).unwrap_or_else(|| "incident".into());
-    let key = str_at(event, &["data", "id"]).unwrap_or_else(|| title.clone());
+    // A responder event's data is the request, which names its incident.
+    let title = str_at(event, &["data", "title"])
+        .or_else(|| str_at(event, &["data", "incident", "summary"]))
+        .unwrap_or_else(|| "incident".into());
+    let key = str_at(event, &["data", "id"])
+        .or_else(|| str_at(event, &["data", "incident", "id"]))
+        .unwrap_or_else(|| title.clone());
     let service = str_at(event, &["data", "service", "summary"]);
     let agent = str_at(event, &["agent", "summary"]);
     let started = raw_at(event, &["data", "created_at"]).and_then(|v| time_value(&v, cx));
@@ -61,7 +69,7 @@ fn webhook(obj: &Object, event: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> b
         _ => (
             Kind::Oncall,
             Level::Info,
-            format!("{title} {step}{}", by(&agent)),
+            format!("{title} {}{}", who(event, &event_type, step), by(&agent)),
         ),
     };
     let mut e = cx.raw_event(time, kind, Some(level), service, message);
@@ -111,6 +119,34 @@ fn log_entry(obj: &Object, entry_type: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     e.fields = all_fields(obj);
     out.push(e);
     true
+}
+
+/// An on-call step in words, with whom it concerned where the payload names them.
+fn who(event: &Object, event_type: &str, step: String) -> String {
+    let responder = || {
+        str_at(event, &["data", "user", "summary"])
+            .or_else(|| str_at(event, &["data", "escalation_policy", "summary"]))
+    };
+    let assignees = || {
+        let data = object(event.get("data")?)?;
+        let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(data.get("assignees")?.get())
+        else {
+            return None;
+        };
+        let names: Vec<&str> = list.iter().filter_map(|a| a["summary"].as_str()).collect();
+        (!names.is_empty()).then(|| names.join(", "))
+    };
+    let said = match event_type {
+        "incident.responder.added" => responder().map(|r| format!("responder {r} requested")),
+        "incident.responder.replied" => responder().map(|r| {
+            let state = str_at(event, &["data", "state"]).unwrap_or_else(|| "replied".into());
+            format!("responder {r} {state}")
+        }),
+        "incident.escalated" => assignees().map(|a| format!("escalated to {a}")),
+        "incident.reassigned" => assignees().map(|a| format!("reassigned to {a}")),
+        _ => None,
+    };
+    said.unwrap_or(step)
 }
 
 fn by(agent: &Option<String>) -> String {
