@@ -170,6 +170,14 @@ impl Matcher {
         Ok(Matcher::Regex(regexes))
     }
 
+    /// The expressions, for a format matched by regular expressions: each as written.
+    pub fn regexes(&self) -> Option<impl Iterator<Item = &str>> {
+        match self {
+            Matcher::Fields(_) => None,
+            Matcher::Regex(regexes) => Some(regexes.iter().map(regex::bytes::Regex::as_str)),
+        }
+    }
+
     /// The fields of `line` by name, or `None` when the line is not in the format. A capture
     /// that took no part in the match is left out.
     pub fn captures<'l>(&self, line: &'l str) -> Option<Vec<(&str, &'l str)>> {

@@ -5,6 +5,7 @@
 //! embeds every file there.
 
 use crate::config::{self, LineFormat};
+use regex::bytes::RegexSet;
 use std::sync::LazyLock;
 
 // Each definition file, by name: `DEFINITIONS`, written by the build script
@@ -22,6 +23,45 @@ pub fn formats() -> &'static [LineFormat] {
             .collect()
     });
     &FORMATS
+}
+
+/// The built-in formats that may read `line` (their indices in [`formats`]): those one of
+/// whose expressions matches it, found in one pass over the line for all of them. A line a
+/// container runtime wrapped is offered to the definitions before the text reader, and most
+/// such lines are in none of them: trying each definition's captures in turn cost a wrapped
+/// line twice what the rest of its reading does. Compiled on first use: only wrapped lines
+/// ask.
+pub fn matching(line: &str) -> impl Iterator<Item = usize> {
+    static SET: LazyLock<(RegexSet, Vec<usize>, Vec<usize>)> = LazyLock::new(|| {
+        let (mut patterns, mut owners, mut always) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, format) in formats().iter().enumerate() {
+            match format.pattern.regexes() {
+                Some(regexes) => {
+                    for regex in regexes {
+                        patterns.push(regex.to_string());
+                        owners.push(i);
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        let set = RegexSet::new(&patterns).unwrap_or_else(|_| RegexSet::empty());
+        (set, owners, always)
+    });
+    let (set, owners, always) = &*SET;
+    // Which patterns matched is worked out (in a list of its own) only for a line one does.
+    let matched = set
+        .is_match(line.as_bytes())
+        .then(|| set.matches(line.as_bytes()));
+    let mut found: Vec<usize> = matched
+        .iter()
+        .flat_map(|m| m.iter())
+        .map(|pattern| owners[pattern])
+        .chain(always.iter().copied())
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found.into_iter()
 }
 
 #[cfg(test)]

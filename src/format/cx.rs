@@ -232,10 +232,10 @@ impl<'a> Cx<'a> {
         // an nginx container's error line, are theirs whole.
         let families = [Format::Json, Format::Logfmt, Format::Syslog];
         let text = Format::Text(LevelPlace::Anywhere);
-        let formats = families
-            .into_iter()
-            .chain(defined(&self.config))
-            .chain([text]);
+        let site = self.config.formats.len();
+        let defined = builtin::matching(content)
+            .filter_map(|i| u8::try_from(site + i).ok().map(Format::Custom));
+        let formats = families.into_iter().chain(defined).chain([text]);
         for format in formats {
             if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
                 break;
