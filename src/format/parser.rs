@@ -319,7 +319,8 @@ impl<'a> FileParser<'a> {
             self.take_counted();
             self.slim_from(before);
             // A document is its items' format: its lines are counted as read by their reader.
-            self.tally((self.counts.lines - lines_before).max(1));
+            let reader = self.cx.reader.take();
+            self.tally(reader, (self.counts.lines - lines_before).max(1));
         }
         // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
         if self.near.last_in_range.is_none() {
@@ -356,9 +357,9 @@ impl<'a> FileParser<'a> {
     }
 
     /// Counts `lines` read, and for the reader that read them, if one inside a family did.
-    fn tally(&mut self, lines: u64) {
+    fn tally(&mut self, reader: Option<&'static Declaration>, lines: u64) {
         self.read += lines;
-        let Some(declared) = self.cx.reader.take() else {
+        let Some(declared) = reader else {
             return;
         };
         match self
@@ -414,8 +415,10 @@ impl<'a> FileParser<'a> {
             || chosen
                 .fallbacks()
                 .any(|f| f.parse(line, &mut self.cx, &mut self.events));
+        // Taken whatever the line gave: a reader that turned the line down names no later one.
+        let reader = self.cx.reader.take();
         if recognised {
-            self.tally(1);
+            self.tally(reader, 1);
             let kept = self.events.len() - before + self.take_counted();
             self.counts.events += kept as u64;
             self.slim_from(before);
