@@ -463,3 +463,47 @@ values = { facility = { LINK = "interface", SYS = "operating system" } }
         "{e}"
     );
 }
+
+/// A site format's `time` layout read once per line whatever it states: an epoch (`%s`) and a
+/// stated offset are instants, which `--tz` shows but does not move; a local time is in
+/// `--tz`.
+#[test]
+fn a_site_formats_time_layout_gives_instants_and_local_times() {
+    let cases = [
+        ("%s", "1697032801", "2023-10-11T16:00:01+02:00"),
+        (
+            "%Y-%m-%dT%H:%M:%S%z",
+            "2023-10-11T14:00:01+0000",
+            "2023-10-11T16:00:01+02:00",
+        ),
+        (
+            "%d.%m.%Y %H:%M:%S",
+            "11.10.2023 14:00:01",
+            "2023-10-11T14:00:01+02:00",
+        ),
+    ];
+    for (layout, stamp, shown) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        write(d, "app.log", &format!("{stamp} | ERROR | payment failed\n"));
+        let config = format!(
+            "[[format]]\nname = \"app\"\npattern = \"{{time}} | {{level}} | {{message}}\"\ntime = \"{layout}\"\n"
+        );
+        write(d, "reconstruct.toml", &config);
+        let out = succeeds(
+            reconstruct()
+                .args([
+                    "-q",
+                    "--events",
+                    "--format",
+                    "json",
+                    "--tz",
+                    "Europe/Berlin",
+                ])
+                .arg(d),
+        );
+        let events = json_lines(&out.stdout);
+        let times: Vec<&str> = events.iter().filter_map(|e| e["time"].as_str()).collect();
+        assert_eq!(times, [shown], "{layout}");
+    }
+}

@@ -109,10 +109,7 @@ pub struct LineFormat {
     pub pattern: Matcher,
     /// A chrono layout for `{time}` (`%d.%m.%Y %H:%M:%S`); without one, any timestamp form the
     /// tool reads.
-    pub time: Option<String>,
-    /// What the layout's stamps state: a date with its year, a date without one (`%m%d`,
-    /// dated as the tool dates year-less stamps), or only a time of day.
-    pub time_shape: Shape,
+    pub time: Option<TimeLayout>,
     files: Vec<Glob>,
     /// Level words as the format writes them (`E`, `SEV3`), and their levels.
     levels: Vec<(String, Level)>,
@@ -177,6 +174,16 @@ impl LineFormat {
             None => Level::parse(word),
         }
     }
+}
+
+/// A format's chrono layout, read once when the configuration is: its items, and what its
+/// stamps state.
+#[derive(Debug)]
+pub struct TimeLayout {
+    pub items: Vec<chrono::format::Item<'static>>,
+    /// A date with its year (or an epoch), a date without one (`%m%d`, dated as the tool dates
+    /// year-less stamps), or only a time of day.
+    pub shape: Shape,
 }
 
 /// Events from a file marked as a source of deploys or of alerts.
@@ -350,10 +357,12 @@ fn line_formats(
             .as_ref()
             .map(|k| source_kind(k.get_ref()).map_err(|m| source.error(m, Some(k.span()))))
             .transpose()?;
-        let time_shape = match &e.time {
-            Some(t) => check_layout(t.get_ref())
-                .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?,
-            None => Shape::Dated,
+        let time = match &e.time {
+            Some(t) => Some(
+                check_layout(t.get_ref())
+                    .map_err(|m| source.error(format!("time: {m}"), Some(t.span())))?,
+            ),
+            None => None,
         };
         let name = e.name.get_ref().trim();
         if name.is_empty() {
@@ -377,8 +386,7 @@ fn line_formats(
         formats.push(LineFormat {
             name: name.to_string(),
             pattern,
-            time: e.time.as_ref().map(|t| t.get_ref().clone()),
-            time_shape,
+            time,
             template,
             files: e.files.iter().map(|f| Glob::path(f)).collect(),
             levels,
@@ -436,13 +444,13 @@ fn parts_renamed(fields: &BTreeMap<String, String>) -> Result<Vec<(&'static str,
 
 /// Refuses a chrono layout that cannot give an instant (a typo'd specifier, or no hour), and
 /// says what its stamps state: a year (or an epoch), a day without its year, or neither.
-fn check_layout(layout: &str) -> Result<Shape, String> {
+fn check_layout(layout: &str) -> Result<TimeLayout, String> {
     use chrono::format::{Fixed, Item, Numeric, StrftimeItems};
-    if StrftimeItems::new(layout).any(|i| matches!(i, Item::Error)) {
+    let Ok(items) = StrftimeItems::new(layout).parse_to_owned() else {
         return Err(format!(
             "'{layout}' is not a chrono layout (%Y-%m-%d %H:%M:%S and the like)"
         ));
-    }
+    };
     if !layout.contains("%H")
         && !layout.contains("%T")
         && !layout.contains("%s")
@@ -450,7 +458,7 @@ fn check_layout(layout: &str) -> Result<Shape, String> {
     {
         return Err(format!("'{layout}' has no hour (%H, %I, %T) or epoch (%s)"));
     }
-    let states = |wanted: &dyn Fn(&Item) -> bool| StrftimeItems::new(layout).any(|i| wanted(&i));
+    let states = |wanted: &dyn Fn(&Item) -> bool| items.iter().any(wanted);
     let year = |i: &Item| match i {
         Item::Numeric(n, _) => matches!(
             n,
@@ -470,13 +478,14 @@ fn check_layout(layout: &str) -> Result<Shape, String> {
         Item::Fixed(f) => matches!(f, Fixed::ShortMonthName | Fixed::LongMonthName),
         _ => false,
     };
-    Ok(if states(&year) {
+    let shape = if states(&year) {
         Shape::Dated
     } else if states(&day) {
         Shape::YearLess
     } else {
         Shape::TimeOnly
-    })
+    };
+    Ok(TimeLayout { items, shape })
 }
 
 /// Makes an event from a marked source a deploy or an alert, unless its words already made it

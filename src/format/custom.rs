@@ -11,8 +11,8 @@ use crate::config::{self, LineFormat};
 use crate::event::{Event, Fields};
 use crate::time::stamp::{Shape, Stamp};
 use crate::time::Nanos;
-use chrono::format::{Parsed, StrftimeItems};
-use chrono::{DateTime, NaiveDateTime, Timelike};
+use chrono::format::Parsed;
+use chrono::{Timelike, Utc};
 use serde_json::Value;
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -134,30 +134,31 @@ fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>
             _ => None,
         };
     };
-    if format.time_shape != Shape::Dated {
-        return cx.resolve_shaped(undated(layout, text, format.time_shape)?, format.time_shape);
+    let mut parsed = Parsed::new();
+    chrono::format::parse(&mut parsed, text, layout.items.iter()).ok()?;
+    if layout.shape != Shape::Dated {
+        return cx.resolve_shaped(undated(&parsed, layout.shape)?, layout.shape);
     }
-    if let Ok(t) = DateTime::parse_from_str(text, layout) {
-        return t.timestamp_nanos_opt().map(Some);
-    }
-    let local = match NaiveDateTime::parse_from_str(text, layout) {
-        Ok(local) => local,
-        // An epoch layout (`%s`) gives an instant, with no zone to apply.
-        Err(_) => {
-            return DateTime::parse_from_str(&format!("{text} +0000"), &format!("{layout} %z"))
-                .ok()?
-                .timestamp_nanos_opt()
+    // An offset or an epoch (`%s`) gives an instant; anything else is a local time, in --tz.
+    let instant = match (parsed.offset(), parsed.timestamp()) {
+        (Some(_), _) => parsed.to_datetime().ok()?.timestamp_nanos_opt(),
+        (None, Some(_)) => parsed
+            .to_datetime_with_timezone(&Utc)
+            .ok()?
+            .timestamp_nanos_opt(),
+        (None, None) => {
+            return cx
+                .zone
+                .to_utc(parsed.to_naive_datetime_with_offset(0).ok()?)
                 .map(Some)
         }
     };
-    cx.zone.to_utc(local).map(Some)
+    instant.map(Some)
 }
 
 /// A stamp of a layout that states no year (`%m%d %H:%M:%S`), or no date at all: its year
 /// (and, for a time of day, its date) left for the context to give.
-fn undated(layout: &str, text: &str, shape: Shape) -> Option<Stamp> {
-    let mut parsed = Parsed::new();
-    chrono::format::parse(&mut parsed, text, StrftimeItems::new(layout)).ok()?;
+fn undated(parsed: &Parsed, shape: Shape) -> Option<Stamp> {
     let clock = parsed.to_naive_time().ok()?;
     let (month, day) = match shape {
         Shape::YearLess => (parsed.month()?, parsed.day()?),
