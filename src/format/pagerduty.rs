@@ -128,11 +128,8 @@ fn who(event: &Object, event_type: &str, step: String) -> String {
             .or_else(|| str_at(event, &["data", "escalation_policy", "summary"]))
     };
     let assignees = || {
-        let data = object(event.get("data")?)?;
-        let Ok(list) = serde_json::from_str::<Vec<serde_json::Value>>(data.get("assignees")?.get())
-        else {
-            return None;
-        };
+        let raw = raw_at(event, &["data", "assignees"])?;
+        let list: Vec<serde_json::Value> = serde_json::from_str(raw.get()).ok()?;
         let names: Vec<&str> = list.iter().filter_map(|a| a["summary"].as_str()).collect();
         (!names.is_empty()).then(|| names.join(", "))
     };
