@@ -26,11 +26,10 @@ pub fn formats() -> &'static [LineFormat] {
 }
 
 /// The built-in formats that may read `line` (their indices in [`formats`]): those one of
-/// whose expressions matches it, found in one pass over the line for all of them. A line a
-/// container runtime wrapped is offered to the definitions before the text reader, and most
-/// such lines are in none of them: trying each definition's captures in turn cost a wrapped
-/// line twice what the rest of its reading does. Compiled on first use: only wrapped lines
-/// ask.
+/// whose expressions matches it, found in one pass over the line for all of them. Detection
+/// tries only these on a file's sample, and a line a container runtime wrapped is offered only
+/// these before the text reader: most lines are in none of them, and trying each definition's
+/// captures in turn cost a wrapped line twice what the rest of its reading does.
 pub fn matching(line: &str) -> impl Iterator<Item = usize> {
     static SET: LazyLock<(RegexSet, Vec<usize>, Vec<usize>)> = LazyLock::new(|| {
         let (mut patterns, mut owners, mut always) = (Vec::new(), Vec::new(), Vec::new());

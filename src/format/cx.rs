@@ -68,10 +68,20 @@ pub(super) fn line_format(config: &Config, index: usize) -> Option<&LineFormat> 
     }
 }
 
-/// The tool's own formats defined as data, numbered after the site's.
-pub(super) fn defined(config: &Config) -> impl Iterator<Item = Format> {
+/// The tool's own formats defined as data that may read any of `lines` (one of their
+/// expressions matches it: see [`builtin::matching`]), numbered after the site's. The others
+/// would read none of them, and are not tried.
+pub(super) fn defined<'l>(
+    config: &Config,
+    lines: impl Iterator<Item = &'l str>,
+) -> impl Iterator<Item = Format> {
     let site = config.formats.len();
-    (site..site + builtin::formats().len()).filter_map(|i| u8::try_from(i).ok().map(Format::Custom))
+    let mut found: Vec<usize> = lines.flat_map(builtin::matching).collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+        .into_iter()
+        .filter_map(move |i| u8::try_from(site + i).ok().map(Format::Custom))
 }
 
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:

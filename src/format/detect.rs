@@ -33,7 +33,8 @@ pub(super) fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str
     let mut text_time_only = false;
     // Which lines the best format read.
     let mut best_read = vec![false; lines.len()];
-    for format in ALL.into_iter().chain(sites).chain(defined(&cx.config)) {
+    let defined = defined(&cx.config, lines.iter().map(String::as_str));
+    for format in ALL.into_iter().chain(sites).chain(defined) {
         probe.time_only = false;
         let read: Vec<bool> = lines
             .iter()
