@@ -44,8 +44,12 @@ pub fn matching(line: &str) -> impl Iterator<Item = usize> {
                 None => always.push(i),
             }
         }
-        let set = RegexSet::new(&patterns).unwrap_or_else(|_| RegexSet::empty());
-        (set, owners, always)
+        // Were the expressions too many for one set, every definition would be tried, never
+        // none.
+        match RegexSet::new(&patterns) {
+            Ok(set) => (set, owners, always),
+            Err(_) => (RegexSet::empty(), Vec::new(), (0..formats().len()).collect()),
+        }
     });
     let (set, owners, always) = &*SET;
     // Which patterns matched is worked out (in a list of its own) only for a line one does.
@@ -76,6 +80,10 @@ mod tests {
             }
         }
         assert_eq!(formats().len(), DEFINITIONS.len());
+        // The set that picks among them compiled: a line of one is matched by its expression.
+        let klog = "I1011 14:00:01.123456       1 controller.go:123] started";
+        let picked: Vec<&str> = matching(klog).map(|i| formats()[i].name.as_str()).collect();
+        assert_eq!(picked, ["klog"]);
     }
 
     /// Each definition's sample lines, read as a file of their own, are detected as that
