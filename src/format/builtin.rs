@@ -48,7 +48,11 @@ pub fn matching(line: &str) -> impl Iterator<Item = usize> {
         // none.
         match RegexSet::new(&patterns) {
             Ok(set) => (set, owners, always),
-            Err(_) => (RegexSet::empty(), Vec::new(), (0..formats().len()).collect()),
+            Err(_) => (
+                RegexSet::empty(),
+                Vec::new(),
+                (0..formats().len()).collect(),
+            ),
         }
     });
     let (set, owners, always) = &*SET;
