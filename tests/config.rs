@@ -281,8 +281,81 @@ fn a_bad_configuration_names_its_line() {
     );
     let e = refused("[[service]]\nname = \"a\"\n");
     assert!(
-        e.contains("either `name` with `files`") && e.contains(":1)"),
+        e.contains("either `name` with `files` or `aliases`") && e.contains(":1)"),
         "{e}"
+    );
+    let e = refused(
+        "[[service]]\nname = \"a\"\naliases = [\"x\"]\n\n[[service]]\nname = \"b\"\naliases = [\"X\"]\n",
+    );
+    assert!(
+        e.contains(r#"the alias "X" names both "a" and "b""#) && e.contains(":5)"),
+        "{e}"
+    );
+}
+
+/// `aliases` make the names other sources use one service: a deploy tool's, a pod's (which
+/// its generated suffix already makes canonical), a team's short name. `--events` prints the
+/// canonical name and keeps the line's own beside it; the draft ties the deploy to the errors.
+#[test]
+fn aliases_make_one_service_of_many_names() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    write(
+        d,
+        "reconstruct.toml",
+        "[[service]]\nname = \"checkout\"\naliases = [\"shop-checkout\", \"co\"]\n",
+    );
+    // A Spinnaker-like deploy line naming the service as the deploy tool knows it.
+    write(
+        d,
+        "deploy/deploys.log",
+        "2025-03-18T14:02:00Z INFO deploy shop-checkout v7.1.0 started by ci\n\
+         2025-03-18T14:03:00Z INFO deploy shop-checkout v7.1.0 finished\n",
+    );
+    let mut pods = String::new();
+    for m in 0..60 {
+        let (level, msg) = if m >= 10 && m < 40 {
+            ("error", "payment authorisation failed: upstream reset")
+        } else {
+            ("info", "cart priced")
+        };
+        for s in [0, 20, 40] {
+            pods += &format!(
+                "{{\"time\":\"2025-03-18T14:{m:02}:{s:02}Z\",\"level\":\"{level}\",\"k8s.deployment.name\":\"co\",\"msg\":\"{msg}\"}}\n"
+            );
+        }
+    }
+    write(d, "k8s/pods.jsonl", &pods);
+    let out = succeeds(
+        reconstruct()
+            .args(["--events", "--format", "json", "-q"])
+            .arg(d),
+    );
+    let events = json_lines(&out.stdout);
+    let deploy = events
+        .iter()
+        .find(|e| e["kind"] == "deploy")
+        .expect("a deploy");
+    assert_eq!(deploy["service"], "checkout", "{deploy}");
+    assert_eq!(deploy["fields"]["service_original"], "shop-checkout");
+    let error = events
+        .iter()
+        .find(|e| e["level"] == "error")
+        .expect("an error");
+    assert_eq!(
+        (&error["service"], &error["fields"]["service_original"]),
+        (&Value::from("checkout"), &Value::from("co"))
+    );
+    let out = succeeds(reconstruct().args(["--events", "-q"]).arg(d));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(" checkout (shop-checkout): deploy"), "{text}");
+    let got = draft(d, &[]);
+    let suspect = &got["summary"]["suspect"];
+    assert!(
+        suspect["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("checkout v7.1.0")),
+        "{got}"
     );
 }
 

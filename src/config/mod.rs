@@ -14,7 +14,7 @@ use crate::time::stamp::Shape;
 use file::Source;
 use pattern::{Glob, Matcher, Pattern, Template};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 use toml::Spanned;
@@ -86,6 +86,9 @@ struct ServiceEntry {
     #[serde(default)]
     files: Vec<String>,
     field: Option<String>,
+    /// Other names of this service in other sources: a deploy tool's, a pod's, a host's.
+    #[serde(default)]
+    aliases: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -201,6 +204,9 @@ pub struct Config {
     services: Vec<(Glob, String)>,
     /// Fields whose value names an event's service, in order of preference.
     pub service_fields: Vec<String>,
+    /// Other names of a service (lower-cased) and the name they stand for, from
+    /// `[[service]]`'s `aliases`.
+    aliases: HashMap<String, String>,
     sources: Vec<(Glob, SourceKind)>,
     silence: Vec<Glob>,
 }
@@ -242,17 +248,30 @@ impl Config {
         config.formats = formats;
         for entry in &file.service {
             let e = entry.get_ref();
-            match (&e.name, e.files.is_empty(), &e.field) {
-                (Some(name), false, None) => config
-                    .services
-                    .extend(e.files.iter().map(|f| (Glob::path(f), name.clone()))),
-                (None, true, Some(field)) => config.service_fields.push(field.clone()),
-                _ => {
-                    return Err(source.error(
-                        "a [[service]] is either `name` with `files`, or a `field` alone",
-                        Some(entry.span()),
-                    ))
+            let named = e.files.is_empty() && e.aliases.is_empty();
+            match (&e.name, named, &e.field) {
+                (Some(name), false, None) => {
+                    config
+                        .services
+                        .extend(e.files.iter().map(|f| (Glob::path(f), name.clone())));
+                    for alias in &e.aliases {
+                        let taken = config
+                            .aliases
+                            .insert(alias.to_lowercase(), name.clone())
+                            .filter(|other| other != name);
+                        if let Some(other) = taken {
+                            return Err(source.error(
+                                format!("the alias {alias:?} names both {other:?} and {name:?}"),
+                                Some(entry.span()),
+                            ));
+                        }
+                    }
                 }
+                (None, true, Some(field)) => config.service_fields.push(field.clone()),
+                _ => return Err(source.error(
+                    "a [[service]] is either `name` with `files` or `aliases`, or a `field` alone",
+                    Some(entry.span()),
+                )),
             }
         }
         for entry in &file.source {
@@ -285,6 +304,14 @@ impl Config {
                 .find(|(g, _)| g.matches(display))
                 .map(|(_, k)| *k),
         }
+    }
+
+    /// The service `name` (any case) is an alias of, if `[[service]]` says so.
+    pub fn alias(&self, name: &str) -> Option<&str> {
+        if self.aliases.is_empty() {
+            return None;
+        }
+        self.aliases.get(&name.to_lowercase()).map(String::as_str)
     }
 
     /// Whether the draft leaves `event` out: its message matches a silenced template.

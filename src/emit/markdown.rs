@@ -5,6 +5,7 @@ use super::{clock, thousands, words};
 use crate::correlate::{Entry, EntryKind, Timeline};
 use crate::event::{Event, Level};
 use crate::time::{human_duration, Nanos, StreamClock, Zone};
+use serde_json::Value;
 use std::io::{self, Write};
 
 /// The draft; `color` adds terminal colours (labels by kind, the suspect, dim citations) for
@@ -161,7 +162,8 @@ fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
 }
 
 /// `--events`: one readable line per event,
-/// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`.
+/// `2025-06-05 14:00:01.123 ERROR log     checkout: first line [app.log:7]`, with the name
+/// the line used after a canonical service's (`api (api-7d9f6c-x2lkq): …`).
 pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io::Result<()> {
     let padded = |text: &mut Vec<u8>, word: &str, width: usize| {
         text.extend_from_slice(word.as_bytes());
@@ -179,6 +181,12 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
     padded(text, level, 5);
     padded(text, e.kind.name(), 7);
     text.extend_from_slice(e.service.as_deref().unwrap_or("-").as_bytes());
+    // The name the line used, where the service is known by another.
+    if let Some(original) = e.fields.get("service_original").and_then(Value::as_str) {
+        text.extend_from_slice(b" (");
+        text.extend_from_slice(original.as_bytes());
+        text.push(b')');
+    }
     text.extend_from_slice(b": ");
     text.extend_from_slice(first_line(&e.message).as_bytes());
     text.extend_from_slice(b" [");

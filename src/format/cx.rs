@@ -2,8 +2,8 @@
 //! seen), its service and rules, and what the run keeps of its events.
 
 use super::{
-    builtin, capped, classify, cut, is_crash, json, service_from_path, timestamp, Declaration,
-    Dropped, Format, Keeping, LevelPlace, YearAnchor,
+    builtin, capped, classify, cut, identity, is_crash, json, service_from_path, timestamp,
+    Declaration, Dropped, Format, Keeping, LevelPlace, YearAnchor,
 };
 use crate::config::{self, Config, FileRules, LineFormat};
 use crate::event::{Event, Fields, Kind, Level, SourceRef};
@@ -84,6 +84,13 @@ pub(super) fn defined<'l>(
         .filter_map(move |i| u8::try_from(site + i).ok().map(Format::Custom))
 }
 
+/// The service of a file's lines that name none: as `reconstruct.toml` says, else as its path
+/// names it, by its canonical name ([`identity`]).
+fn file_service(config: &Config, rules: &FileRules, path: &str) -> Option<String> {
+    let named = rules.service.clone().or_else(|| service_from_path(path))?;
+    Some(identity::canonical(&named, config).unwrap_or(named))
+}
+
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
 /// [`classify`] reads it, or `reconstruct.toml` says it names the service.
 pub(super) fn always_wanted(config: &Config, key: &str) -> bool {
@@ -99,7 +106,7 @@ impl<'a> Cx<'a> {
     ) -> Self {
         let config = Config::none();
         let rules = config.for_file(&path);
-        let service = rules.service.clone().or_else(|| service_from_path(&path));
+        let service = file_service(&config, &rules, &path);
         let name_day = day_in_name(&path);
         Cx {
             config,
@@ -130,11 +137,7 @@ impl<'a> Cx<'a> {
     /// that name services, a site's formats among those detection tries.
     pub fn configured(mut self, config: Arc<Config>) -> Self {
         self.rules = config.for_file(&self.path);
-        self.service = self
-            .rules
-            .service
-            .clone()
-            .or_else(|| service_from_path(&self.path));
+        self.service = file_service(&config, &self.rules, &self.path);
         self.config = config;
         self
     }

@@ -24,6 +24,7 @@ mod grafana;
 mod haproxy;
 mod helm;
 mod heroku;
+mod identity;
 mod json;
 mod k8s;
 mod keeping;

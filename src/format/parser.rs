@@ -2,8 +2,8 @@
 //! continuation folding.
 
 use super::{
-    capped, detect, document, is_crash, opening, readable, trim_end, trim_start, Cx, Declaration,
-    FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
+    capped, detect, document, identity, is_crash, opening, readable, trim_end, trim_start, Cx,
+    Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -14,6 +14,7 @@ use crate::time::lock::Lock;
 use crate::time::stamp::Shape;
 use crate::time::Nanos;
 use crate::traffic::Requests;
+use serde_json::Value;
 use std::borrow::Cow;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
@@ -204,6 +205,24 @@ impl<'a> FileParser<'a> {
             self.cx.keeping.counted.clear();
         }
         counted
+    }
+
+    /// Gives the events from `start` their service's canonical name ([`identity`]), keeping
+    /// the name the line used as the field `service_original`.
+    fn name_services(&mut self, start: usize) {
+        for e in &mut self.events[start..] {
+            let Some(name) = e.service.as_deref() else {
+                continue;
+            };
+            // Most events carry the file's service, already canonical.
+            if self.cx.service.as_deref() == Some(name) {
+                continue;
+            }
+            if let Some(canonical) = identity::canonical(name, &self.cx.config) {
+                let original = e.service.replace(canonical).unwrap_or_default();
+                e.fields.insert("service_original", Value::String(original));
+            }
+        }
     }
 
     pub(super) fn slim_from(&mut self, start: usize) {
@@ -421,6 +440,7 @@ impl<'a> FileParser<'a> {
             self.tally(reader, 1);
             let kept = self.events.len() - before + self.take_counted();
             self.counts.events += kept as u64;
+            self.name_services(before);
             self.slim_from(before);
             self.parsed_line(kept > 0);
             if kept == 0 {

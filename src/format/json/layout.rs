@@ -60,6 +60,10 @@ pub(super) const SERVICE_KEYS: &[&str] = &[
     "app_name",
     "_SYSTEMD_UNIT",
     "SYSLOG_IDENTIFIER",
+    // OpenTelemetry's resource attributes, flattened; Docker's fluentd and GELF drivers.
+    "k8s.deployment.name",
+    "k8s.container.name",
+    "container_name",
     "name",
 ];
 
