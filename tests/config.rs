@@ -314,7 +314,7 @@ fn aliases_make_one_service_of_many_names() {
     );
     let mut pods = String::new();
     for m in 0..60 {
-        let (level, msg) = if m >= 10 && m < 40 {
+        let (level, msg) = if (10..40).contains(&m) {
             ("error", "payment authorisation failed: upstream reset")
         } else {
             ("info", "cart priced")

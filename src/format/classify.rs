@@ -1,6 +1,8 @@
-//! Recognising what a log line's wording says happened, whatever format carried it: a deploy
-//! step, a kernel OOM kill, a systemd unit restarting or failing.
+//! Recognising what a log line's wording says happened, whatever format carried it: a change
+//! of any sort (as the vocabulary of [`changes`](super::changes) says), a kernel OOM kill, a
+//! systemd unit restarting or failing.
 
+use super::changes::{ChangeKind, VOCABULARY};
 use crate::event::{DeployPhase, Event, Fields, Kind, Level};
 use crate::swar;
 use memchr::memmem::Finder;
@@ -13,9 +15,10 @@ use std::sync::LazyLock;
 static KILLED: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Killed process "));
 static UNIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".service: "));
 
-/// The fields a draft reads from an event that is not an error or warning: those
-/// [`classify`] looks at, and the host an OOM kill happened on. A JSON line parsed for a
-/// draft builds only these unless its level makes it an entry of its own.
+/// The fields a draft reads from an event that is not an error or warning: those the change
+/// vocabulary looks at (a test checks it names them all), and the host an OOM kill happened
+/// on. A JSON line parsed for a draft builds only these unless its level makes it an entry
+/// of its own.
 pub const DRAFT_READS: &[&str] = &["reason", "type", "@module", "application", "host"];
 
 /// What a line's wording or fields say happened, decided without copying anything: the
@@ -26,11 +29,9 @@ enum Found {
     Oom(usize, usize),
     /// A systemd unit (named at this range) restarting, or failing when not.
     Unit(usize, usize, bool),
-    /// An Argo CD sync step (its `reason`).
-    Sync(DeployPhase),
-    /// A Terraform apply, completed or errored.
-    Apply { errored: bool },
-    /// A rollout step in the wording.
+    /// A change in the words of a known tool: the vocabulary's phrase.
+    Phrase(usize),
+    /// A rollout step in the generic wording.
     Deploy(DeployPhase, bool),
 }
 
@@ -64,24 +65,11 @@ pub fn classify(event: &mut Event) {
                 event.level = Some(Level::Error);
             }
         }
-        Found::Sync(phase) => {
-            if let Some(app) = field(&event.fields, "application") {
-                event.service = Some(app.to_string());
-            }
-            if phase == DeployPhase::Failed {
-                event.level = Some(Level::Error);
-            }
-            event.kind = Kind::Deploy {
-                phase,
-                version: sync_revision(&event.message),
-                rollback: false,
-            };
-        }
-        Found::Apply { errored } => {
-            if errored {
-                event.level = Some(Level::Error);
-            }
-            event.kind = Kind::Change;
+        Found::Phrase(index) => {
+            let change = VOCABULARY.read(index, &event.message, |k| {
+                field(&event.fields, k).map(Cow::Borrowed)
+            });
+            changed(event, change);
         }
         Found::Deploy(phase, rollback) => {
             let version = version_in(&event.message);
@@ -103,6 +91,42 @@ pub fn classify(event: &mut Event) {
     }
 }
 
+/// Makes `event` the change a phrase read of it.
+fn changed(event: &mut Event, change: super::changes::Change) {
+    if change.phase == DeployPhase::Failed {
+        event.level = Some(Level::Error);
+    }
+    let version = change.version.or_else(|| version_in(&event.message));
+    let service = change.service.or_else(|| {
+        let named = !change.names_service
+            && matches!(change.kind, ChangeKind::Deploy | ChangeKind::Rollback);
+        version
+            .as_deref()
+            .filter(|_| named)
+            .and_then(|v| named_before(&event.message, v))
+    });
+    if service.is_some() {
+        event.service = service;
+    }
+    event.kind = match change.kind {
+        ChangeKind::Deploy | ChangeKind::Rollback => Kind::Deploy {
+            phase: change.phase,
+            version,
+            rollback: change.kind == ChangeKind::Rollback,
+        },
+        ChangeKind::Scale => Kind::Scale,
+        ChangeKind::Other(sort) => {
+            event
+                .fields
+                .insert("change", Value::String(sort.to_string()));
+            if let Some(version) = version {
+                event.fields.insert("version", Value::String(version));
+            }
+            Kind::Change
+        }
+    };
+}
+
 /// Whether [`classify`] would leave a line with this message and these fields (of
 /// [`DRAFT_READS`]) an ordinary log line. Asked before an event is built, so that a draft
 /// need not build the events it only counts.
@@ -122,95 +146,50 @@ fn recognise<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) ->
     if let Some((from, to, restart)) = marks.unit.then(|| systemd_unit(message)).flatten() {
         return Some(Found::Unit(from, to, restart));
     }
-    if let Some(found) = from_fields(message, field) {
-        return Some(found);
+    let lookup = VOCABULARY.find_scanned(message, marks.scanned, field);
+    if let Some(index) = lookup.phrase {
+        return Some(Found::Phrase(index));
     }
-    marked_deploy_step(message, marks.rollout)
+    marked_deploy_step(message, lookup.gated)
         .map(|(phase, rollback)| Found::Deploy(phase, rollback))
 }
 
-/// What one pass over a message's bytes finds of the words that [`recognise`] looks for: most
-/// messages have none, and are spared a search for each.
+/// What one pass over a message's bytes finds of the words that [`recognise`] looks for
+/// itself: most messages have none, and are spared a search for each.
 #[derive(Default)]
 struct Marks {
     /// `Killed process ` (the OOM killer's words).
     killed: bool,
     /// `.service: ` (systemd's unit messages).
     unit: bool,
-    /// `deploy`, `roll` or `release`, in any case.
-    rollout: bool,
+    /// One of the change vocabulary's scan words.
+    scanned: bool,
 }
 
-/// Every line of every log asks this, so it reads the message eight bytes at a time ([`swar`]) and looks
-/// closer only at words that hold a `K` (`Killed process `), a `.` (`.service: `) or an `l`
-/// in any case, which every rollout word has at a fixed place (`dep`**`l`**`oy`,
-/// `ro`**`l`**`l`, `re`**`l`**`ease`).
+/// Every line of every log asks this, so it reads the message eight bytes at a time
+/// ([`swar`]) and looks closer only at a `K` (`Killed process `), a `.` (`.service: `) or an
+/// anchor letter of the change vocabulary's scan words, in one pass.
 fn marks(message: &str) -> Marks {
     let bytes = message.as_bytes();
+    let scan = &VOCABULARY.scan;
     let exact = |at: usize, word: &[u8]| bytes.get(at..at + word.len()) == Some(word);
-    let any_case = |at: Option<usize>, word: &[u8]| {
-        at.and_then(|at| bytes.get(at..at + word.len()))
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    };
     let mut marks = Marks::default();
     let mut look = |i: usize| match bytes.get(i) {
         Some(b'K') => marks.killed |= exact(i, b"Killed process "),
         Some(b'.') => marks.unit |= exact(i, b".service: "),
-        Some(b'l' | b'L') => {
-            let (two, three) = (i.checked_sub(2), i.checked_sub(3));
-            marks.rollout |=
-                any_case(three, b"deploy") || any_case(two, b"roll") || any_case(two, b"release");
-        }
-        _ => {}
+        _ => marks.scanned = marks.scanned || scan.at(bytes, i),
     };
     let mut at = 0;
     while at < bytes.len() {
         // The last word is padded with zeros, which are none of the bytes looked for.
         let word = swar::word(bytes, at).unwrap_or_else(|| swar::padded(bytes, at));
-        let marked = swar::equal(word, b'K')
-            | swar::equal(word, b'.')
-            | swar::equal(swar::folded(word), b'l');
+        let marked = swar::equal(word, b'K') | swar::equal(word, b'.') | scan.marked(word);
         for i in swar::each(marked) {
             look(at + i);
         }
         at += 8;
     }
     marks
-}
-
-/// What structured fields say outright: Argo CD's audit `reason` (`OperationStarted`,
-/// `OperationCompleted`), Terraform's message `type` (`apply_complete`, `apply_errored`,
-/// `change_summary`). Argo CD names the service in `application`.
-fn from_fields<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Option<Found> {
-    if let Some(reason) = field("reason").filter(|r| r.starts_with("Operation")) {
-        let failed = message.contains("failed") || field("type").as_deref() == Some("Warning");
-        return match &*reason {
-            "OperationStarted" => Some(Found::Sync(DeployPhase::Started)),
-            "OperationCompleted" if failed => Some(Found::Sync(DeployPhase::Failed)),
-            "OperationCompleted" => Some(Found::Sync(DeployPhase::Finished)),
-            _ => None,
-        };
-    }
-    let errored = match field("type").as_deref() {
-        Some("apply_complete" | "change_summary") => false,
-        Some("apply_errored") => true,
-        _ => return None,
-    };
-    field("@module").map(|_| Found::Apply { errored })
-}
-
-/// `Sync operation to 9f3c2e1 succeeded`, `initiated sync to v1.2.3` → the revision.
-fn sync_revision(message: &str) -> Option<String> {
-    let lower = message.to_ascii_lowercase();
-    let at = lower
-        .find("sync to ")
-        .map(|i| i + 8)
-        .or_else(|| lower.find("operation to ").map(|i| i + 13))?;
-    let word = message[at..]
-        .split_whitespace()
-        .next()?
-        .trim_matches(|c: char| c == '\'' || c == '"');
-    (!word.is_empty()).then(|| word.to_string())
 }
 
 /// `Out of memory: Killed process 1234 (java)` and the cgroup variant → where `java` is.
@@ -245,75 +224,47 @@ fn systemd_unit(message: &str) -> Option<(usize, usize, bool)> {
     }
 }
 
-const DEPLOY_WORDS: &[&str] = &[
-    "deploy",
-    "deploying",
-    "deployed",
-    "deployment",
-    "rollout",
-    "release",
-    "releasing",
-];
-
-/// A deploy line says a rollout (or rollback) started, finished or failed. Both a deploy word
-/// and a phase word are required ("deployment config loaded" is not a deploy), and either a
-/// version or a line that opens with the deploy word ("Started session 12 of User deploy" is
-/// not one either).
+/// A deploy line says a rollout (or rollback) started, finished or failed, in the words of
+/// the vocabulary's generic rule (`[words]` in `changes.toml`). Both a deploy word and a
+/// phase word are required ("deployment config loaded" is not a deploy), and either a version
+/// or a line that opens with the deploy word ("Started session 12 of User deploy" is not one
+/// either). Tools' own phrasings are tried first ([`recognise`]).
 pub fn deploy_step(message: &str) -> Option<(DeployPhase, bool)> {
-    marked_deploy_step(message, marks(message).rollout)
+    let lookup = VOCABULARY.find(message, |_| None);
+    marked_deploy_step(message, lookup.gated)
 }
 
-/// [`deploy_step`], told whether the message has a rollout word.
-fn marked_deploy_step(message: &str, names_a_rollout: bool) -> Option<(DeployPhase, bool)> {
-    if let Some(phase) = jenkins_step(message) {
-        return Some((phase, false));
-    }
-    // Most lines name no rollout: skip them before lowercasing and splitting.
-    if !names_a_rollout {
+/// [`deploy_step`], told whether the message holds one of the vocabulary's gate words.
+fn marked_deploy_step(message: &str, gated: bool) -> Option<(DeployPhase, bool)> {
+    // Most lines name no change: skip them before lowercasing and splitting.
+    if !gated {
         return None;
     }
+    let w = &VOCABULARY.words;
     let lower = message.to_ascii_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let has = |set: &[&str]| words.iter().any(|w| set.contains(w));
-    let rollback = has(&["rollback", "rollbacks"])
-        || lower.contains("rolled back")
-        || lower.contains("rolling back")
-        || lower.contains("roll back");
-    let deploy_word = rollback || has(DEPLOY_WORDS);
+    let has = |set: &[String]| words.iter().any(|w| set.iter().any(|s| s == w));
+    let says = |phrases: &[String]| phrases.iter().any(|p| lower.contains(p.as_str()));
+    let rollback = has(&w.rollback) || says(&w.rollback_phrases);
+    let deploy_word = rollback || has(&w.deploy);
     let opens_with = words
         .first()
-        .is_some_and(|w| DEPLOY_WORDS.contains(w) || w.starts_with("roll"));
+        .is_some_and(|f| w.deploy.iter().any(|d| d == f) || f.starts_with("roll"));
     if !deploy_word || !(opens_with || version_in(message).is_some()) {
         return None;
     }
-    let phase = if has(&["failed", "failure", "aborted", "errored"]) {
+    let phase = if has(&w.failed) {
         DeployPhase::Failed
-    } else if has(&[
-        "finished",
-        "succeeded",
-        "successful",
-        "successfully",
-        "completed",
-        "complete",
-        "done",
-        "deployed",
-    ]) || lower.contains("rolled back")
-        || (words.first() == Some(&"release") && has(&["created"]))
+    } else if has(&w.finished)
+        || says(&w.finished_phrases)
+        || (words.first() == Some(&"release") && words.contains(&"created"))
     {
         DeployPhase::Finished
-    } else if has(&[
-        "started",
-        "starting",
-        "start",
-        "begin",
-        "beginning",
-        "initiated",
-        "deploying",
-        "releasing",
-    ]) || lower.contains("rolling back")
+    } else if has(&w.started)
+        || says(&w.started_phrases)
         || (opens_with && words.get(1).is_some_and(|w| is_commit(w)))
     {
         DeployPhase::Started
@@ -321,18 +272,6 @@ fn marked_deploy_step(message: &str, names_a_rollout: bool) -> Option<(DeployPha
         return None;
     };
     Some((phase, rollback))
-}
-
-/// Jenkins's own first and last console lines: `Started by user alice`, `Finished: FAILURE`.
-fn jenkins_step(message: &str) -> Option<DeployPhase> {
-    if message.starts_with("Started by ") {
-        return Some(DeployPhase::Started);
-    }
-    match message.strip_prefix("Finished: ")?.trim() {
-        "SUCCESS" | "UNSTABLE" => Some(DeployPhase::Finished),
-        "FAILURE" | "ABORTED" | "NOT_BUILT" => Some(DeployPhase::Failed),
-        _ => None,
-    }
 }
 
 /// A commit id as deploy tools print it: 7 to 40 hex digits, with a digit and a letter.
@@ -507,20 +446,25 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The marks are what a plain search of the message finds, whatever the words' case
-        /// and wherever they fall (at the start, the end, across eight-byte words, overlapping).
+        /// The marks are what a plain search of the message finds, whatever falls where (at
+        /// the start, the end, across eight-byte words, overlapping).
         #[test]
         fn marks_are_a_plain_search(
-            message in "([dDeEpPlLoOyYrRsKkiIc. :a-z]{0,12}(deploy|DEPLOY|Roll|rELEASE|Killed process |.service: |killed process )?){0,4}"
+            message in "([dDeEpPlLoOyYrRsKkiIc. :a-z]{0,12}(Killed process |.service: |killed process )?){0,4}"
         ) {
-            let lower = message.to_ascii_lowercase();
             let found = marks(&message);
             proptest::prop_assert_eq!(found.killed, message.contains("Killed process "));
             proptest::prop_assert_eq!(found.unit, message.contains(".service: "));
-            proptest::prop_assert_eq!(
-                found.rollout,
-                ["deploy", "roll", "release"].iter().any(|w| lower.contains(w))
-            );
+        }
+    }
+
+    /// Every field a phrase of the vocabulary reads is one a draft builds.
+    #[test]
+    fn the_draft_builds_every_field_the_vocabulary_reads() {
+        for phrase in &VOCABULARY.phrases {
+            for key in phrase.field_names() {
+                assert!(DRAFT_READS.contains(&key), "{}: {key}", phrase.tool);
+            }
         }
     }
 }

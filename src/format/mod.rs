@@ -9,6 +9,7 @@ mod access;
 mod alb;
 mod alertmanager;
 mod builtin;
+mod changes;
 pub(crate) mod classify;
 mod clock;
 mod counts;
