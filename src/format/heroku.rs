@@ -1,6 +1,9 @@
 //! Heroku log drains: `<time> app[web.1]: message`, `<time> heroku[router]: at=… status=…`,
-//! `<time> app[api]: Release v42 created by user …`. The dyno's process type is the service;
-//! router lines are HTTP requests.
+//! `<time> app[api]: Release v42 created by user …`. A drain carries one app, and the app is
+//! the service: its deploys (`app[api]`, the platform's own lines) and its dynos' errors must
+//! be one name for the draft to tie them. The app is the router's `host`
+//! (`shop.herokuapp.com`), else the file's service; the dyno (`web.1`) stays in its field.
+//! Router lines are HTTP requests.
 
 use super::Cx;
 use crate::event::Fields;
@@ -15,7 +18,6 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
     }
     let (source, after) = rest.split_once('[')?;
     let (dyno, message) = after.split_once("]: ")?;
-    let service = dyno.split('.').next().unwrap_or(dyno).to_string();
     if source == "heroku" && dyno == "router" {
         return Some(router(time, message, cx, out));
     }
@@ -25,13 +27,7 @@ pub fn parse(time: Nanos, rest: &str, cx: &mut Cx, out: &mut Vec<Event>) -> Opti
         } else {
             None
         };
-    let mut e = cx.event(
-        time,
-        level,
-        Some(service),
-        message.to_string(),
-        Fields::new(),
-    );
+    let mut e = cx.event(time, level, None, message.to_string(), Fields::new());
     if e.kind == Kind::Log
         && message.contains("Process exited with status")
         && !message.ends_with(" 0")
@@ -61,14 +57,11 @@ fn router(time: Nanos, message: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool
             .unwrap_or("")
             .to_string()
     };
+    let app = get("host")
+        .strip_suffix(".herokuapp.com")
+        .map(str::to_string);
     let Ok(status) = get("status").parse::<u16>() else {
-        out.push(cx.event(
-            time,
-            Some(Level::Warn),
-            Some("router".into()),
-            message.to_string(),
-            fields,
-        ));
+        out.push(cx.event(time, Some(Level::Warn), app, message.to_string(), fields));
         return true;
     };
     let duration = get("service")
@@ -85,7 +78,7 @@ fn router(time: Nanos, message: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool
         time,
         Kind::Http { status, duration },
         Some(level),
-        Some("router".into()),
+        app,
         summary,
     );
     e.fields = fields;
