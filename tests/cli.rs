@@ -47,7 +47,7 @@ fn the_sample_draft_tells_the_incident_at_the_right_minutes() {
             &[
                 "**Deploy**",
                 "checkout v4.2.0 started, finished 3m later",
-                "*suspected trigger: errors began 21 minutes after it*",
+                "*suspected trigger: checkout's errors began 21 minutes after it; gateway's errors name checkout",
             ],
         ),
         (

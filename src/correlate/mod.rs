@@ -9,4 +9,6 @@ mod timeline;
 
 pub use draft::build;
 pub use merge::{merge, Merged, Timed};
-pub use timeline::{Entry, EntryKind, Impact, Milestone, Settings, Summary, Timeline, Window};
+pub use timeline::{
+    Entry, EntryKind, Evidence, Impact, Milestone, Settings, Summary, Timeline, Window,
+};

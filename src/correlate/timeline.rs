@@ -114,9 +114,34 @@ pub struct Entry {
     pub first: Nanos,
     pub last: Nanos,
     pub suspect: bool,
+    /// Why a change is suspected of triggering the outage (the suspect and the other
+    /// candidates with evidence).
+    pub evidence: Option<Evidence>,
+    /// A change that failed (a deploy's outcome, an errored apply): evidence of its own.
+    pub failed: bool,
     pub milestone: Option<Milestone>,
     /// The first event of the entry in each file it drew on (at most five).
     pub sources: Vec<SourceRef>,
+}
+
+/// What ties a change to the outage, as the draft says it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    /// Strong enough for "suspected trigger"; else "possible trigger".
+    pub likely: bool,
+    /// `checkout's errors began 21 minutes after it; it failed`.
+    pub words: String,
+}
+
+impl Evidence {
+    /// `suspected trigger` or `possible trigger`, as evidence allows.
+    pub fn hedge(&self) -> &'static str {
+        if self.likely {
+            "suspected trigger"
+        } else {
+            "possible trigger"
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -140,6 +165,11 @@ pub struct Summary {
     /// The first alert or page in the window.
     pub detected: Option<Nanos>,
     pub suspect: Option<Entry>,
+    /// Other changes with evidence, next in rank after the suspect (at most two).
+    pub others: Vec<Entry>,
+    /// With an outage: how many changes lay in the look-back before it (of which none was
+    /// tied to it, when there is no suspect). `None` without an outage.
+    pub changes_before: Option<usize>,
     pub impact: Option<Impact>,
 }
 

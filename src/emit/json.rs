@@ -20,12 +20,13 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
             "to": zone.rfc3339(timeline.window.to),
             "timezone": zone.name(),
         },
-        "entries": timeline.entries.iter().map(|e| entry(e, s.start, zone)).collect::<Vec<_>>(),
+        "entries": timeline.entries.iter().map(|e| entry(e, zone)).collect::<Vec<_>>(),
         "summary": {
             "start": time(s.start),
             "end": time(s.end),
             "detected": time(s.detected),
-            "suspect": s.suspect.as_ref().map_or(Value::Null, |e| entry(e, s.start, zone)),
+            "suspect": s.suspect.as_ref().map_or(Value::Null, |e| entry(e, zone)),
+            "also_possible": s.others.iter().map(|e| candidate(e, zone)).collect::<Vec<_>>(),
             "impact": s.impact.as_ref().map_or(Value::Null, |i| json!({
                 "requests": i.requests,
                 "failed_or_slow": i.failed_or_slow,
@@ -71,8 +72,8 @@ fn counts(c: &FileCounts) -> Value {
     })
 }
 
-fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
-    let (label, text, notes) = words(e, start, zone, false);
+fn entry(e: &Entry, zone: &Zone) -> Value {
+    let (label, text, notes) = words(e, zone, false);
     let notes: String = notes.iter().map(|n| format!(" — {n}")).collect();
     json!({
         "time": zone.rfc3339(e.first),
@@ -85,6 +86,15 @@ fn entry(e: &Entry, start: Option<Nanos>, zone: &Zone) -> Value {
         "suspect": e.suspect,
         "sources": e.sources.iter().map(|s| json!({"path": &*s.path, "line": s.line})).collect::<Vec<_>>(),
     })
+}
+
+/// A change the summary names as also possible, with what ties it to the outage.
+fn candidate(e: &Entry, zone: &Zone) -> Value {
+    let mut value = entry(e, zone);
+    if let (Some(map), Some(evidence)) = (value.as_object_mut(), &e.evidence) {
+        map.insert("evidence".to_string(), json!(evidence.words));
+    }
+    value
 }
 
 /// `--events --format json`: one event per line, serialized from the event where it lies

@@ -30,11 +30,7 @@ pub fn draft(
         writeln!(w, "_Nothing in the window that a timeline would keep._")?;
     }
     for entry in &timeline.entries {
-        writeln!(
-            w,
-            "{}",
-            line(entry, timeline.summary.start, zone, with_date, color)
-        )?;
+        writeln!(w, "{}", line(entry, zone, with_date, color))?;
     }
     if timeline.omitted > 0 {
         writeln!(
@@ -46,8 +42,8 @@ pub fn draft(
     writeln!(w, "\n{}", summary(timeline, zone, with_date))
 }
 
-fn line(entry: &Entry, start: Option<Nanos>, zone: &Zone, with_date: bool, color: bool) -> String {
-    let (label, text, notes) = words(entry, start, zone, with_date);
+fn line(entry: &Entry, zone: &Zone, with_date: bool, color: bool) -> String {
+    let (label, text, notes) = words(entry, zone, with_date);
     let paint = |code: &str, s: String| {
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
@@ -89,7 +85,7 @@ fn label_colour(kind: EntryKind) -> &'static str {
 /// One entry's line as the draft prints it: live mode prints entries one by one as they come.
 pub fn entry_line(timeline: &Timeline, entry: &Entry, zone: &Zone, color: bool) -> String {
     let with_date = spans_days(timeline, zone);
-    line(entry, timeline.summary.start, zone, with_date, color)
+    line(entry, zone, with_date, color)
 }
 
 /// The summary paragraph the draft ends with.
@@ -133,23 +129,45 @@ fn summary(timeline: &Timeline, zone: &Zone, with_date: bool) -> String {
             i.ratio * 100.0
         ));
     }
-    match (&s.suspect, s.start) {
-        (Some(e), Some(start)) if start >= e.first => parts.push(format!(
-            "Suspected trigger: the {} at {} ({}); errors began {} after it.",
-            e.label.to_lowercase(),
-            at(e.first),
-            e.text,
-            super::spelled(start - e.first)
-        )),
-        (Some(e), _) => parts.push(format!(
-            "Suspected trigger: the {} at {} ({}).",
+    let change = |e: &Entry| {
+        let why = e
+            .evidence
+            .as_ref()
+            .map(|x| format!("; {}", x.words))
+            .unwrap_or_default();
+        format!(
+            "the {} at {} ({}){why}",
             e.label.to_lowercase(),
             at(e.first),
             e.text
+        )
+    };
+    match (&s.suspect, s.changes_before) {
+        (Some(e), _) => {
+            let hedge = e.evidence.as_ref().map_or("suspected trigger", |x| x.hedge());
+            parts.push(format!("{}: {}.", capitalised(hedge), change(e)));
+            for other in &s.others {
+                parts.push(format!("Also possible: {}.", change(other)));
+            }
+        }
+        (None, Some(0)) => parts.push(
+            "Suspected trigger: none; no change in the look-back before the outage.".to_string(),
+        ),
+        (None, Some(n)) => parts.push(format!(
+            "Suspected trigger: none; no change in the look-back is tied to the outage ({n} before it, none on a failing service or one it calls)."
         )),
-        (None, _) => parts.push("Suspected trigger: none identified.".to_string()),
+        (None, None) => parts.push("Suspected trigger: none identified.".to_string()),
     }
     format!("**Summary.** {}", parts.join(" "))
+}
+
+/// `Suspected trigger` from `suspected trigger`.
+fn capitalised(words: &str) -> String {
+    let mut out = words.to_string();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
 }
 
 /// Whether the entries and the window fall on more than one local day.

@@ -7,7 +7,7 @@ pub mod stats;
 pub mod timesketch;
 
 use crate::correlate::{Entry, Milestone};
-use crate::time::{human_duration, Nanos, Zone, NANOS_PER_MIN};
+use crate::time::{Nanos, Zone};
 
 /// `HH:MM`, or with the date when the draft spans days.
 fn clock(zone: &Zone, t: Nanos, with_date: bool) -> String {
@@ -35,13 +35,8 @@ fn thousands(n: u64) -> String {
 /// An entry's words without markup, as JSON's `summary` carries them and Markdown bolds and
 /// italicises them: the label (`Error`), the text with its count (`checkout: first "pool
 /// exhausted" (2,341 more until 15:35)`), and notes (`outage begins`, `suspected trigger:
-/// errors began 17 minutes after it`).
-fn words(
-    entry: &Entry,
-    start: Option<Nanos>,
-    zone: &Zone,
-    with_date: bool,
-) -> (&'static str, String, Vec<String>) {
+/// checkout's errors began 17 minutes after it`).
+fn words(entry: &Entry, zone: &Zone, with_date: bool) -> (&'static str, String, Vec<String>) {
     let suffix = if entry.kind.folds() && entry.count > 1 {
         format!(
             " ({} more until {})",
@@ -63,26 +58,10 @@ fn words(
         .iter()
         .map(|m| m.words().to_string())
         .collect();
-    if entry.suspect {
-        notes.push(match start {
-            Some(s) if s >= entry.first => format!(
-                "suspected trigger: errors began {} after it",
-                spelled(s - entry.first)
-            ),
-            _ => "suspected trigger".to_string(),
-        });
+    if let Some(evidence) = entry.evidence.as_ref().filter(|_| entry.suspect) {
+        notes.push(format!("{}: {}", evidence.hedge(), evidence.words));
     }
     (entry.label, format!("{}{suffix}", entry.text), notes)
-}
-
-/// `17 minutes`, `1 minute`, `1h05m`: how a postmortem says a gap.
-fn spelled(d: Nanos) -> String {
-    match d / NANOS_PER_MIN {
-        0 => "less than a minute".to_string(),
-        1 => "1 minute".to_string(),
-        m @ 2..=59 => format!("{m} minutes"),
-        _ => human_duration(d),
-    }
 }
 
 #[cfg(test)]

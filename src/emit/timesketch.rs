@@ -21,7 +21,7 @@ fn datetime(zone: &Zone, t: Nanos) -> String {
 /// The draft's entries, one row each.
 pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<()> {
     for e in &timeline.entries {
-        let (label, text, notes) = words(e, timeline.summary.start, zone, false);
+        let (label, text, notes) = words(e, zone, false);
         let notes: String = notes.iter().map(|n| format!(" — {n}")).collect();
         let source = e.sources.first();
         let row = json!({

@@ -350,6 +350,16 @@ pub fn parse_duration(s: &str) -> Result<Nanos, TimeError> {
     Ok(total)
 }
 
+/// `17 minutes`, `1 minute`, `1h05m`: how a postmortem says a gap between two things.
+pub fn spelled(d: Nanos) -> String {
+    match d / NANOS_PER_MIN {
+        0 => "less than a minute".to_string(),
+        1 => "1 minute".to_string(),
+        m @ 2..=59 => format!("{m} minutes"),
+        _ => human_duration(d),
+    }
+}
+
 /// A duration as a responder writes it: `42s`, `17m`, `1h05m`, `2d3h`.
 pub fn human_duration(d: Nanos) -> String {
     let secs = d.max(0) / NANOS_PER_SEC;

@@ -75,6 +75,7 @@ impl Builder {
             let entry = &mut self.entries[i];
             entry.text = format!("{target} started, {outcome} {took} later");
             entry.last = clock;
+            entry.failed = phase == DeployPhase::Failed;
             if phase == DeployPhase::Finished {
                 self.finished.insert(i, clock);
             }
@@ -94,6 +95,7 @@ impl Builder {
             Some(i) => self.add_to(i, e),
             None => {
                 let i = self.push(entry(e, EntryKind::Deploy, label, text));
+                self.entries[i].failed = phase == DeployPhase::Failed;
                 if phase == DeployPhase::Finished {
                     self.finished.insert(i, e.time);
                 }

@@ -21,6 +21,8 @@ pub(super) fn entry(e: &Event, kind: EntryKind, label: &'static str, text: Strin
         first: e.time,
         last: e.time,
         suspect: false,
+        evidence: None,
+        failed: false,
         milestone: None,
         sources: vec![e.source.clone()],
     }

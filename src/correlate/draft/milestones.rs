@@ -96,6 +96,8 @@ fn burst_mark(burst: &Burst, mark: Milestone) -> Entry {
         first: at,
         last: at,
         suspect: false,
+        evidence: None,
+        failed: false,
         milestone: Some(mark),
         sources: vec![source.clone()],
     }

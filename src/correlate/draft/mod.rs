@@ -96,16 +96,17 @@ where
     let new_errors = b.drop_background(window);
     let bursts = onset::bursts(events, window);
     b.milestones(&bursts, window);
-    let suspect = suspect::pick(
+    let verdict = suspect::judge(
         &b.entries,
         &bursts,
         &new_errors_of(&b.entries, &new_errors),
         window.from - window.lookback,
     );
-    if let Some(i) = suspect {
-        b.entries[i].suspect = true;
+    for (rank, (i, evidence)) in verdict.ranked.iter().enumerate() {
+        b.entries[*i].suspect = rank == 0;
+        b.entries[*i].evidence = Some(evidence.clone());
     }
-    let summary = summarise(&b.entries, &bursts, requests, window);
+    let summary = summarise(&b.entries, &bursts, requests, window, &verdict);
     let (entries, omitted) = rank(b.entries, settings.max_entries);
     Timeline {
         window,
@@ -139,12 +140,13 @@ impl Builder {
                 self.push(entry(e, EntryKind::Oncall, "On-call", short(&e.message)));
             }
             Kind::Change if window.reaches(e.time) => {
-                self.push(entry(
+                let i = self.push(entry(
                     e,
                     EntryKind::Change,
                     "Change",
                     format!("{}{}", on(e), short(&e.message)),
                 ));
+                self.entries[i].failed = e.level == Some(Level::Error);
             }
             Kind::Deploy {
                 phase,

@@ -1,7 +1,9 @@
 //! What the draft keeps when it must cut, and its summary.
 
 use super::super::onset::Burst;
+use super::super::suspect::Verdict;
 use super::super::{Entry, EntryKind, Impact, Summary, Window};
+use super::SAME_DEPLOY;
 use crate::traffic::Requests;
 
 /// Keeps the best `max` entries — milestones, the suspect, alerts and changes always first —
@@ -32,6 +34,23 @@ pub(super) fn rank(entries: Vec<Entry>, max: usize) -> (Vec<Entry>, usize) {
     (kept, omitted)
 }
 
+/// The candidates with evidence after the suspect, at most two, without the suspect's own
+/// steps seen again (the replica set its rollout scaled, minutes apart).
+fn others(entries: &[Entry], verdict: &Verdict) -> Vec<Entry> {
+    let Some(suspect) = verdict.ranked.first().map(|(i, _)| &entries[*i]) else {
+        return Vec::new();
+    };
+    verdict
+        .ranked
+        .iter()
+        .skip(1)
+        .map(|(i, _)| &entries[*i])
+        .filter(|e| e.service != suspect.service || (e.first - suspect.first).abs() > SAME_DEPLOY)
+        .take(2)
+        .cloned()
+        .collect()
+}
+
 /// The summary: the outage's span from the error bursts (without a burst, from the errors
 /// that repeated), the first alert, the suspect, and the impact from access logs.
 pub(super) fn summarise(
@@ -39,6 +58,7 @@ pub(super) fn summarise(
     bursts: &[Burst],
     requests: &Requests,
     window: Window,
+    verdict: &Verdict,
 ) -> Summary {
     let repeated = entries
         .iter()
@@ -75,6 +95,8 @@ pub(super) fn summarise(
         isolated,
         detected,
         suspect: entries.iter().find(|e| e.suspect).cloned(),
+        others: others(entries, verdict),
+        changes_before: verdict.candidates,
         impact,
     }
 }
