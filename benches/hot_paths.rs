@@ -224,6 +224,7 @@ fn folding(c: &mut Criterion) {
         lookback: 1_742_299_200_000_000_000,
         from: 1_742_306_400_000_000_000,
         to: 1_742_313_600_000_000_000,
+        ahead: 1_742_313_600_000_000_000,
     };
     let settings = Settings {
         max_entries: 25,

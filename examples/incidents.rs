@@ -835,6 +835,155 @@ fn midnight(root: &Path) {
 }
 
 /// A PagerDuty `log_entries` response, pretty-printed as the API returns it.
+/// Lines at random gaps of `mean` seconds through `span`, each made by `line`.
+fn steady(
+    rng: &mut Rng,
+    span: (f64, f64),
+    mean: f64,
+    log: &mut Log,
+    mut line: impl FnMut(&mut Rng, f64) -> String,
+) {
+    let mut t = span.0;
+    while t < span.1 {
+        t += rng.gap(mean);
+        let text = line(rng, t);
+        log.add(t, text);
+    }
+}
+
+/// Names that differ across sources: dashboard v4.2.0 goes out through Argo CD's application
+/// controller (`application=argocd/dashboard`, no deploy log at all); its errors are in
+/// `dashboard-app.log` and its pods' events name `dashboard-5c8d7f9b4-q7wzx`; the gateway's
+/// failed requests name the route. Noise: syncs of other apps, and a Heroku release of the
+/// marketing site minutes before. The alert fires at 14:08 and resolves at 15:03, after the
+/// window (`--to 15:00`); Opsgenie escalates to the database team on the way.
+fn argo_dashboard(root: &Path) {
+    let day = Day {
+        year: 2024,
+        month: 9,
+        day: 12,
+        month_days: 30,
+    };
+    let mut rng = Rng(0x5eed_0006);
+    let span = (at(11, 0, 0), at(16, 0, 0));
+    let mut argo = Log::default();
+    let logrus = |t: f64, msg: &str, app: &str, extra: &str| {
+        format!(
+            r#"time="{}" level=info msg="{msg}" application=argocd/{app}{extra}"#,
+            day.iso(t).replace(".000Z", "Z")
+        )
+    };
+    steady(&mut rng, span, 30.0, &mut argo, |rng, t| {
+        let app = ["dashboard", "search", "billing"][rng.below(3) as usize];
+        let took = 20 + rng.below(280);
+        let extra = format!(" dedup_ms=0 diff_ms=3 time_ms={took}");
+        logrus(t, "Reconciliation completed", app, &extra)
+    });
+    let event = " dest-namespace=prod dest-server=\"https://kubernetes.default.svc\" type=Normal";
+    for (t, app, version) in [
+        (at(12, 10, 0), "billing", "v1.9.0"),
+        (at(13, 30, 0), "search", "v2.0.1"),
+        (at(13, 58, 2), "dashboard", "v4.2.0"),
+    ] {
+        argo.add(
+            t,
+            logrus(
+                t,
+                &format!("Initiated automated sync to '{version}'"),
+                app,
+                &format!("{event} reason=OperationStarted"),
+            ),
+        );
+        let done = t + 95.0;
+        argo.add(
+            done,
+            logrus(
+                done,
+                &format!("Sync operation to {version} succeeded"),
+                app,
+                &format!("{event} reason=OperationCompleted"),
+            ),
+        );
+    }
+    argo.write(root, "argocd/argocd-application-controller.log");
+    let mut app = Log::default();
+    steady(&mut rng, span, 8.0, &mut app, |rng, t| {
+        let page = ["home", "usage", "billing"][rng.below(3) as usize];
+        let took = 20 + rng.below(180);
+        format!(
+            "{} INFO [dashboard.views] GET /dashboard/{page} 200 in {took}ms",
+            day.local(t)
+        )
+    });
+    steady(
+        &mut rng,
+        (at(14, 6, 0), at(14, 41, 0)),
+        5.0,
+        &mut app,
+        |_, t| {
+            format!("{} ERROR [dashboard.views] Internal Server Error: /dashboard/usage: jinja2.exceptions.UndefinedError: 'quota' is undefined", day.local(t))
+        },
+    );
+    app.write(root, "dashboard/dashboard-app.log");
+    let mut k8s = Log::default();
+    for (i, t) in [at(14, 9, 0), at(14, 12, 30), at(14, 18, 0)]
+        .into_iter()
+        .enumerate()
+    {
+        k8s.add(t, format!(
+            r#"{{"kind":"Event","apiVersion":"v1","metadata":{{"name":"dashboard-5c8d7f9b4-q7wzx.17f{i}","namespace":"prod"}},"involvedObject":{{"kind":"Pod","namespace":"prod","name":"dashboard-5c8d7f9b4-q7wzx"}},"reason":"BackOff","message":"Back-off restarting failed container dashboard in pod dashboard-5c8d7f9b4-q7wzx_prod(6a1f)","type":"Warning","firstTimestamp":"{ts}","lastTimestamp":"{ts}","count":1}}"#,
+            ts = day.iso(t).replace(".000Z", "Z")
+        ));
+    }
+    k8s.write(root, "k8s/events.jsonl");
+    let mut heroku = Log::default();
+    let t = at(13, 45, 0);
+    heroku.add(
+        t,
+        format!(
+            "{}000+00:00 app[api]: Release v231 created by user jo@acme.example",
+            day.iso(t).trim_end_matches('Z')
+        ),
+    );
+    heroku.write(root, "heroku/marketing.log");
+    let mut alerts = Log::default();
+    let dashboard = AmAlert(
+        "DashboardErrors",
+        "dashboard-app",
+        "critical",
+        "5xx above 2% on dashboard",
+        "d45b",
+    );
+    alerts.add(at(14, 8, 0), am_alert(day, &dashboard, at(14, 8, 0), None));
+    alerts.add(
+        at(15, 3, 0),
+        am_alert(day, &dashboard, at(14, 8, 0), Some(at(15, 3, 0))),
+    );
+    alerts.write(root, "alerts/alertmanager.jsonl");
+    let mut og = Log::default();
+    let ms = day.epoch_ms(at(14, 8, 10));
+    for (t, action, extra) in [
+        (at(14, 8, 10), "Create", String::new()),
+        (at(14, 11, 0), "Acknowledge", String::new()),
+        (
+            at(14, 19, 0),
+            "AddTeam",
+            r#","team":"Database""#.to_string(),
+        ),
+    ] {
+        let user = if action == "Create" {
+            "System"
+        } else {
+            "lena@example.com"
+        };
+        og.add(t, format!(
+            r#"{{"action":"{action}","alert":{{"alertId":"8f2c","alias":"dashboard-errors","message":"DashboardErrors","entity":"dashboard","createdAt":{ms},"updatedAt":{}000000,"username":"{user}","priority":"P1"{extra}}},"source":{{"type":"API"}}}}"#,
+            day.epoch_ms(t)
+        ));
+    }
+    og.write(root, "oncall/opsgenie-webhooks.jsonl");
+}
+
 fn log_entries(day: Day) -> String {
     let entry = |id: &str, kind: &str, summary: &str, t: f64| {
         format!(
@@ -883,4 +1032,5 @@ fn main() {
     crash_loop(&root.join("crash-loop-no-deploy/logs"));
     berlin(&root.join("berlin-zone/logs"));
     midnight(&root.join("new-year-midnight/logs"));
+    argo_dashboard(&root.join("argo-dashboard/logs"));
 }

@@ -62,6 +62,12 @@ pub struct Cli {
     #[arg(long, value_name = "DURATION", default_value = "2h", value_parser = read_duration)]
     pub lookback: Nanos,
 
+    /// How far after --to to look for the closures of what opened in the window (alert
+    /// resolutions, recoveries, the end of a fix or rollback); they are drafted and marked as
+    /// after the window. 0 looks at nothing after --to.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = read_duration)]
+    pub lookahead: Nanos,
+
     /// Output format.
     #[arg(long, value_name = "FORMAT", value_enum, default_value_t = FormatArg::Markdown)]
     pub format: FormatArg,
@@ -181,6 +187,7 @@ impl Cli {
             date: self.date,
             zone: self.tz,
             lookback: self.lookback,
+            lookahead: self.lookahead,
             year: self.year,
             all_events: self.events,
             event_fields: self.format != FormatArg::Markdown,

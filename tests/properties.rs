@@ -69,6 +69,7 @@ fn stream(dir: &std::path::Path, window: Option<(i64, i64)>, render: Option<Rend
         date: None,
         zone: Zone::utc(),
         lookback: 0,
+        lookahead: 0,
         year: None,
         all_events: true,
         event_fields: true,

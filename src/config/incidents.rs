@@ -27,6 +27,7 @@ struct List {
     paths: Option<Vec<Spanned<String>>>,
     zone: Option<Spanned<String>>,
     lookback: Option<Spanned<String>>,
+    lookahead: Option<Spanned<String>>,
     #[serde(default)]
     incident: Vec<Spanned<Entry>>,
 }
@@ -40,6 +41,7 @@ struct Entry {
     date: Option<Spanned<String>>,
     zone: Option<Spanned<String>>,
     lookback: Option<Spanned<String>>,
+    lookahead: Option<Spanned<String>>,
     paths: Option<Vec<Spanned<String>>>,
 }
 
@@ -82,6 +84,9 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
     if let Some(l) = &list.lookback {
         shared.lookback = read(&source, l, read_duration)?;
     }
+    if let Some(l) = &list.lookahead {
+        shared.lookahead = read(&source, l, read_duration)?;
+    }
     if list.incident.is_empty() {
         return Err(source.error("no [[incident]] in the file", None));
     }
@@ -118,6 +123,9 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
         }
         if let Some(l) = &e.lookback {
             options.lookback = read(&source, l, read_duration)?;
+        }
+        if let Some(l) = &e.lookahead {
+            options.lookahead = read(&source, l, read_duration)?;
         }
         if let Some(paths) = &e.paths {
             options.paths = resolve(paths)?;

@@ -3,6 +3,7 @@
 mod draft;
 mod merge;
 mod onset;
+pub mod open;
 mod suspect;
 mod template;
 mod timeline;

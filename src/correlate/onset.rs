@@ -10,7 +10,7 @@ use crate::event::{Event, Kind, Level, SourceRef};
 use crate::time::{Nanos, NANOS_PER_MIN};
 use std::collections::BTreeMap;
 
-const QUIET_MINUTES: i64 = 10;
+pub(super) const QUIET_MINUTES: i64 = 10;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Burst {
@@ -24,7 +24,7 @@ pub struct Burst {
     pub baseline: f64,
 }
 
-fn is_symptom(e: &Event) -> bool {
+pub(super) fn is_symptom(e: &Event) -> bool {
     match e.kind {
         Kind::Log | Kind::Http { .. } => e.level == Some(Level::Error),
         Kind::Restart | Kind::Oom => true,
@@ -40,7 +40,7 @@ pub fn bursts<'a>(events: impl IntoIterator<Item = &'a Event>, window: Window) -
         let slot = per_service.entry(e.service.as_deref()).or_default();
         if e.time < window.from {
             slot.0 += 1;
-        } else if window.contains(e.time) {
+        } else if e.time <= window.ahead {
             slot.1.push(e);
         }
     }
@@ -50,6 +50,9 @@ pub fn bursts<'a>(events: impl IntoIterator<Item = &'a Event>, window: Window) -
             let baseline = before as f64 / lookback_minutes;
             burst(service, &during, baseline, window.from)
         })
+        // A burst runs on into the look-ahead to its end, but one that began there is not
+        // the window's.
+        .filter(|b| b.start <= window.to)
         .collect();
     found.sort_by_key(|b| b.start);
     found
@@ -116,6 +119,7 @@ mod tests {
             lookback: 0,
             from: 60 * NANOS_PER_MIN,
             to: 180 * NANOS_PER_MIN,
+            ahead: 180 * NANOS_PER_MIN,
         };
         let mut events: Vec<Event> = (0..60).step_by(20).map(|m| err(m, 0, "api")).collect();
         events.push(err(70, 5, "api"));
@@ -141,6 +145,7 @@ mod tests {
             lookback: 0,
             from: 60 * NANOS_PER_MIN,
             to: 180 * NANOS_PER_MIN,
+            ahead: 180 * NANOS_PER_MIN,
         };
         let events: Vec<Event> = (0..180)
             .flat_map(|m| [err(m, 1, "cron"), err(m, 2, "cron")])

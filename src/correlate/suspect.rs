@@ -213,6 +213,7 @@ mod tests {
             evidence: None,
             failed: false,
             milestone: None,
+            after_window: false,
             sources: Vec::new(),
         }
     }

@@ -3,12 +3,17 @@
 use crate::event::SourceRef;
 use crate::time::Nanos;
 
-/// The outage window, and the start of the look-back before it.
+/// The outage window, the start of the look-back before it and the end of the look-ahead
+/// after it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     pub lookback: Nanos,
     pub from: Nanos,
     pub to: Nanos,
+    /// Where the look-ahead ends: the closures of what opened in the window (an alert's
+    /// resolution, the errors' recovery, a rollback's end) are looked for until then. `to`
+    /// when nothing was open at the window's end, and the look-ahead was not read.
+    pub ahead: Nanos,
 }
 
 impl Window {
@@ -19,6 +24,11 @@ impl Window {
     /// The window or its look-back: where changes are looked for.
     pub fn reaches(&self, t: Nanos) -> bool {
         self.lookback <= t && t <= self.to
+    }
+
+    /// In the look-ahead: after the window, where only closures are drafted.
+    pub fn after(&self, t: Nanos) -> bool {
+        self.to < t && t <= self.ahead
     }
 }
 
@@ -120,6 +130,8 @@ pub struct Entry {
     /// A change that failed (a deploy's outcome, an errored apply): evidence of its own.
     pub failed: bool,
     pub milestone: Option<Milestone>,
+    /// A closure found in the look-ahead, after the window's end.
+    pub after_window: bool,
     /// The first event of the entry in each file it drew on (at most five).
     pub sources: Vec<SourceRef>,
 }

@@ -75,7 +75,7 @@ fn counts(c: &FileCounts) -> Value {
 fn entry(e: &Entry, zone: &Zone) -> Value {
     let (label, text, notes) = words(e, zone, false);
     let notes: String = notes.iter().map(|n| format!(" — {n}")).collect();
-    json!({
+    let mut value = json!({
         "time": zone.rfc3339(e.first),
         "kind": e.kind.name(),
         "service": e.service,
@@ -85,7 +85,12 @@ fn entry(e: &Entry, zone: &Zone) -> Value {
         "last": zone.rfc3339(e.last),
         "suspect": e.suspect,
         "sources": e.sources.iter().map(|s| json!({"path": &*s.path, "line": s.line})).collect::<Vec<_>>(),
-    })
+    });
+    // Optional in the contract: only the look-ahead's closures carry it.
+    if let (true, Some(map)) = (e.after_window, value.as_object_mut()) {
+        map.insert("after_window".to_string(), Value::Bool(true));
+    }
+    value
 }
 
 /// A change the summary names as also possible, with what ties it to the outage.

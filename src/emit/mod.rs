@@ -61,6 +61,9 @@ fn words(entry: &Entry, zone: &Zone, with_date: bool) -> (&'static str, String, 
     if let Some(evidence) = entry.evidence.as_ref().filter(|_| entry.suspect) {
         notes.push(format!("{}: {}", evidence.hedge(), evidence.words));
     }
+    if entry.after_window {
+        notes.push("after the window".to_string());
+    }
     (entry.label, format!("{}{suffix}", entry.text), notes)
 }
 

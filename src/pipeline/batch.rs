@@ -5,7 +5,9 @@
 //! compares them).
 
 use super::Reach;
-use super::{bounds, chunks, conclude, prepare, reach, seek, FileResult, Pass, Prepared, Setup};
+use super::{
+    bounds, chunks, conclude, look_ahead, prepare, reach, seek, FileResult, Pass, Prepared, Setup,
+};
 use super::{Options, Run, RunError, Text};
 use crate::event::Event;
 use crate::format::{Keep, YearAnchor};
@@ -113,8 +115,9 @@ pub fn run_all(incidents: &[Options]) -> Vec<Result<Run, RunError>> {
         .zip(incidents)
         .map(|((p, results), options)| {
             let p = p?;
-            let results = results.into_iter().flatten().collect();
-            conclude(options, p.prepared, results, p.from, p.to)
+            let mut results: Vec<FileResult> = results.into_iter().flatten().collect();
+            let ahead = look_ahead(options, &p.prepared, p.from, p.to, &mut results);
+            conclude(options, p.prepared, results, p.from, p.to, ahead)
         })
         .collect()
 }

@@ -22,7 +22,7 @@ use read::{parse_input, settle};
 use survey::{anchor_years, mtime, spans, survey, Survey};
 
 use crate::config::Config;
-use crate::correlate::{Merged, Timed, Window};
+use crate::correlate::{open, Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{Cx, Dropped, FileCounts, Format, Keep, YearAnchor};
 use crate::input::{self, discover, Input, Location};
@@ -240,11 +240,66 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         })
         .collect();
     results.sort_unstable_by_key(|(i, _)| *i);
-    let results = results.into_iter().map(|(_, r)| r).collect();
+    let mut results: Vec<FileResult> = results.into_iter().map(|(_, r)| r).collect();
     if let Some(bar) = &options.progress {
         bar.finish_and_clear();
     }
-    conclude(options, prepared, results, from, to)
+    let ahead = look_ahead(options, &prepared, from, to, &mut results);
+    conclude(options, prepared, results, from, to, ahead)
+}
+
+/// Reads the look-ahead after the window when something is still open at its end (see
+/// [`crate::correlate::open`]), adding its events to each input's; returns where it ends.
+/// Only the window and its look-back are counted and measured: the look-ahead's lines give
+/// closures to the draft, not its statistics.
+fn look_ahead(
+    options: &Options,
+    prepared: &Prepared,
+    from: Option<Nanos>,
+    to: Option<Nanos>,
+    results: &mut [FileResult],
+) -> Option<Nanos> {
+    let (Some(from), Some(to)) = (from, to) else {
+        return None;
+    };
+    let window = Window {
+        lookback: from.saturating_sub(options.lookback),
+        from,
+        to,
+        ahead: to,
+    };
+    let events = results.iter().flat_map(|r| &r.events);
+    if options.all_events || options.lookahead <= 0 || !open::at_end(events, window) {
+        return Some(to);
+    }
+    let ahead = to.saturating_add(options.lookahead);
+    let bounds = chunks::Bounds {
+        keep_from: to.saturating_add(1),
+        keep_to: ahead,
+        window_from: i64::MAX,
+        window_to: i64::MIN,
+    };
+    let plans = prepared.plans(bounds);
+    let more: Vec<Vec<Event>> = (0..prepared.inputs.len())
+        .into_par_iter()
+        .map(|i| match reach(&plans[i], bounds) {
+            Err(_) => Vec::new(),
+            Ok(reach) => {
+                let pass = Pass {
+                    setup: Setup::new(options, options.zone, options.date, prepared.anchors[i]),
+                    reach,
+                    bounds,
+                    render: None,
+                };
+                let keep = Keep::Draft(Requests::new(Some(from), options.slow));
+                pass.input(&prepared.inputs[i], keep).events
+            }
+        })
+        .collect();
+    for (result, more) in results.iter_mut().zip(more) {
+        result.events.extend(more);
+    }
+    Some(ahead)
 }
 
 /// What a run keeps: from the look-back's start to the window's end (the event stream prints
@@ -430,6 +485,7 @@ fn conclude(
     results: Vec<FileResult>,
     from: Option<Nanos>,
     to: Option<Nanos>,
+    ahead: Option<Nanos>,
 ) -> Result<Run, RunError> {
     let zone = options.zone;
     let mut stats = Stats::default();
@@ -527,6 +583,7 @@ fn conclude(
         lookback: from.saturating_sub(options.lookback),
         from,
         to,
+        ahead: ahead.map_or(to, |a| a.max(to)),
     };
     let mut run = Run {
         window,

@@ -22,6 +22,8 @@ pub struct Options {
     pub date: Option<NaiveDate>,
     pub zone: Zone,
     pub lookback: Nanos,
+    /// How far after the window's end to look for the closures of what opened in it.
+    pub lookahead: Nanos,
     pub year: Option<i32>,
     /// Whether every event is wanted (`--events`), or only what the draft uses: ordinary
     /// info lines and requests are then counted and dropped as they are read.

@@ -1,7 +1,7 @@
 //! Alerts in the draft: one entry per alert however many notifications and sources fire it,
 //! and its resolution.
 
-use super::super::{Entry, EntryKind};
+use super::super::{Entry, EntryKind, Window};
 use super::entries::{entry, quote_cut};
 use super::{Builder, OpenAlert, SAME_ALERT};
 use crate::event::{AlertState, Event};
@@ -16,7 +16,7 @@ impl Builder {
         state: AlertState,
         key: &str,
         started: Option<Nanos>,
-        in_window: bool,
+        window: Window,
     ) {
         let known = self.first_firing.get(key).cloned();
         let begun = started.or(known.as_ref().map(|k| k.0)).unwrap_or(e.time);
@@ -25,7 +25,11 @@ impl Builder {
                 .entry(key.to_string())
                 .or_insert((begun, name.to_string()));
         }
-        if !in_window {
+        // After the window, only the resolution of an alert the draft has fired.
+        let after = window.after(e.time)
+            && state == AlertState::Resolved
+            && self.alerts.iter().any(|a| a.key == key);
+        if !window.contains(e.time) && !after {
             return;
         }
         let name = match (state, &known) {
@@ -75,6 +79,7 @@ impl Builder {
         let resolved_started =
             (state == AlertState::Firing || started.is_some() || known.is_some()).then_some(begun);
         let i = self.push(alert_entry(e, &name, state, resolved_started));
+        self.entries[i].after_window = after;
         self.alert_entries.insert(slot, i);
         if state == AlertState::Firing {
             self.alerts.push(OpenAlert {

@@ -24,10 +24,14 @@ impl Builder {
         if let (Some(v), DeployPhase::Finished) = (version, phase) {
             self.versions.insert(service.clone(), v.to_string());
         }
-        if !window.reaches(e.time) {
+        let pending_key = (service.clone(), version.map(str::to_string));
+        // After the window, only the outcome of a deploy or rollback the draft has started.
+        let after = window.after(e.time)
+            && phase != DeployPhase::Started
+            && self.pending_deploys.contains_key(&pending_key);
+        if !window.reaches(e.time) && !after {
             return;
         }
-        let pending_key = (service.clone(), version.map(str::to_string));
         // The outcome of a rollback is a rollback's, whatever the version history now says.
         let pending_rollback = self
             .pending_deploys
@@ -73,12 +77,16 @@ impl Builder {
             let clock = e.time;
             self.add_to(i, e);
             let entry = &mut self.entries[i];
-            entry.text = format!("{target} started, {outcome} {took} later");
+            let when = if after { ", after the window" } else { "" };
+            entry.text = format!("{target} started, {outcome} {took} later{when}");
             entry.last = clock;
             entry.failed = phase == DeployPhase::Failed;
             if phase == DeployPhase::Finished {
                 self.finished.insert(i, clock);
             }
+            return;
+        }
+        if after {
             return;
         }
         let text = match version {

@@ -24,6 +24,7 @@ pub(super) fn entry(e: &Event, kind: EntryKind, label: &'static str, text: Strin
         evidence: None,
         failed: false,
         milestone: None,
+        after_window: false,
         sources: vec![e.source.clone()],
     }
 }

@@ -13,8 +13,9 @@ impl Builder {
             self.push(burst_mark(first, Milestone::Begins));
         }
         let last = bursts.iter().max_by_key(|b| b.end);
-        if let Some(last) = last.filter(|b| window.to - b.end >= RECOVERY_QUIET) {
-            self.push(burst_mark(last, Milestone::Recovered));
+        if let Some(last) = last.filter(|b| window.ahead - b.end >= RECOVERY_QUIET) {
+            let i = self.push(burst_mark(last, Milestone::Recovered));
+            self.entries[i].after_window = last.end > window.to;
         }
         if let Some(i) = self
             .entries
@@ -99,6 +100,7 @@ fn burst_mark(burst: &Burst, mark: Milestone) -> Entry {
         evidence: None,
         failed: false,
         milestone: Some(mark),
+        after_window: false,
         sources: vec![source.clone()],
     }
 }

@@ -28,7 +28,7 @@ use summary::{rank, summarise};
 /// Repeats of a restart, OOM kill or scaling this close together are one entry.
 const FOLD_GAP: Nanos = 30 * NANOS_PER_MIN;
 /// A deploy's start and its outcome are paired when this close.
-const DEPLOY_PAIRING: Nanos = 120 * NANOS_PER_MIN;
+pub(super) const DEPLOY_PAIRING: Nanos = 120 * NANOS_PER_MIN;
 /// The same deploy step reported by two sources (a deploy log and a Kubernetes event).
 const SAME_DEPLOY: Nanos = 10 * NANOS_PER_MIN;
 /// Two alerts that name each other and start this close are one (an alert and its page).
@@ -135,7 +135,7 @@ impl Builder {
                 state,
                 key,
                 started,
-            } => self.alert(e, name, *state, key, *started, in_window),
+            } => self.alert(e, name, *state, key, *started, window),
             Kind::Oncall if in_window => {
                 self.push(entry(e, EntryKind::Oncall, "On-call", short(&e.message)));
             }

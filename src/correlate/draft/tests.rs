@@ -24,6 +24,7 @@ const WINDOW: Window = Window {
     lookback: 0,
     from: 120 * NANOS_PER_MIN,
     to: 240 * NANOS_PER_MIN,
+    ahead: 240 * NANOS_PER_MIN,
 };
 const SETTINGS: Settings = Settings {
     max_entries: 25,

@@ -437,17 +437,20 @@ impl Draft {
             Edges::Known(from, to) => (from, to),
             Edges::Clock(from, to) => clock_window(zone, day, from, to)?,
         };
+        // Live, the window grows with the logs: there is no look-ahead past its end.
         let window = match from {
             Some(from) => Window {
                 lookback: from.saturating_sub(options.lookback),
                 from,
                 to: to.unwrap_or(from),
+                ahead: to.unwrap_or(from),
             },
             // Everything is kept until the first event says where the window starts.
             None => Window {
                 lookback: i64::MIN,
                 from: i64::MIN,
                 to: i64::MIN,
+                ahead: i64::MIN,
             },
         };
         Ok(Draft {
@@ -468,6 +471,7 @@ impl Draft {
                     lookback: first,
                     from: first,
                     to: first,
+                    ahead: first,
                 };
             }
         }
@@ -494,6 +498,7 @@ impl Draft {
     fn timeline(&mut self, settings: Settings) -> Timeline {
         if let Some(last) = self.events.last() {
             self.window.to = self.window.to.max(last.time);
+            self.window.ahead = self.window.to;
         }
         build(&self.events, &self.requests, self.window, settings)
     }

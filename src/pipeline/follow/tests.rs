@@ -8,6 +8,7 @@ fn options() -> Options {
         date: None,
         zone: Zone::utc(),
         lookback: 0,
+        lookahead: 0,
         year: None,
         all_events: false,
         event_fields: false,

@@ -1,0 +1,217 @@
+//! What the draft makes of what happened, from the user's side: a directory of logs in, a
+//! draft out. Which change is accused and on what evidence, and what happened after the
+//! window (issue 24's points 3 and 4; names and phrasings are in `tests/incidents/`).
+
+mod common;
+use common::{reconstruct, succeeds};
+
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn markdown(dir: &Path, args: &[&str]) -> String {
+    let out = succeeds(
+        reconstruct()
+            .args(["--date", "2024-03-05", "-q"])
+            .args(args)
+            .arg(dir),
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    let out = succeeds(
+        reconstruct()
+            .args(["--date", "2024-03-05", "-q", "--format", "json"])
+            .args(args)
+            .arg(dir),
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+/// An error line of `service`'s log every 20 s from `from` to `to` (`HH:MM`).
+fn errors(service: &str, message: &str, from: (u32, u32), to: (u32, u32)) -> String {
+    let mut log = String::new();
+    let (start, end) = (from.0 * 3600 + from.1 * 60, to.0 * 3600 + to.1 * 60);
+    for s in (start..end).step_by(20) {
+        let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60);
+        let _ = writeln!(
+            log,
+            "2024-03-05 {h:02}:{m:02}:{sec:02},000 ERROR {service}: {message}"
+        );
+    }
+    log
+}
+
+/// Cart's session store times out from 14:10 to 14:40.
+fn cart_errors(dir: &Path) {
+    let log = errors("cart", "session store timeout", (14, 10), (14, 40));
+    write(dir, "cart/app.log", &log);
+}
+
+fn alert(status: &str, starts: &str, ends: &str) -> String {
+    format!(
+        r#"{{"version":"4","status":"{status}","receiver":"ops","alerts":[{{"status":"{status}","labels":{{"alertname":"CartErrors","service":"cart","severity":"critical"}},"annotations":{{"summary":"cart 5xx"}},"startsAt":"2024-03-05T{starts}:00Z","endsAt":"{ends}","fingerprint":"c4r7"}}]}}"#
+    )
+}
+
+/// Cart breaks at 14:10 after its deploy at 13:50; the alert resolves at 15:12 and the
+/// rollback started at 14:55 finishes at 15:04, both after `--to 15:00`; errors end 14:58.
+fn outage_past_the_window(dir: &Path) {
+    write(
+        dir,
+        "cart/app.log",
+        &errors("cart", "session store timeout", (14, 10), (14, 58)),
+    );
+    write(
+        dir,
+        "deploys.log",
+        "2024-03-05T13:50:00Z deploy cart v5.0.0 started\n\
+         2024-03-05T13:53:00Z deploy cart v5.0.0 finished\n\
+         2024-03-05T14:55:00Z rollback cart to v4.9.2 started\n\
+         2024-03-05T15:04:00Z rollback cart to v4.9.2 finished\n",
+    );
+    let fired = alert("firing", "14:12", "0001-01-01T00:00:00Z");
+    let resolved = alert("resolved", "14:12", "2024-03-05T15:12:00Z");
+    write(dir, "alerts.jsonl", &format!("{fired}\n{resolved}\n"));
+}
+
+#[test]
+fn closures_after_the_window_are_drafted_and_marked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    outage_past_the_window(dir.path());
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert!(
+        md.contains("**Resolved** CartErrors on cart resolved after 1h00m — *after the window*"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Rollback** cart to v4.9.2 started, finished 9m later, after the window"),
+        "{md}"
+    );
+    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let entries = got["entries"].as_array().cloned().unwrap_or_default();
+    let after: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["after_window"] == Value::Bool(true))
+        .filter_map(|e| e["summary"].as_str())
+        .collect();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert!(after[0].starts_with("Resolved CartErrors"), "{after:?}");
+    assert!(entries
+        .iter()
+        .filter(|e| e["after_window"].is_null())
+        .all(|e| e["time"].as_str().unwrap_or("") <= "2024-03-05T15:00:00Z"));
+}
+
+#[test]
+fn a_burst_that_runs_past_the_window_recovers_after_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    outage_past_the_window(dir.path());
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "14:30"]);
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("- `14:57` — **Recovered** cart")
+                && l.contains("*after the window*")),
+        "{md}"
+    );
+    assert!(md.contains("Errors from 14:10 to 14:57"), "{md}");
+}
+
+#[test]
+fn no_look_ahead_no_closures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    outage_past_the_window(dir.path());
+    let md = markdown(
+        dir.path(),
+        &["--from", "14:00", "--to", "15:00", "--lookahead", "0"],
+    );
+    assert!(!md.contains("after the window"), "{md}");
+    assert!(!md.contains("`15:12`"), "{md}");
+    assert!(md.contains("**Rollback** cart to v4.9.2 started ["), "{md}");
+    // Its errors' end is too close to the window's for the draft to call it a recovery.
+    assert!(!md.contains("**Recovered**"), "{md}");
+}
+
+#[test]
+fn errors_before_the_change_clear_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    cart_errors(dir.path());
+    write(
+        dir.path(),
+        "deploys.log",
+        "2024-03-05T14:20:00Z deploy cart v5.0.1 started\n\
+         2024-03-05T14:22:00Z deploy cart v5.0.1 finished\n\
+         2024-03-05T13:30:00Z deploy billing v2.0.0 finished\n",
+    );
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert!(
+        !md.contains("*suspected trigger") && !md.contains("*possible trigger"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Suspected trigger: none; no change in the look-back is tied to the outage (1 before it, none on a failing service or one it calls)."),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_called_service_is_a_possible_trigger() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "gateway/app.log",
+        &errors(
+            "gateway",
+            "upstream inventory:8080 timed out after 3000ms",
+            (14, 10),
+            (14, 40),
+        ),
+    );
+    write(
+        dir.path(),
+        "deploys.log",
+        "2024-03-05T13:50:00Z deploy inventory v3.1.0 finished\n\
+         2024-03-05T13:20:00Z deploy billing v2.0.0 finished\n",
+    );
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert!(
+        md.contains(
+            "*possible trigger: gateway's errors name inventory, and began 20 minutes after it*"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("Possible trigger: the deploy at 13:50 (inventory v3.1.0 finished)"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_configuration_change_can_be_the_suspect() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    cart_errors(dir.path());
+    // An in-house configuration push (see src/format/changes.toml).
+    write(
+        dir.path(),
+        "config-pushes.log",
+        "2024-03-05T14:05:00Z INFO config push version 42 to cart\n",
+    );
+    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let suspect = &got["summary"]["suspect"];
+    assert_eq!(suspect["kind"], "change", "{suspect}");
+    assert!(
+        suspect["summary"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cart's errors began 5 minutes after it"),
+        "{suspect}"
+    );
+}
