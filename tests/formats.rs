@@ -188,6 +188,7 @@ fn a_draft_over_all_fixtures_names_each_alerting_and_deploy_format() {
         ("spinnaker", &["deploy"]),
         ("heroku", &["deploy"]),
         ("terraform-json", &["change"]),
+        ("launchdarkly", &["change"]),
     ];
     let mut missing = Vec::new();
     for (fixture, kinds) in expected {

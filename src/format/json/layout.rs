@@ -39,6 +39,8 @@ pub(super) const MESSAGE_KEYS: &[&str] = &[
     "body",
     "event",
     "textPayload",
+    // Audit entries and events: LaunchDarkly's audit log, GitHub's and others' events.
+    "title",
 ];
 pub(super) const LEVEL_KEYS: &[&str] = &[
     "level",

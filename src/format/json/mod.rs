@@ -244,11 +244,12 @@ fn level(raw: &Raw) -> Option<Level> {
     })
 }
 
-/// A service name, from a string or from ECS's `{"service": {"name": …}}`.
+/// A service name, from a string or from ECS's `{"service": {"name": …}}`. Words with spaces
+/// are a title, not a service (`"name":"Bank API failover"` in a feature-flag audit entry).
 fn service(raw: &Raw) -> Option<String> {
     if let Some(s) = string(raw) {
         let s = s.strip_suffix(".service").unwrap_or(&s);
-        return (!s.is_empty()).then(|| s.to_string());
+        return (!s.is_empty() && !s.contains(char::is_whitespace)).then(|| s.to_string());
     }
     object(raw).and_then(|o| {
         o.get("name")
