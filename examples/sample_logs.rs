@@ -7,7 +7,8 @@
 //!
 //! The story, on 2025-03-18 (UTC):
 //! - 10:12 an unrelated deploy (search v2.3.1); 11:03–11:21 an unrelated disk alert.
-//! - 13:41 checkout v4.2.0 rolls out; its session cache leaks memory.
+//! - 13:41 checkout v4.2.0 rolls out (CI's deploy log, and Argo CD's controller syncing the
+//!   application `argocd/checkout`); its session cache leaks memory.
 //! - 14:02 checkout starts failing to allocate session buffers, then throws OutOfMemoryError;
 //!   the gateway returns 502/503 on /api/checkout.
 //! - 14:04 HighErrorRate fires (detection); 14:07 onwards the kernel OOM-kills the JVM and the
@@ -520,6 +521,41 @@ fn deploys() -> String {
         })
 }
 
+/// Argo CD's application controller, which carried out what the deploy log records: its
+/// apps are `argocd/checkout` and the like, and it names versions its own way. Its syncs and
+/// the deploy log's lines are the same deploys, drafted once with both citations.
+fn argocd(rng: &mut Rng) -> String {
+    let mut log = Log::new();
+    let line = |t: f64, msg: &str, app: &str, extra: &str| {
+        format!(
+            r#"time="{}" level=info msg="{msg}" application=argocd/{app}{extra}"#,
+            iso(t).replace(".000Z", "Z")
+        )
+    };
+    let mut t = at(8, 0, 0);
+    while t < at(18, 0, 0) {
+        t += rng.gap(45.0);
+        let app = rng.pick(&["checkout", "search", "payments", "inventory"]);
+        let took = 20 + rng.below(400);
+        let extra = format!(" dedup_ms=0 diff_ms={} time_ms={took}", rng.below(9));
+        log.add(t, line(t, "Reconciliation completed", app, &extra));
+    }
+    let event = r#" dest-namespace=prod dest-server="https://kubernetes.default.svc" type=Normal"#;
+    for (start, end, app, version) in [
+        (at(10, 12, 5), at(10, 15, 44), "search", "v2.3.1"),
+        (at(13, 41, 9), at(13, 44, 49), "checkout", "v4.2.0"),
+        (at(14, 46, 14), at(14, 49, 37), "checkout", "v4.1.3"),
+    ] {
+        let started = format!("Initiated automated sync to '{version}'");
+        let extra = format!("{event} reason=OperationStarted");
+        log.add(start, line(start, &started, app, &extra));
+        let finished = format!("Sync operation to {version} succeeded");
+        let extra = format!("{event} reason=OperationCompleted");
+        log.add(end, line(end, &finished, app, &extra));
+    }
+    log.text()
+}
+
 fn k8s(rng: &mut Rng) -> String {
     let mut log = Log::new();
     let mut uid = 0x5eed_0000u64;
@@ -714,4 +750,9 @@ fn main() {
     write(&root, "alerts/alertmanager-webhook.jsonl", &alerts());
     write(&root, "deploy/deploys.log", &deploys());
     write(&root, "k8s/events.jsonl", &k8s(&mut rng));
+    write(
+        &root,
+        "argocd/argocd-application-controller.log",
+        &argocd(&mut rng),
+    );
 }

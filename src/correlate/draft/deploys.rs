@@ -68,11 +68,21 @@ impl Builder {
         } else {
             "finished"
         };
+        if let Some(&i) = self
+            .closed_deploys
+            .get(&pending_key)
+            .filter(|&&i| e.time - self.entries[i].last <= SAME_DEPLOY)
+            .filter(|_| !self.pending_deploys.contains_key(&pending_key))
+        {
+            self.add_to(i, e);
+            return;
+        }
         if let Some(i) = self
             .pending_deploys
             .remove(&pending_key)
             .filter(|&i| e.time - self.entries[i].first <= DEPLOY_PAIRING)
         {
+            self.closed_deploys.insert(pending_key, i);
             let took = human_duration(e.time - self.entries[i].first);
             let clock = e.time;
             self.add_to(i, e);

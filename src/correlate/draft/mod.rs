@@ -73,6 +73,9 @@ struct Builder {
     first_firing: HashMap<String, (Nanos, String)>,
     /// Deploy entries waiting for their outcome, by (service, version).
     pending_deploys: HashMap<(Option<String>, Option<String>), usize>,
+    /// Deploy entries paired with their outcome, by (service, version): the same outcome
+    /// from a second tool (the deploy log and Argo CD) is folded into them.
+    closed_deploys: HashMap<(Option<String>, Option<String>), usize>,
     /// The last version each service ran, to tell a rollback.
     versions: HashMap<Option<String>, String>,
     /// When each deploy entry's rollout finished successfully, by entry index.
