@@ -224,6 +224,21 @@ pub struct SourceRef {
     pub line: u64,
 }
 
+/// Fields that carry one request's identity from service to service. Every event keeps them,
+/// even in a draft's lean parse: the same request seen by two sources shows how far their
+/// clocks disagree.
+pub const REQUEST_ID_KEYS: [&str; 9] = [
+    "request_id",
+    "requestId",
+    "req_id",
+    "x_request_id",
+    "x-request-id",
+    "correlation_id",
+    "correlationId",
+    "trace_id",
+    "traceId",
+];
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub time: Nanos,

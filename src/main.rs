@@ -159,7 +159,8 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
         return result.write_stream(out);
     }
     let settings = cli.settings();
-    let timeline = build(result.events(), &result.requests, result.window, settings);
+    let mut timeline = build(result.events(), &result.requests, result.window, settings);
+    timeline.clocks.splice(0..0, result.clocks.iter().cloned());
     match cli.format {
         FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
         FormatArg::Timesketch => timesketch::draft(out, &timeline, &zone),

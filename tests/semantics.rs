@@ -215,3 +215,107 @@ fn a_configuration_change_can_be_the_suspect() {
         "{suspect}"
     );
 }
+
+/// Cart's clock runs 40 s slow: its errors (true times 14:10 to 14:40) are logged 40 s early,
+/// before the deploy at 14:09:50 that caused them; the gateway logs the same requests on time.
+fn skewed_clocks(dir: &Path) {
+    let (mut cart, mut gateway) = (String::new(), String::new());
+    for (i, s) in (14 * 3600 + 600..14 * 3600 + 2400).step_by(20).enumerate() {
+        let stamp = |s: u32| {
+            format!(
+                "2024-03-05T{:02}:{:02}:{:02}Z",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            )
+        };
+        let _ = writeln!(
+            cart,
+            r#"{{"time":"{}","level":"error","msg":"session store timeout","request_id":"req-{i:05}"}}"#,
+            stamp(s - 40)
+        );
+        let _ = writeln!(
+            gateway,
+            r#"{{"time":"{}","level":"error","msg":"upstream returned 503","request_id":"req-{i:05}"}}"#,
+            stamp(s)
+        );
+    }
+    write(dir, "cart/app.jsonl", &cart);
+    write(dir, "gateway/app.jsonl", &gateway);
+    write(
+        dir,
+        "deploys.log",
+        "2024-03-05T14:09:50Z deploy cart v5.0.0 finished\n",
+    );
+}
+
+#[test]
+fn a_skew_the_logs_show_is_said_and_tolerated() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    skewed_clocks(dir.path());
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert!(
+        md.contains("Clocks: `cart/app.jsonl` runs about 40s behind `gateway/app.jsonl` (90 of the same request ids)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("*suspected trigger: cart's errors began less than a minute before it, within the 40s the clocks disagree by*"),
+        "{md}"
+    );
+    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert_eq!(
+        got["clocks"][0]["offset_seconds"], 40.0,
+        "{}",
+        got["clocks"]
+    );
+    assert_eq!(got["clocks"][0]["declared"], false);
+}
+
+#[test]
+fn a_declared_clock_shifts_its_source_and_the_draft_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    skewed_clocks(dir.path());
+    write(
+        dir.path(),
+        "reconstruct.toml",
+        "[[source]]\nfiles = [\"cart/*\"]\nclock = \"+40s\"\n",
+    );
+    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    assert!(
+        md.contains(
+            "Clocks: `cart/app.jsonl` shifted by +40s, as reconstruct.toml declares its clock.\n"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains("behind"), "corrected, the logs agree: {md}");
+    assert!(
+        md.contains("- `14:10` — **Error** cart: first \"session store timeout\""),
+        "{md}"
+    );
+    assert!(
+        md.contains("*suspected trigger: cart's errors began less than a minute after it*"),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_clock_that_is_not_a_duration_is_a_config_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    skewed_clocks(dir.path());
+    write(
+        dir.path(),
+        "reconstruct.toml",
+        "[[source]]\nfiles = [\"cart/*\"]\nclock = \"soon\"\n",
+    );
+    let out = reconstruct()
+        .args(["--from", "14:00", "--to", "15:00", "--date", "2024-03-05"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("clock 'soon'") && err.contains("reconstruct.toml:3"),
+        "{err}"
+    );
+}

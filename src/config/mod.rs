@@ -11,6 +11,7 @@ pub use file::ConfigError;
 use crate::event::{AlertState, DeployPhase, Event, Kind, Level};
 use crate::format::classify;
 use crate::time::stamp::Shape;
+use crate::time::Nanos;
 use file::Source;
 use pattern::{Glob, Matcher, Pattern, Template};
 use serde::Deserialize;
@@ -95,7 +96,10 @@ struct ServiceEntry {
 #[serde(deny_unknown_fields)]
 struct SourceEntry {
     files: Vec<String>,
-    kind: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    /// How far the source's clock is off, as the correction to add to its times: `"+40s"`
+    /// for a clock 40 seconds slow.
+    clock: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -208,6 +212,8 @@ pub struct Config {
     /// `[[service]]`'s `aliases`.
     aliases: HashMap<String, String>,
     sources: Vec<(Glob, SourceKind)>,
+    /// Corrections to sources' clocks, by path.
+    clocks: Vec<(Glob, Nanos)>,
     silence: Vec<Glob>,
 }
 
@@ -218,6 +224,8 @@ pub struct FileRules {
     pub format: Option<usize>,
     pub service: Option<String>,
     pub kind: Option<SourceKind>,
+    /// What to add to the file's times: its clock's declared error, corrected.
+    pub clock: Nanos,
 }
 
 /// `reconstruct.toml` in the first directory among `paths` that has one.
@@ -276,11 +284,26 @@ impl Config {
         }
         for entry in &file.source {
             let e = entry.get_ref();
-            let kind =
-                source_kind(e.kind.get_ref()).map_err(|m| source.error(m, Some(e.kind.span())))?;
-            config
-                .sources
-                .extend(e.files.iter().map(|f| (Glob::path(f), kind)));
+            if e.kind.is_none() && e.clock.is_none() {
+                return Err(source.error(
+                    "a [[source]] says its files' `kind`, their `clock`, or both",
+                    Some(entry.span()),
+                ));
+            }
+            if let Some(kind) = &e.kind {
+                let kind =
+                    source_kind(kind.get_ref()).map_err(|m| source.error(m, Some(kind.span())))?;
+                config
+                    .sources
+                    .extend(e.files.iter().map(|f| (Glob::path(f), kind)));
+            }
+            if let Some(clock) = &e.clock {
+                let offset =
+                    clock_offset(clock.get_ref()).map_err(|m| source.mistake(&m, clock.span()))?;
+                config
+                    .clocks
+                    .extend(e.files.iter().map(|f| (Glob::path(f), offset)));
+            }
         }
         if let Some(s) = &file.silence {
             config.silence = s.templates.iter().map(|t| Glob::text(t)).collect();
@@ -303,6 +326,11 @@ impl Config {
                 .iter()
                 .find(|(g, _)| g.matches(display))
                 .map(|(_, k)| *k),
+            clock: self
+                .clocks
+                .iter()
+                .find(|(g, _)| g.matches(display))
+                .map_or(0, |(_, c)| *c),
         }
     }
 
@@ -445,6 +473,20 @@ pub fn definitions(name: &str, text: &str) -> Result<Vec<LineFormat>, ConfigErro
 }
 
 /// The kind a `[[source]]` or a format gives its events.
+/// `+40s`, `-1m30s`, `40s`: a duration with its sign, what a source's times need added.
+fn clock_offset(text: &str) -> Result<Nanos, String> {
+    let t = text.trim();
+    let (sign, rest) = match t.strip_prefix('-') {
+        Some(rest) => (-1, rest),
+        None => (1, t.strip_prefix('+').unwrap_or(t)),
+    };
+    crate::time::read_duration(rest)
+        .map(|d| sign * d)
+        .map_err(|e| {
+            format!("clock '{text}': {e}, with + or - before it (\"+40s\" for a clock 40 s slow)")
+        })
+}
+
 fn source_kind(kind: &str) -> Result<SourceKind, String> {
     match kind {
         "deploy" => Ok(SourceKind::Deploy),

@@ -4,6 +4,7 @@ mod draft;
 mod merge;
 mod onset;
 pub mod open;
+mod skew;
 mod suspect;
 mod template;
 mod timeline;
@@ -11,5 +12,5 @@ mod timeline;
 pub use draft::build;
 pub use merge::{merge, Merged, Timed};
 pub use timeline::{
-    Entry, EntryKind, Evidence, Impact, Milestone, Settings, Summary, Timeline, Window,
+    Clock, Entry, EntryKind, Evidence, Impact, Milestone, Settings, Summary, Timeline, Window,
 };

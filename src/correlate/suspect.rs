@@ -16,10 +16,13 @@
 //! trigger; one with a single weaker kind only a *possible* one. Without evidence nothing is
 //! accused, and the summary says no change in the look-back is tied to the outage. A wrong
 //! accusation is worse than none.
+//!
+//! Clocks disagree: when the sources' clocks are estimated to differ (see [`super::skew`]),
+//! errors seen up to that skew before a change do not clear it, and the evidence says so.
 
 use super::onset::Burst;
 use super::{Entry, EntryKind, Evidence};
-use crate::time::{spelled, Nanos};
+use crate::time::{skew_words, spelled, Nanos};
 
 /// A new error template: its service and when it first appeared.
 pub struct NewError<'a> {
@@ -39,11 +42,13 @@ pub struct Verdict {
 /// `web` are words of too many messages to be evidence.
 const MIN_CALLED_NAME: usize = 4;
 
+/// `skew`: how far the sources' clocks are estimated to disagree (0 when they agree).
 pub fn judge(
     entries: &[Entry],
     bursts: &[Burst],
     new_errors: &[NewError],
     lookback: Nanos,
+    skew: Nanos,
 ) -> Verdict {
     let Some(onset) = bursts.iter().map(|b| b.start).min() else {
         return Verdict {
@@ -60,18 +65,21 @@ pub fn judge(
                 EntryKind::Deploy | EntryKind::Change | EntryKind::Scale
             )
         })
-        .filter(|(_, e)| e.label != "Rollback" && e.first <= onset && onset - e.first <= lookback)
+        .filter(|(_, e)| {
+            e.label != "Rollback" && e.first <= onset + skew && onset - e.first <= lookback
+        })
         .collect();
     let mut scored: Vec<(usize, Evidence, f64)> = candidates
         .iter()
         .filter_map(|&(i, e)| {
-            let (evidence, kinds) = evidence(e, entries, bursts, new_errors, onset, lookback)?;
+            let (evidence, kinds) =
+                evidence(e, entries, bursts, new_errors, onset, lookback, skew)?;
             let kind_weight = match e.kind {
                 EntryKind::Deploy => 0.3,
                 EntryKind::Change => 0.2,
                 _ => 0.1,
             };
-            let closeness = 0.1 * (1.0 - (onset - e.first) as f64 / lookback.max(1) as f64);
+            let closeness = 0.1 * (1.0 - (onset - e.first).max(0) as f64 / lookback.max(1) as f64);
             Some((i, evidence, kinds as f64 + kind_weight + closeness))
         })
         .collect();
@@ -91,6 +99,7 @@ fn evidence(
     new_errors: &[NewError],
     onset: Nanos,
     lookback: Nanos,
+    skew: Nanos,
 ) -> Option<(Evidence, usize)> {
     let service = e.service.as_deref();
     let mut said = Vec::new();
@@ -99,14 +108,14 @@ fn evidence(
         .iter()
         .filter(|b| b.service.is_some() && b.service.as_deref() == service)
         .min_by_key(|b| b.start)
-        .filter(|b| b.start >= e.first)
+        .filter(|b| b.start + skew >= e.first)
     {
         same = true;
         let name = burst.service.as_deref().unwrap_or_default();
         said.push(format!(
-            "{} errors began {} after it",
+            "{} errors began {}",
             possessive(name),
-            spelled(burst.start - e.first)
+            after(burst.start, e.first, skew)
         ));
     }
     if let Some((caller, burst)) = service
@@ -114,17 +123,17 @@ fn evidence(
         .and_then(|s| {
             bursts
                 .iter()
-                .filter(|b| b.start >= e.first)
+                .filter(|b| b.start + skew >= e.first)
                 .filter_map(|b| Some((b.service.as_deref()?, b)))
                 .filter(|(caller, _)| Some(*caller) != service)
                 .find(|(caller, _)| calls(entries, caller, s))
         })
     {
         said.push(format!(
-            "{} errors name {}, and began {} after it",
+            "{} errors name {}, and began {}",
             possessive(caller),
             service.unwrap_or_default(),
-            spelled(burst.start - e.first)
+            after(burst.start, e.first, skew)
         ));
     }
     let followed = service.is_some()
@@ -150,6 +159,19 @@ fn evidence(
             kinds,
         )
     })
+}
+
+/// `21 minutes after it`; for errors seen before the change, within the clocks' skew, that
+/// they were and why it does not clear the change.
+fn after(errors: Nanos, change: Nanos, skew: Nanos) -> String {
+    if errors >= change {
+        return format!("{} after it", spelled(errors - change));
+    }
+    format!(
+        "{} before it, within the {} the clocks disagree by",
+        spelled(change - errors),
+        skew_words(skew)
+    )
 }
 
 /// `checkout's`, `payments'`.
@@ -239,7 +261,7 @@ mod tests {
     }
 
     fn verdict(entries: &[Entry], bursts: &[Burst]) -> Vec<(usize, String, bool)> {
-        judge(entries, bursts, &[], at(60))
+        judge(entries, bursts, &[], at(60), 0)
             .ranked
             .into_iter()
             .map(|(i, e)| (i, e.words, e.likely))
@@ -262,7 +284,7 @@ mod tests {
     #[test]
     fn errors_that_began_before_the_change_clear_it() {
         let entries = [deploy("checkout", 40)];
-        let v = judge(&entries, &[burst("checkout", 30)], &[], at(60));
+        let v = judge(&entries, &[burst("checkout", 30)], &[], at(60), 0);
         assert!(v.ranked.is_empty());
         assert_eq!(v.candidates, Some(0));
     }
@@ -270,16 +292,32 @@ mod tests {
     #[test]
     fn an_unrelated_change_is_a_candidate_but_not_accused() {
         let entries = [deploy("billing", 10)];
-        let v = judge(&entries, &[burst("checkout", 30)], &[], at(60));
+        let v = judge(&entries, &[burst("checkout", 30)], &[], at(60), 0);
         assert!(v.ranked.is_empty());
         assert_eq!(v.candidates, Some(1));
     }
 
     #[test]
     fn no_outage_no_verdict() {
-        let v = judge(&[deploy("checkout", 10)], &[], &[], at(60));
+        let v = judge(&[deploy("checkout", 10)], &[], &[], at(60), 0);
         assert!(v.ranked.is_empty());
         assert_eq!(v.candidates, None);
+    }
+
+    #[test]
+    fn errors_seen_before_a_change_within_the_clocks_skew_do_not_clear_it() {
+        let entries = [deploy("checkout", 30)];
+        let bursts = [burst("checkout", 29)];
+        assert!(judge(&entries, &bursts, &[], at(60), 0).ranked.is_empty());
+        let v = judge(&entries, &bursts, &[], at(60), 2 * MIN);
+        assert_eq!(
+            v.ranked[0].1.words,
+            "checkout's errors began 1 minute before it, within the 2m00s the clocks disagree by"
+        );
+        let long_before = [burst("checkout", 20)];
+        assert!(judge(&entries, &long_before, &[], at(60), 2 * MIN)
+            .ranked
+            .is_empty());
     }
 
     #[test]
@@ -289,6 +327,7 @@ mod tests {
             &[burst("checkout", 90)],
             &[],
             at(60),
+            0,
         );
         assert_eq!(v.candidates, Some(0));
     }
@@ -325,7 +364,7 @@ mod tests {
             service: Some("search"),
             first: at(12),
         }];
-        let v = judge(&entries, &[burst("checkout", 30)], &new, at(60));
+        let v = judge(&entries, &[burst("checkout", 30)], &new, at(60), 0);
         assert_eq!(v.ranked.len(), 1);
         assert_eq!(v.ranked[0].1.words, "new search errors followed it");
         assert!(!v.ranked[0].1.likely);

@@ -2,6 +2,7 @@
 
 use crate::event::SourceRef;
 use crate::time::Nanos;
+use std::sync::Arc;
 
 /// The outage window, the start of the look-back before it and the end of the look-ahead
 /// after it.
@@ -185,9 +186,27 @@ pub struct Summary {
     pub impact: Option<Impact>,
 }
 
+/// A source's clock that is off: declared in `reconstruct.toml` (and corrected), or estimated
+/// from what two sources both logged (and only said).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clock {
+    /// The source, as cited.
+    pub path: Arc<str>,
+    /// Declared: what was added to its times. Estimated: how far it runs behind `against`.
+    pub offset: Nanos,
+    /// The source it was compared with, when estimated.
+    pub against: Option<Arc<str>>,
+    /// How many sightings agree on the estimate.
+    pub matches: usize,
+    /// What the sightings were: `the same request ids`, `the same error lines`.
+    pub by: &'static str,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Timeline {
     pub window: Window,
+    /// Clocks that are off, declared first, then estimated.
+    pub clocks: Vec<Clock>,
     pub entries: Vec<Entry>,
     /// Candidate entries cut by `--max-entries`.
     pub omitted: usize,

@@ -1,7 +1,7 @@
 //! JSON output in the shapes of CONTRACT.md: the draft as one object, the event stream as
 //! JSON Lines. Key order is fixed, so the same input gives byte-identical output.
 
-use super::words;
+use super::{clock_words, words};
 use crate::correlate::{Entry, Timeline};
 use crate::event::{Event, Fields};
 use crate::format::FileCounts;
@@ -14,7 +14,7 @@ use std::io::{self, Write};
 pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats) -> io::Result<()> {
     let time = |t: Option<Nanos>| t.map_or(Value::Null, |t| Value::String(zone.rfc3339(t)));
     let s = &timeline.summary;
-    let doc = json!({
+    let mut doc = json!({
         "window": {
             "from": zone.rfc3339(timeline.window.from),
             "to": zone.rfc3339(timeline.window.to),
@@ -50,6 +50,19 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone, stats: &Stats)
             }).collect::<Vec<_>>(),
         },
     });
+    // Only a draft with clocks that are off carries them.
+    if let (false, Some(map)) = (timeline.clocks.is_empty(), doc.as_object_mut()) {
+        let clocks = timeline.clocks.iter().map(|c| {
+            json!({
+                "path": &*c.path,
+                "offset_seconds": c.offset as f64 / 1e9,
+                "against": c.against.as_deref(),
+                "declared": c.against.is_none(),
+                "summary": clock_words(c),
+            })
+        });
+        map.insert("clocks".to_string(), Value::Array(clocks.collect()));
+    }
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
 }

@@ -1,7 +1,7 @@
 //! The Markdown draft a responder pastes into the postmortem, in the shape of the hand-written
 //! Timeline sections it replaces: one line per entry, each with its time and its citation.
 
-use super::{clock, thousands, words};
+use super::{clock, clock_words, thousands, words};
 use crate::correlate::{Entry, EntryKind, Timeline};
 use crate::event::{Event, Level};
 use crate::time::{human_duration, Nanos, StreamClock, Zone};
@@ -25,6 +25,10 @@ pub fn draft(
         writeln!(w, "All times {}, {first_day}.\n", zone.name())?;
     } else {
         writeln!(w, "All times {}, {first_day} to {last_day}.\n", zone.name())?;
+    }
+    if !timeline.clocks.is_empty() {
+        let said: Vec<String> = timeline.clocks.iter().map(clock_words).collect();
+        writeln!(w, "Clocks: {}\n", said.join(" "))?;
     }
     if timeline.entries.is_empty() {
         writeln!(w, "_Nothing in the window that a timeline would keep._")?;

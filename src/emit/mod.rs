@@ -6,8 +6,8 @@ pub mod markdown;
 pub mod stats;
 pub mod timesketch;
 
-use crate::correlate::{Entry, Milestone};
-use crate::time::{Nanos, Zone};
+use crate::correlate::{Clock, Entry, Milestone};
+use crate::time::{skew_words, Nanos, Zone};
 
 /// `HH:MM`, or with the date when the draft spans days.
 fn clock(zone: &Zone, t: Nanos, with_date: bool) -> String {
@@ -30,6 +30,26 @@ fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// What the draft says of a clock that is off: the shift `reconstruct.toml` declared, or the
+/// skew the logs show and the leeway the trigger was judged with.
+fn clock_words(c: &Clock) -> String {
+    match &c.against {
+        None => format!(
+            "`{}` shifted by {}{}, as reconstruct.toml declares its clock.",
+            c.path,
+            if c.offset > 0 { "+" } else { "" },
+            skew_words(c.offset)
+        ),
+        Some(other) => format!(
+            "`{}` runs about {} behind `{other}` ({} of {}); its times are as logged, and a trigger is judged with that much leeway.",
+            c.path,
+            skew_words(c.offset),
+            c.matches,
+            c.by
+        ),
+    }
 }
 
 /// An entry's words without markup, as JSON's `summary` carries them and Markdown bolds and

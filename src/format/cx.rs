@@ -6,7 +6,7 @@ use super::{
     Declaration, Dropped, Format, Keeping, LevelPlace, YearAnchor,
 };
 use crate::config::{self, Config, FileRules, LineFormat};
-use crate::event::{Event, Fields, Kind, Level, SourceRef};
+use crate::event::{Event, Fields, Kind, Level, SourceRef, REQUEST_ID_KEYS};
 use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
 use crate::time::stamp::{Shape, Stamp};
 use crate::time::{Nanos, Zone};
@@ -94,7 +94,9 @@ fn file_service(config: &Config, rules: &FileRules, path: &str) -> Option<String
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
 /// [`classify`] reads it, or `reconstruct.toml` says it names the service.
 pub(super) fn always_wanted(config: &Config, key: &str) -> bool {
-    classify::DRAFT_READS.contains(&key) || config.service_fields.iter().any(|f| f == key)
+    classify::DRAFT_READS.contains(&key)
+        || REQUEST_ID_KEYS.contains(&key)
+        || config.service_fields.iter().any(|f| f == key)
 }
 
 impl<'a> Cx<'a> {
@@ -257,7 +259,7 @@ impl<'a> Cx<'a> {
         }
         match found.into_iter().next() {
             Some(mut event) => {
-                event.time = time;
+                event.time = time.saturating_add(self.rules.clock);
                 event
             }
             None => {
@@ -275,8 +277,10 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether an event at `t` survives the window; parsers ask before building it.
+    /// Whether the window keeps a line of time `t`, as the file's clock read it (the
+    /// correction `reconstruct.toml` declares for its clock is added first, as to its events).
     pub(super) fn keep(&mut self, t: Nanos) -> bool {
-        (self.keep)(t)
+        (self.keep)(t.saturating_add(self.rules.clock))
     }
 
     /// A line's time, if the line goes on to become an event; else what the parser answers:
@@ -388,7 +392,7 @@ impl<'a> Cx<'a> {
             && classify::is_ordinary(cut(message), field);
         if ordinary {
             self.keeping.counted.push(Dropped {
-                time,
+                time: time.saturating_add(self.rules.clock),
                 line: self.line,
                 request: None,
             });
@@ -420,6 +424,7 @@ impl<'a> Cx<'a> {
             ));
             return true;
         }
+        let time = time.saturating_add(self.rules.clock);
         let request = match &mut self.keeping.requests {
             Some(requests) => {
                 requests.count(time, status, duration);
@@ -457,7 +462,7 @@ impl<'a> Cx<'a> {
         message: String,
     ) -> Event {
         Event {
-            time,
+            time: time.saturating_add(self.rules.clock),
             kind,
             level,
             service: None,

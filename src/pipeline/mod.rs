@@ -22,7 +22,7 @@ use read::{parse_input, settle};
 use survey::{anchor_years, mtime, spans, survey, Survey};
 
 use crate::config::Config;
-use crate::correlate::{open, Merged, Timed, Window};
+use crate::correlate::{open, Clock, Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{Cx, Dropped, FileCounts, Format, Keep, YearAnchor};
 use crate::input::{self, discover, Input, Location};
@@ -59,6 +59,8 @@ pub struct Run {
     pub notes: Vec<Note>,
     /// The requests read, for a draft (none with `--events`, whose events hold them).
     pub requests: Requests,
+    /// The inputs whose times were shifted by the clock `reconstruct.toml` declares for them.
+    pub clocks: Vec<Clock>,
 }
 
 impl Run {
@@ -505,7 +507,18 @@ fn conclude(
     let (mut texts, mut lines) = (Vec::new(), Vec::new());
     let mut requests = Requests::new(from, options.slow);
     let mut seen = Seen::default();
+    let mut clocks = Vec::new();
     for (input, r) in prepared.inputs.iter().zip(results) {
+        let offset = options.config.for_file(&input.display).clock;
+        if offset != 0 && r.skipped.is_none() {
+            clocks.push(Clock {
+                path: Arc::from(input.display.as_str()),
+                offset,
+                against: None,
+                matches: 0,
+                by: "reconstruct.toml",
+            });
+        }
         stats.bytes += r.bytes;
         stats.events += r.seen.in_window;
         seen.absorb(r.seen);
@@ -594,6 +607,7 @@ fn conclude(
         warnings,
         notes,
         requests,
+        clocks,
     };
     if run.stats.events == 0 {
         run.warnings.push(Diagnostic::run(Problem::EmptyWindow {

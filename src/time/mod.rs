@@ -361,6 +361,18 @@ pub fn spelled(d: Nanos) -> String {
 }
 
 /// A duration as a responder writes it: `42s`, `17m`, `1h05m`, `2d3h`.
+/// A clock's skew to the second: `40s`, `2m05s`, `1h02m10s` (with `-` before a negative one).
+pub fn skew_words(d: Nanos) -> String {
+    let sign = if d < 0 { "-" } else { "" };
+    let secs = d.abs() / NANOS_PER_SEC;
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    match (h, m) {
+        (0, 0) => format!("{sign}{s}s"),
+        (0, m) => format!("{sign}{m}m{s:02}s"),
+        (h, m) => format!("{sign}{h}h{m:02}m{s:02}s"),
+    }
+}
+
 pub fn human_duration(d: Nanos) -> String {
     let secs = d.max(0) / NANOS_PER_SEC;
     let (days, hours, mins, s) = (

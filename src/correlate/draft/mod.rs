@@ -14,6 +14,7 @@ mod summary;
 mod tests;
 
 use super::onset;
+use super::skew;
 use super::suspect::{self, NewError};
 use super::template::{headline, Miner};
 use super::{Entry, EntryKind, Settings, Timeline, Window};
@@ -97,13 +98,15 @@ where
         b.take(e, window);
     }
     let new_errors = b.drop_background(window);
-    let bursts = onset::bursts(events, window);
+    let bursts = onset::bursts(events.clone(), window);
     b.milestones(&bursts, window);
+    let clocks = skew::estimate(events);
     let verdict = suspect::judge(
         &b.entries,
         &bursts,
         &new_errors_of(&b.entries, &new_errors),
         window.from - window.lookback,
+        clocks.iter().map(|c| c.offset).max().unwrap_or(0),
     );
     for (rank, (i, evidence)) in verdict.ranked.iter().enumerate() {
         b.entries[*i].suspect = rank == 0;
@@ -113,6 +116,7 @@ where
     let (entries, omitted) = rank(b.entries, settings.max_entries);
     Timeline {
         window,
+        clocks,
         entries,
         omitted,
         summary,
