@@ -1,5 +1,5 @@
 //! The window and date arguments as a user may type them: `--from`, `--to`, `--date`, `--tz`
-//! and `--lookback`, then a whole run over a small log with them. Bad values are errors,
+//! and `--lookback` (the look-ahead too), then a whole run over a small log with them. Bad values are errors,
 //! never panics.
 #![no_main]
 
@@ -40,6 +40,7 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         date: chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok(),
         zone,
         lookback,
+        lookahead: lookback,
         year: None,
         all_events: false,
         event_fields: false,
