@@ -167,6 +167,75 @@ fn a_decompression_bomb_is_stopped() {
     assert!(err.contains("decompression bomb"), "{err}");
 }
 
+/// The same bomb as xz, bzip2 and zstd rotations: each stopped, what came before kept. (LZ4
+/// cannot expand much more than 250 times, its format's limit, and needs no guard.)
+#[test]
+fn bombs_of_every_compression_are_stopped() {
+    let mut text = b"2023-10-11T14:00:00Z INFO svc - before the bomb\n".to_vec();
+    for _ in 0..100 {
+        text.extend(std::iter::repeat_n(b' ', 1 << 20));
+        text.push(b'\n');
+    }
+    let xz = {
+        let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 9);
+        enc.write_all(&text).expect("write");
+        enc.finish().expect("xz")
+    };
+    let bz = {
+        let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+        enc.write_all(&text).expect("write");
+        enc.finish().expect("bzip2")
+    };
+    let zst = zstd::encode_all(&text[..], 19).expect("zstd");
+    for (name, bytes) in [
+        ("bomb.log.xz", xz),
+        ("bomb.log.bz2", bz),
+        ("bomb.log.zst", zst),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(bytes.len() < 400 << 10, "{name}: {} bytes", bytes.len());
+        fs::write(dir.path().join(name), bytes).expect("write");
+        let (code, events, err) = run(&[], dir.path());
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(messages(&events), ["before the bomb"], "{name}");
+        assert!(err.contains("decompression bomb"), "{name}: {err}");
+    }
+}
+
+/// Rotations compressed with xz, bzip2 and LZ4 (once skipped as binary) are read like gzip's,
+/// by their magic bytes whatever their names.
+#[test]
+fn xz_bzip2_and_lz4_rotations_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = |n: u32| format!("2023-10-11T14:0{n}:00Z ERROR svc - rotation {n}\n");
+    let xz = {
+        let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 6);
+        enc.write_all(line(1).as_bytes()).expect("write");
+        enc.finish().expect("xz")
+    };
+    let bz = {
+        let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+        enc.write_all(line(2).as_bytes()).expect("write");
+        enc.finish().expect("bzip2")
+    };
+    let lz4 = {
+        let mut enc = lz4_flex::frame::FrameEncoder::new(Vec::new());
+        enc.write_all(line(3).as_bytes()).expect("write");
+        enc.finish().expect("lz4")
+    };
+    fs::write(dir.path().join("app.log.3.xz"), xz).expect("write");
+    fs::write(dir.path().join("app.log.2"), bz).expect("write");
+    fs::write(dir.path().join("app.log.1.lz4"), lz4).expect("write");
+    fs::write(dir.path().join("app.log"), line(4)).expect("write");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        messages(&events),
+        ["rotation 1", "rotation 2", "rotation 3", "rotation 4"],
+        "{err}"
+    );
+}
+
 #[test]
 fn a_200_mb_line_is_counted_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -9,21 +9,41 @@ use std::sync::Arc;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
+const LZ4_MAGIC: &[u8] = &[0x04, 0x22, 0x4d, 0x18];
 /// Logs compress ten to fifty times; a file that expands more than this is a decompression
 /// bomb, or nothing a log writer made. Checked once the output passes `BOMB_FLOOR`, so that
 /// small, very repetitive files still read.
 const BOMB_RATIO: u64 = 250;
 const BOMB_FLOOR: u64 = 64 << 20;
 
-/// The compression a file's first bytes announce: `gzip`, `zstd`, or none.
+/// The compression a file's first bytes announce: `gzip`, `zstd`, `xz`, `bzip2`, `lz4`, or
+/// none.
 pub fn compression(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(GZIP_MAGIC) {
         Some("gzip")
     } else if head.starts_with(ZSTD_MAGIC) {
         Some("zstd")
+    } else if head.starts_with(XZ_MAGIC) {
+        Some("xz")
+    } else if head.starts_with(LZ4_MAGIC) {
+        Some("lz4")
+    } else if bzip2_header(head) {
+        Some("bzip2")
     } else {
         None
     }
+}
+
+/// `BZh` and a block size from `1` to `9`, then a block's or the end's magic (`1AY&SY`, or
+/// `\x17rE8P` for an empty stream): six bytes more than a text file would open with by chance.
+fn bzip2_header(head: &[u8]) -> bool {
+    const BLOCK: &[u8] = &[0x31, 0x41, 0x59, 0x26, 0x53, 0x59];
+    const END: &[u8] = &[0x17, 0x72, 0x45, 0x38, 0x50, 0x90];
+    head.len() >= 10
+        && head.starts_with(b"BZh")
+        && (b'1'..=b'9').contains(&head[3])
+        && (head[4..10] == *BLOCK || head[4..10] == *END)
 }
 
 /// Whether a stream opens with a UTF-16 byte-order mark (little- or big-endian).
@@ -63,6 +83,14 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
     let compressed = compression(head);
     let reader: Box<dyn Read + Send> = match compressed {
         Some("gzip") => guarded(Box::new(flate2::bufread::MultiGzDecoder::new(buffered))),
+        // Concatenated streams, as `cat a.xz b.xz` and log rotators that append make them.
+        Some("xz") => guarded(Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(
+            buffered,
+        ))),
+        Some("bzip2") => guarded(Box::new(bzip2::bufread::MultiBzDecoder::new(buffered))),
+        Some("lz4") => guarded(Box::new(Lz4Frames(Some(
+            lz4_flex::frame::FrameDecoder::new(buffered),
+        )))),
         Some(_) => guarded(Box::new(
             zstd::stream::read::Decoder::with_buffer(buffered).map_err(io_err)?,
         )),
@@ -88,6 +116,28 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
         reader,
         compression: compressed,
     })
+}
+
+/// LZ4 frames one after another: the decoder ends with its frame, and the next (a file that
+/// was appended to, or concatenated) is read by a decoder of its own.
+struct Lz4Frames<R: BufRead>(Option<lz4_flex::frame::FrameDecoder<R>>);
+
+impl<R: BufRead> Read for Lz4Frames<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while let Some(decoder) = &mut self.0 {
+            let n = decoder.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            let Some(mut rest) = self.0.take().map(|d| d.into_inner()) else {
+                break;
+            };
+            if !rest.fill_buf()?.is_empty() {
+                self.0 = Some(lz4_flex::frame::FrameDecoder::new(rest));
+            }
+        }
+        Ok(0)
+    }
 }
 
 /// Counts the compressed bytes read, for the bomb guard.
@@ -166,6 +216,39 @@ mod tests {
         )
         .expect("write");
         assert_eq!(read_all(&zst), "hello zstd\n");
+    }
+
+    #[test]
+    fn xz_bzip2_and_lz4_by_magic_concatenated_streams_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let xz = |text: &[u8]| {
+            let mut enc = liblzma::write::XzEncoder::new(Vec::new(), 6);
+            enc.write_all(text).expect("write");
+            enc.finish().expect("xz")
+        };
+        let bz = |text: &[u8]| {
+            let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::best());
+            enc.write_all(text).expect("write");
+            enc.finish().expect("bzip2")
+        };
+        let lz4 = |text: &[u8]| {
+            let mut enc = lz4_flex::frame::FrameEncoder::new(Vec::new());
+            enc.write_all(text).expect("write");
+            enc.finish().expect("lz4")
+        };
+        let (one, two) = (b"first stream\n", b"second stream\n");
+        let cases = [
+            ("app.log.1", [xz(one), xz(two)].concat()),
+            ("app.log.2", [bz(one), bz(two)].concat()),
+            ("app.log.3", [lz4(one), lz4(two)].concat()),
+        ];
+        for (name, bytes) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).expect("write");
+            assert_eq!(read_all(&path), "first stream\nsecond stream\n", "{name}");
+        }
+        // A text line that opens like bzip2 is still text.
+        assert_eq!(compression(b"BZh9 is not a header\n"), None);
     }
 
     #[test]
