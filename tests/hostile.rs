@@ -236,6 +236,25 @@ fn xz_bzip2_and_lz4_rotations_are_read() {
     );
 }
 
+/// A file name that is not UTF-8 (a Latin-1 name copied off an old host) is read and cited
+/// with the bytes that are not shown as replacement characters.
+#[cfg(unix)]
+#[test]
+fn a_name_that_is_not_utf8_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.log");
+    fs::write(
+        dir.path().join(name),
+        "2023-10-11T14:00:00Z ERROR svc - read all the same\n",
+    )
+    .expect("write");
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(&events), ["read all the same"]);
+    assert_eq!(events[0]["source"]["path"], "caf\u{fffd}.log");
+}
+
 #[test]
 fn a_200_mb_line_is_counted_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
