@@ -1,4 +1,4 @@
-//! Writes the incident scenarios of `tests/incidents/`: five outages, each a directory of
+//! Writes the incident scenarios of `tests/incidents/`: six outages, each a directory of
 //! logs in several formats with hours of ordinary noise, an unrelated deploy hours before, and
 //! an alert that fired and resolved long before. Deterministic: the same bytes on every run.
 //!
