@@ -1,6 +1,6 @@
 //! Writes the incident scenarios of `tests/incidents/`: six outages, each a directory of
-//! logs in several formats with hours of ordinary noise, an unrelated deploy hours before, and
-//! an alert that fired and resolved long before. Deterministic: the same bytes on every run.
+//! logs in several formats with hours of ordinary noise and unrelated deploys before it (and
+//! in most, an alert that fired and resolved long before). Deterministic: the same bytes on every run.
 //!
 //! ```text
 //! cargo run --example incidents -- tests/incidents
