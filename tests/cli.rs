@@ -1086,7 +1086,7 @@ fn verbose_names_each_files_time_layout_and_level_place() {
     let out = succeeds(reconstruct().arg("-v").arg(sample()));
     let notes = String::from_utf8_lossy(&out.stderr).into_owned();
     let want = [
-        "checkout/app.log: timestamped text, time as %Y-%m-%d %H:%M:%S%.f%z, level at token 1 after it,",
+        "checkout/app.log: spring boot, time as %Y-%m-%d %H:%M:%S%.f%z, level at token 1 after it,",
         "gateway/access.log: access-log, time as %d/%b/%Y:%H:%M:%S%.f%z,",
         "inventory/inventory.log: logfmt, time as %Y-%m-%dT%H:%M:%S%.f%z,",
         "nodes/node-2/syslog: syslog, time as %b %e %H:%M:%S%.f,",

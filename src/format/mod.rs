@@ -18,6 +18,7 @@ mod custom;
 mod cx;
 mod datadog;
 mod detect;
+mod dialects;
 mod docker;
 mod document;
 mod github;

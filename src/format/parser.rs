@@ -2,8 +2,8 @@
 //! continuation folding.
 
 use super::{
-    capped, detect, document, identity, is_crash, opening, readable, trim_end, trim_start, Cx,
-    Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
+    capped, detect, dialects, document, identity, is_crash, opening, readable, trim_end,
+    trim_start, Cx, Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -355,6 +355,13 @@ impl<'a> FileParser<'a> {
         if !events.is_sorted_by_key(|e| e.time) {
             events.sort_by_key(|e| e.time);
         }
+        // A file the text reader read is named by the program its first line shows.
+        let text = matches!(self.format, Some(Format::Text(_) | Format::Located(_)));
+        let dialect = self
+            .stamped
+            .as_deref()
+            .filter(|_| text)
+            .and_then(dialects::name_of);
         Parsed {
             open: open.flatten(),
             events,
@@ -371,7 +378,8 @@ impl<'a> FileParser<'a> {
                 .iter()
                 .max_by_key(|(_, lines)| *lines)
                 .filter(|(_, lines)| lines * 2 >= self.read)
-                .map(|(declared, _)| declared.name),
+                .map(|(declared, _)| declared.name)
+                .or(dialect),
         }
     }
 
