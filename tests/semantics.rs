@@ -16,24 +16,34 @@ fn write(dir: &Path, name: &str, text: &str) {
     fs::write(path, text).expect("write");
 }
 
-fn markdown(dir: &Path, args: &[&str]) -> String {
-    let out = succeeds(
+/// The window of every case but one: the outage lies in it, its causes in the look-back.
+const WINDOW: [&str; 4] = ["--from", "14:00", "--to", "15:00"];
+
+/// The tool's standard output for the logs in `dir`, on the cases' day.
+fn output(dir: &Path, args: &[&str]) -> Vec<u8> {
+    succeeds(
         reconstruct()
             .args(["--date", "2024-03-05", "-q"])
             .args(args)
             .arg(dir),
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    )
+    .stdout
+}
+
+fn markdown(dir: &Path, args: &[&str]) -> String {
+    String::from_utf8(output(dir, args)).expect("utf-8")
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
-    let out = succeeds(
-        reconstruct()
-            .args(["--date", "2024-03-05", "-q", "--format", "json"])
-            .args(args)
-            .arg(dir),
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    let args = [&["--format", "json"], args].concat();
+    serde_json::from_slice(&output(dir, &args)).expect("one JSON object")
+}
+
+/// Fails, showing the draft, unless it says every one of `phrases`.
+fn says(draft: &str, phrases: &[&str]) {
+    for phrase in phrases {
+        assert!(draft.contains(phrase), "no {phrase:?} in:\n{draft}");
+    }
 }
 
 /// An error line of `service`'s log every 20 s from `from` to `to` (`HH:MM`).
@@ -87,16 +97,16 @@ fn outage_past_the_window(dir: &Path) {
 fn closures_after_the_window_are_drafted_and_marked() {
     let dir = tempfile::tempdir().expect("tempdir");
     outage_past_the_window(dir.path());
-    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
-    assert!(
-        md.contains("**Resolved** CartErrors on cart resolved after 1h00m — *after the window*"),
-        "{md}"
+    let md = markdown(dir.path(), &WINDOW);
+    says(
+        &md,
+        &["**Resolved** CartErrors on cart resolved after 1h00m — *after the window*"],
     );
-    assert!(
-        md.contains("**Rollback** cart to v4.9.2 started, finished 9m later, after the window"),
-        "{md}"
+    says(
+        &md,
+        &["**Rollback** cart to v4.9.2 started, finished 9m later, after the window"],
     );
-    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let got = json(dir.path(), &WINDOW);
     let entries = got["entries"].as_array().cloned().unwrap_or_default();
     let after: Vec<&str> = entries
         .iter()
@@ -122,7 +132,7 @@ fn a_burst_that_runs_past_the_window_recovers_after_it() {
                 && l.contains("*after the window*")),
         "{md}"
     );
-    assert!(md.contains("Errors from 14:10 to 14:57"), "{md}");
+    says(&md, &["Errors from 14:10 to 14:57"]);
 }
 
 #[test]
@@ -135,7 +145,7 @@ fn no_look_ahead_no_closures() {
     );
     assert!(!md.contains("after the window"), "{md}");
     assert!(!md.contains("`15:12`"), "{md}");
-    assert!(md.contains("**Rollback** cart to v4.9.2 started ["), "{md}");
+    says(&md, &["**Rollback** cart to v4.9.2 started ["]);
     // Its errors' end is too close to the window's for the draft to call it a recovery.
     assert!(!md.contains("**Recovered**"), "{md}");
 }
@@ -151,15 +161,12 @@ fn errors_before_the_change_clear_it() {
          2024-03-05T14:22:00Z deploy cart v5.0.1 finished\n\
          2024-03-05T13:30:00Z deploy billing v2.0.0 finished\n",
     );
-    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let md = markdown(dir.path(), &WINDOW);
     assert!(
         !md.contains("*suspected trigger") && !md.contains("*possible trigger"),
         "{md}"
     );
-    assert!(
-        md.contains("Suspected trigger: none; no change in the look-back is tied to the outage (1 before it, none on a failing service or one it calls)."),
-        "{md}"
-    );
+    says(&md, &["Suspected trigger: none; no change in the look-back is tied to the outage (1 before it, none on a failing service or one it calls)."]);
 }
 
 #[test]
@@ -181,16 +188,14 @@ fn a_called_service_is_a_possible_trigger() {
         "2024-03-05T13:50:00Z deploy inventory v3.1.0 finished\n\
          2024-03-05T13:20:00Z deploy billing v2.0.0 finished\n",
     );
-    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
-    assert!(
-        md.contains(
-            "*possible trigger: gateway's errors name inventory, and began 20 minutes after it*"
-        ),
-        "{md}"
+    let md = markdown(dir.path(), &WINDOW);
+    says(
+        &md,
+        &["*possible trigger: gateway's errors name inventory, and began 20 minutes after it*"],
     );
-    assert!(
-        md.contains("Possible trigger: the deploy at 13:50 (inventory v3.1.0 finished)"),
-        "{md}"
+    says(
+        &md,
+        &["Possible trigger: the deploy at 13:50 (inventory v3.1.0 finished)"],
     );
 }
 
@@ -204,7 +209,7 @@ fn a_configuration_change_can_be_the_suspect() {
         "config-pushes.log",
         "2024-03-05T14:05:00Z INFO config push version 42 to cart\n",
     );
-    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let got = json(dir.path(), &WINDOW);
     let suspect = &got["summary"]["suspect"];
     assert_eq!(suspect["kind"], "change", "{suspect}");
     assert!(
@@ -253,16 +258,10 @@ fn skewed_clocks(dir: &Path) {
 fn a_skew_the_logs_show_is_said_and_tolerated() {
     let dir = tempfile::tempdir().expect("tempdir");
     skewed_clocks(dir.path());
-    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
-    assert!(
-        md.contains("Clocks: `cart/app.jsonl` runs about 40s behind `gateway/app.jsonl` (90 of the same request ids)"),
-        "{md}"
-    );
-    assert!(
-        md.contains("*suspected trigger: cart's errors began less than a minute before it, within the 40s the clocks disagree by*"),
-        "{md}"
-    );
-    let got = json(dir.path(), &["--from", "14:00", "--to", "15:00"]);
+    let md = markdown(dir.path(), &WINDOW);
+    says(&md, &["Clocks: `cart/app.jsonl` runs about 40s behind `gateway/app.jsonl` (90 of the same request ids)"]);
+    says(&md, &["*suspected trigger: cart's errors began less than a minute before it, within the 40s the clocks disagree by*"]);
+    let got = json(dir.path(), &WINDOW);
     assert_eq!(
         got["clocks"][0]["offset_seconds"], 40.0,
         "{}",
@@ -280,21 +279,19 @@ fn a_declared_clock_shifts_its_source_and_the_draft_says_so() {
         "reconstruct.toml",
         "[[source]]\nfiles = [\"cart/*\"]\nclock = \"+40s\"\n",
     );
-    let md = markdown(dir.path(), &["--from", "14:00", "--to", "15:00"]);
-    assert!(
-        md.contains(
-            "Clocks: `cart/app.jsonl` shifted by +40s, as reconstruct.toml declares its clock.\n"
-        ),
-        "{md}"
+    let md = markdown(dir.path(), &WINDOW);
+    says(
+        &md,
+        &["Clocks: `cart/app.jsonl` shifted by +40s, as reconstruct.toml declares its clock.\n"],
     );
     assert!(!md.contains("behind"), "corrected, the logs agree: {md}");
-    assert!(
-        md.contains("- `14:10` — **Error** cart: first \"session store timeout\""),
-        "{md}"
+    says(
+        &md,
+        &["- `14:10` — **Error** cart: first \"session store timeout\""],
     );
-    assert!(
-        md.contains("*suspected trigger: cart's errors began less than a minute after it*"),
-        "{md}"
+    says(
+        &md,
+        &["*suspected trigger: cart's errors began less than a minute after it*"],
     );
 }
 

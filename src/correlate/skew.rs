@@ -135,14 +135,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_same_requests_seen_later_show_a_clock_behind() {
+    /// Requests the app logs at each second given and the gateway that many seconds later.
+    fn requests(seen: &[(i64, i64)]) -> Vec<Event> {
         let mut events = Vec::new();
-        for (i, t) in [100, 250, 400, 700].into_iter().enumerate() {
+        for (i, &(t, later)) in seen.iter().enumerate() {
             let id = format!("req-{i:04}");
             events.push(event("app.log", t, Some(&id), "failed"));
-            events.push(event("gateway.log", t + 40, Some(&id), "502"));
+            events.push(event("gateway.log", t + later, Some(&id), "502"));
         }
+        events
+    }
+
+    #[test]
+    fn the_same_requests_seen_later_show_a_clock_behind() {
+        let events = requests(&[(100, 40), (250, 40), (400, 40), (700, 40)]);
         let clocks = estimate(&events);
         assert_eq!(clocks.len(), 1);
         assert_eq!(&*clocks[0].path, "app.log");
@@ -153,26 +159,13 @@ mod tests {
 
     #[test]
     fn latency_and_scattered_differences_are_no_skew() {
-        let mut events = Vec::new();
-        for (i, (t, later)) in [(100, 1), (250, 0), (400, 1), (700, 0)]
-            .into_iter()
-            .enumerate()
-        {
-            let id = format!("req-{i:04}");
-            events.push(event("app.log", t, Some(&id), "failed"));
-            events.push(event("gateway.log", t + later, Some(&id), "502"));
-        }
-        assert!(estimate(&events).is_empty(), "a second is a request's time");
-        let mut events = Vec::new();
-        for (i, (t, later)) in [(100, 5), (250, 60), (400, 200), (700, 9)]
-            .into_iter()
-            .enumerate()
-        {
-            let id = format!("req-{i:04}");
-            events.push(event("app.log", t, Some(&id), "failed"));
-            events.push(event("gateway.log", t + later, Some(&id), "502"));
-        }
-        assert!(estimate(&events).is_empty(), "no consistent difference");
+        let latency = requests(&[(100, 1), (250, 0), (400, 1), (700, 0)]);
+        assert!(
+            estimate(&latency).is_empty(),
+            "a second is a request's time"
+        );
+        let scattered = requests(&[(100, 5), (250, 60), (400, 200), (700, 9)]);
+        assert!(estimate(&scattered).is_empty(), "no consistent difference");
     }
 
     #[test]
