@@ -179,23 +179,21 @@ fn access(
 
 /// Ordinary application noise as JSON lines (Go slog), with a steady background warning.
 fn slog_noise(rng: &mut Rng, day: Day, span: (f64, f64), log: &mut Log) {
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(20.0);
-        log.add(t, format!(r#"{{"time":"{}","level":"INFO","msg":"request handled","route":"/api/{}","ms":{}}}"#, day.iso(t), ["orders", "cart", "items"][rng.below(3) as usize], 5 + rng.below(200)));
-    }
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(1500.0);
-        log.add(
-            t,
-            format!(
-                r#"{{"time":"{}","level":"WARN","msg":"cache hit ratio low","ratio":0.{}}}"#,
-                day.iso(t),
-                40 + rng.below(30)
-            ),
-        );
-    }
+    steady(rng, span, 20.0, log, |rng, t| {
+        format!(
+            r#"{{"time":"{}","level":"INFO","msg":"request handled","route":"/api/{}","ms":{}}}"#,
+            day.iso(t),
+            ["orders", "cart", "items"][rng.below(3) as usize],
+            5 + rng.below(200)
+        )
+    });
+    steady(rng, span, 1500.0, log, |rng, t| {
+        format!(
+            r#"{{"time":"{}","level":"WARN","msg":"cache hit ratio low","ratio":0.{}}}"#,
+            day.iso(t),
+            40 + rng.below(30)
+        )
+    });
 }
 
 /// An Alertmanager alert: name, service, severity, summary, fingerprint.
@@ -232,11 +230,19 @@ fn bad_deploy(root: &Path) {
     .write(root, "gateway/access.log");
     let mut orders = Log::default();
     slog_noise(&mut rng, day, span, &mut orders);
-    let mut t = at(15, 12, 20);
-    while t < at(15, 44, 0) {
-        t += rng.gap(6.0);
-        orders.add(t, format!(r#"{{"time":"{}","level":"ERROR","msg":"price calculation failed for order {}: java.lang.NullPointerException","component":"PriceCalculator"}}"#, day.iso(t), 70_000 + rng.below(9999)));
-    }
+    steady(
+        &mut rng,
+        (at(15, 12, 20), at(15, 44, 0)),
+        6.0,
+        &mut orders,
+        |rng, t| {
+            format!(
+                r#"{{"time":"{}","level":"ERROR","msg":"price calculation failed for order {}: java.lang.NullPointerException","component":"PriceCalculator"}}"#,
+                day.iso(t),
+                70_000 + rng.below(9999)
+            )
+        },
+    );
     orders.write(root, "orders/orders.jsonl");
     let mut gh = Log::default();
     let status = |t: f64, state: &str, sha: &str, reference: &str, repo: &str| {
@@ -367,41 +373,32 @@ fn failed_rollback(root: &Path) {
     }
     argo.write(root, "argocd/argocd-server.log");
     let mut payments = Log::default();
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(15.0);
-        payments.add(
-            t,
-            format!(
-                "time={} level=info msg=\"payment captured\" amount_cents={} provider=stripe",
-                day.iso(t),
-                100 + rng.below(50_000)
-            ),
-        );
-    }
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(1800.0);
-        payments.add(
-            t,
-            format!(
-                "time={} level=error msg=\"webhook signature mismatch\" provider=paypal",
-                day.iso(t)
-            ),
-        );
-    }
-    let mut t = at(9, 5, 10);
-    while t < at(9, 50, 0) {
-        t += rng.gap(4.0);
-        payments.add(
-            t,
+    steady(&mut rng, span, 15.0, &mut payments, |rng, t| {
+        format!(
+            "time={} level=info msg=\"payment captured\" amount_cents={} provider=stripe",
+            day.iso(t),
+            100 + rng.below(50_000)
+        )
+    });
+    steady(&mut rng, span, 1800.0, &mut payments, |_, t| {
+        format!(
+            "time={} level=error msg=\"webhook signature mismatch\" provider=paypal",
+            day.iso(t)
+        )
+    });
+    steady(
+        &mut rng,
+        (at(9, 5, 10), at(9, 50, 0)),
+        4.0,
+        &mut payments,
+        |rng, t| {
             format!(
                 "time={} level=error msg=\"connection pool exhausted\" pool=primary waiting={}",
                 day.iso(t),
                 10 + rng.below(90)
-            ),
-        );
-    }
+            )
+        },
+    );
     payments.write(root, "payments/payments.log");
     let mut alerts = Log::default();
     alerts.add(
@@ -498,45 +495,36 @@ fn crash_loop(root: &Path) {
         let (_, _, _, h, m, s, ms) = day.parts(t);
         format!("2024-09-10 {h:02}:{m:02}:{s:02}.{ms:03} {level:>5} 1 --- [nio-8080-exec-1] {logger:<36} : {msg}")
     };
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(10.0);
-        app.add(
+    steady(&mut rng, span, 10.0, &mut app, |rng, t| {
+        spring(
             t,
-            spring(
-                t,
-                "INFO",
-                "c.a.inventory.StockController",
-                &format!("stock level read for SKU-{:05}", rng.below(9999)),
-            ),
-        );
-    }
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(1200.0);
-        app.add(
+            "INFO",
+            "c.a.inventory.StockController",
+            &format!("stock level read for SKU-{:05}", rng.below(9999)),
+        )
+    });
+    steady(&mut rng, span, 1200.0, &mut app, |_, t| {
+        spring(
             t,
-            spring(
-                t,
-                "WARN",
-                "c.a.inventory.Sync",
-                "supplier feed slow, retrying",
-            ),
-        );
-    }
-    let mut t = at(2, 14, 0);
-    while t < at(2, 52, 0) {
-        t += rng.gap(5.0);
-        app.add(
-            t,
+            "WARN",
+            "c.a.inventory.Sync",
+            "supplier feed slow, retrying",
+        )
+    });
+    steady(
+        &mut rng,
+        (at(2, 14, 0), at(2, 52, 0)),
+        5.0,
+        &mut app,
+        |_, t| {
             spring(
                 t,
                 "ERROR",
                 "c.a.inventory.StockController",
                 "Could not reserve stock: connection to inventory-db lost",
-            ),
-        );
-    }
+            )
+        },
+    );
     app.write(root, "inventory/app.log");
     let mut syslog = Log::default();
     let mut t = span.0;
@@ -626,30 +614,26 @@ fn berlin(root: &Path) {
     let mut cart = Log::default();
     let py =
         |t: f64, level: &str, msg: &str| format!("{} - cart.api - {level} - {msg}", day.local(t));
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(12.0);
-        cart.add(
+    steady(&mut rng, span, 12.0, &mut cart, |rng, t| {
+        py(
             t,
-            py(
-                t,
-                "INFO",
-                &format!("cart {} updated", 10_000 + rng.below(90_000)),
-            ),
-        );
-    }
-    let mut t = at(15, 23, 30);
-    while t < at(15, 54, 0) {
-        t += rng.gap(5.0);
-        cart.add(
-            t,
+            "INFO",
+            &format!("cart {} updated", 10_000 + rng.below(90_000)),
+        )
+    });
+    steady(
+        &mut rng,
+        (at(15, 23, 30), at(15, 54, 0)),
+        5.0,
+        &mut cart,
+        |rng, t| {
             py(
                 t,
                 "ERROR",
                 &format!("session store timeout after {}ms", 2000 + rng.below(3000)),
-            ),
-        );
-    }
+            )
+        },
+    );
     cart.add(at(15, 23, 31), format!("{}\nTraceback (most recent call last):\n  File \"/app/cart/session.py\", line 88, in load\n    return self.store.get(key, timeout=2)\nTimeoutError: session store did not answer", py(at(15, 23, 31), "ERROR", "could not load session")));
     cart.write(root, "cart/cart.log");
     let mut deploys = Log::default();
@@ -751,23 +735,22 @@ fn midnight(root: &Path) {
     )
     .write(root, "lb/access.log");
     let mut syslog = Log::default();
-    let mut t = span.0;
-    while t < span.1 {
-        t += rng.gap(90.0);
-        syslog.add(
-            t,
-            format!(
-                "{} edge-1 nginx[700]: upstream keepalive connections {}",
-                day.bsd(t),
-                10 + rng.below(50)
-            ),
-        );
-    }
-    let mut t = at(24, 0, 5);
-    while t < at(24, 21, 0) {
-        t += rng.gap(3.0);
-        syslog.add(t, format!("{} edge-1 edge-proxy[812]: error: TLS handshake failed: certificate has expired (notAfter=Dec 31 23:59:59 2024 GMT)", day.bsd(t)));
-    }
+    steady(&mut rng, span, 90.0, &mut syslog, |rng, t| {
+        format!(
+            "{} edge-1 nginx[700]: upstream keepalive connections {}",
+            day.bsd(t),
+            10 + rng.below(50)
+        )
+    });
+    steady(
+        &mut rng,
+        (at(24, 0, 5), at(24, 21, 0)),
+        3.0,
+        &mut syslog,
+        |_, t| {
+            format!("{} edge-1 edge-proxy[812]: error: TLS handshake failed: certificate has expired (notAfter=Dec 31 23:59:59 2024 GMT)", day.bsd(t))
+        },
+    );
     syslog.write(root, "edge/syslog");
     let mut deploys = Log::default();
     for (t, msg) in [
