@@ -4,7 +4,7 @@
 
 use crate::event::DeployPhase;
 use crate::swar;
-use regex::Regex;
+use regex::bytes::Regex;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, Look};
 use regex_syntax::ParserBuilder;
@@ -93,7 +93,7 @@ pub struct Phrase {
     seen: String,
     expression: Option<String>,
     /// The expression compiled with its captures, once needed ([`Phrase::regex`]).
-    regex: OnceLock<Option<regex::bytes::Regex>>,
+    regex: OnceLock<Option<Regex>>,
     /// Fields the event must have, each matching its expression where one is given.
     fields: Vec<(String, Option<Regex>)>,
     pub kind: ChangeKind,
@@ -170,7 +170,7 @@ fn kind_named(word: &str) -> Result<ChangeKind, String> {
 /// Expressions are compiled for ASCII, not Unicode: the classes (`\w`, `\d`, `\s`, case
 /// folding) of tools' fixed wordings need nothing more, and Unicode's would cost every run
 /// far more to compile than all its lines take to match.
-fn compile(expression: &str) -> Result<regex::bytes::Regex, regex::Error> {
+fn compile(expression: &str) -> Result<Regex, regex::Error> {
     regex::bytes::RegexBuilder::new(expression)
         .unicode(false)
         .build()
@@ -227,7 +227,7 @@ impl Vocabulary {
                 .fields
                 .iter()
                 .map(|(k, v)| {
-                    let re = (!v.is_empty()).then(|| Regex::new(v)).transpose();
+                    let re = (!v.is_empty()).then(|| compile(v)).transpose();
                     re.map(|re| (k.clone(), re))
                 })
                 .collect::<Result<Vec<_>, _>>()
@@ -323,7 +323,7 @@ impl Vocabulary {
                 (Some(_), None) => false,
             };
             said && p.fields.iter().all(|(key, re)| {
-                field(key).is_some_and(|v| re.as_ref().is_none_or(|re| re.is_match(&v)))
+                field(key).is_some_and(|v| re.as_ref().is_none_or(|re| re.is_match(v.as_bytes())))
             })
         });
         Lookup { phrase, gated }
@@ -397,7 +397,7 @@ impl Vocabulary {
 impl Phrase {
     /// The phrase's expression with its captures, compiled the first time a line needs them:
     /// most runs read no change, or few.
-    fn regex(&self) -> Option<&regex::bytes::Regex> {
+    fn regex(&self) -> Option<&Regex> {
         let expression = self.expression.as_deref()?;
         self.regex.get_or_init(|| compile(expression).ok()).as_ref()
     }
