@@ -60,6 +60,12 @@ impl Requests {
         }
     }
 
+    /// The counts so far, leaving none: counting goes on from the window's start `from`.
+    pub fn take(&mut self, from: Option<Nanos>) -> Requests {
+        let fresh = Requests::new(from, self.slow);
+        std::mem::replace(self, fresh)
+    }
+
     /// Adds another file's counts.
     pub fn absorb(&mut self, other: &Requests) {
         for (mine, theirs) in [

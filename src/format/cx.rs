@@ -54,7 +54,9 @@ pub struct Cx<'a> {
     pub(super) rules: FileRules,
     /// Where the last JSON lines' keys put what the JSON parser looks up.
     pub(super) json: json::Layouts,
-    pub(super) keep: &'a mut dyn FnMut(Nanos) -> bool,
+    /// Whether the run wants a line of this time: owned, so that a parser can outlive the
+    /// call that made it (live mode keeps one between polls).
+    pub(super) keep: Box<dyn FnMut(Nanos) -> bool + 'a>,
     /// The reader inside the family that read the last line, where one did: the parser
     /// tallies them to name the file's format.
     pub(super) reader: Option<&'static Declaration>,
@@ -104,7 +106,7 @@ impl<'a> Cx<'a> {
         zone: Zone,
         years: YearAnchor,
         path: Arc<str>,
-        keep: &'a mut dyn FnMut(Nanos) -> bool,
+        keep: impl FnMut(Nanos) -> bool + 'a,
     ) -> Self {
         let config = Config::none();
         let rules = config.for_file(&path);
@@ -130,7 +132,7 @@ impl<'a> Cx<'a> {
             keeping: Keeping::default(),
             rules,
             json: json::Layouts::default(),
-            keep,
+            keep: Box::new(keep),
             reader: None,
         }
     }
@@ -145,7 +147,7 @@ impl<'a> Cx<'a> {
     }
 
     /// A context with this one's settings and another window, for trial parses.
-    pub(super) fn probe<'b>(&self, keep: &'b mut dyn FnMut(Nanos) -> bool) -> Cx<'b> {
+    pub(super) fn probe<'b>(&self, keep: impl FnMut(Nanos) -> bool + 'b) -> Cx<'b> {
         Cx {
             config: Arc::clone(&self.config),
             zone: self.zone,
@@ -166,7 +168,7 @@ impl<'a> Cx<'a> {
             keeping: self.keeping.trial(),
             rules: self.rules.clone(),
             json: json::Layouts::default(),
-            keep,
+            keep: Box::new(keep),
             reader: None,
         }
     }
@@ -239,8 +241,7 @@ impl<'a> Cx<'a> {
     /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
     /// level, message, service and kind; the runtime's time, which is exact, stays.
     pub(super) fn reparse(&self, content: &str, time: Nanos) -> Event {
-        let mut all = |_: Nanos| true;
-        let mut inner = self.probe(&mut all);
+        let mut inner = self.probe(|_| true);
         inner.given_time = Some(time);
         let mut found = Vec::new();
         // The tool's definitions before the text reader: a Kubernetes component's klog line,

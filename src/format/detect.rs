@@ -3,14 +3,12 @@
 use super::{defined, directive, document, text, Cx, Format, LevelPlace, ALL};
 use crate::time::locate;
 use crate::time::lock::{Declared, Lock};
-use crate::time::Nanos;
 use std::sync::Arc;
 
 /// The format that reads most of a sample, whether the sample opens a whole JSON document, and
 /// the first line the format read (see [`Parsed::stamped`]).
 pub(super) fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str>>) {
-    let mut nothing = |_: Nanos| false;
-    let mut probe = cx.probe(&mut nothing);
+    let mut probe = cx.probe(|_| false);
     let mut scratch = Vec::new();
     let lines: Vec<String> = sample
         .iter()

@@ -36,10 +36,6 @@ pub struct Parsed {
     /// The name of the reader inside the format's family that read most of the lines, where
     /// one read at least half of them: `-v` and `--stats` name the file's format by it.
     pub reader: Option<&'static str>,
-    /// For a read that [`FileParser::continuing`] began: where the last line left off, for the
-    /// next read to go on from. `None` before any event, `Some(None)` after one not kept, else
-    /// the event a continuation line would join.
-    pub open: Option<Option<Event>>,
     /// Whether any line's year came from the [`YearAnchor`](super::YearAnchor).
     pub yearless: bool,
     /// Why part of the input could not be read (a broken JSON document), for a warning.
@@ -103,9 +99,6 @@ pub struct FileParser<'a> {
     pub(super) dropped: Vec<Dropped>,
     /// The opening of the first unparsed line, which a warning quotes.
     pub(super) first_unparsed_text: Option<String>,
-    /// Whether the lines continue a read before and may be continued by a read after (live
-    /// mode): then [`Parsed::open`] says where the last line left off.
-    pub(super) continued: bool,
 }
 
 /// How much of what it reads in range a parse keeps.
@@ -132,7 +125,6 @@ impl<'a> FileParser<'a> {
             sample: Vec::new(),
             sample_bytes: 0,
             last: None,
-            continued: false,
             readers: Vec::new(),
             read: 0,
             document: None,
@@ -153,19 +145,41 @@ impl<'a> FileParser<'a> {
         self
     }
 
-    /// Reads lines that go on from a read before, in live mode: `open` is where that read left
-    /// off ([`Parsed::open`]), so that a stack trace written across two reads stays with the
-    /// event it belongs to. The event given comes back among the events, with the lines that
-    /// continue it.
-    pub fn continuing(mut self, open: Option<Option<Event>>) -> Self {
-        self.continued = true;
-        self.last = open.map(|event| {
-            event.map(|event| {
-                self.events.push(event);
-                self.events.len() - 1
-            })
-        });
-        self
+    /// In live mode, after a poll's lines: the events kept since the last poll, in time order,
+    /// and the requests counted (counting goes on from the window's start `from`). The parser
+    /// lives on between polls, so that a stack trace written across two of them stays with its
+    /// event, and a time of day is dated by the line before it. The last event, which later
+    /// lines may still continue, is given again by the next poll, grown or not. A sample too
+    /// short to have chosen the format chooses it now, as the end of a read would.
+    pub fn poll(&mut self, from: Option<Nanos>) -> (Vec<Event>, Option<Requests>) {
+        if self.format.is_none() && !self.sample.is_empty() {
+            self.decide();
+        }
+        let mut events = std::mem::take(&mut self.events);
+        if let Some(Some(i)) = self.last {
+            if let Some(open) = events.get(i) {
+                self.events.push(open.clone());
+                self.last = Some(Some(0));
+            }
+        }
+        if !events.is_sorted_by_key(|e| e.time) {
+            events.sort_by_key(|e| e.time);
+        }
+        let requests = self.cx.keeping.requests.as_mut().map(|r| r.take(from));
+        (events, requests)
+    }
+
+    /// The event that later lines may still continue, where there is one.
+    pub fn open(&self) -> Option<&Event> {
+        match self.last {
+            Some(Some(i)) => self.events.get(i),
+            _ => None,
+        }
+    }
+
+    /// The format the lines are read in, once chosen.
+    pub fn format(&self) -> Option<Format> {
+        self.format
     }
 
     /// Gives the line of the file's head its format read first (for a chunk's
@@ -345,10 +359,6 @@ impl<'a> FileParser<'a> {
         if self.near.last_in_range.is_none() {
             self.settle_near();
         }
-        let open = self.continued.then(|| {
-            self.last
-                .map(|target| target.and_then(|i| self.events.get(i).cloned()))
-        });
         let mut events = self.events;
         // Alert payloads and late writers put events out of order; a stable sort keeps file
         // order among equal times.
@@ -363,7 +373,6 @@ impl<'a> FileParser<'a> {
             .filter(|_| text)
             .and_then(dialects::name_of);
         Parsed {
-            open: open.flatten(),
             events,
             counts: self.counts,
             format: self.format,

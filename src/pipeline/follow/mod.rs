@@ -10,7 +10,7 @@ use super::{run, Diagnostic, Options, RunError};
 use crate::config::Config;
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
-use crate::event::Event;
+use crate::event::{Event, SourceRef};
 use crate::format::{Cx, FileParser, Format, Keep, YearAnchor};
 #[cfg(unix)]
 use crate::input::Seekable;
@@ -18,11 +18,13 @@ use crate::input::{compression, discover, LineReader, Location};
 use crate::time::window::{clock_window, resolve_edges, Edges};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,15 +46,20 @@ struct Source {
     lines: Lines,
 }
 
-/// A growing input's lines as they come: its format once known, how many lines came before
-/// (so citations keep its numbering), a line not yet ended by its newline, and where the last
-/// line left off (see [`crate::format::Parsed::open`]).
+/// A growing input's lines as they come: its parser, kept between polls (see
+/// [`FileParser::poll`]), how many lines came before (so citations keep its numbering), a
+/// line not yet ended by its newline, and the event the last poll left open.
 struct Lines {
     display: String,
+    parser: Option<FileParser<'static>>,
+    /// The format once known, in which a file that replaces this one on rotation is read.
     format: Option<Format>,
+    /// The earliest time the draft keeps, which the parser reads before each poll's lines.
+    floor: Rc<Cell<Nanos>>,
     count: u64,
     partial: Vec<u8>,
-    open: Option<Option<Event>>,
+    /// The event the last poll left open: its line, time and message length.
+    open: Option<(SourceRef, Nanos, usize)>,
     /// Events printed before that lines since have continued, for the draft to replace.
     grown: Vec<Event>,
 }
@@ -321,8 +328,7 @@ impl Source {
             self.identity = Identity::of(&file).unwrap_or(self.identity);
             self.file = file;
             self.offset = 0;
-            self.lines.count = 0;
-            self.lines.open = None;
+            self.lines.rotated();
             let mut bytes = Vec::new();
             if let Ok(n) = self.file.read_to_end(&mut bytes) {
                 self.offset = n as u64;
@@ -338,12 +344,51 @@ impl Lines {
     fn new(display: String, format: Option<Format>, count: u64) -> Lines {
         Lines {
             display,
+            parser: None,
             format,
+            floor: Rc::new(Cell::new(i64::MIN)),
             count,
             partial: Vec::new(),
             open: None,
             grown: Vec::new(),
         }
+    }
+
+    /// The file was replaced: its successor is read from its first line, in the same format.
+    fn rotated(&mut self) {
+        self.parser = None;
+        self.count = 0;
+        self.open = None;
+    }
+
+    /// The parser that goes on from the last poll's lines, made on the first.
+    fn parser(&mut self, options: &Options, draft: &Draft) -> &mut FileParser<'static> {
+        self.floor.set(draft.window.lookback);
+        let (display, format, floor) = (&self.display, self.format, &self.floor);
+        self.parser.get_or_insert_with(|| {
+            let floor = Rc::clone(floor);
+            let anchor = options.year.map_or(
+                YearAnchor::NotAfter(crate::time::now().saturating_add(NANOS_PER_DAY)),
+                YearAnchor::Fixed,
+            );
+            let mut cx = Cx::new(
+                options.zone,
+                anchor,
+                Arc::from(display.as_str()),
+                move |t: Nanos| t >= floor.get(),
+            )
+            .configured(Arc::clone(&options.config));
+            cx.fallback_day = options.date;
+            let parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
+                Some(draft.window.from),
+                options.slow,
+            )));
+            // A stream's format is detected from its first lines, then kept.
+            match format {
+                Some(format) => parser.with_format(format),
+                None => parser,
+            }
+        })
     }
 
     /// The last line, cut without its newline, is still a line.
@@ -367,61 +412,38 @@ impl Lines {
             return Vec::new();
         };
         let complete: Vec<u8> = self.partial.drain(..=end).collect();
-        let from = draft.window.lookback;
-        let mut keep = |t: Nanos| t >= from;
-        let anchor = options.year.map_or(
-            YearAnchor::NotAfter(crate::time::now().saturating_add(NANOS_PER_DAY)),
-            YearAnchor::Fixed,
-        );
-        let mut cx = Cx::new(
-            options.zone,
-            anchor,
-            Arc::from(self.display.as_str()),
-            &mut keep,
-        )
-        .configured(Arc::clone(&options.config));
-        cx.fallback_day = options.date;
-        let mut parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
-            Some(draft.window.from),
-            options.slow,
-        )));
-        // A stream's format is detected from its first lines, then kept.
-        if let Some(format) = self.format {
-            parser = parser.with_format(format);
-        }
-        // The event the last poll's lines left open comes back, with what continues it.
-        // Which event was left open, and how long its message was: continuation lines only
-        // ever lengthen it.
-        let before = self
-            .open
-            .as_ref()
-            .and_then(Option::as_ref)
-            .map(|e| (e.source.clone(), e.time, e.message.len()));
-        parser = parser.continuing(self.open.take());
-        let mut lines = LineReader::starting_at(&complete[..], self.count);
+        let mut count = self.count;
+        let parser = self.parser(options, draft);
+        let mut lines = LineReader::starting_at(&complete[..], count);
         // Complete lines from memory: reading them cannot fail.
         let _ = lines.each(|n, line| {
             parser.feed(n, line);
-            self.count = n;
+            count = n;
             ControlFlow::Continue(())
         });
-        let mut parsed = parser.finish();
-        self.format = self.format.or(parsed.format);
-        self.open = parsed.open;
-        if let Some(counted) = &parsed.requests {
+        let (mut events, counted) = parser.poll(Some(draft.window.from));
+        let format = parser.format();
+        let open = parser
+            .open()
+            .map(|e| (e.source.clone(), e.time, e.message.len()));
+        self.count = count;
+        self.format = self.format.or(format);
+        if let Some(counted) = &counted {
             requests.absorb(counted);
         }
-        // The open event is in the draft already: grown, it replaces it there.
-        if let Some((source, time, len)) = before {
+        // The event the last poll left open is in the draft already: grown, it replaces it
+        // there. Continuation lines only ever lengthen it.
+        if let Some((source, time, len)) = self.open.take() {
             let same = |e: &Event| e.source == source && e.time == time;
-            if let Some(i) = parsed.events.iter().position(same) {
-                let now = parsed.events.remove(i);
+            if let Some(i) = events.iter().position(same) {
+                let now = events.remove(i);
                 if now.message.len() != len {
                     self.grown.push(now);
                 }
             }
         }
-        parsed.events
+        self.open = open;
+        events
     }
 }
 

@@ -101,3 +101,16 @@ fn an_entrys_count_grows_as_its_lines_arrive() {
         "{printed:?}"
     );
 }
+
+/// A stream keeps its parser between polls: a time of day written in a later poll is dated
+/// by the dated line before it, as a whole read dates it (logback's `%d{HH:mm:ss.SSS}` after a
+/// line with the date).
+#[test]
+fn a_time_of_day_in_a_later_poll_is_dated_by_the_line_before() {
+    let first = "2023-10-11 14:00:01.000 [main] INFO  c.a.Checkout - started\n";
+    let second = "14:00:05.120 [main] ERROR c.a.Checkout - payment failed\n";
+    let whole = polls(&[&format!("{first}{second}")]);
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert_eq!(whole[0].message, "payment failed");
+    assert_eq!(polls(&[first, second]), whole);
+}
