@@ -4,6 +4,7 @@
 //! window's events into the draft's templates. Run with `cargo bench --bench hot_paths`.
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use reconstruct::classify::Classifier;
 use reconstruct::correlate::{build, merge, Merged, Settings, Window};
 use reconstruct::format::{timestamp, Clock, Cx, FileParser, Keep, Parsed, YearAnchor};
 use reconstruct::input::LineReader;
@@ -88,6 +89,7 @@ fn parse_file(data: &[u8], path: &str) -> usize {
         YearAnchor::Fixed(2025),
         Arc::from(path),
         &mut keep,
+        &Classifier,
     );
     let mut parser = FileParser::new(cx);
     let read = parser.read_all(&mut LineReader::new(data));
@@ -121,6 +123,7 @@ fn parsed(rel: &str, keeping: Keep) -> Parsed {
         YearAnchor::Fixed(2025),
         Arc::from(rel),
         &mut keep,
+        &Classifier,
     );
     let mut parser = FileParser::new(cx).keeping(keeping);
     let read = parser.read_all(&mut LineReader::new(&data[..]));
@@ -173,6 +176,7 @@ fn json_time(c: &mut Criterion) {
         YearAnchor::Fixed(2025),
         Arc::from("payments.jsonl"),
         &mut capture,
+        &Classifier,
     );
     let mut clock = Clock::new(cx, &lines[..64]).expect("a JSON sample");
     let mut g = c.benchmark_group("json-time");
@@ -209,6 +213,7 @@ fn detection(c: &mut Criterion) {
                     YearAnchor::Fixed(2025),
                     Arc::from(rel),
                     |_: Nanos| false,
+                    &Classifier,
                 );
                 black_box(Clock::new(cx, &lines).is_some())
             })

@@ -4,12 +4,13 @@ mod cli;
 
 use clap::{CommandFactory, Parser};
 use cli::{Cli, ColorArg, Command, FormatArg};
-use reconstruct::config::{self, incidents::load, Config};
+use reconstruct::config::{self, Config};
 use reconstruct::correlate::build;
 use reconstruct::emit::{self, json, markdown, timesketch};
 #[cfg(unix)]
 use reconstruct::input::line_index;
 use reconstruct::input::reason;
+use reconstruct::pipeline::incidents::load;
 use reconstruct::pipeline::{follow, run, run_all, Diagnostic, Live, Options, Run, RunError};
 use reconstruct::time::Zone;
 use std::collections::HashSet;

@@ -2,7 +2,7 @@
 //! every line (a JSON string's end and its keys, a logfmt pair's end, the words classifying
 //! looks for, a level word) find their bytes this way, since a vector search or a call to
 //! `memcmp` costs more to start than a log's short strings take to read. The parsers and
-//! [`crate::event::Level::parse`] share it, so it sits beside them rather than in either.
+//! [`crate::level::Level::parse`] share it, so it sits beside them rather than in either.
 //!
 //! A mask marks each byte found by its high bit (its other bits mean nothing, so that masks
 //! are combined with `|` before [`first`] reads them). A borrow can raise a false alarm, but

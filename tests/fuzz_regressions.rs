@@ -1,6 +1,7 @@
 //! Inputs the fuzz targets (`fuzz/`) crashed on, replayed with the same checks as the targets,
 //! so that a fixed crash stays fixed without running the fuzzer.
 
+use reconstruct::classify::Classifier;
 use reconstruct::format::{timestamp, Cx, FileParser, YearAnchor};
 use reconstruct::input::LineReader;
 use reconstruct::time::Zone;
@@ -41,6 +42,7 @@ fn file_inputs_parse_and_account_for_every_line() {
             YearAnchor::Fixed(2023),
             Arc::from("svc/app.log"),
             &mut keep,
+            &Classifier,
         );
         let mut parser = FileParser::new(cx);
         let read = parser.read_all(&mut LineReader::new(&data[..]));

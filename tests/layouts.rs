@@ -3,6 +3,7 @@
 //! format is documented or seen. Lines without a year are read with `--year 2023`, lines with
 //! only a time of day on `--date 2023-10-11`.
 
+use reconstruct::classify::Classifier;
 use reconstruct::event::Level;
 use reconstruct::format::{Cx, FileParser, YearAnchor};
 use reconstruct::input::Line;
@@ -117,6 +118,7 @@ fn read(line: &str) -> Option<(String, String)> {
         YearAnchor::Fixed(2023),
         Arc::from("app.log"),
         &mut all,
+        &Classifier,
     );
     cx.fallback_day = chrono::NaiveDate::from_ymd_opt(2023, 10, 11);
     let mut parser = FileParser::new(cx);

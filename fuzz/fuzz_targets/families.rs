@@ -2,6 +2,7 @@
 //! logfmt, timestamped text and its layouts) on one arbitrary line, in an arbitrary zone.
 #![no_main]
 
+use reconstruct::classify::Classifier;
 use libfuzzer_sys::fuzz_target;
 use reconstruct::format::{Cx, YearAnchor, ALL};
 use reconstruct::time::Zone;
@@ -19,6 +20,7 @@ fuzz_target!(|input: (u8, u8, &str)| {
         YearAnchor::Near(1_697_032_800_000_000_000),
         Arc::from("k8s/events.json"),
         &mut keep,
+        &Classifier,
     );
     let mut out = Vec::new();
     ALL[usize::from(family) % ALL.len()].parse(line, &mut cx, &mut out);

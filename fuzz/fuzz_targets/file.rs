@@ -2,6 +2,7 @@
 //! the per-line fallback, continuations, whole JSON documents. Every line is accounted for.
 #![no_main]
 
+use reconstruct::classify::Classifier;
 use libfuzzer_sys::fuzz_target;
 use reconstruct::format::{Cx, FileParser, YearAnchor};
 use reconstruct::input::LineReader;
@@ -15,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
         YearAnchor::Fixed(2023),
         Arc::from("svc/app.log"),
         &mut keep,
+        &Classifier,
     );
     let mut parser = FileParser::new(cx);
     let read = parser.read_all(&mut LineReader::new(data));

@@ -7,7 +7,7 @@
 
 use super::access::{self, Heard};
 use super::{text, Cx};
-use crate::config::{self, LineFormat};
+use crate::config::LineFormat;
 use crate::event::{Event, Fields};
 use crate::time::stamp::{Shape, Stamp};
 use crate::time::Nanos;
@@ -100,7 +100,7 @@ fn parse_in(format: &LineFormat, line: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     }
     let mut event = cx.event(time, level, service(), message.to_string(), fields());
     if let Some(kind) = format.kind {
-        config::mark(&mut event, kind);
+        cx.classes.mark(&mut event, kind);
     }
     out.push(event);
     true

@@ -2,10 +2,10 @@
 //! seen), its service and rules, and what the run keeps of its events.
 
 use super::{
-    builtin, capped, classify, cut, identity, is_crash, json, service_from_path, timestamp,
-    Declaration, Dropped, Format, Keeping, LevelPlace, YearAnchor,
+    builtin, capped, cut, is_crash, json, service_from_path, timestamp, Classify, Declaration,
+    Dropped, Format, Keeping, LevelPlace, YearAnchor,
 };
-use crate::config::{self, Config, FileRules, LineFormat};
+use crate::config::{Config, FileRules, LineFormat};
 use crate::event::{Event, Fields, Kind, Level, SourceRef, REQUEST_ID_KEYS};
 use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
 use crate::time::stamp::{Shape, Stamp};
@@ -60,6 +60,11 @@ pub struct Cx<'a> {
     /// The reader inside the family that read the last line, where one did: the parser
     /// tallies them to name the file's format.
     pub(super) reader: Option<&'static Declaration>,
+    /// The stage above that says what the lines' words mean.
+    pub(super) classes: &'a dyn Classify,
+    /// Its [`Classify::gating_fields`], asked for once, when a line is first offered: a run
+    /// that reads no plain line never builds the vocabulary.
+    gating: Option<&'a [String]>,
 }
 
 /// Format `index` of those defined as data: the site's, then the tool's own.
@@ -87,16 +92,21 @@ pub(super) fn defined<'l>(
 }
 
 /// The service of a file's lines that name none: as `reconstruct.toml` says, else as its path
-/// names it, by its canonical name ([`identity`]).
-fn file_service(config: &Config, rules: &FileRules, path: &str) -> Option<String> {
+/// names it, by its canonical name ([`Classify::canonical`]).
+fn file_service(
+    classes: &dyn Classify,
+    config: &Config,
+    rules: &FileRules,
+    path: &str,
+) -> Option<String> {
     let named = rules.service.clone().or_else(|| service_from_path(path))?;
-    Some(identity::canonical(&named, config).unwrap_or(named))
+    Some(classes.canonical(&named, config).unwrap_or(named))
 }
 
 /// Whether the field `key` is wanted of every event, even where a draft would drop it:
-/// [`classify`] reads it, or `reconstruct.toml` says it names the service.
-pub(super) fn always_wanted(config: &Config, key: &str) -> bool {
-    classify::DRAFT_READS.contains(&key)
+/// classification reads it, or `reconstruct.toml` says it names the service.
+pub(super) fn always_wanted(classes: &dyn Classify, config: &Config, key: &str) -> bool {
+    classes.reads(key)
         || REQUEST_ID_KEYS.contains(&key)
         || config.service_fields.iter().any(|f| f == key)
 }
@@ -107,10 +117,11 @@ impl<'a> Cx<'a> {
         years: YearAnchor,
         path: Arc<str>,
         keep: impl FnMut(Nanos) -> bool + 'a,
+        classes: &'a dyn Classify,
     ) -> Self {
         let config = Config::none();
         let rules = config.for_file(&path);
-        let service = file_service(&config, &rules, &path);
+        let service = file_service(classes, &config, &rules, &path);
         let name_day = day_in_name(&path);
         Cx {
             config,
@@ -134,6 +145,8 @@ impl<'a> Cx<'a> {
             json: json::Layouts::default(),
             keep: Box::new(keep),
             reader: None,
+            classes,
+            gating: None,
         }
     }
 
@@ -141,13 +154,16 @@ impl<'a> Cx<'a> {
     /// that name services, a site's formats among those detection tries.
     pub fn configured(mut self, config: Arc<Config>) -> Self {
         self.rules = config.for_file(&self.path);
-        self.service = file_service(&config, &self.rules, &self.path);
+        self.service = file_service(self.classes, &config, &self.rules, &self.path);
         self.config = config;
         self
     }
 
     /// A context with this one's settings and another window, for trial parses.
-    pub(super) fn probe<'b>(&self, keep: impl FnMut(Nanos) -> bool + 'b) -> Cx<'b> {
+    pub(super) fn probe<'b>(&self, keep: impl FnMut(Nanos) -> bool + 'b) -> Cx<'b>
+    where
+        'a: 'b,
+    {
         Cx {
             config: Arc::clone(&self.config),
             zone: self.zone,
@@ -170,6 +186,8 @@ impl<'a> Cx<'a> {
             json: json::Layouts::default(),
             keep: Box::new(keep),
             reader: None,
+            classes: self.classes,
+            gating: self.gating,
         }
     }
 
@@ -332,7 +350,7 @@ impl<'a> Cx<'a> {
         let mut event = self.own_event(time, Kind::Log, level, message);
         event.service = service;
         event.fields = fields;
-        classify::classify(&mut event);
+        self.classes.classify(&mut event);
         if let Some(service) = self
             .config
             .service_fields
@@ -342,7 +360,7 @@ impl<'a> Cx<'a> {
             event.service = Some(service.to_string());
         }
         if let Some(kind) = self.rules.kind {
-            config::mark(&mut event, kind);
+            self.classes.mark(&mut event, kind);
         }
         // Most lines a draft reads it only counts: the file's service is copied for the others.
         if event.service.is_none() && (!self.keeping.draft || event.matters_to_draft()) {
@@ -352,10 +370,10 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether a parser builds the field `key` of a plain log line or request: all of them for
-    /// an event kept whole; only those [`classify`] reads and the configured service fields
+    /// an event kept whole; only those classification reads and the configured service fields
     /// when nothing prints the rest ([`Cx::kind_only`]).
     pub(super) fn wants_field(&self, key: &str) -> bool {
-        !self.kind_only() || always_wanted(&self.config, key)
+        !self.kind_only() || always_wanted(self.classes, &self.config, key)
     }
 
     /// Whether only the fields that decide a kind are wanted of an event: for the text event
@@ -377,7 +395,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Whether a draft would only count the event of this line, an ordinary log line (info or
-    /// below, and nothing in its wording or the fields `field` gives that [`classify`] reads):
+    /// below, and nothing in its wording or the fields `field` gives that classification reads):
     /// then it is counted and the parser builds nothing. Parsers ask with what they borrowed
     /// from the line, before copying its message and fields.
     pub(super) fn only_counted<'f>(
@@ -390,7 +408,7 @@ impl<'a> Cx<'a> {
         let ordinary = self.keeping.count_only
             && !Level::stands_out(level)
             && self.rules.kind.is_none()
-            && classify::is_ordinary(cut(message), field);
+            && self.is_ordinary(message, &field);
         if ordinary {
             self.keeping.counted.push(Dropped {
                 time: time.saturating_add(self.rules.clock),
@@ -399,6 +417,20 @@ impl<'a> Cx<'a> {
             });
         }
         ordinary
+    }
+
+    /// [`Classify::is_ordinary`], told whether the line has one of the fields classification
+    /// gates on ([`Classify::gating_fields`]): they are looked up here, where the lookup is the
+    /// parser's own code, folded into it, and not a call through a pointer for each.
+    fn is_ordinary<'f>(
+        &mut self,
+        message: &str,
+        field: &impl Fn(&str) -> Option<Cow<'f, str>>,
+    ) -> bool {
+        let classes = self.classes;
+        let gating = *self.gating.get_or_insert_with(|| classes.gating_fields());
+        let gated = gating.iter().any(|k| field(k).is_some());
+        classes.is_ordinary(cut(message), field, gated)
     }
 
     /// A request that did not fail, read for a draft, needs only its time, status and duration

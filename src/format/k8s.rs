@@ -3,7 +3,7 @@
 //! back-off restarts, OOM kills, and Argo CD / Flux rollouts.
 
 use super::json::{object, str_at, string, time_value, Object};
-use super::{classify, Cx};
+use super::Cx;
 use crate::event::Fields;
 use crate::event::{DeployPhase, Event, Kind, Level};
 use serde_json::Value;
@@ -56,7 +56,10 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let revision = str_at(obj, &["metadata", "revision"]);
     let deploy = |phase, rollback| Kind::Deploy {
         phase,
-        version: classify::version_in(&message).or_else(|| revision.as_deref().map(short_revision)),
+        version: cx
+            .classes
+            .version_in(&message)
+            .or_else(|| revision.as_deref().map(short_revision)),
         rollback,
     };
     let (kind, level) = match reason.as_str() {

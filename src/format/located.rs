@@ -87,6 +87,7 @@ fn clean(rest: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use crate::classify::Classifier;
     use crate::event::Level;
     use crate::format::testing::*;
 
@@ -116,7 +117,13 @@ mod tests {
             for zone in ["Europe/Berlin", "America/Los_Angeles"] {
                 let mut all = |_: Nanos| true;
                 let zone = Zone::parse(zone).expect("zone");
-                let cx = Cx::new(zone, YearAnchor::Fixed(2023), "u_ex.log".into(), &mut all);
+                let cx = Cx::new(
+                    zone,
+                    YearAnchor::Fixed(2023),
+                    "u_ex.log".into(),
+                    &mut all,
+                    &Classifier,
+                );
                 let mut parser = FileParser::new(cx);
                 for (i, line) in lines.iter().enumerate() {
                     parser.feed(i as u64 + 1, Line::Text(line));

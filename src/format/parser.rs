@@ -2,8 +2,8 @@
 //! continuation folding.
 
 use super::{
-    capped, detect, dialects, document, identity, is_crash, opening, readable, trim_end,
-    trim_start, Cx, Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
+    capped, detect, dialects, document, is_crash, opening, readable, trim_end, trim_start, Cx,
+    Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -232,7 +232,7 @@ impl<'a> FileParser<'a> {
             if self.cx.service.as_deref() == Some(name) {
                 continue;
             }
-            if let Some(canonical) = identity::canonical(name, &self.cx.config) {
+            if let Some(canonical) = self.cx.classes.canonical(name, &self.cx.config) {
                 let original = e.service.replace(canonical).unwrap_or_default();
                 e.fields.insert("service_original", Value::String(original));
             }

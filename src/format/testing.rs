@@ -1,6 +1,7 @@
 //! Parsing lines in tests, as a file's parse does.
 
 use super::{Cx, Event, FileCounts, FileParser, Format, Keep, Parsed, YearAnchor};
+use crate::classify::Classifier;
 use crate::event::Kind;
 use crate::input::Line;
 use crate::time::{Nanos, Zone};
@@ -45,7 +46,13 @@ pub fn parse_with(
 ) -> Parsed {
     let mut window = |_: Nanos| true;
     let anchor = YearAnchor::Near(1_697_032_800_000_000_000);
-    let cx = Cx::new(Zone::utc(), anchor, Arc::from(path), &mut window);
+    let cx = Cx::new(
+        Zone::utc(),
+        anchor,
+        Arc::from(path),
+        &mut window,
+        &Classifier,
+    );
     let mut parser = FileParser::new(cx).keeping(keep);
     if let Some(format) = format {
         parser = parser.with_format(format);

@@ -1,5 +1,6 @@
 use super::testing::*;
 use super::*;
+use crate::classify::Classifier;
 use crate::event::{Fields, Kind, Level};
 use crate::time::stamp::Stamp;
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
@@ -128,7 +129,7 @@ fn garbage_before_any_event_is_unparsed() {
 fn kind_fields(fields: &Fields) -> Fields {
     fields
         .iter()
-        .filter(|(k, _)| classify::DRAFT_READS.contains(k))
+        .filter(|(k, _)| crate::classify::DRAFT_READS.contains(k))
         .map(|(k, v)| (k, v.clone()))
         .collect()
 }
@@ -315,7 +316,7 @@ proptest::proptest! {
     ) {
         let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         let mut window = |_: Nanos| true;
-        let cx = Cx::new(zone, YearAnchor::Near(r), Arc::from("node/syslog"), &mut window);
+        let cx = Cx::new(zone, YearAnchor::Near(r), Arc::from("node/syslog"), &mut window, &Classifier);
         let stamp = Stamp {
             year: 0,
             month,
@@ -333,7 +334,7 @@ proptest::proptest! {
             .min_by_key(|t| (t - r).abs());
         proptest::prop_assert_eq!(cx.resolve_yearless(stamp), nearest);
         let mut window = |_: Nanos| true;
-        let cx = Cx::new(zone, YearAnchor::NotAfter(r), Arc::from("node/syslog"), &mut window);
+        let cx = Cx::new(zone, YearAnchor::NotAfter(r), Arc::from("node/syslog"), &mut window, &Classifier);
         let y = cx.anchor_year;
         let latest = [y + 1, y, y - 1]
             .into_iter()
@@ -379,7 +380,7 @@ proptest::proptest! {
         ];
         let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
         let mut window = |_: Nanos| true;
-        let cx = Cx::new(zone, YearAnchor::Fixed(2025), Arc::from("app.log"), &mut window);
+        let cx = Cx::new(zone, YearAnchor::Fixed(2025), Arc::from("app.log"), &mut window, &Classifier);
         for (minute, second, fraction, offset, rest) in stamps {
             // 59 stands for a bad digit; 60 is a leap second.
             let second = if second == 59 { "5a".to_string() } else { format!("{second:02}") };

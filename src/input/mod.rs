@@ -14,7 +14,7 @@ pub use lines::{Line, LineReader};
 pub use open::{compression, open, Opened};
 #[cfg(unix)]
 pub use seek::{Counted, Seekable, TimeOf};
-pub use walk::{discover, Input, Location};
+pub use walk::{discover, Input, Location, SETTINGS};
 
 use std::io;
 use thiserror::Error;

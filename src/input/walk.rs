@@ -57,6 +57,10 @@ pub struct Discovered {
     pub skipped: Vec<(String, String)>,
 }
 
+/// The tool's own settings file, which a log directory may hold beside its logs: never read as
+/// one.
+pub const SETTINGS: &str = "reconstruct.toml";
+
 /// Walks every argument. A missing argument is the user's typo, reported before any work;
 /// problems below a directory (unreadable entries, sockets, link loops) skip that entry only.
 /// Hidden entries and `.git` are not walked into, since they hold no incident's logs.
@@ -113,7 +117,7 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
         .filter_map(Result::ok)
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         // The tool's own configuration, not a log.
-        .filter(|e| e.file_name() != crate::config::FILE_NAME)
+        .filter(|e| e.file_name() != SETTINGS)
         .map(|e| e.path())
         .collect();
     paths.sort();

@@ -6,6 +6,7 @@ mod chunks;
 mod diagnostic;
 mod follow;
 mod head;
+pub mod incidents;
 mod note;
 mod options;
 mod read;
@@ -14,6 +15,7 @@ mod seek;
 mod stream;
 mod survey;
 
+use crate::classify::Classifier;
 pub use batch::run_all;
 pub use follow::{follow, Live};
 pub use note::{FileNote, Note};
@@ -445,7 +447,7 @@ impl Setup {
 
     /// A parse's context for the input shown as `path`, setup its lines so.
     fn cx<'k>(&self, path: &str, keep: &'k mut dyn FnMut(Nanos) -> bool) -> Cx<'k> {
-        let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep)
+        let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep, &Classifier)
             .configured(Arc::clone(&self.config));
         cx.fallback_day = self.day;
         cx

@@ -6,6 +6,7 @@
 //! to compare.
 
 use super::Setup;
+use crate::classify::Classifier;
 use crate::format::{Clock, Cx, Format};
 #[cfg(unix)]
 use crate::input::Seekable;
@@ -186,8 +187,14 @@ fn sample_clock<T>(
         }
         false
     };
-    let mut cx = Cx::new(setup.zone, setup.anchor, Arc::from(display), &mut capture)
-        .configured(Arc::clone(&setup.config));
+    let mut cx = Cx::new(
+        setup.zone,
+        setup.anchor,
+        Arc::from(display),
+        &mut capture,
+        &Classifier,
+    )
+    .configured(Arc::clone(&setup.config));
     cx.fallback_day = setup.day;
     let mut clock = Clock::new(cx, &sample)?;
     let detected = (clock.format(), clock.stamped());

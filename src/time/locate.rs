@@ -7,7 +7,7 @@
 //! lock, [`super::lock`]) whatever the width of what comes before.
 
 use super::layout::{names_a_day_or_month, starting_with, table, Reading};
-use crate::event::Level;
+use crate::level::Level;
 
 /// How far into a line a stamp is looked for.
 pub const HEAD: usize = 128;

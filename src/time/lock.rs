@@ -10,7 +10,7 @@
 
 use super::layout::{table, Class};
 use super::locate::{self, Found, HEAD};
-use crate::event::Level;
+use crate::level::Level;
 use std::collections::HashMap;
 
 /// The place and layout of a file's stamps, and of its level.

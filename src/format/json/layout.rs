@@ -2,8 +2,9 @@
 //! of keys a file's lines repeat.
 
 use super::object::{Entry, Object, Raw, Scan, Text};
-use super::{always_wanted, classify, ERROR_KEYS, SHAPE_KEYS, TRACE_KEYS};
+use super::{always_wanted, ERROR_KEYS, SHAPE_KEYS, TRACE_KEYS};
 use crate::config::Config;
+use crate::format::Classify;
 use crate::swar;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -90,7 +91,7 @@ pub struct Layout {
     pub(super) trace: bool,
     /// Per key: whether it is wanted of every event ([`always_wanted`]).
     pub(super) always: Vec<bool>,
-    /// Whether any key is one classifying reads ([`classify::DRAFT_READS`]): most lines have
+    /// Whether any key is one classifying reads ([`Classify::reads`]): most lines have
     /// none, and are spared looking them up.
     pub(super) classified: bool,
     /// The keys' [`fingerprint`], to pass over most layouts that do not fit without comparing.
@@ -168,7 +169,7 @@ impl Layouts {
     }
 
     /// Makes the layout of `obj`'s keys the current one: one kept, else one worked out.
-    pub(super) fn fit(&mut self, obj: &Object, config: &Config) {
+    pub(super) fn fit(&mut self, obj: &Object, classes: &dyn Classify, config: &Config) {
         // Most lines split the general way (spaced as no layout's split expects) still have
         // the keys of the line before.
         if self.current().fits(obj) {
@@ -191,7 +192,7 @@ impl Layouts {
             self.next = (at + 1) % LAYOUTS;
             at
         };
-        self.all[at].learn(obj, config);
+        self.all[at].learn(obj, classes, config);
         self.all[at].print = print;
         self.current = at;
     }
@@ -317,7 +318,7 @@ impl Layout {
     }
 
     /// Works the layout out for `obj`'s keys.
-    pub(super) fn learn(&mut self, obj: &Object, config: &Config) {
+    pub(super) fn learn(&mut self, obj: &Object, classes: &dyn Classify, config: &Config) {
         self.names.clear();
         self.ends.clear();
         self.heads.iter_mut().for_each(String::clear);
@@ -361,10 +362,10 @@ impl Layout {
             at.dedup_by_key(|&mut (rank, _)| rank);
         }
         self.always.clear();
-        self.always
-            .extend(obj.iter().map(|(k, _)| always_wanted(config, &k.0)));
-        self.classified = obj
-            .iter()
-            .any(|(k, _)| classify::DRAFT_READS.contains(&k.0.as_ref()));
+        self.always.extend(
+            obj.iter()
+                .map(|(k, _)| always_wanted(classes, config, &k.0)),
+        );
+        self.classified = obj.iter().any(|(k, _)| classes.reads(&k.0));
     }
 }

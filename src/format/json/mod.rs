@@ -5,8 +5,8 @@
 //! is decoded before the window decides, and the other fields only for events that survive.
 
 use super::{
-    alertmanager, always_wanted, classify, datadog, docker, github, grafana, helm, k8s, opsgenie,
-    pagerduty, registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
+    alertmanager, always_wanted, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty,
+    registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -34,7 +34,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return false;
     };
     if !known {
-        cx.json.fit(&obj, &cx.config);
+        cx.json.fit(&obj, cx.classes, &cx.config);
     }
     let recognised = parse_object(&obj, trimmed, cx, out);
     cx.json.give_back(obj);

@@ -268,7 +268,7 @@ mod split_as_serde {
             let learnt = format!("{{{}}}", learnt.join(","));
             let learnt = Object::split(&learnt).expect("a line of plain keys");
             let mut layout = Layout::default();
-            layout.learn(&learnt, &crate::config::Config::default());
+            layout.learn(&learnt, &crate::classify::Classifier, &crate::config::Config::default());
             let split = |known| {
                 Object::split_knowing(&text, known, Vec::new()).map(|(obj, same)| {
                     let pairs: Vec<(String, String, bool)> = obj

@@ -7,6 +7,7 @@
 //! off, so that a stack trace cut by a poll stays one event.
 
 use super::{run, Diagnostic, Options, RunError};
+use crate::classify::Classifier;
 use crate::config::Config;
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
@@ -376,6 +377,7 @@ impl Lines {
                 anchor,
                 Arc::from(display.as_str()),
                 move |t: Nanos| t >= floor.get(),
+                &Classifier,
             )
             .configured(Arc::clone(&options.config));
             cx.fallback_day = options.date;

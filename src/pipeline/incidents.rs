@@ -11,8 +11,8 @@
 //! to = "2023-10-11 16:00"
 //! ```
 
-use super::file::{ConfigError, Source};
-use crate::pipeline::{Options, WindowTime};
+use super::{Options, WindowTime};
+use crate::config::{ConfigError, Source};
 use crate::time::{read_date, read_duration, read_zone, Nanos};
 use serde::Deserialize;
 use std::collections::HashMap;

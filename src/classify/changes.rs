@@ -287,16 +287,19 @@ impl Vocabulary {
 
     /// The first phrase that reads a line with this message and these fields.
     pub fn find<'a>(&self, message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Lookup {
-        self.find_scanned(message, self.scan.finds(message.as_bytes()), field)
+        self.find_scanned(message, self.scan.finds(message.as_bytes()), field, None)
     }
 
     /// [`Vocabulary::find`], told whether the message holds a scan word (`gated`): a caller
-    /// that reads the message's bytes for words of its own looks for those too.
+    /// that reads the message's bytes for words of its own looks for those too. A caller that
+    /// knows whether the line has one of the fields [`Vocabulary::needed`] names says so in
+    /// `needed`, and `field` is then asked only of lines a phrase's expression matched.
     pub fn find_scanned<'a>(
         &self,
         message: &str,
         gated: bool,
         field: impl Fn(&str) -> Option<Cow<'a, str>>,
+        needed: Option<bool>,
     ) -> Lookup {
         let bytes = message.as_bytes();
         let starts = match bytes {
@@ -310,7 +313,8 @@ impl Vocabulary {
             .then(|| self.set())
             .flatten()
             .map(|set| set.matches(bytes));
-        if matched.is_none() && self.needed.iter().all(|k| field(k).is_none()) {
+        let needed = needed.unwrap_or_else(|| self.needed.iter().any(|k| field(k).is_some()));
+        if matched.is_none() && !needed {
             return Lookup {
                 phrase: None,
                 gated,
@@ -327,6 +331,11 @@ impl Vocabulary {
             })
         });
         Lookup { phrase, gated }
+    }
+
+    /// The fields of which a line needs one to be read by a phrase without an expression.
+    pub fn needed(&self) -> &[String] {
+        &self.needed
     }
 
     /// The expressions as one set, compiled the first time a line may be read by one: a run

@@ -40,9 +40,11 @@ pub fn classify(event: &mut Event) {
     if event.kind != Kind::Log {
         return;
     }
-    let Some(found) = recognise(&event.message, |k| {
-        field(&event.fields, k).map(Cow::Borrowed)
-    }) else {
+    let Some(found) = recognise(
+        &event.message,
+        |k| field(&event.fields, k).map(Cow::Borrowed),
+        None,
+    ) else {
         return;
     };
     let text = |from: usize, to: usize| event.message[from..to].to_string();
@@ -130,15 +132,26 @@ fn changed(event: &mut Event, change: super::changes::Change) {
 /// Whether [`classify`] would leave a line with this message and these fields (of
 /// [`DRAFT_READS`]) an ordinary log line. Asked before an event is built, so that a draft
 /// need not build the events it only counts.
-pub fn is_ordinary<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> bool {
-    recognise(message, field).is_none()
+pub fn is_ordinary<'a>(
+    message: &str,
+    field: impl Fn(&str) -> Option<Cow<'a, str>>,
+    needed: Option<bool>,
+) -> bool {
+    recognise(message, field, needed).is_none()
 }
 
 fn field<'a>(fields: &'a Fields, key: &str) -> Option<&'a str> {
     fields.get(key).and_then(Value::as_str)
 }
 
-fn recognise<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) -> Option<Found> {
+/// What `message` and its fields say, `needed` as [`Vocabulary::find_scanned`] takes it.
+///
+/// [`Vocabulary::find_scanned`]: super::changes::Vocabulary::find_scanned
+fn recognise<'a>(
+    message: &str,
+    field: impl Fn(&str) -> Option<Cow<'a, str>>,
+    needed: Option<bool>,
+) -> Option<Found> {
     let marks = marks(message);
     if let Some((from, to)) = marks.killed.then(|| oom_victim(message)).flatten() {
         return Some(Found::Oom(from, to));
@@ -146,7 +159,7 @@ fn recognise<'a>(message: &str, field: impl Fn(&str) -> Option<Cow<'a, str>>) ->
     if let Some((from, to, restart)) = marks.unit.then(|| systemd_unit(message)).flatten() {
         return Some(Found::Unit(from, to, restart));
     }
-    let lookup = VOCABULARY.find_scanned(message, marks.scanned, field);
+    let lookup = VOCABULARY.find_scanned(message, marks.scanned, field, needed);
     if let Some(index) = lookup.phrase {
         return Some(Found::Phrase(index));
     }
