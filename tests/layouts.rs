@@ -120,7 +120,7 @@ fn read(line: &str) -> Option<(String, String)> {
         &mut all,
         &Classifier,
     );
-    cx.fallback_day = chrono::NaiveDate::from_ymd_opt(2023, 10, 11);
+    cx.dates.fallback_day = chrono::NaiveDate::from_ymd_opt(2023, 10, 11);
     let mut parser = FileParser::new(cx);
     parser.feed(1, Line::Text(line));
     let event = parser.finish().events.into_iter().next()?;

@@ -214,7 +214,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     else {
         return false;
     };
-    let Some(time) = cx.clf_time(req.time.as_bytes()) else {
+    let Some(time) = cx.dates.clf_time(req.time.as_bytes()) else {
         return false;
     };
     if !cx.keep(time) {

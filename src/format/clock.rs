@@ -26,7 +26,7 @@ impl<'a> Clock<'a> {
             scratch: Vec::new(),
         };
         let read = sample.iter().filter(|l| clock.feed(l)).count();
-        (!document && read > 0 && !clock.cx.time_only).then_some(clock)
+        (!document && read > 0 && !clock.cx.dates.time_only).then_some(clock)
     }
 
     /// The format detected from the sample.

@@ -137,7 +137,9 @@ fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>
     let mut parsed = Parsed::new();
     chrono::format::parse(&mut parsed, text, layout.items.iter()).ok()?;
     if layout.shape != Shape::Dated {
-        return cx.resolve_shaped(undated(&parsed, layout.shape)?, layout.shape);
+        return cx
+            .dates
+            .resolve_shaped(undated(&parsed, layout.shape)?, layout.shape);
     }
     // An offset or an epoch (`%s`) gives an instant; anything else is a local time, in --tz.
     let instant = match (parsed.offset(), parsed.timestamp()) {
@@ -148,6 +150,7 @@ fn time_of(format: &LineFormat, text: &str, cx: &mut Cx) -> Option<Option<Nanos>
             .timestamp_nanos_opt(),
         (None, None) => {
             return cx
+                .dates
                 .zone
                 .to_utc(parsed.to_naive_datetime_with_offset(0).ok()?)
                 .map(Some)

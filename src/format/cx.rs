@@ -2,29 +2,23 @@
 //! seen), its service and rules, and what the run keeps of its events.
 
 use super::{
-    builtin, capped, cut, is_crash, json, service_from_path, timestamp, Classify, Declaration,
-    Dropped, Format, Keeping, LevelPlace, YearAnchor,
+    builtin, capped, cut, is_crash, json, service_from_path, Classify, Declaration, Dropped,
+    Format, Keeping, LevelPlace, YearAnchor,
 };
 use crate::config::{Config, FileRules, LineFormat};
 use crate::event::{Event, Fields, Kind, Level, SourceRef, REQUEST_ID_KEYS};
-use crate::time::calendar::{self, anchor_year, day_in_name, LastDay};
-use crate::time::stamp::{Shape, Stamp};
+use crate::time::dating::Dating;
 use crate::time::{Nanos, Zone};
-use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::sync::Arc;
 
 /// What every line parser needs besides the line.
 pub struct Cx<'a> {
     /// What `reconstruct.toml` says (see [`Cx::configured`]).
     pub(super) config: Arc<Config>,
-    pub zone: Zone,
-    pub(super) years: YearAnchor,
-    /// The local year of the anchor's instant, the middle of the years a year-less stamp is
-    /// tried in: worked out once, not for every line.
-    pub(super) anchor_year: i32,
+    /// How the file's stamps become instants.
+    pub dates: Dating,
     pub path: Arc<str>,
     /// The service a file's path names (`checkout/app.log` → `checkout`), for lines that name none.
     pub service: Option<String>,
@@ -32,20 +26,6 @@ pub struct Cx<'a> {
     /// The time a line's prefix gave to the JSON embedded after it (`logcli` output), or
     /// a container runtime gave to the line it wrapped.
     pub(super) given_time: Option<Nanos>,
-    /// Set once a year-less timestamp was read, so the caller knows the anchor mattered.
-    pub(super) yearless: Cell<bool>,
-    /// The hour and minutes of the stamps before, which most lines share.
-    pub(super) recent: timestamp::Recent,
-    /// The last dated line, which dates the time-only lines after it.
-    pub(super) day: Option<LastDay>,
-    /// A date in the file's name (`app-2023-10-11.log`), the next best context.
-    pub(super) name_day: Option<NaiveDate>,
-    /// `--date`, the last resort for time-only lines.
-    pub fallback_day: Option<NaiveDate>,
-    /// Time-only lines that nothing could date.
-    pub(super) undatable: u64,
-    /// Whether any line had only a time of day (its date depends on the lines before it).
-    pub(super) time_only: bool,
     /// The start of a line split into partial records (CRI `P`, Docker without `\n`).
     pub(super) carry: Option<String>,
     /// What the run keeps of the lines read.
@@ -122,23 +102,13 @@ impl<'a> Cx<'a> {
         let config = Config::none();
         let rules = config.for_file(&path);
         let service = file_service(classes, &config, &rules, &path);
-        let name_day = day_in_name(&path);
         Cx {
             config,
-            zone,
-            years,
-            anchor_year: anchor_year(years, &zone),
+            dates: Dating::new(zone, years, &path),
             path,
             service,
             line: 0,
             given_time: None,
-            yearless: Cell::new(false),
-            recent: timestamp::Recent::default(),
-            day: None,
-            name_day,
-            fallback_day: None,
-            undatable: 0,
-            time_only: false,
             carry: None,
             keeping: Keeping::default(),
             rules,
@@ -166,20 +136,11 @@ impl<'a> Cx<'a> {
     {
         Cx {
             config: Arc::clone(&self.config),
-            zone: self.zone,
-            years: self.years,
-            anchor_year: self.anchor_year,
+            dates: self.dates.trial(),
             path: self.path.clone(),
             service: self.service.clone(),
             line: self.line,
             given_time: None,
-            yearless: Cell::new(false),
-            recent: timestamp::Recent::default(),
-            day: self.day,
-            name_day: self.name_day,
-            fallback_day: self.fallback_day,
-            undatable: 0,
-            time_only: false,
             carry: None,
             keeping: self.keeping.trial(),
             rules: self.rules.clone(),
@@ -189,71 +150,6 @@ impl<'a> Cx<'a> {
             classes: self.classes,
             gating: self.gating,
         }
-    }
-
-    /// An ISO 8601 stamp at the start of `b` ([`timestamp::iso`]), the bytes it takes and its
-    /// instant (`None` for an impossible date); `None` when there is none. A stamp in the last
-    /// one's minute is dated from it ([`timestamp::Minute`]).
-    pub(super) fn iso_time(&self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
-        if let Some((t, used)) = self.recent.iso.recall(b) {
-            return Some((Some(t), used));
-        }
-        let (stamp, used) = timestamp::iso(b)?;
-        let t = self.resolve(&stamp);
-        if let Some(t) = t {
-            self.recent.iso.remember(b, &stamp, t, &self.zone);
-        }
-        Some((t, used))
-    }
-
-    /// [`Cx::iso_time`] of a line's leading stamp, remembered as the context for time-only
-    /// lines after it, as [`Cx::resolve_dated`] remembers.
-    pub(super) fn iso_dated(&mut self, b: &[u8]) -> Option<(Option<Nanos>, usize)> {
-        let (t, used) = self.iso_time(b)?;
-        if let Some(t) = t {
-            self.day = Some(LastDay::At(t));
-        }
-        Some((t, used))
-    }
-
-    /// The instant of an access-log stamp ([`timestamp::clf`]), dated as [`Cx::iso_time`]
-    /// dates ISO 8601.
-    pub(super) fn clf_time(&self, b: &[u8]) -> Option<Nanos> {
-        if let Some((t, _)) = self.recent.clf.recall(b) {
-            return Some(t);
-        }
-        let (stamp, _) = timestamp::clf(b)?;
-        let t = self.resolve(&stamp)?;
-        self.recent.clf.remember(b, &stamp, t, &self.zone);
-        Some(t)
-    }
-
-    /// A dated stamp, remembered as the context for time-only lines after it.
-    pub(super) fn resolve_dated(&mut self, stamp: &Stamp) -> Option<Nanos> {
-        let t = self.resolve(stamp)?;
-        self.day = Some(LastDay::At(t));
-        Some(t)
-    }
-
-    /// A time of day, dated by the last dated line (rolling over midnight when the clock
-    /// goes back by more than twelve hours), else by the file's name, else by `--date`.
-    /// `None` when nothing dates it: a guess would put it at a wrong minute.
-    pub(super) fn resolve_time_only(&mut self, stamp: Stamp) -> Option<Nanos> {
-        self.time_only = true;
-        let (day, last) = calendar::day_of(
-            &stamp,
-            self.day,
-            self.name_day,
-            self.fallback_day,
-            &self.zone,
-        )?;
-        self.day = Some(last);
-        self.resolve(&Stamp {
-            year: day.year(),
-            month: day.month(),
-            day: day.day(),
-            ..stamp
-        })
     }
 
     /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
@@ -307,35 +203,13 @@ impl<'a> Cx<'a> {
     /// outside the window (not built).
     pub(super) fn admit(&mut self, time: Option<Nanos>) -> Result<Nanos, bool> {
         let Some(time) = time else {
-            self.undatable += 1;
+            self.dates.undatable += 1;
             return Err(false);
         };
         if !self.keep(time) {
             return Err(true);
         }
         Ok(time)
-    }
-
-    pub(super) fn resolve(&self, stamp: &Stamp) -> Option<Nanos> {
-        self.recent.hours.resolve(stamp, &self.zone)
-    }
-
-    /// The instant of a stamp of any shape, each as its own method dates it: `None` for an
-    /// impossible date, `Some(None)` for a time of day that nothing dates.
-    pub(super) fn resolve_shaped(&mut self, stamp: Stamp, shape: Shape) -> Option<Option<Nanos>> {
-        Some(match shape {
-            Shape::Dated => Some(self.resolve_dated(&stamp)?),
-            Shape::YearLess => Some(self.resolve_yearless(stamp)?),
-            Shape::TimeOnly => self.resolve_time_only(stamp),
-        })
-    }
-
-    /// A year-less stamp, anchored by [`YearAnchor`].
-    pub(super) fn resolve_yearless(&self, stamp: Stamp) -> Option<Nanos> {
-        self.yearless.set(true);
-        calendar::in_year(self.years, self.anchor_year, |year| {
-            self.resolve(&Stamp { year, ..stamp })
-        })
     }
 
     /// Builds a log event, recognising deploy, OOM and restart lines by their wording.

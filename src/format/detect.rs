@@ -33,14 +33,14 @@ pub(super) fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str
     let mut best_read = vec![false; lines.len()];
     let defined = defined(&cx.config, lines.iter().map(String::as_str));
     for format in ALL.into_iter().chain(sites).chain(defined) {
-        probe.time_only = false;
+        probe.dates.time_only = false;
         let read: Vec<bool> = lines
             .iter()
             .map(|l| format.parse(l, &mut probe, &mut scratch))
             .collect();
         let score = read.iter().filter(|r| **r).count();
         if matches!(format, Format::Text(_)) {
-            text_time_only = probe.time_only;
+            text_time_only = probe.dates.time_only;
         }
         let built_in = matches!(format, Format::Custom(i) if usize::from(i) >= site);
         if score > best.0 || (built_in && score == best.0 && score > 0) {

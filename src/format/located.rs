@@ -31,7 +31,7 @@ pub fn parse(lock: &Lock, line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool
     }
     let time = match reading {
         Reading::Instant(t) => Some(t),
-        Reading::Stamp(stamp, shape) => match cx.resolve_shaped(stamp, shape) {
+        Reading::Stamp(stamp, shape) => match cx.dates.resolve_shaped(stamp, shape) {
             Some(time) => time,
             None => return false,
         },

@@ -76,7 +76,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             gist.add(i, k, v);
         } else if time.is_none() {
             let v = unquote(v);
-            time = match cx.iso_time(v.as_bytes()) {
+            time = match cx.dates.iso_time(v.as_bytes()) {
                 Some((t, used)) if used == v.len() => t,
                 _ => timestamp::epoch(&v),
             };

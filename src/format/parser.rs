@@ -376,7 +376,7 @@ impl<'a> FileParser<'a> {
             events,
             counts: self.counts,
             format: self.format,
-            yearless: self.cx.yearless.get(),
+            yearless: self.cx.dates.yearless.get(),
             problem: self.problem,
             requests: self.cx.keeping.requests,
             dropped: self.dropped,
@@ -446,7 +446,7 @@ impl<'a> FileParser<'a> {
             return;
         }
         let before = self.events.len();
-        let undatable = self.cx.undatable;
+        let undatable = self.cx.dates.undatable;
         let recognised = chosen.parse(line, &mut self.cx, &mut self.events)
             || chosen
                 .fallbacks()
@@ -470,7 +470,7 @@ impl<'a> FileParser<'a> {
             }
             return;
         }
-        if self.cx.undatable > undatable {
+        if self.cx.dates.undatable > undatable {
             self.counts.undatable += 1;
             self.unparsed_line(line_no, line);
             return;
@@ -570,7 +570,7 @@ pub(super) fn directive(cx: &mut Cx, lock: &Lock, line: &str) -> bool {
     {
         // Taken as written, in GMT as the log's times are, whatever --tz says.
         if let Some(day) = LastDay::as_written(&stamp) {
-            cx.day = Some(day);
+            cx.dates.day = Some(day);
         }
     }
     true

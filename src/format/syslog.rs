@@ -114,7 +114,7 @@ fn rfc5424<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
         .strip_prefix(' ')
         .unwrap_or(i)
         .trim_start_matches('\u{feff}');
-    let time = match cx.iso_time(ts.as_bytes()) {
+    let time = match cx.dates.iso_time(ts.as_bytes()) {
         Some((t, used)) if used == ts.len() => t,
         _ => None,
     };
@@ -134,9 +134,9 @@ fn bsd<'a>(line: &'a str, cx: &Cx) -> Option<Parts<'a>> {
     let (i, p) = opt(pri)(line).ok()?;
     let b = i.as_bytes();
     let (time, used) = if let Some((stamp, used)) = timestamp::bsd(b) {
-        (cx.resolve_yearless(stamp), used)
+        (cx.dates.resolve_yearless(stamp), used)
     } else {
-        cx.iso_time(b)?
+        cx.dates.iso_time(b)?
     };
     let i = i[used..].strip_prefix(' ')?;
     let (i, host) = field(i)?;

@@ -2,8 +2,7 @@ use super::testing::*;
 use super::*;
 use crate::classify::Classifier;
 use crate::event::{Fields, Kind, Level};
-use crate::time::stamp::Stamp;
-use crate::time::{Nanos, Zone, NANOS_PER_DAY};
+use crate::time::{Nanos, Zone};
 use std::sync::Arc;
 
 #[test]
@@ -293,56 +292,6 @@ const ZONES: &[&str] = &[
 ];
 
 proptest::proptest! {
-    /// A year-less stamp takes the year that puts it nearest the anchor, or the latest
-    /// not after the file's time, as if all three candidate years were tried: whatever the
-    /// day (29 February too), time and zone.
-    #[test]
-    fn a_yearless_stamp_takes_the_year_its_anchor_gives(
-        r in proptest::prop_oneof![
-            946_684_800_000_000_000i64..4_102_444_800_000_000_000,
-            // Around New Year, where the candidate years come closest.
-            proptest::strategy::Strategy::prop_map((2000i32..2100, -3 * NANOS_PER_DAY..3 * NANOS_PER_DAY), |(y, d)| {
-                crate::time::days_from_civil(y, 1, 1) * NANOS_PER_DAY + d
-            }),
-        ],
-        (month, day) in proptest::prop_oneof![
-            (1u32..=12, 1u32..=31),
-            proptest::strategy::Just((1, 1)),
-            proptest::strategy::Just((12, 31)),
-            proptest::strategy::Just((2, 29)),
-        ],
-        second in 0u32..86_400,
-        zone in proptest::sample::select(vec!["UTC", "Europe/Berlin", "America/St_Johns", "+14:00"]),
-    ) {
-        let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
-        let mut window = |_: Nanos| true;
-        let cx = Cx::new(zone, YearAnchor::Near(r), Arc::from("node/syslog"), &mut window, &Classifier);
-        let stamp = Stamp {
-            year: 0,
-            month,
-            day,
-            hour: second / 3600,
-            minute: second / 60 % 60,
-            second: second % 60,
-            nanos: 0,
-            offset: None,
-        };
-        let y = cx.anchor_year;
-        let nearest = [y - 1, y, y + 1]
-            .into_iter()
-            .filter_map(|year| Stamp { year, ..stamp }.resolve(&zone))
-            .min_by_key(|t| (t - r).abs());
-        proptest::prop_assert_eq!(cx.resolve_yearless(stamp), nearest);
-        let mut window = |_: Nanos| true;
-        let cx = Cx::new(zone, YearAnchor::NotAfter(r), Arc::from("node/syslog"), &mut window, &Classifier);
-        let y = cx.anchor_year;
-        let latest = [y + 1, y, y - 1]
-            .into_iter()
-            .filter_map(|year| Stamp { year, ..stamp }.resolve(&zone))
-            .find(|t| *t <= r + NANOS_PER_DAY);
-        proptest::prop_assert_eq!(cx.resolve_yearless(stamp), latest);
-    }
-
     /// A stamp in the minute of the one before is dated as parsing and resolving it afresh
     /// dates it, whatever its seconds (a leap second, a bad digit), fraction and zone
     /// (written or not, another offset, a zone with daylight saving) and whatever follows,
@@ -388,10 +337,10 @@ proptest::proptest! {
             let iso = format!("{}{tail}", ISO[minute]);
             let afresh = timestamp::iso(iso.as_bytes());
             let afresh = afresh.map(|(s, used)| (s.resolve(&zone), used));
-            proptest::prop_assert_eq!(cx.iso_time(iso.as_bytes()), afresh, "{}", iso);
+            proptest::prop_assert_eq!(cx.dates.iso_time(iso.as_bytes()), afresh, "{}", iso);
             let clf = format!("{}{tail}", CLF[minute]);
             let afresh = timestamp::clf(clf.as_bytes()).and_then(|(s, _)| s.resolve(&zone));
-            proptest::prop_assert_eq!(cx.clf_time(clf.as_bytes()), afresh, "{}", clf);
+            proptest::prop_assert_eq!(cx.dates.clf_time(clf.as_bytes()), afresh, "{}", clf);
         }
     }
 

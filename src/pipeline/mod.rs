@@ -449,7 +449,7 @@ impl Setup {
     fn cx<'k>(&self, path: &str, keep: &'k mut dyn FnMut(Nanos) -> bool) -> Cx<'k> {
         let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep, &Classifier)
             .configured(Arc::clone(&self.config));
-        cx.fallback_day = self.day;
+        cx.dates.fallback_day = self.day;
         cx
     }
 }

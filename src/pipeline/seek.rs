@@ -195,7 +195,7 @@ fn sample_clock<T>(
         &Classifier,
     )
     .configured(Arc::clone(&setup.config));
-    cx.fallback_day = setup.day;
+    cx.dates.fallback_day = setup.day;
     let mut clock = Clock::new(cx, &sample)?;
     let detected = (clock.format(), clock.stamped());
     let mut time_of = |line: &[u8]| {

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use thiserror::Error;
 
 pub mod calendar;
+pub mod dating;
 pub mod layout;
 pub mod locate;
 pub mod lock;

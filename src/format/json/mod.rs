@@ -211,7 +211,7 @@ pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
         return time_value(date, cx);
     }
     if let Some(s) = string(raw) {
-        if let Some((t, used)) = cx.iso_time(s.as_bytes()) {
+        if let Some((t, used)) = cx.dates.iso_time(s.as_bytes()) {
             return t.filter(|_| used == s.len());
         }
         return timestamp::epoch(&s);

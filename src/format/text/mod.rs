@@ -109,11 +109,11 @@ pub(super) fn stamped<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, 
     };
     let (time, used) = match timestamp::leading_epoch(inner) {
         Some((t, used)) => (Some(t), used),
-        None => match cx.iso_dated(inner.as_bytes()) {
+        None => match cx.dates.iso_dated(inner.as_bytes()) {
             Some((time, used)) => (Some(time?), used),
             None => {
                 let (stamp, used, shape) = timestamp::leading_besides_iso(inner.as_bytes())?;
-                (cx.resolve_shaped(stamp, shape)?, used)
+                (cx.dates.resolve_shaped(stamp, shape)?, used)
             }
         },
     };

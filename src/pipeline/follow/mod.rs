@@ -380,7 +380,7 @@ impl Lines {
                 &Classifier,
             )
             .configured(Arc::clone(&options.config));
-            cx.fallback_day = options.date;
+            cx.dates.fallback_day = options.date;
             let parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
                 Some(draft.window.from),
                 options.slow,
