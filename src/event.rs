@@ -22,6 +22,16 @@ pub enum DeployPhase {
     Failed,
 }
 
+impl DeployPhase {
+    /// The level a step is read at where its source states none: a failure is an error.
+    pub fn level(self) -> Level {
+        match self {
+            DeployPhase::Failed => Level::Error,
+            DeployPhase::Started | DeployPhase::Finished => Level::Info,
+        }
+    }
+}
+
 /// What kind of thing happened. The payloads carry what the correlator pairs and ranks on,
 /// so it never has to re-read message text.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +71,37 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// An alert `name` (told apart from others by `key`) that fired at `time`, or resolved
+    /// then (a resolution's start is the firing it closes, found by the correlator).
+    pub fn alert_at(name: String, key: String, state: AlertState, time: Nanos) -> Kind {
+        Kind::Alert {
+            name,
+            key,
+            state,
+            started: (state == AlertState::Firing).then_some(time),
+        }
+    }
+
+    /// A deploy tool's step at its level ([`DeployPhase::level`]), or, where `phase` names
+    /// none, a plain line at info.
+    pub fn step_or_log(
+        phase: Option<DeployPhase>,
+        version: Option<String>,
+        rollback: bool,
+    ) -> (Kind, Level) {
+        match phase {
+            Some(phase) => (
+                Kind::Deploy {
+                    phase,
+                    version,
+                    rollback,
+                },
+                phase.level(),
+            ),
+            None => (Kind::Log, Level::Info),
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Kind::Log => "log",

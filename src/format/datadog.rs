@@ -41,30 +41,15 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let alert_type = str_at(obj, &["alert_type"]).unwrap_or_default();
     let (kind, level) = match transition.as_str() {
         "Triggered" | "Re-Triggered" | "Renotify" => (
-            Kind::Alert {
-                name: name.clone(),
-                state: AlertState::Firing,
-                key,
-                started: Some(time),
-            },
+            Kind::alert_at(name.clone(), key, AlertState::Firing, time),
             Level::Error,
         ),
         "Warn" | "Re-Warn" => (
-            Kind::Alert {
-                name: name.clone(),
-                state: AlertState::Firing,
-                key,
-                started: Some(time),
-            },
+            Kind::alert_at(name.clone(), key, AlertState::Firing, time),
             Level::Warn,
         ),
         "Recovered" => (
-            Kind::Alert {
-                name: name.clone(),
-                state: AlertState::Resolved,
-                key,
-                started: None,
-            },
+            Kind::alert_at(name.clone(), key, AlertState::Resolved, time),
             Level::Info,
         ),
         _ => (

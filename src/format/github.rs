@@ -4,7 +4,7 @@
 
 use super::json::{all_fields, object, str_at, time_value, Object};
 use super::Cx;
-use crate::event::{DeployPhase, Event, Kind, Level};
+use crate::event::{DeployPhase, Event, Kind};
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let status = obj.get("deployment_status").and_then(|s| object(s))?;
@@ -40,21 +40,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         version.as_deref().unwrap_or("?"),
         environment.as_deref().unwrap_or("?")
     );
-    let (kind, level) = match phase {
-        Some(phase) => (
-            Kind::Deploy {
-                phase,
-                version,
-                rollback: false,
-            },
-            if phase == DeployPhase::Failed {
-                Level::Error
-            } else {
-                Level::Info
-            },
-        ),
-        None => (Kind::Log, Level::Info),
-    };
+    let (kind, level) = Kind::step_or_log(phase, version, false);
     let mut e = cx.raw_event(time, kind, Some(level), service, message);
     e.fields = all_fields(obj);
     out.push(e);

@@ -33,21 +33,11 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     let state = |s: &str| s.split(' ').next().unwrap_or("").to_string();
     let (kind, level) = match (state(&previous).as_str(), state(&current).as_str()) {
         (_, "Alerting") => (
-            Kind::Alert {
-                name: name.clone(),
-                state: AlertState::Firing,
-                key,
-                started: Some(time),
-            },
+            Kind::alert_at(name.clone(), key, AlertState::Firing, time),
             Level::Error,
         ),
         ("Alerting", "Normal") => (
-            Kind::Alert {
-                name: name.clone(),
-                state: AlertState::Resolved,
-                key,
-                started: None,
-            },
+            Kind::alert_at(name.clone(), key, AlertState::Resolved, time),
             Level::Info,
         ),
         (_, "Error" | "NoData") => (Kind::Log, Level::Warn),

@@ -4,7 +4,7 @@
 
 use super::json::{all_fields, number_at, str_at, time_value, Object};
 use super::Cx;
-use crate::event::{DeployPhase, Event, Kind, Level};
+use crate::event::{DeployPhase, Event, Kind};
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
     if !(obj.contains_key("revision") && obj.contains_key("chart") && obj.contains_key("status")) {
@@ -33,11 +33,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         DeployPhase::Finished
     };
     let rollback = description.starts_with("Rollback") || status == "pending-rollback";
-    let level = if phase == DeployPhase::Failed {
-        Level::Error
-    } else {
-        Level::Info
-    };
+    let level = phase.level();
     let message = format!("revision {revision} {status}: {description}");
     let mut e = cx.raw_event(
         time,

@@ -38,17 +38,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
-    let involved = obj
-        .get("involvedObject")
-        .and_then(|v| object(v))
-        .unwrap_or_default();
-    let field = |k: &str| {
-        involved
-            .get(k)
-            .and_then(|v| string(v))
-            .map(|s| s.into_owned())
-            .unwrap_or_default()
-    };
+    let field = |k: &str| str_at(obj, &["involvedObject", k]).unwrap_or_default();
     let (object_kind, name) = (field("kind"), field("name"));
     let (reason, message) = (text("reason"), text("message"));
     // Flux's notification payloads say `severity: error` where Kubernetes says `type: Warning`.

@@ -3,7 +3,7 @@
 
 use super::json::{all_fields, number_at, object, str_at, Object};
 use super::Cx;
-use crate::event::{DeployPhase, Event, Kind, Level};
+use crate::event::{DeployPhase, Event, Kind};
 use crate::time::Nanos;
 
 pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
@@ -28,21 +28,8 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         Some(stage) => format!("{pipeline}: stage {stage} {step}"),
         None => format!("{pipeline} {step}"),
     };
-    let (kind, level) = match phase {
-        Some(phase) => (
-            Kind::Deploy {
-                phase,
-                version: None,
-                rollback: pipeline.to_ascii_lowercase().contains("rollback"),
-            },
-            if phase == DeployPhase::Failed {
-                Level::Error
-            } else {
-                Level::Info
-            },
-        ),
-        None => (Kind::Log, Level::Info),
-    };
+    let rollback = pipeline.to_ascii_lowercase().contains("rollback");
+    let (kind, level) = Kind::step_or_log(phase, None, rollback);
     let mut e = cx.raw_event(time, kind, Some(level), application, message);
     e.fields = all_fields(obj);
     out.push(e);

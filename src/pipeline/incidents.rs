@@ -78,15 +78,11 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
     if let Some(paths) = &list.paths {
         shared.paths = resolve(paths)?;
     }
-    if let Some(z) = &list.zone {
-        shared.zone = read(&source, z, read_zone)?;
-    }
-    if let Some(l) = &list.lookback {
-        shared.lookback = read(&source, l, read_duration)?;
-    }
-    if let Some(l) = &list.lookahead {
-        shared.lookahead = read(&source, l, read_duration)?;
-    }
+    overlay(
+        &source,
+        &mut shared,
+        [&list.zone, &list.lookback, &list.lookahead],
+    )?;
     if list.incident.is_empty() {
         return Err(source.error("no [[incident]] in the file", None));
     }
@@ -118,15 +114,7 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
         if let Some(d) = &e.date {
             options.date = Some(read(&source, d, read_date)?);
         }
-        if let Some(z) = &e.zone {
-            options.zone = read(&source, z, read_zone)?;
-        }
-        if let Some(l) = &e.lookback {
-            options.lookback = read(&source, l, read_duration)?;
-        }
-        if let Some(l) = &e.lookahead {
-            options.lookahead = read(&source, l, read_duration)?;
-        }
+        overlay(&source, &mut options, [&e.zone, &e.lookback, &e.lookahead])?;
         if let Some(paths) = &e.paths {
             options.paths = resolve(paths)?;
         }
@@ -143,6 +131,25 @@ pub fn load(path: &Path, defaults: &Options, now: Nanos) -> Result<Vec<Incident>
         });
     }
     Ok(incidents)
+}
+
+/// What the list's top and each incident may both say (its zone, look-back and look-ahead),
+/// read over `options`.
+fn overlay(
+    source: &Source,
+    options: &mut Options,
+    [zone, lookback, lookahead]: [&Option<Spanned<String>>; 3],
+) -> Result<(), ConfigError> {
+    if let Some(z) = zone {
+        options.zone = read(source, z, read_zone)?;
+    }
+    if let Some(l) = lookback {
+        options.lookback = read(source, l, read_duration)?;
+    }
+    if let Some(l) = lookahead {
+        options.lookahead = read(source, l, read_duration)?;
+    }
+    Ok(())
 }
 
 /// A value read as the option of the same name reads it, its error placed at its line.

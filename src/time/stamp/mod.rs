@@ -311,26 +311,14 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
-    let (hour, minute, second, nanos, used) = match b.get(10) {
+    let c = match b.get(10) {
         Some(b'T' | b' ') => clock(b.get(11..)?)?,
         // DB2: `2023-10-11-14.00.01.123456`.
         Some(b'-') if sep == b'-' => dotted_clock(b.get(11..)?)?,
         _ => return None,
     };
-    let (offset, end) = iso_zone(b, 11 + used);
-    Some((
-        Stamp {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            nanos,
-            offset,
-        },
-        end,
-    ))
+    let (offset, end) = iso_zone(b, 11 + c.4);
+    Some((dated(year, month, day, c, offset), end))
 }
 
 /// The zone after an ISO 8601 clock that ends at `end` (`Z`, `+02:00`, `+0200`, ` +0200`,
@@ -392,7 +380,14 @@ fn dotted_clock(b: &[u8]) -> Option<(u32, u32, u32, u32, usize)> {
     Some((h, m, s, nanos, 8 + used))
 }
 
-fn dated(year: i32, month: u32, day: u32, clock: (u32, u32, u32, u32, usize)) -> Stamp {
+/// The stamp of a date, a clock as [`clock`] reads it, and the offset written after them.
+fn dated(
+    year: i32,
+    month: u32,
+    day: u32,
+    clock: (u32, u32, u32, u32, usize),
+    offset: Option<i32>,
+) -> Stamp {
     let (hour, minute, second, nanos, _) = clock;
     Stamp {
         year,
@@ -402,7 +397,7 @@ fn dated(year: i32, month: u32, day: u32, clock: (u32, u32, u32, u32, usize)) ->
         minute,
         second,
         nanos,
-        offset: None,
+        offset,
     }
 }
 
@@ -445,7 +440,7 @@ fn compact(b: &[u8]) -> Option<(Stamp, usize)> {
             two_digits(b.get(6..8)?)?,
         );
         let c = clock(b.get(9..)?)?;
-        return Some((dated(y, mo, d, c), 9 + c.4));
+        return Some((dated(y, mo, d, c, None), 9 + c.4));
     }
     if b.get(6) != Some(&b' ') {
         return None;
@@ -456,7 +451,7 @@ fn compact(b: &[u8]) -> Option<(Stamp, usize)> {
         two_digits(b.get(4..6)?)?,
     );
     if let Some(c) = clock(b.get(7..)?) {
-        return Some((dated(y, mo, d, c), 7 + c.4));
+        return Some((dated(y, mo, d, c, None), 7 + c.4));
     }
     let t = b.get(7..13)?;
     let (h, mi, sec) = (
@@ -467,7 +462,7 @@ fn compact(b: &[u8]) -> Option<(Stamp, usize)> {
     if h > 23 || mi > 59 || sec > 60 || b.get(13).is_some_and(|c| !c.is_ascii_whitespace()) {
         return None;
     }
-    Some((dated(y, mo, d, (h, mi, sec, 0, 6)), 13))
+    Some((dated(y, mo, d, (h, mi, sec, 0, 6), None), 13))
 }
 
 /// `YY/MM/DD HH:MM:SS`.
@@ -481,7 +476,7 @@ fn short_year(b: &[u8]) -> Option<(Stamp, usize)> {
         two_digits(&b[6..8])?,
     );
     let c = clock(b.get(9..)?)?;
-    Some((dated(y, mo, d, c), 9 + c.4))
+    Some((dated(y, mo, d, c, None), 9 + c.4))
 }
 
 /// ctime: `Sun Dec 04 04:47:44 2005`, `Wed May 10 14:31:02.123456 2023` (Apache), day
@@ -511,7 +506,7 @@ fn month_day(b: &[u8]) -> Option<(Stamp, usize)> {
         return None;
     }
     let c = clock(b.get(6..)?)?;
-    Some((dated(0, month, day, c), 6 + c.4))
+    Some((dated(0, month, day, c, None), 6 + c.4))
 }
 
 /// Only a time of day, followed by a space or the end of the line.
@@ -520,7 +515,7 @@ fn clock_only(b: &[u8]) -> Option<(Stamp, usize)> {
     if b.get(c.4).is_some_and(|ch| !ch.is_ascii_whitespace()) {
         return None;
     }
-    Some((dated(0, 0, 0, c), c.4))
+    Some((dated(0, 0, 0, c, None), c.4))
 }
 
 /// An epoch number leading a line (`1697032801.123 msg`), when it falls in 2000–2100.
@@ -551,21 +546,9 @@ pub fn clf(b: &[u8]) -> Option<(Stamp, usize)> {
     if b[2] != b'/' || b[6] != b'/' || b.get(11) != Some(&b':') {
         return None;
     }
-    let (hour, minute, second, nanos, used) = clock(b.get(12..)?)?;
-    let (offset, end) = clf_zone(b, 12 + used);
-    Some((
-        Stamp {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            nanos,
-            offset,
-        },
-        end,
-    ))
+    let c = clock(b.get(12..)?)?;
+    let (offset, end) = clf_zone(b, 12 + c.4);
+    Some((dated(year, month, day, c, offset), end))
 }
 
 /// `05 Jun 2025 14:10:02.456`: Redis, and log4j's `DATE` layout (`05 Jun 2025 14:10:02,456`).
@@ -575,7 +558,7 @@ fn day_month_year(b: &[u8]) -> Option<(Stamp, usize)> {
     }
     let (day, month, year) = (two_digits(&b[..2])?, month(&b[3..6])?, digits(&b[7..], 4)?);
     let c = clock(b.get(12..)?)?;
-    Some((dated(year as i32, month, day, c), 12 + c.4))
+    Some((dated(year as i32, month, day, c, None), 12 + c.4))
 }
 
 /// The zone after an access-log clock that ends at `end` (` +0200`), and where it ends.
@@ -605,20 +588,8 @@ pub fn bsd(b: &[u8]) -> Option<(Stamp, usize)> {
     if b.get(6) != Some(&b' ') || !(1..=31).contains(&day) {
         return None;
     }
-    let (hour, minute, second, nanos, used) = clock(b.get(7..)?)?;
-    Some((
-        Stamp {
-            year: 0,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            nanos,
-            offset: None,
-        },
-        7 + used,
-    ))
+    let c = clock(b.get(7..)?)?;
+    Some((dated(0, month, day, c, None), 7 + c.4))
 }
 
 /// An epoch number whose unit is told by its size: seconds until the year 5138, then
