@@ -1,5 +1,8 @@
 //! The service a file's path names, for the lines that name none.
 
+use crate::input::archive_named;
+use std::path::Path;
+
 /// File names that say nothing about the service, so the directory names it instead.
 pub(super) const GENERIC_STEMS: &[&str] = &[
     "access",
@@ -25,7 +28,12 @@ pub(super) const GENERIC_STEMS: &[&str] = &[
 ];
 
 /// `checkout.log.1.gz` → `checkout`; `checkout/app.log` → `checkout`; `access.log` → none.
+/// An archive's member (`bundle.tgz:checkout/app.log`) is named by its path inside.
 pub fn service_from_path(path: &str) -> Option<String> {
+    let path = path
+        .match_indices(':')
+        .find(|&(at, _)| archive_named(Path::new(&path[..at])))
+        .map_or(path, |(at, _)| &path[at + 1..]);
     let mut parts = path.rsplit(['/', '\\']);
     let file = parts.next()?;
     let stem = file.split('.').next().unwrap_or(file);

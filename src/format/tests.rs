@@ -20,6 +20,16 @@ fn service_names_from_paths() {
         Some("nginx")
     );
     assert_eq!(service_from_path("access.log"), None);
+    // An archive's member, by its path inside the archive.
+    assert_eq!(
+        service_from_path("incident/bundle.tgz:var/log/checkout/app.log").as_deref(),
+        Some("checkout")
+    );
+    assert_eq!(service_from_path("bundle.zip:access.log"), None);
+    assert_eq!(
+        service_from_path("logs:2025/checkout.log").as_deref(),
+        Some("checkout")
+    );
 }
 
 #[test]

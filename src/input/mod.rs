@@ -1,5 +1,6 @@
 //! Finding the inputs, opening them (decompressing by magic bytes) and framing their lines.
 
+mod archive;
 mod duplicates;
 #[cfg(unix)]
 pub mod line_index;
@@ -9,6 +10,7 @@ mod open;
 mod seek;
 mod walk;
 
+pub use archive::{named as archive_named, Member, Place};
 pub use duplicates::copies;
 pub use lines::{Line, LineReader};
 pub use open::{compression, open, Opened};

@@ -65,6 +65,22 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
     let raw: Box<dyn Read + Send> = match location {
         Location::Stdin => Box::new(io::stdin()),
         Location::File(p) | Location::Stream(p) => Box::new(File::open(p).map_err(io_err)?),
+        Location::Member(member) => match member.bytes(display).map_err(io_err)? {
+            // A zip's deflated member, inflated under a guard of its own.
+            (bytes, true) => {
+                let read_in = Arc::new(AtomicU64::new(0));
+                let counted = Counted {
+                    inner: bytes,
+                    count: read_in.clone(),
+                };
+                Box::new(Guarded {
+                    inner: Box::new(flate2::read::DeflateDecoder::new(counted)),
+                    read_in,
+                    written: 0,
+                })
+            }
+            (bytes, false) => bytes,
+        },
     };
     let read_in = Arc::new(AtomicU64::new(0));
     let counted = Counted {

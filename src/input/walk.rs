@@ -1,5 +1,6 @@
 //! Expanding the `PATH` arguments into an ordered list of inputs.
 
+use super::archive::{self, Member};
 use super::InputError;
 use std::collections::HashSet;
 use std::fs;
@@ -14,6 +15,8 @@ pub enum Location {
     /// A pipe or device named as an argument (`<(kubectl logs …)`, a FIFO): read once, as a
     /// stream.
     Stream(PathBuf),
+    /// A member of an archive (see [`archive`](super::archive)).
+    Member(Box<Member>),
 }
 
 /// One input, with the name every citation uses: relative to the argument it was found under,
@@ -57,6 +60,27 @@ pub struct Discovered {
     pub skipped: Vec<(String, String)>,
 }
 
+impl Discovered {
+    /// A file found: an input, or an archive's members (see [`archive::named`]), those it
+    /// refuses passed over with why, and the whole passed over where it cannot be listed.
+    fn file(&mut self, display: String, path: PathBuf, meta: &fs::Metadata) {
+        if !archive::named(&path) {
+            self.inputs.push(Input::file(display, path, meta));
+            return;
+        }
+        match archive::list(&path, &display, meta.modified().ok()) {
+            Ok(listed) => {
+                self.inputs.extend(listed.inputs);
+                self.skipped.extend(listed.refused);
+            }
+            Err(e) => self.skipped.push((
+                display,
+                format!("an archive that cannot be listed: {}", super::reason(&e)),
+            )),
+        }
+    }
+}
+
 /// The tool's own settings file, which a log directory may hold beside its logs: never read as
 /// one.
 pub const SETTINGS: &str = "reconstruct.toml";
@@ -79,7 +103,7 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
             let mut seen = HashSet::new();
             walk_dir(arg, arg, &mut seen, &mut found);
         } else if meta.is_file() {
-            found.inputs.push(Input::file(display, arg.clone(), &meta));
+            found.file(display, arg.clone(), &meta);
         } else {
             found
                 .inputs
@@ -124,7 +148,7 @@ fn walk_dir(root: &Path, dir: &Path, seen: &mut HashSet<PathBuf>, found: &mut Di
     for path in paths {
         match fs::metadata(&path) {
             Ok(m) if m.is_dir() => walk_dir(root, &path, seen, found),
-            Ok(m) if m.is_file() => found.inputs.push(Input::file(rel(&path), path, &m)),
+            Ok(m) if m.is_file() => found.file(rel(&path), path, &m),
             // A FIFO found in a directory may never be written to: reading it would hang.
             Ok(_) => found.skipped.push((
                 rel(&path),

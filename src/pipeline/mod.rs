@@ -630,7 +630,8 @@ fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, R
             source,
         };
         let mut source: Box<dyn Read> = match &input.location {
-            Location::File(_) => continue,
+            // An archive's member is read where it lies, never copied out.
+            Location::File(_) | Location::Member(_) => continue,
             Location::Stdin => Box::new(io::stdin().lock()),
             Location::Stream(p) => Box::new(std::fs::File::open(p).map_err(failed)?),
         };

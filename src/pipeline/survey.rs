@@ -117,7 +117,7 @@ pub(super) fn spans(
         .map(|(input, anchor)| {
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
             let small = match &input.location {
-                Location::File(_) => input.size <= WHOLE_SPAN_MAX,
+                Location::File(_) | Location::Member(_) => input.size <= WHOLE_SPAN_MAX,
                 Location::Stdin | Location::Stream(_) => true,
             };
             let reach = if small {
