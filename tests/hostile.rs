@@ -255,6 +255,29 @@ fn a_name_that_is_not_utf8_is_read() {
     assert_eq!(events[0]["source"]["path"], "caf\u{fffd}.log");
 }
 
+/// A sparse file of 4 GiB, a line before its hole and one written after it (as a writer
+/// without O_APPEND leaves after `copytruncate`): both read, in bounded memory, each under
+/// its own line number; the hole is no line of text.
+#[test]
+fn a_sparse_file_of_gigabytes_keeps_the_lines_around_its_hole() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("app.log");
+    let mut f = fs::File::create(&path).expect("create");
+    writeln!(f, "2023-10-11T14:00:00Z ERROR svc - before the hole").expect("write");
+    f.set_len(4 << 30).expect("a sparse hole");
+    let mut f = fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .expect("append");
+    writeln!(f, "2023-10-11T14:30:00Z ERROR svc - after the hole").expect("write");
+    drop(f);
+    let (code, events, err) = run(&[], dir.path());
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(messages(&events), ["before the hole", "after the hole"]);
+    let lines: Vec<&Value> = events.iter().map(|e| &e["source"]["line"]).collect();
+    assert_eq!(lines, [1, 2], "{events:?}");
+}
+
 #[test]
 fn a_200_mb_line_is_counted_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");

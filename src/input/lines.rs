@@ -13,6 +13,10 @@ use std::io::{self, Read};
 use std::ops::ControlFlow;
 
 const INITIAL: usize = 64 * 1024;
+/// The longest line handed out whole. A longer one (a sparse file's hole of many gigabytes, a
+/// runaway writer) is handed out cut at this length and the rest of it passed over unread into
+/// memory: messages are cut far shorter, and a line of gigabytes would hold as much memory.
+const MAX_LINE: usize = 64 << 20;
 
 /// One line without its `\n` or `\r\n`.
 pub enum Line<'a> {
@@ -45,6 +49,8 @@ pub struct LineReader<R> {
     eof: bool,
     line_no: u64,
     bytes: u64,
+    /// [`MAX_LINE`], or less in the tests.
+    max_line: usize,
 }
 
 impl<R: Read> LineReader<R> {
@@ -67,6 +73,7 @@ impl<R: Read> LineReader<R> {
             eof: false,
             line_no: 0,
             bytes: 0,
+            max_line: MAX_LINE,
         }
     }
 
@@ -83,6 +90,24 @@ impl<R: Read> LineReader<R> {
             let complete = match memrchr(b'\n', &self.buf[self.searched..self.end]) {
                 Some(i) => self.searched + i + 1,
                 None if self.eof => self.end,
+                None if self.end - self.start >= self.max_line => {
+                    let cut = &self.buf[self.start..self.end];
+                    let line = match memchr2(0, 0x1b, cut) {
+                        None => {
+                            simdutf8::basic::from_utf8(cut).map_or(Line::Bytes(cut), Line::Text)
+                        }
+                        Some(_) => Line::Bytes(cut),
+                    };
+                    self.line_no += 1;
+                    self.bytes += cut.len() as u64;
+                    let in_hole = cut.last() == Some(&0);
+                    let flow = f(self.line_no, line);
+                    self.pass_rest_of_line(in_hole)?;
+                    if flow.is_break() {
+                        return Ok(());
+                    }
+                    continue;
+                }
                 None => {
                     self.searched = self.end;
                     self.fill()?;
@@ -124,6 +149,55 @@ impl<R: Read> LineReader<R> {
             }
             self.searched = self.end;
         }
+    }
+
+    /// Passes over the rest of a line cut at [`MAX_LINE`], to and with its newline, reading it
+    /// into the start of the buffer (which shrinks back) and counting its bytes as consumed.
+    /// Where a run of NUL bytes gives way to text (a sparse file's hole, or the one
+    /// `copytruncate` leaves, then the writer's next line), the text is read as the rest of
+    /// the line, under the same number: a hole hides no line after it.
+    fn pass_rest_of_line(&mut self, mut in_hole: bool) -> io::Result<()> {
+        self.buf.truncate(INITIAL);
+        self.buf.shrink_to_fit();
+        self.start = 0;
+        self.end = 0;
+        self.searched = 0;
+        while !self.eof {
+            self.fill()?;
+            let mut at = 0;
+            while at < self.end {
+                let rest = &self.buf[at..self.end];
+                if in_hole {
+                    match rest.iter().position(|&b| b != 0) {
+                        Some(k) => {
+                            self.bytes += (at + k) as u64;
+                            self.start = at + k;
+                            self.searched = at + k;
+                            self.line_no -= 1;
+                            return Ok(());
+                        }
+                        None => at = self.end,
+                    }
+                    continue;
+                }
+                match memchr2(b'\n', 0, rest) {
+                    Some(k) if rest[k] == b'\n' => {
+                        self.bytes += (at + k) as u64 + 1;
+                        self.start = at + k + 1;
+                        self.searched = at + k + 1;
+                        return Ok(());
+                    }
+                    Some(k) => {
+                        in_hole = true;
+                        at += k + 1;
+                    }
+                    None => at = self.end,
+                }
+            }
+            self.bytes += self.end as u64;
+            self.end = 0;
+        }
+        Ok(())
     }
 
     fn fill(&mut self) -> io::Result<()> {
@@ -185,6 +259,76 @@ mod tests {
         })
         .expect("read");
         out
+    }
+
+    /// Every line with its number, read `step` bytes at a time with lines limited to 16 bytes,
+    /// and the bytes consumed.
+    fn frame_short(input: &[u8], step: usize) -> (Vec<(u64, Vec<u8>)>, u64) {
+        let mut r = LineReader {
+            max_line: 16,
+            ..LineReader::new(Trickle { data: input, step })
+        };
+        let mut out = Vec::new();
+        r.each(|n, l| {
+            out.push((n, l.bytes().to_vec()));
+            ControlFlow::Continue(())
+        })
+        .expect("read");
+        (out, r.bytes())
+    }
+
+    /// A line longer than the limit is handed out cut, its rest passed over, where it has not
+    /// come whole in one read: the lines after it keep their numbers, and every byte is counted
+    /// as consumed.
+    #[test]
+    fn a_line_past_the_limit_is_cut_and_the_rest_passed_over() {
+        let mut input = b"short\n".to_vec();
+        input.extend([b'x'; 1000]);
+        input.extend(b"\nafter\nlast");
+        for step in [1, 7, 64, usize::MAX] {
+            let (out, consumed) = frame_short(&input, step);
+            assert_eq!(out.len(), 4, "step {step}");
+            assert_eq!(out[0], (1, b"short".to_vec()));
+            // Cut where the limit was passed, or whole when it came in one read.
+            let cut = out[1].1.len();
+            assert!(
+                cut >= 16 && (cut < 1000 || step == usize::MAX),
+                "step {step}: {cut}"
+            );
+            assert!(out[1].1.iter().all(|&b| b == b'x'));
+            assert_eq!(out[2], (3, b"after".to_vec()), "step {step}");
+            assert_eq!(out[3], (4, b"last".to_vec()), "step {step}");
+            assert_eq!(consumed, input.len() as u64, "step {step}");
+        }
+    }
+
+    /// A hole of NUL bytes past the limit (a sparse file's, or the one `copytruncate` leaves)
+    /// hides no text after it: the text is the rest of the line, under the line's number.
+    #[test]
+    fn text_after_a_hole_past_the_limit_is_read() {
+        let mut input = b"before\n".to_vec();
+        input.extend([0u8; 1000]);
+        input.extend(b"after the hole\nlast\n");
+        // Reads short of the whole: a hole that comes whole in one read is one line, which
+        // the parser mends as it mends any line holding NULs.
+        for step in [1, 7, 64, 512] {
+            let (out, consumed) = frame_short(&input, step);
+            let numbered: Vec<(u64, &[u8])> = out
+                .iter()
+                .map(|(n, b)| (*n, b.as_slice()))
+                .filter(|(_, b)| !b.iter().all(|&c| c == 0))
+                .collect();
+            assert_eq!(
+                numbered,
+                [
+                    (1, &b"before"[..]),
+                    (2, &b"after the hole"[..]),
+                    (3, &b"last"[..])
+                ],
+                "step {step}"
+            );
+            assert_eq!(consumed, input.len() as u64, "step {step}");
+        }
     }
 
     #[test]
