@@ -15,7 +15,7 @@ pub enum Location {
     /// A pipe or device named as an argument (`<(kubectl logs …)`, a FIFO): read once, as a
     /// stream.
     Stream(PathBuf),
-    /// A member of an archive (see [`archive`](super::archive)).
+    /// A member of an archive, read where it lies ([`Member`]).
     Member(Box<Member>),
 }
 
