@@ -1,6 +1,6 @@
 //! Hostile input, as outages leave it: each case says what a responder gets (events, warning,
 //! exit status). Small cases are files in `tests/hostile/`; big or unrepresentable ones (a
-//! 200 MB line, a decompression bomb, 20,000 files, a FIFO, a link loop, a growing file) are
+//! 200 MB line, a decompression bomb, 100,000 files, a FIFO, a link loop, a growing file) are
 //! made here.
 
 mod common;
@@ -320,17 +320,27 @@ fn links_loops_fifos_and_unreadable_entries_are_skipped_others_read() {
     assert!(made.success());
     let locked = logs.join("locked.log");
     fs::copy(hostile("clock-jump/app.log"), &locked).expect("copy");
+    let closed = logs.join("closed");
+    fs::create_dir(&closed).expect("mkdir");
+    fs::write(
+        closed.join("app.log"),
+        "2023-10-11T14:00:00Z ERROR svc - behind a closed door\n",
+    )
+    .expect("write");
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
-    // Root reads it anyway (its five events); anyone else is told why it was skipped.
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o000)).expect("chmod");
+    // Root reads them anyway (five events and one); anyone else is told why each was skipped.
     let readable = fs::File::open(&locked).is_ok();
     let (code, events, err) = run(&[], &logs);
+    fs::set_permissions(&closed, fs::Permissions::from_mode(0o755)).expect("chmod back");
     assert_eq!(code, 0);
     if readable {
-        assert_eq!(events.len(), 2 + 5);
+        assert_eq!(events.len(), 2 + 5 + 1);
     } else {
         assert_eq!(events.len(), 2);
         assert!(err.contains("(locked.log): permission denied"), "{err}");
+        assert!(err.contains("(closed): permission denied"), "{err}");
     }
     assert!(err.contains("(d/loop): directory link loop"), "{err}");
     assert!(
@@ -362,10 +372,10 @@ fn a_fifo_named_as_an_argument_is_read_as_a_stream() {
 }
 
 #[test]
-fn twenty_thousand_small_files() {
+fn a_hundred_thousand_small_files() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for i in 0..20_000 {
-        let sub = dir.path().join(format!("host-{:03}", i / 100));
+    for i in 0..100_000 {
+        let sub = dir.path().join(format!("host-{:04}", i / 100));
         if i % 100 == 0 {
             fs::create_dir(&sub).expect("mkdir");
         }
@@ -389,7 +399,10 @@ fn twenty_thousand_small_files() {
         .args(["--events", "--format", "json", "-q"])
         .arg(dir.path());
     let out = succeeds(&mut Command::from_std(limited));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 20_000);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        100_000
+    );
 }
 
 #[test]
@@ -432,6 +445,53 @@ fn a_file_that_grows_while_it_is_read() {
     lines.sort_unstable();
     lines.dedup();
     assert_eq!(lines.len(), events.len());
+}
+
+/// A file rotated (renamed, a new one made in its place) and one truncated and written again
+/// while a run reads them: the run ends normally, with each line read at most once and only
+/// lines that were there.
+#[test]
+fn files_rotated_and_truncated_while_they_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let line = |i: u32| {
+        format!(
+            "2023-10-11T14:{:02}:{:02}Z INFO svc - line {i}\n",
+            i / 60 % 60,
+            i % 60
+        )
+    };
+    let whole: String = (0..100_000).map(line).collect();
+    let (rotated, truncated) = (dir.path().join("api.log"), dir.path().join("worker.log"));
+    fs::write(&rotated, &whole).expect("write");
+    fs::write(&truncated, &whole).expect("write");
+    let meddler = {
+        let (rotated, truncated) = (rotated.clone(), truncated.clone());
+        std::thread::spawn(move || {
+            for round in 0..20u32 {
+                let _ = fs::rename(&rotated, rotated.with_extension(format!("log.{round}")));
+                let _ = fs::write(&rotated, line(round));
+                let _ = fs::OpenOptions::new()
+                    .write(true)
+                    .open(&truncated)
+                    .and_then(|f| f.set_len(0));
+                let _ = fs::write(&truncated, line(round));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        })
+    };
+    let (code, events, err) = run(&["-q"], dir.path());
+    assert!(meddler.join().is_ok());
+    assert_eq!(code, 0, "{err}");
+    let mut seen = std::collections::HashSet::new();
+    for e in &events {
+        let cited = (
+            e["source"]["path"].as_str().unwrap_or_default().to_string(),
+            e["source"]["line"].as_u64(),
+        );
+        assert!(seen.insert(cited.clone()), "read twice: {cited:?}");
+        let message = e["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with("line "), "{message}");
+    }
 }
 
 #[test]
