@@ -45,6 +45,29 @@ cat > "$HOME/.lnav/formats/installed/corpus_json.json" <<'JSON'
 }
 JSON
 
+# hl (github.com/pamburus/hl) is not on crates.io: it is built from its source, a clone of its
+# repository (HL_SRC, a git directory; by default where the tool library's fetch puts it), its one
+# git dependency (clap_mangen, from a fork) taken from crates.io instead, with the toolchain that
+# builds reconstruct. Without the source its rows are skipped, with a note. It reads JSON logs
+# only: it is compared on the corpus's JSON files, with its index warm (the warm-up run builds
+# it), against reconstruct's first run on them (no line index).
+hl_src=${HL_SRC:-/work/.mirror/pamburus+hl/repo}
+hl=""
+if git --git-dir "$hl_src" rev-parse -q HEAD >/dev/null 2>&1; then
+  if [ ! -x "$work/hl/target/release/hl" ]; then
+    rm -rf "$work/hl" && git clone -q "$hl_src" "$work/hl"
+    sed -i -E 's|^clap_mangen = \{ git = [^}]*\}|clap_mangen = "0.2"|' "$work/hl/Cargo.toml"
+    # The fork's one addition, a verbatim man page, is hl's `--man-page` only.
+    sed -i 's/\.verbatim(true)//' "$work/hl/src/main.rs"
+    # Built with the toolchain that builds reconstruct, not the one hl pins.
+    rm -f "$work/hl/rust-toolchain.toml"
+    (cd "$work/hl" && cargo build --release -q --bin hl)
+  fi
+  hl="$work/hl/target/release/hl"
+else
+  echo "note: no hl source at $hl_src (set HL_SRC to a clone of github.com/pamburus/hl): hl's rows skipped"
+fi
+
 rec=target/release/reconstruct
 window=(--from 14:00 --to 16:00 --date 2025-06-05)
 files() { find "$1" -type f | sort | tr '\n' ' '; }
@@ -64,6 +87,13 @@ declare -A cmds=(
   ["c lnav"]="lnav -n -c ';SELECT count(*) FROM all_logs' $(files "$work/plain")"
   ["c grep|sort"]="bash -c \"grep -rh . $work/plain | sort > /dev/null\""
 )
+# The JSON application logs (alertmanager's payloads carry no time of their own for hl).
+json_files=$(find "$work/plain" -type f -name '*.jsonl' ! -path '*/alerts/*' | sort | tr '\n' ' ')
+if [ -n "$hl" ]; then
+  # -s: in time order, through hl's index (built by the warm-up run, then read).
+  cmds["a hl, JSON (warm index)"]="$hl -P -s --since '2025-06-05 14:00:00' --until '2025-06-05 16:00:00' $json_files"
+  cmds["a reconstruct --events, JSON, no index"]="$rec ${window[*]} -q --events --no-index $json_files"
+fi
 
 # A virtual machine's model name ("AMD EPYC") hides the generation; family and model tell it.
 cpu() { grep -m1 "^$1[[:space:]]*:" /proc/cpuinfo | cut -d: -f2 | xargs; }
