@@ -47,6 +47,21 @@ const MONTHS: [&str; 12] = [
 ];
 
 impl Day {
+    /// The day `year-month-day`; how many days its month has is the calendar's to say.
+    fn new(year: i32, month: u32, day: u32) -> Day {
+        let first = chrono::NaiveDate::from_ymd_opt(year, month, 1).expect("a month");
+        let next = first
+            .checked_add_months(chrono::Months::new(1))
+            .expect("the month after");
+        let month_days = (next - first).num_days() as u32;
+        Day {
+            year,
+            month,
+            day,
+            month_days,
+        }
+    }
+
     /// (year, month, day, h, m, s, ms) of a time that may pass midnight.
     fn parts(self, t: f64) -> (i32, u32, u32, u32, u32, u32, u32) {
         let ms = (t * 1000.0).round() as u64;
@@ -211,12 +226,7 @@ fn am_alert(day: Day, alert: &AmAlert, start: f64, end: Option<f64>) -> String {
 
 /// A bad deploy: orders v3.1.0 breaks price calculation; rolled back through GitHub.
 fn bad_deploy(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 5,
-        day: 6,
-        month_days: 31,
-    };
+    let day = Day::new(2024, 5, 6);
     let mut rng = Rng(0x5eed_0001);
     let span = (at(9, 0, 0), at(19, 0, 0));
     access(
@@ -335,12 +345,7 @@ fn bad_deploy(root: &Path) {
 /// A failed rollback: payments v2.8.0 exhausts its pool; the first rollback fails to sync,
 /// the second works. Deploys through Argo CD.
 fn failed_rollback(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 7,
-        day: 2,
-        month_days: 31,
-    };
+    let day = Day::new(2024, 7, 2);
     let mut rng = Rng(0x5eed_0002);
     let span = (at(3, 0, 0), at(13, 0, 0));
     access(
@@ -482,12 +487,7 @@ fn failed_rollback(root: &Path) {
 /// A crash loop with no deploy: a batch job eats the node's memory; inventory is OOM-killed
 /// and crash-loops until the job is stopped. Nagios pages; nothing was deployed.
 fn crash_loop(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 9,
-        day: 10,
-        month_days: 30,
-    };
+    let day = Day::new(2024, 9, 10);
     let mut rng = Rng(0x5eed_0003);
     let span = (at(0, 0, 0), at(6, 0, 0));
     let mut app = Log::default();
@@ -591,12 +591,7 @@ fn crash_loop(root: &Path) {
 /// An outage in Berlin time: the cart deploy's new session store times out; logs are local
 /// and zone-less (Python), the access log carries +0100, Opsgenie pages.
 fn berlin(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 3,
-        day: 20,
-        month_days: 31,
-    };
+    let day = Day::new(2024, 3, 20);
     let mut rng = Rng(0x5eed_0004);
     // Local (CET, UTC+1) times; UTC is an hour earlier.
     let span = (at(10, 0, 0), at(20, 0, 0));
@@ -717,12 +712,7 @@ fn berlin(root: &Path) {
 /// New Year's Eve: the edge certificate expires at midnight. Syslog has no year; the window
 /// crosses midnight and the year. Fixed by deploying a renewed certificate; no change caused it.
 fn midnight(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 12,
-        day: 31,
-        month_days: 31,
-    };
+    let day = Day::new(2024, 12, 31);
     let mut rng = Rng(0x5eed_0005);
     let span = (at(19, 0, 0), at(27, 0, 0));
     access(
@@ -841,12 +831,7 @@ fn steady(
 /// marketing site minutes before. The alert fires at 14:08 and resolves at 15:03, after the
 /// window (`--to 15:00`); Opsgenie escalates to the database team on the way.
 fn argo_dashboard(root: &Path) {
-    let day = Day {
-        year: 2024,
-        month: 9,
-        day: 12,
-        month_days: 30,
-    };
+    let day = Day::new(2024, 9, 12);
     let mut rng = Rng(0x5eed_0006);
     let span = (at(11, 0, 0), at(16, 0, 0));
     let mut argo = Log::default();
