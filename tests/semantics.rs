@@ -203,7 +203,7 @@ fn a_called_service_is_a_possible_trigger() {
 fn a_configuration_change_can_be_the_suspect() {
     let dir = tempfile::tempdir().expect("tempdir");
     cart_errors(dir.path());
-    // An in-house configuration push (see src/format/changes.toml).
+    // An in-house configuration push (see src/classify/changes.toml).
     write(
         dir.path(),
         "config-pushes.log",

@@ -25,8 +25,9 @@ fn spread(median: Nanos) -> Nanos {
 
 /// A file's sightings of one thing: the file, the first time, how many times.
 type InFile<'a> = (&'a Arc<str>, Nanos, u32);
-/// Two files' differences in time over the things both saw, and what the things were.
-type Differences = (Vec<Nanos>, &'static str);
+/// Two files' differences in time over the things both saw, and whether request ids were
+/// among the things.
+type Differences = (Vec<Nanos>, bool);
 
 /// What a sighting is of: a request id's value, or an error line's exact words.
 #[derive(Hash, PartialEq, Eq)]
@@ -66,24 +67,22 @@ pub fn estimate<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Clock> {
     let mut pairs: HashMap<(&Arc<str>, &Arc<str>), Differences> = HashMap::default();
     for (seen, files) in &sightings {
         // A line repeated in a file cannot say which of its times the other file's matches.
-        let (by, once) = match seen {
-            Seen::Request(_) => ("the same request ids", false),
-            Seen::Line(_) => ("the same error lines", true),
-        };
+        let request = matches!(seen, Seen::Request(_));
         for (i, a) in files.iter().enumerate() {
             for b in &files[i + 1..] {
-                if once && (a.2 > 1 || b.2 > 1) {
+                if !request && (a.2 > 1 || b.2 > 1) {
                     continue;
                 }
                 let (first, second) = if a.0 <= b.0 { (a, b) } else { (b, a) };
-                let slot = pairs.entry((first.0, second.0)).or_insert((Vec::new(), by));
+                let slot = pairs.entry((first.0, second.0)).or_default();
                 slot.0.push(second.1 - first.1);
+                slot.1 |= request;
             }
         }
     }
     let mut clocks: Vec<Clock> = pairs
         .into_iter()
-        .filter_map(|((a, b), (mut diffs, by))| {
+        .filter_map(|((a, b), (mut diffs, requests))| {
             if diffs.len() < MIN_MATCHES {
                 return None;
             }
@@ -103,7 +102,11 @@ pub fn estimate<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Clock> {
                 offset: median.abs(),
                 against: Some(Arc::clone(ahead)),
                 matches: agreeing,
-                by,
+                // Request ids, the stronger evidence, name it where there were any.
+                by: match requests {
+                    true => "the same request ids",
+                    false => "the same error lines",
+                },
             })
         })
         .collect();
@@ -190,5 +193,24 @@ mod tests {
             })
             .collect();
         assert!(estimate(&repeated).is_empty());
+    }
+
+    /// Two files that share both request ids and error lines are said to agree by the ids,
+    /// whichever sighting the map happens to hold first.
+    #[test]
+    fn request_ids_name_the_evidence_over_error_lines() {
+        // Lines of several wordings, so that some hash before the ids and some after.
+        for wording in ["priced", "shipped", "billed", "packed", "routed", "taxed"] {
+            let mut events = requests(&[(100, 40), (250, 40), (400, 40)]);
+            for (i, t) in [500, 600, 700].into_iter().enumerate() {
+                let line = format!("order {i} could not be {wording}: rule missing");
+                events.push(event("app.log", t, None, &line));
+                events.push(event("gateway.log", t + 40, None, &line));
+            }
+            let clocks = estimate(&events);
+            assert_eq!(clocks.len(), 1);
+            assert_eq!(clocks[0].matches, 6);
+            assert_eq!(clocks[0].by, "the same request ids", "{wording}");
+        }
     }
 }
