@@ -1,5 +1,5 @@
-//! Support bundles and archived logs: each member of a `.tar`, `.tar.gz`/`.tgz`, `.tar.zst`
-//! or `.zip` is read as a log of its own and cited as `bundle.tgz:checkout/app.log:123`;
+//! Support bundles and archived logs: each member of a `.tar`, `.tar.gz`/`.tgz`, `.tar.zst`,
+//! `.tar.bz2`, `.tar.xz` or `.zip` is read as a log of its own and cited as `bundle.tgz:checkout/app.log:123`;
 //! members that climb out of the archive, start at the root or are links are refused with a
 //! reason, and the rest still read. The archives are made here from `sample-logs/`, with the
 //! same writers the tools that make bundles use (GNU tar's headers, zip's deflate).
@@ -106,6 +106,10 @@ fn a_bundle_drafts_as_its_logs_unpacked() {
     let tar = tar_of(&members);
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     gz.write_all(&tar).expect("gzip");
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+    bz.write_all(&tar).expect("bzip2");
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    xz.write_all(&tar).expect("xz");
     let bundles = [
         ("bundle.tar", tar.clone()),
         ("bundle.tgz", gz.finish().expect("gzip")),
@@ -113,6 +117,8 @@ fn a_bundle_drafts_as_its_logs_unpacked() {
             "bundle.tar.zst",
             zstd::encode_all(&tar[..], 3).expect("zstd"),
         ),
+        ("bundle.tar.bz2", bz.finish().expect("bzip2")),
+        ("bundle.tar.xz", xz.finish().expect("xz")),
         ("bundle.zip", zip_of(&members)),
     ];
     for (name, bytes) in bundles {

@@ -21,9 +21,13 @@ pub struct Member {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Place {
-    /// In a tar stream, after the archive's own compression: where its data starts and how
-    /// long it is.
-    Tar { offset: u64, size: u64 },
+    /// In a tar stream, after the archive's own compression (if `compressed`): where its data
+    /// starts and how long it is.
+    Tar {
+        offset: u64,
+        size: u64,
+        compressed: bool,
+    },
     /// In a zip file: where its data starts, how many bytes it takes there, and whether they
     /// are deflated (else stored).
     Zip {
@@ -49,12 +53,12 @@ pub fn named(path: &Path) -> bool {
     else {
         return false;
     };
-    [".tar", ".tgz", ".tbz2", ".txz", ".tzst", ".zip"]
-        .iter()
-        .any(|end| name.ends_with(end))
-        || [".tar.gz", ".tar.zst", ".tar.xz", ".tar.bz2", ".tar.lz4"]
-            .iter()
-            .any(|end| name.ends_with(end))
+    [
+        ".tar", ".tgz", ".tbz2", ".txz", ".tzst", ".zip", ".tar.gz", ".tar.zst", ".tar.xz",
+        ".tar.bz2", ".tar.lz4",
+    ]
+    .iter()
+    .any(|end| name.ends_with(end))
 }
 
 /// Lists the archive at `path`, shown as `display`: a zip by its central directory, a tar by
@@ -74,6 +78,7 @@ pub fn list(path: &Path, display: &str, modified: Option<SystemTime>) -> io::Res
 
 fn list_tar(path: &Path, display: &str, modified: Option<SystemTime>) -> io::Result<Listed> {
     let opened = open(&Location::File(path.to_path_buf()), display).map_err(io::Error::other)?;
+    let compressed = opened.compression.is_some();
     let mut archive = tar::Archive::new(opened.reader);
     let mut listed = Listed::default();
     for entry in archive.entries()? {
@@ -107,6 +112,7 @@ fn list_tar(path: &Path, display: &str, modified: Option<SystemTime>) -> io::Res
         let place = Place::Tar {
             offset: entry.raw_file_position(),
             size: entry.size(),
+            compressed,
         };
         let written = entry
             .header()
@@ -210,14 +216,16 @@ impl Member {
     /// rotated `.gz` inside is decompressed by its magic bytes).
     pub(super) fn bytes(&self, display: &str) -> io::Result<(Box<dyn Read + Send>, bool)> {
         match self.place {
-            Place::Tar { offset, size } => {
+            Place::Tar {
+                offset,
+                size,
+                compressed: false,
+            } => {
                 let mut file = File::open(&self.archive)?;
-                let mut magic = [0u8; 6];
-                let n = file.read(&mut magic)?;
-                if super::compression(&magic[..n]).is_none() {
-                    file.seek(SeekFrom::Start(offset))?;
-                    return Ok((Box::new(file.take(size)), false));
-                }
+                file.seek(SeekFrom::Start(offset))?;
+                Ok((Box::new(file.take(size)), false))
+            }
+            Place::Tar { offset, size, .. } => {
                 // A compressed tar is read from its start: its members cannot be reached
                 // without what comes before them.
                 let opened = open(&Location::File(self.archive.clone()), display)
