@@ -37,6 +37,15 @@ impl<'a> Line<'a> {
     }
 }
 
+/// `bytes` as text, when they are valid UTF-8 holding no NUL and no escape byte.
+#[inline]
+fn text(bytes: &[u8]) -> Option<&str> {
+    match memchr2(0, 0x1b, bytes) {
+        None => simdutf8::basic::from_utf8(bytes).ok(),
+        Some(_) => None,
+    }
+}
+
 pub struct LineReader<R> {
     inner: R,
     buf: Vec<u8>,
@@ -92,12 +101,7 @@ impl<R: Read> LineReader<R> {
                 None if self.eof => self.end,
                 None if self.end - self.start >= self.max_line => {
                     let cut = &self.buf[self.start..self.end];
-                    let line = match memchr2(0, 0x1b, cut) {
-                        None => {
-                            simdutf8::basic::from_utf8(cut).map_or(Line::Bytes(cut), Line::Text)
-                        }
-                        Some(_) => Line::Bytes(cut),
-                    };
+                    let line = text(cut).map_or(Line::Bytes(cut), Line::Text);
                     self.line_no += 1;
                     self.bytes += cut.len() as u64;
                     let in_hole = cut.last() == Some(&0);
@@ -118,10 +122,7 @@ impl<R: Read> LineReader<R> {
                 return Ok(());
             }
             let block = &self.buf[self.start..complete];
-            let text = match memchr2(0, 0x1b, block) {
-                None => simdutf8::basic::from_utf8(block).ok(),
-                Some(_) => None,
-            };
+            let text = text(block);
             let mut at = 0;
             let mut flow = ControlFlow::Continue(());
             while at < block.len() && flow.is_continue() {
