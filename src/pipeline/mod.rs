@@ -218,8 +218,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
         .par_iter()
         .with_max_len(1)
         .map(|&i| {
-            let (input, anchor, plan) = (&prepared.inputs[i], &prepared.anchors[i], &plans[i]);
-            let result = match reach(plan, bounds) {
+            let input = &prepared.inputs[i];
+            let result = match reach(&plans[i], bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
                     // Events in the window proper are counted: the draft keeps only some.
@@ -228,13 +228,7 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
                         true => Keep::Lines,
                         false => Keep::Draft(Requests::new(from, options.slow)),
                     };
-                    let pass = Pass {
-                        setup: Setup::new(options, options.zone, options.date, *anchor),
-                        reach,
-                        bounds,
-                        render: options.render,
-                    };
-                    pass.input(input, keep)
+                    prepared.read(options, i, (reach, bounds), options.render, keep)
                 }
             };
             if let Some(bar) = &options.progress {
@@ -289,14 +283,10 @@ fn look_ahead(
         .map(|i| match reach(&plans[i], bounds) {
             Err(_) => Vec::new(),
             Ok(reach) => {
-                let pass = Pass {
-                    setup: Setup::new(options, options.zone, options.date, prepared.anchors[i]),
-                    reach,
-                    bounds,
-                    render: None,
-                };
                 let keep = Keep::Draft(Requests::new(Some(from), options.slow));
-                pass.input(&prepared.inputs[i], keep).events
+                prepared
+                    .read(options, i, (reach, bounds), None, keep)
+                    .events
             }
         })
         .collect();
@@ -330,6 +320,27 @@ fn reach(plan: &rotation::Plan, bounds: chunks::Bounds) -> Result<Reach, &str> {
         (rotation::Plan::Ordered, _) => Reach::Ordered(bounds.keep_from, bounds.keep_to),
         _ => Reach::Window(bounds.keep_from, bounds.keep_to),
     })
+}
+
+impl Prepared {
+    /// Reads input `i` as far as `reach`, keeping what `keep` asks of the times `bounds` let
+    /// through (and writing them as stream lines, with `render`).
+    fn read(
+        &self,
+        options: &Options,
+        i: usize,
+        (reach, bounds): (Reach, chunks::Bounds),
+        render: Option<Render>,
+        keep: Keep,
+    ) -> FileResult {
+        let pass = Pass {
+            setup: Setup::new(options, options.zone, options.date, self.anchors[i]),
+            reach,
+            bounds,
+            render,
+        };
+        pass.input(&self.inputs[i], keep)
+    }
 }
 
 /// The inputs of a run, found, surveyed and given their year anchors: everything known
