@@ -6,6 +6,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use reconstruct::config::Config;
 use reconstruct::correlate::Settings;
 use reconstruct::emit::{json, markdown, timesketch};
+use reconstruct::input::clickhouse::Credentials;
 use reconstruct::pipeline::{Options, WindowTime};
 use reconstruct::time::{read_date, read_duration, read_zone, Nanos, Zone};
 use std::io::IsTerminal;
@@ -173,10 +174,16 @@ impl Cli {
 
     /// The run's options: what the command line says, with `reconstruct.toml`'s `config` and
     /// the line index's place `index` (`None` with `--no-index`).
-    pub fn options(&self, config: Arc<Config>, index: Option<PathBuf>) -> Options {
+    pub fn options(
+        &self,
+        config: Arc<Config>,
+        index: Option<PathBuf>,
+        credentials: Credentials,
+    ) -> Options {
         Options {
             config,
             index,
+            credentials,
             paths: self.paths.clone(),
             from: self.from.or_else(|| {
                 Some(WindowTime::Exact(

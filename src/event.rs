@@ -118,11 +118,42 @@ impl Kind {
 }
 
 /// Where an event came from: the path as the user would type it (relative to the argument it
-/// was found under) and the 1-based line where the event starts.
+/// was found under) and the 1-based line where the event starts. A row of a table has no line:
+/// its path names the table and the row's time (`clickhouse:logs.app@2025-03-18T14:02:07Z`),
+/// and its line is 0.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceRef {
     pub path: Arc<str>,
     pub line: u64,
+}
+
+impl SourceRef {
+    /// The line, where the source has lines.
+    pub fn line(&self) -> Option<u64> {
+        (self.line > 0).then_some(self.line)
+    }
+
+    /// The input it came from: the path, less a row's `@TIME`. Two events of one input are
+    /// one source to whatever compares sources (clocks, an entry's citations).
+    pub fn origin(&self) -> &str {
+        match self.line() {
+            Some(_) => &self.path,
+            None => self
+                .path
+                .rsplit_once('@')
+                .map_or(&self.path, |(table, _)| table),
+        }
+    }
+}
+
+/// `path:line`, or the path alone where there is no line.
+impl std::fmt::Display for SourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line() {
+            Some(line) => write!(f, "{}:{line}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
 }
 
 /// Fields that carry one request's identity from service to service. Every event keeps them,

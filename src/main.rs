@@ -8,6 +8,7 @@ use reconstruct::config::{self, Config};
 use reconstruct::correlate::build;
 use reconstruct::emit::{self, json, markdown, timesketch};
 #[cfg(unix)]
+use reconstruct::input::clickhouse::Credentials;
 use reconstruct::input::line_index;
 use reconstruct::input::reason;
 use reconstruct::pipeline::incidents::load;
@@ -108,7 +109,7 @@ fn live(cli: &Cli, options: &Options) -> ExitCode {
     let quiet = cli.quiet;
     let mut warn = |w: &Diagnostic| {
         if !quiet {
-            eprintln!("reconstruct: warning: {w}");
+            eprintln!("reconstruct: {}: {w}", w.severity());
         }
     };
     match follow(options, &live, &mut out, &mut warn) {
@@ -199,7 +200,7 @@ fn batch(cli: &Cli, options: &Options, list: &Path, dir: &Path) -> ExitCode {
         // Incidents that share a file share its warnings: each is printed once.
         for w in warnings {
             if !cli.quiet && warned.insert(w.clone()) {
-                eprintln!("reconstruct: warning: {w}");
+                eprintln!("reconstruct: {}: {w}", w.severity());
             }
         }
         let result = match result {
@@ -266,7 +267,12 @@ fn main() -> ExitCode {
         }
     };
     let index = (!cli.no_index).then(line_index::default_dir).flatten();
-    let options = cli.options(Arc::new(config), index);
+    // Read here, at the edge, and passed down: never from the command line, never printed.
+    let credentials = Credentials {
+        user: std::env::var("CLICKHOUSE_USER").ok(),
+        password: std::env::var("CLICKHOUSE_PASSWORD").ok(),
+    };
+    let options = cli.options(Arc::new(config), index, credentials);
     if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
         return batch(&cli, &options, list, dir);
     }
@@ -284,7 +290,7 @@ fn main() -> ExitCode {
         Err(e) => {
             if !cli.quiet {
                 for w in e.warnings() {
-                    eprintln!("reconstruct: warning: {w}");
+                    eprintln!("reconstruct: {}: {w}", w.severity());
                 }
             }
             error(&e);
@@ -293,7 +299,7 @@ fn main() -> ExitCode {
     };
     if !cli.quiet {
         for w in &result.warnings {
-            eprintln!("reconstruct: warning: {w}");
+            eprintln!("reconstruct: {}: {w}", w.severity());
         }
     }
     if cli.verbose {

@@ -78,6 +78,7 @@ fn stream(dir: &std::path::Path, window: Option<(i64, i64)>, render: Option<Rend
         render,
         config: Default::default(),
         index: None,
+        credentials: Default::default(),
     }
 }
 

@@ -49,6 +49,7 @@ fuzz_target!(|input: (&str, &str, &str, &str, &str)| {
         progress: None,
         config: Default::default(),
         index: None,
+        credentials: Default::default(),
     };
     let _ = run(&options);
 });

@@ -9,6 +9,7 @@ pub use file::ConfigError;
 pub(crate) use file::Source;
 
 use crate::event::{Event, Level};
+use crate::input::clickhouse::Mapping;
 use crate::time::stamp::Shape;
 use crate::time::Nanos;
 use pattern::{Glob, Matcher, Pattern, Template};
@@ -33,6 +34,7 @@ struct File {
     #[serde(default)]
     source: Vec<Spanned<SourceEntry>>,
     silence: Option<SilenceEntry>,
+    clickhouse: Option<Mapping>,
 }
 
 #[derive(Deserialize)]
@@ -213,6 +215,8 @@ pub struct Config {
     /// Corrections to sources' clocks, by path.
     clocks: Vec<(Glob, Nanos)>,
     silence: Vec<Glob>,
+    /// Which columns of a ClickHouse table hold what (`[clickhouse]`).
+    pub clickhouse: Mapping,
 }
 
 /// What the configuration says about one file.
@@ -305,6 +309,12 @@ impl Config {
         }
         if let Some(s) = &file.silence {
             config.silence = s.templates.iter().map(|t| Glob::text(t)).collect();
+        }
+        if let Some(mapping) = file.clickhouse {
+            if mapping.time.is_empty() || mapping.body.is_empty() {
+                return Err(source.error("[clickhouse] needs a `time` and a `body` column", None));
+            }
+            config.clickhouse = mapping;
         }
         Ok(config)
     }

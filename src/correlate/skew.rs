@@ -24,7 +24,7 @@ fn spread(median: Nanos) -> Nanos {
 }
 
 /// A file's sightings of one thing: the file, the first time, how many times.
-type InFile<'a> = (&'a Arc<str>, Nanos, u32);
+type InFile<'a> = (&'a str, Nanos, u32);
 /// Two files' differences in time over the things both saw, and whether request ids were
 /// among the things.
 type Differences = (Vec<Nanos>, bool);
@@ -55,16 +55,17 @@ pub fn estimate<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Clock> {
             None => continue,
         };
         let files = sightings.entry(seen).or_default();
-        match files.iter_mut().find(|(p, ..)| **p == e.source.path) {
+        let origin = e.source.origin();
+        match files.iter_mut().find(|(p, ..)| *p == origin) {
             Some((_, first, n)) => {
                 *first = (*first).min(e.time);
                 *n += 1;
             }
-            None => files.push((&e.source.path, e.time, 1)),
+            None => files.push((origin, e.time, 1)),
         }
     }
     // The differences between each pair of files, and what they were seen by.
-    let mut pairs: HashMap<(&Arc<str>, &Arc<str>), Differences> = HashMap::default();
+    let mut pairs: HashMap<(&str, &str), Differences> = HashMap::default();
     for (seen, files) in &sightings {
         // A line repeated in a file cannot say which of its times the other file's matches.
         let request = matches!(seen, Seen::Request(_));
@@ -98,9 +99,9 @@ pub fn estimate<'a>(events: impl IntoIterator<Item = &'a Event>) -> Vec<Clock> {
             // `b` logs the same thing `median` after `a`: `a`'s clock runs behind.
             let (behind, ahead) = if median > 0 { (a, b) } else { (b, a) };
             Some(Clock {
-                path: Arc::clone(behind),
+                path: Arc::from(behind),
                 offset: median.abs(),
-                against: Some(Arc::clone(ahead)),
+                against: Some(Arc::from(ahead)),
                 matches: agreeing,
                 // Request ids, the stronger evidence, name it where there were any.
                 by: match requests {

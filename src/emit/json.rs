@@ -97,7 +97,7 @@ fn entry(e: &Entry, zone: &Zone) -> Value {
         "first": zone.rfc3339(e.first),
         "last": zone.rfc3339(e.last),
         "suspect": e.suspect,
-        "sources": e.sources.iter().map(|s| json!({"path": &*s.path, "line": s.line})).collect::<Vec<_>>(),
+        "sources": e.sources.iter().map(|s| json!({"path": &*s.path, "line": s.line()})).collect::<Vec<_>>(),
     });
     // Optional in the contract: only the look-ahead's closures carry it.
     if let (true, Some(map)) = (e.after_window, value.as_object_mut()) {
@@ -121,7 +121,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
     #[derive(Serialize)]
     struct Source<'e> {
         path: &'e str,
-        line: u64,
+        line: Option<u64>,
     }
     #[derive(Serialize)]
     struct Line<'e> {
@@ -141,7 +141,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         message: &e.message,
         source: Source {
             path: &e.source.path,
-            line: e.source.line,
+            line: e.source.line(),
         },
         fields: &e.fields,
     };

@@ -59,11 +59,7 @@ fn line(entry: &Entry, zone: &Zone, with_date: bool, color: bool) -> String {
         .iter()
         .map(|n| format!(" — {}", paint(NOTE, format!("*{n}*"))))
         .collect();
-    let sources: Vec<String> = entry
-        .sources
-        .iter()
-        .map(|s| format!("{}:{}", s.path, s.line))
-        .collect();
+    let sources: Vec<String> = entry.sources.iter().map(|s| s.to_string()).collect();
     format!(
         "- `{}` — {} {text}{suspect} {}",
         clock(zone, entry.first, with_date),
@@ -213,8 +209,10 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
     text.extend_from_slice(first_line(&e.message).as_bytes());
     text.extend_from_slice(b" [");
     text.extend_from_slice(e.source.path.as_bytes());
-    text.push(b':');
-    text.extend_from_slice(itoa::Buffer::new().format(e.source.line).as_bytes());
+    if let Some(line) = e.source.line() {
+        text.push(b':');
+        text.extend_from_slice(itoa::Buffer::new().format(line).as_bytes());
+    }
     text.extend_from_slice(b"]\n");
     Ok(())
 }

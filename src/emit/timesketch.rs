@@ -31,7 +31,7 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
             "kind": e.kind.name(),
             "service": e.service,
             "source_path": source.map(|s| s.path.to_string()),
-            "source_line": source.map(|s| s.line),
+            "source_line": source.and_then(|s| s.line()),
         });
         serde_json::to_writer(&mut *w, &row)?;
         writeln!(w)?;
@@ -49,7 +49,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         kind: &'static str,
         service: &'e Option<String>,
         source_path: &'e str,
-        source_line: u64,
+        source_line: Option<u64>,
     }
     let timestamp_desc = match &e.kind {
         Kind::Log => "Logged",
@@ -76,7 +76,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         kind: e.kind.name(),
         service: &e.service,
         source_path: &e.source.path,
-        source_line: e.source.line,
+        source_line: e.source.line(),
     };
     serde_json::to_writer(&mut *text, &row)?;
     text.push(b'\n');

@@ -155,24 +155,12 @@ impl<'a> Cx<'a> {
     /// Reads what a container runtime wrapped (CRI, Docker) as a line of its own, for its
     /// level, message, service and kind; the runtime's time, which is exact, stays.
     pub(super) fn reparse(&self, content: &str, time: Nanos) -> Event {
-        let mut inner = self.probe(|_| true);
-        inner.given_time = Some(time);
-        let mut found = Vec::new();
-        // The tool's definitions before the text reader: a Kubernetes component's klog line,
-        // an nginx container's error line, are theirs whole.
         let families = [Format::Json, Format::Logfmt, Format::Syslog];
-        let text = Format::Text(LevelPlace::Anywhere);
-        let site = self.config.formats.len();
-        let defined = builtin::matching(content)
-            .filter_map(|i| u8::try_from(site + i).ok().map(Format::Custom));
-        let formats = families.into_iter().chain(defined).chain([text]);
-        for format in formats {
-            if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
-                break;
-            }
-            found.clear();
-        }
-        match found.into_iter().next() {
+        match self
+            .read_wrapped(content, time, &families)
+            .into_iter()
+            .next()
+        {
             Some(mut event) => {
                 event.time = time.saturating_add(self.rules.clock);
                 event
@@ -182,6 +170,34 @@ impl<'a> Cx<'a> {
                 self.event(time, level, None, content.to_string(), Fields::new())
             }
         }
+    }
+
+    /// Every event `content` gives, read as a line of its own by the first of `families`,
+    /// the tool's definitions or the text reader that reads it; each at the time it states,
+    /// or `time` where it states none. Nothing when none reads it.
+    pub(super) fn read_wrapped(
+        &self,
+        content: &str,
+        time: Nanos,
+        families: &[Format],
+    ) -> Vec<Event> {
+        let mut inner = self.probe(|_| true);
+        inner.given_time = Some(time);
+        let mut found = Vec::new();
+        // The tool's definitions before the text reader: a Kubernetes component's klog line,
+        // an nginx container's error line, are theirs whole.
+        let text = Format::Text(LevelPlace::Anywhere);
+        let site = self.config.formats.len();
+        let defined = builtin::matching(content)
+            .filter_map(|i| u8::try_from(site + i).ok().map(Format::Custom));
+        let formats = families.iter().copied().chain(defined).chain([text]);
+        for format in formats {
+            if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
+                break;
+            }
+            found.clear();
+        }
+        found
     }
 
     /// Notes that `declared`'s reader read the line (for the name of the file's format), and

@@ -36,6 +36,7 @@ mod opsgenie;
 mod pagerduty;
 mod parser;
 mod registry;
+mod row;
 mod service;
 mod spinnaker;
 mod syslog;
@@ -78,6 +79,9 @@ pub enum Format {
     Custom(u8),
     /// Text whose stamps the hand-written readers miss, read where the file's lock puts them.
     Located(Lock),
+    /// Rows of a log table, as the ClickHouse source streams them (`format/row.rs`): never
+    /// detected, only given.
+    Row,
 }
 
 pub const ALL: [Format; 5] = [
@@ -97,6 +101,7 @@ impl Format {
             Format::Access => "access-log",
             Format::Logfmt => "logfmt",
             Format::Text(_) | Format::Located(_) => "timestamped text",
+            Format::Row => "clickhouse rows",
             Format::Custom(i) => {
                 line_format(config, usize::from(i)).map_or("custom", |f| f.name.as_str())
             }
@@ -115,6 +120,7 @@ impl Format {
             Format::Text(place) => text::parse(line, place, cx, out),
             Format::Custom(i) => custom::parse(usize::from(i), line, cx, out),
             Format::Located(lock) => located::parse(&lock, line, cx, out),
+            Format::Row => row::parse(line, cx, out),
         }
     }
 
@@ -164,9 +170,17 @@ impl Format {
     /// The formats a line this format does not read is tried in next. A file whose stamps
     /// only its lock reads is not handed to the text reader, which would take a time from the
     /// head of a continuation line.
+    /// Whether a line this format cannot read goes on the event before it (a stack trace
+    /// under a text line): not for JSON lines or a table's rows, each one whole.
+    fn continues(self) -> bool {
+        !matches!(self, Format::Json | Format::Row)
+    }
+
     fn fallbacks(self) -> impl Iterator<Item = Format> {
         ALL.into_iter().filter(move |f| {
-            *f != self && !(matches!(self, Format::Located(_)) && matches!(f, Format::Text(_)))
+            *f != self
+                && self != Format::Row
+                && !(matches!(self, Format::Located(_)) && matches!(f, Format::Text(_)))
         })
     }
 }

@@ -476,7 +476,7 @@ impl<'a> FileParser<'a> {
             return;
         }
         match self.last {
-            Some(Some(i)) if chosen != Format::Json && is_crash(line) => {
+            Some(Some(i)) if chosen.continues() && is_crash(line) => {
                 // A runtime crash has no time of its own: it is dated by the line before it.
                 let before = &self.events[i];
                 let (time, service) = (before.time, before.service.clone());
@@ -492,7 +492,7 @@ impl<'a> FileParser<'a> {
                 self.parsed_line(true);
                 self.last = Some(Some(self.events.len() - 1));
             }
-            Some(target) if chosen != Format::Json => {
+            Some(target) if chosen.continues() => {
                 self.counts.continuations += 1;
                 if let Some(event) = target.and_then(|i| self.events.get_mut(i)) {
                     if event.message.len() < MAX_MESSAGE {

@@ -1,6 +1,7 @@
 //! Finding the inputs, opening them (decompressing by magic bytes) and framing their lines.
 
 mod archive;
+pub mod clickhouse;
 mod duplicates;
 #[cfg(unix)]
 pub mod line_index;
@@ -43,6 +44,8 @@ pub fn reason(e: &io::Error) -> String {
 pub enum InputError {
     #[error("no such file or directory ({0})")]
     Missing(String),
+    #[error(transparent)]
+    ClickHouse(#[from] clickhouse::ClickHouseError),
     #[error("cannot read ({path}): {}", reason(source))]
     Io {
         path: String,

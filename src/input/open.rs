@@ -65,6 +65,13 @@ pub fn open(location: &Location, display: &str) -> Result<Opened, InputError> {
     let raw: Box<dyn Read + Send> = match location {
         Location::Stdin => Box::new(io::stdin()),
         Location::File(p) | Location::Stream(p) => Box::new(File::open(p).map_err(io_err)?),
+        // A table has no bytes of its own to open: its rows are queried for a window.
+        Location::Table(_) => {
+            return Err(io_err(io::Error::new(
+                io::ErrorKind::Unsupported,
+                "a ClickHouse table is queried, not opened",
+            )))
+        }
         Location::Member(member) => match member.bytes(display).map_err(io_err)? {
             // A zip's deflated member, inflated under a guard of its own.
             (bytes, true) => {

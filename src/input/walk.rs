@@ -1,6 +1,7 @@
 //! Expanding the `PATH` arguments into an ordered list of inputs.
 
 use super::archive::{self, Member};
+use super::clickhouse::{self, Table};
 use super::InputError;
 use std::collections::HashSet;
 use std::fs;
@@ -17,6 +18,8 @@ pub enum Location {
     Stream(PathBuf),
     /// A member of an archive, read where it lies ([`Member`]).
     Member(Box<Member>),
+    /// A table in ClickHouse, read by querying its server for the window.
+    Table(Box<Table>),
 }
 
 /// One input, with the name every citation uses: relative to the argument it was found under,
@@ -95,6 +98,14 @@ pub fn discover(args: &[PathBuf]) -> Result<Discovered, InputError> {
             found
                 .inputs
                 .push(Input::stream("stdin".into(), Location::Stdin));
+            continue;
+        }
+        if let Some(address) = arg.to_str().filter(|a| clickhouse::is_address(a)) {
+            let table = Table::parse(address)?;
+            found.inputs.push(Input::stream(
+                table.citation(),
+                Location::Table(Box::new(table)),
+            ));
             continue;
         }
         let meta = fs::metadata(arg).map_err(|_| InputError::Missing(arg.display().to_string()))?;

@@ -37,6 +37,11 @@ pub enum Problem {
     EmptyWindow { from: String, to: String },
     /// A time-of-day window the logs could place on more than one day: drafted on the latest.
     OtherDays { drafted: String, others: String },
+    /// A remote source (a ClickHouse table) failed: unreachable, refused, or broken off
+    /// mid-stream (the rows before it kept). An error, though the other inputs go on.
+    Remote { what: String, hint: String },
+    /// Rows of a table without a time or a body (a null): counted as unparsed.
+    NullRows { rows: u64, untimed: bool },
 }
 
 impl Diagnostic {
@@ -46,6 +51,15 @@ impl Diagnostic {
             path: Some(path.to_string()),
             line,
             kind,
+        }
+    }
+
+    /// `error` for what lost a source's data, `warning` for the rest: the word standard
+    /// error's line starts with after `reconstruct: `.
+    pub fn severity(&self) -> &'static str {
+        match self.kind {
+            Problem::Remote { .. } => "error",
+            _ => "warning",
         }
     }
 
@@ -89,6 +103,21 @@ impl fmt::Display for Diagnostic {
                     "{lines} lines in no known format, the first at line {}",
                     self.line.unwrap_or(1)
                 ),
+                "counted as unparsed".into(),
+            ),
+            Problem::Remote { what, hint } => (what.clone(), hint.clone()),
+            Problem::NullRows {
+                rows,
+                untimed: true,
+            } => (
+                format!("{rows} rows have no time (null)"),
+                "they cannot be placed in any window; not read".into(),
+            ),
+            Problem::NullRows {
+                rows,
+                untimed: false,
+            } => (
+                format!("{rows} rows without a time or a body (null)"),
                 "counted as unparsed".into(),
             ),
             Problem::Unwritable { why } => (

@@ -14,6 +14,7 @@ mod rotation;
 mod seek;
 mod stream;
 mod survey;
+mod table;
 
 use crate::classify::Classifier;
 pub use batch::run_all;
@@ -27,6 +28,7 @@ use crate::config::Config;
 use crate::correlate::{open, Clock, Merged, Timed, Window};
 use crate::event::Event;
 use crate::format::{Cx, Dropped, FileCounts, Format, Keep, YearAnchor};
+use crate::input::clickhouse::Credentials;
 use crate::input::{self, discover, Input, Location};
 pub use diagnostic::{Diagnostic, Problem};
 
@@ -441,6 +443,7 @@ struct Setup {
     anchor: YearAnchor,
     config: Arc<Config>,
     index: Option<Arc<Path>>,
+    credentials: Credentials,
 }
 
 impl Setup {
@@ -453,6 +456,7 @@ impl Setup {
             anchor,
             config: Arc::clone(&options.config),
             index: options.index.as_deref().map(Arc::from),
+            credentials: options.credentials.clone(),
         }
     }
 
@@ -642,7 +646,7 @@ fn spool_streams(inputs: &mut [Input]) -> Result<Vec<tempfile::NamedTempFile>, R
         };
         let mut source: Box<dyn Read> = match &input.location {
             // An archive's member is read where it lies, never copied out.
-            Location::File(_) | Location::Member(_) => continue,
+            Location::File(_) | Location::Member(_) | Location::Table(_) => continue,
             Location::Stdin => Box::new(io::stdin().lock()),
             Location::Stream(p) => Box::new(std::fs::File::open(p).map_err(failed)?),
         };

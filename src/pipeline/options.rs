@@ -3,6 +3,7 @@
 use super::Diagnostic;
 use crate::config::Config;
 use crate::event::Event;
+use crate::input::clickhouse::Credentials;
 use crate::input::{self, InputError};
 use crate::time::window::WindowError;
 use crate::time::window::WindowTime;
@@ -47,6 +48,8 @@ pub struct Options {
     /// Where the line index is kept (`None`: none is read or written; see
     /// [`crate::input::line_index`]).
     pub index: Option<PathBuf>,
+    /// Who ClickHouse tables are read as (`CLICKHOUSE_USER`, `CLICKHOUSE_PASSWORD`).
+    pub credentials: Credentials,
 }
 
 /// Writes one event as one line of a stream, newline included. JSON's serializer answers with
@@ -58,7 +61,7 @@ pub const PROGRESS_FROM: u64 = 256 << 20;
 
 #[derive(Debug, Error)]
 pub enum RunError {
-    #[error("{0}: check the path")]
+    #[error("{}", with_hint(.0))]
     Input(#[from] InputError),
     #[error(transparent)]
     Window(#[from] WindowError),
@@ -74,6 +77,14 @@ pub enum RunError {
     Stream { name: String, source: io::Error },
 }
 
+/// An input's error with what to do: a table's says it already.
+fn with_hint(e: &InputError) -> String {
+    match e {
+        InputError::ClickHouse(e) => e.to_string(),
+        other => format!("{other}: check the path"),
+    }
+}
+
 impl RunError {
     /// What was noticed on the way to the error, for standard error before it.
     pub fn warnings(&self) -> &[Diagnostic] {
@@ -87,7 +98,8 @@ impl RunError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            RunError::Input(InputError::Missing(_)) | RunError::Window(_)
+            RunError::Input(InputError::Missing(_) | InputError::ClickHouse(_))
+                | RunError::Window(_)
         )
     }
 }

@@ -4,7 +4,7 @@ use super::head::{is_binary, read_head};
 use super::stream::Writer;
 use super::{seek, Diagnostic, FileResult, Problem, Reach, Render, Setup, WRITE_EVERY};
 use crate::format::{FileParser, Keep, Parsed};
-use crate::input::{self, Input, InputError, LineReader};
+use crate::input::{self, Input, InputError, LineReader, Location};
 use crate::time::Nanos;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
@@ -20,6 +20,9 @@ pub(super) fn parse_input(
     keeping: Keep,
     render: Option<Render>,
 ) -> FileResult {
+    if let Location::Table(table) = &input.location {
+        return super::table::read(input, table, setup, in_range, reach, keeping, render);
+    }
     let zone = setup.zone;
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
@@ -111,20 +114,8 @@ pub(super) fn parse_input(
     };
     let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(keeping);
     let mut writer = render.map(|render| Writer::new(render, &zone));
-    let read = lines.each(|n, line| {
-        parser.feed(n, line);
-        if let Some(w) = writer
-            .as_mut()
-            .filter(|_| parser.events.len() >= WRITE_EVERY)
-        {
-            for e in parser.settled() {
-                w.write(&e, path);
-            }
-        }
-        match past.get() || matches!(reach, Reach::Head(m) if n >= m) {
-            true => ControlFlow::Break(()),
-            false => ControlFlow::Continue(()),
-        }
+    let read = feed(&mut lines, &mut parser, writer.as_mut(), path, |n| {
+        past.get() || matches!(reach, Reach::Head(m) if n >= m)
     });
     let read_error = head_error.or(read.err());
     // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
@@ -138,6 +129,33 @@ pub(super) fn parse_input(
         result.written(w);
     }
     result
+}
+
+/// Feeds the lines `lines` frames to `parser` until `stop` says so after one (given its
+/// number), writing the events no later line can change as stream lines as it goes, with
+/// `writer`, so that a stream never holds a whole input's events.
+pub(super) fn feed<R: Read>(
+    lines: &mut LineReader<R>,
+    parser: &mut FileParser,
+    mut writer: Option<&mut Writer>,
+    path: &str,
+    stop: impl Fn(u64) -> bool,
+) -> io::Result<()> {
+    lines.each(|n, line| {
+        parser.feed(n, line);
+        if let Some(w) = writer
+            .as_mut()
+            .filter(|_| parser.events.len() >= WRITE_EVERY)
+        {
+            for e in parser.settled() {
+                w.write(&e, path);
+            }
+        }
+        match stop(n) {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    })
 }
 
 /// A file's result from what its parse gave: counts, events, and the one warning it deserves.

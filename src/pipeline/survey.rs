@@ -33,6 +33,14 @@ pub(super) fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Optio
                 YearAnchor::Fixed,
             );
             let setup = Setup::new(options, options.zone, options.date, anchor);
+            // A table's times are whole instants: its span's first is all a survey needs.
+            if let Location::Table(table) = &input.location {
+                return Survey {
+                    first: super::table::span(table, &setup).map(|(first, _)| first),
+                    yearless: false,
+                    compressed: false,
+                };
+            }
             let r = parse_input(
                 input,
                 &setup,
@@ -116,9 +124,11 @@ pub(super) fn spans(
         .zip(anchors.par_iter())
         .map(|(input, anchor)| {
             let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+            let setup = Setup::new(options, zone, date, *anchor);
             let small = match &input.location {
                 Location::File(_) | Location::Member(_) => input.size <= WHOLE_SPAN_MAX,
                 Location::Stdin | Location::Stream(_) => true,
+                Location::Table(table) => return super::table::span(table, &setup),
             };
             let reach = if small {
                 Reach::All
@@ -130,7 +140,6 @@ pub(super) fn spans(
                 hi = hi.max(t);
                 false
             };
-            let setup = Setup::new(options, zone, date, *anchor);
             parse_input(input, &setup, &mut record, reach, Keep::All, None);
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, &setup) {

@@ -201,7 +201,10 @@ impl Builder {
         entry.count += 1;
         entry.last = entry.last.max(e.time);
         if entry.sources.len() < MAX_SOURCES
-            && entry.sources.iter().all(|s| s.path != e.source.path)
+            && entry
+                .sources
+                .iter()
+                .all(|s| s.origin() != e.source.origin())
         {
             entry.sources.push(e.source.clone());
         }

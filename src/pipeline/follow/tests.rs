@@ -17,6 +17,7 @@ fn options() -> Options {
         progress: None,
         config: Arc::default(),
         index: None,
+        credentials: Default::default(),
     }
 }
 
