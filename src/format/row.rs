@@ -109,3 +109,88 @@ fn attributes(raw: &Raw, event: &mut Event) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::parse_as;
+    use super::super::{Format, Keep};
+    use crate::event::Kind;
+
+    /// Rows as the ClickHouse source streams them (`JSONEachRow`, the columns under the
+    /// names `input::clickhouse` selects them as), their bodies real lines: a Pino JSON line,
+    /// an nginx combined access line, an Alertmanager webhook payload (Alertmanager's
+    /// documented `webhook_config` body), a Spring Boot error.
+    const ROWS: [&str; 6] = [
+        r#"{"__time":"1742306527000000000","__body":"{\"level\":50,\"time\":1742306527412,\"msg\":\"payment declined by acquirer\",\"pid\":1,\"hostname\":\"pay-1\"}","__level":"","__service":"payments","__attributes_0":{"k8s.pod.name":"pay-1"},"__attributes_1":{"request_id":"7f3a9c21"}}"#,
+        r#"{"__time":"1742306528000000000","__body":"10.0.0.7 - - [18/Mar/2025:14:02:08 +0000] \"POST /api/checkout HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\" 0.031","__level":"","__service":"gateway","__attributes_0":"{\"host\":\"gw-2\"}"}"#,
+        r#"{"__time":"1742306670000000000","__body":"{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"pager\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"gateway\"},\"annotations\":{\"summary\":\"5xx above 5%\"},\"startsAt\":\"2025-03-18T14:04:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}]}","__level":"","__service":"alertmanager"}"#,
+        r#"{"__time":"1742306529000000000","__body":"2025-03-18T14:02:09.120Z ERROR 1 --- [nio-8080-exec-3] c.e.checkout.CartService : Failed to allocate session buffer\njava.lang.OutOfMemoryError: Java heap space\n\tat c.e.checkout.CartService.add(CartService.java:88)","__level":"ERROR","__service":"checkout"}"#,
+        r#"{"__time":"1742306530000000000","__body":null,"__level":"ERROR","__service":"checkout"}"#,
+        r#"{"__time":"1742306531000000000","__body":"connection reset by peer","__level":"WARN","__service":"checkout"}"#,
+    ];
+
+    #[test]
+    fn a_rows_body_is_read_as_its_line_would_be_and_cited_by_the_rows_time() {
+        let parsed = parse_as("clickhouse:otel.logs", Some(Format::Row), &ROWS, Keep::All);
+        let events = parsed.events;
+        assert_eq!(parsed.counts.unrecognised, 1, "the null body, counted");
+        assert_eq!(
+            parsed.counts.continuations, 0,
+            "a row is never a continuation"
+        );
+        let by = |service: &str| {
+            events
+                .iter()
+                .find(|e| e.service.as_deref() == Some(service))
+                .unwrap_or_else(|| panic!("{service}: {events:?}"))
+        };
+        let pay = by("payments");
+        assert_eq!(pay.message, "payment declined by acquirer");
+        assert_eq!(pay.level, Some(crate::level::Level::Error), "Pino's 50");
+        assert_eq!(pay.time, 1_742_306_527_412_000_000, "the body's finer time");
+        assert_eq!(
+            pay.fields.get("request_id").and_then(|v| v.as_str()),
+            Some("7f3a9c21")
+        );
+        assert_eq!(
+            pay.fields.get("k8s.pod.name").and_then(|v| v.as_str()),
+            Some("pay-1")
+        );
+        assert_eq!(
+            &*pay.source.path,
+            "clickhouse:otel.logs@2025-03-18T14:02:07Z"
+        );
+        assert_eq!(pay.source.line(), None);
+        let gw = by("gateway");
+        assert!(
+            matches!(gw.kind, Kind::Http { status: 502, .. }),
+            "{:?}",
+            gw.kind
+        );
+        assert_eq!(gw.fields.get("host").and_then(|v| v.as_str()), Some("gw-2"));
+        let alert = events
+            .iter()
+            .find(|e| matches!(e.kind, Kind::Alert { .. }))
+            .expect("the payload's alert");
+        assert_eq!(alert.time, 1_742_306_640_000_000_000, "at startsAt");
+        let checkout: Vec<_> = events
+            .iter()
+            .filter(|e| e.service.as_deref() == Some("checkout"))
+            .collect();
+        assert_eq!(checkout.len(), 2);
+        assert!(
+            checkout[0].message.contains("\njava.lang.OutOfMemoryError"),
+            "the trace kept"
+        );
+        assert_eq!(checkout[1].message, "connection reset by peer");
+        assert_eq!(
+            checkout[1].level,
+            Some(crate::level::Level::Warn),
+            "the level column's"
+        );
+        assert_eq!(
+            checkout[1].time, 1_742_306_531_000_000_000,
+            "the row's time"
+        );
+    }
+}

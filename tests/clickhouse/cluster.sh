@@ -31,6 +31,7 @@ config() { # shard number, http port, tcp port
     <users_config>$dir/users.xml</users_config>
     <default_profile>default</default_profile>
     <default_database>default</default_database>
+    <timezone>UTC</timezone>
     <mark_cache_size>104857600</mark_cache_size>
     <uncompressed_cache_size>104857600</uncompressed_cache_size>
     <remote_servers>
