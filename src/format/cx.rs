@@ -11,6 +11,7 @@ use crate::time::dating::Dating;
 use crate::time::{Nanos, Zone};
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// What every line parser needs besides the line.
@@ -45,6 +46,10 @@ pub struct Cx<'a> {
     /// Its [`Classify::gating_fields`], asked for once, when a line is first offered: a run
     /// that reads no plain line never builds the vocabulary.
     gating: Option<&'a [String]>,
+    /// A table's services, each with the format its first body was read in (see
+    /// `row.rs`): a service's later bodies try it first, as a file's later lines try the
+    /// format detected from its first.
+    pub(super) bodies: HashMap<String, Format>,
 }
 
 /// Format `index` of those defined as data: the site's, then the tool's own.
@@ -117,6 +122,7 @@ impl<'a> Cx<'a> {
             reader: None,
             classes,
             gating: None,
+            bodies: HashMap::new(),
         }
     }
 
@@ -149,6 +155,7 @@ impl<'a> Cx<'a> {
             reader: None,
             classes: self.classes,
             gating: self.gating,
+            bodies: HashMap::new(),
         }
     }
 
@@ -157,7 +164,8 @@ impl<'a> Cx<'a> {
     pub(super) fn reparse(&self, content: &str, time: Nanos) -> Event {
         let families = [Format::Json, Format::Logfmt, Format::Syslog];
         match self
-            .read_wrapped(content, time, &families)
+            .read_wrapped(content, time, &families, None)
+            .0
             .into_iter()
             .next()
         {
@@ -173,14 +181,16 @@ impl<'a> Cx<'a> {
     }
 
     /// Every event `content` gives, read as a line of its own by the first of `families`,
-    /// the tool's definitions or the text reader that reads it; each at the time it states,
-    /// or `time` where it states none. Nothing when none reads it.
+    /// the tool's definitions or the text reader that reads it (`first` before them all);
+    /// each at the time it states, or `time` where it states none; and the format that read
+    /// it. Nothing when none reads it.
     pub(super) fn read_wrapped(
         &self,
         content: &str,
         time: Nanos,
         families: &[Format],
-    ) -> Vec<Event> {
+        first: Option<Format>,
+    ) -> (Vec<Event>, Option<Format>) {
         let mut inner = self.probe(|_| true);
         inner.given_time = Some(time);
         let mut found = Vec::new();
@@ -190,14 +200,18 @@ impl<'a> Cx<'a> {
         let site = self.config.formats.len();
         let defined = builtin::matching(content)
             .filter_map(|i| u8::try_from(site + i).ok().map(Format::Custom));
-        let formats = families.iter().copied().chain(defined).chain([text]);
+        let formats = first
+            .into_iter()
+            .chain(families.iter().copied().filter(|f| Some(*f) != first))
+            .chain(defined)
+            .chain([text]);
         for format in formats {
             if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
-                break;
+                return (found, Some(format));
             }
             found.clear();
         }
-        found
+        (found, None)
     }
 
     /// Notes that `declared`'s reader read the line (for the name of the file's format), and

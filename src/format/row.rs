@@ -29,11 +29,6 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         return true;
     }
     let body = super::trim_end(&body);
-    let mut events = cx.read_wrapped(body, time, &BODIES);
-    if events.is_empty() {
-        let level = is_crash(body).then_some(Level::Error);
-        events.push(cx.event(time, level, None, body.to_string(), Fields::new()));
-    }
     let column = |key: &str| {
         obj.get(key)
             .and_then(|raw| string(raw))
@@ -41,6 +36,19 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     };
     let level = column(ROW_LEVEL).and_then(|l| Level::parse(&l));
     let service = column(ROW_SERVICE);
+    let named = service.as_deref().unwrap_or("");
+    let first = cx.bodies.get(named).copied();
+    let (mut events, read_by) = cx.read_wrapped(body, time, &BODIES, first);
+    match read_by {
+        Some(format) if first.is_none() => {
+            cx.bodies.insert(named.to_string(), format);
+        }
+        None => {
+            let level = is_crash(body).then_some(Level::Error);
+            events.push(cx.event(time, level, None, body.to_string(), Fields::new()));
+        }
+        Some(_) => {}
+    }
     // Cited by the row's own time, which finds it in the table whatever the body says.
     let cited: Arc<str> = Arc::from(format!("{}@{}", cx.path, Zone::utc().rfc3339(time)));
     for mut event in events {

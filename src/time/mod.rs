@@ -9,7 +9,8 @@
 //! window time carries no offset, and when a time is printed.
 
 use chrono::{
-    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
+    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset,
+    TimeZone, Timelike,
 };
 use chrono_tz::Tz;
 use thiserror::Error;
@@ -130,8 +131,20 @@ impl Zone {
         if off.local_minus_utc() % 60 != 0 {
             return Zone::utc().rfc3339(t);
         }
-        let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
         let sub = t.rem_euclid(NANOS_PER_SEC);
+        let local = nanos_to_naive(t) + Duration::seconds(i64::from(off.local_minus_utc()));
+        // Written by hand where the year has four digits: every event of a stream and every
+        // row of a table is cited with one, and chrono's `format` parses its pattern each time.
+        if (0..=9999).contains(&local.year()) {
+            return written(local, sub, (*self != Zone::utc()).then_some(off));
+        }
+        self.formatted(t, off)
+    }
+
+    /// [`Zone::rfc3339`] by chrono's `format`, for any year.
+    fn formatted(&self, t: Nanos, off: FixedOffset) -> String {
+        let sub = t.rem_euclid(NANOS_PER_SEC);
+        let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
         let frac = if sub == 0 {
             ""
         } else if sub % 1_000_000 == 0 {
@@ -145,6 +158,55 @@ impl Zone {
         dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{zone}"))
             .to_string()
     }
+}
+
+/// `local` (a four-digit year) and `sub` nanoseconds as RFC 3339: as many fractional digits as
+/// it needs (0, 3, 6, 9), then `Z`, or the offset `±HH:MM` where one is given.
+fn written(local: NaiveDateTime, sub: i64, offset: Option<FixedOffset>) -> String {
+    let mut s = String::with_capacity(35);
+    let two = |s: &mut String, n: u32| {
+        s.push(char::from(b'0' + (n / 10 % 10) as u8));
+        s.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let year = local.year() as u32;
+    two(&mut s, year / 100);
+    two(&mut s, year % 100);
+    s.push('-');
+    two(&mut s, local.month());
+    s.push('-');
+    two(&mut s, local.day());
+    s.push('T');
+    two(&mut s, local.hour());
+    s.push(':');
+    two(&mut s, local.minute());
+    s.push(':');
+    two(&mut s, local.second());
+    let digits = match sub {
+        0 => 0,
+        _ if sub % 1_000_000 == 0 => 3,
+        _ if sub % 1_000 == 0 => 6,
+        _ => 9,
+    };
+    if digits > 0 {
+        s.push('.');
+        let mut scale = 100_000_000;
+        for _ in 0..digits {
+            s.push(char::from(b'0' + (sub / scale % 10) as u8));
+            scale /= 10;
+        }
+    }
+    match offset {
+        None => s.push('Z'),
+        Some(off) => {
+            let east = off.local_minus_utc();
+            s.push(if east < 0 { '-' } else { '+' });
+            let minutes = east.unsigned_abs() / 60;
+            two(&mut s, minutes / 60);
+            s.push(':');
+            two(&mut s, minutes % 60);
+        }
+    }
+    s
 }
 
 /// `+01:00`, `-0700`, `+01` → (seconds east, bytes used).
@@ -467,6 +529,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// RFC 3339 written by hand reads as chrono writes it, in whole seconds and in
+        /// milli-, micro- and nanoseconds, in fixed and named zones.
+        #[test]
+        fn rfc3339_is_chronos(
+            t in -9_000_000_000i64..9_000_000_000,
+            sub in proptest::sample::select(vec![0i64, 120_000_000, 5_000, 7, 999_999_999]),
+            zone in proptest::sample::select(vec!["UTC", "+05:30", "-07:00", "Europe/Berlin", "America/St_Johns"]),
+        ) {
+            let zone = Zone::parse(zone).map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            let t = t * NANOS_PER_SEC + sub;
+            let off = zone.offset_at(t);
+            proptest::prop_assume!(off.local_minus_utc() % 60 == 0);
+            proptest::prop_assert_eq!(zone.rfc3339(t), zone.formatted(t, off));
+        }
+
         /// The event stream's hand-written time reads as chrono would write it, across the
         /// years an `i64` of nanoseconds holds, in fixed and named zones, for instants in and
         /// out of the second the clock last wrote.

@@ -13,11 +13,14 @@ pub use rows::Rows;
 pub use sql::{Column, Schema, Span, ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_SERVICE, ROW_TIME};
 
 use crate::time::Nanos;
+use bytes::Bytes;
 use serde::Deserialize;
 use std::fmt;
 use std::io::Read;
+use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
+use tokio::runtime::Runtime;
 
 /// Where a ClickHouse table is: its server and its qualified name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -168,14 +171,17 @@ impl Table {
     }
 }
 
-/// A connection to one table's server, for the queries a run makes of it.
+/// A connection to one table's server, for the queries a run makes of it. Its I/O runs on a
+/// runtime of its own, driven by the thread that reads the answer: a stream's bytes reach the
+/// parser without crossing threads.
 pub struct Connection<'a> {
     table: &'a Table,
-    client: reqwest::blocking::Client,
+    runtime: Arc<Runtime>,
+    client: reqwest::Client,
     credentials: &'a Credentials,
 }
 
-/// How long a server may take to accept a connection, and to answer a query's first bytes.
+/// How long a server may take to accept a connection.
 const CONNECT: Duration = Duration::from_secs(10);
 
 impl<'a> Connection<'a> {
@@ -183,19 +189,21 @@ impl<'a> Connection<'a> {
         table: &'a Table,
         credentials: &'a Credentials,
     ) -> Result<Connection<'a>, ClickHouseError> {
-        let client = reqwest::blocking::Client::builder()
-            .connect_timeout(CONNECT)
-            // Rows stream for as long as the window takes to scan: no deadline on the whole.
-            .timeout(None)
+        let bug = |what: &str, e: &dyn std::fmt::Display| {
+            ClickHouseError::server(format!("cannot make {what} ({e})"), "report this as a bug")
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
             .build()
-            .map_err(|e| {
-                ClickHouseError::server(
-                    format!("cannot make an HTTP client ({e})"),
-                    "report this as a bug",
-                )
-            })?;
+            .map_err(|e| bug("an I/O runtime", &e))?;
+        let client = reqwest::Client::builder()
+            .connect_timeout(CONNECT)
+            .build()
+            .map_err(|e| bug("an HTTP client", &e))?;
         Ok(Connection {
             table,
+            runtime: Arc::new(runtime),
             client,
             credentials,
         })
@@ -203,19 +211,13 @@ impl<'a> Connection<'a> {
 
     /// The table's columns and their types, checked against `mapping`.
     pub fn schema(&self, mapping: &Mapping) -> Result<Schema, ClickHouseError> {
-        let mut text = String::new();
-        self.query(&sql::describe(self.table))?
-            .read_to_string(&mut text)
-            .map_err(|e| self.read_failed(&e))?;
+        let text = self.answer(&sql::describe(self.table))?;
         Schema::check(&text, mapping, self.table)
     }
 
     /// The first and last time in the table, and how many rows have none.
     pub fn span(&self, schema: &Schema) -> Result<Span, ClickHouseError> {
-        let mut text = String::new();
-        self.query(&sql::span(self.table, schema))?
-            .read_to_string(&mut text)
-            .map_err(|e| self.read_failed(&e))?;
+        let text = self.answer(&sql::span(self.table, schema))?;
         Span::read(&text).ok_or_else(|| {
             ClickHouseError::server(
                 format!("the server's answer to the span query is not understood: {text:?}"),
@@ -232,18 +234,26 @@ impl<'a> Connection<'a> {
         to: Option<Nanos>,
     ) -> Result<Rows, ClickHouseError> {
         let response = self.query(&sql::rows(self.table, schema, from, to))?;
-        Ok(Rows::new(response))
+        Ok(Rows::new(Body {
+            runtime: Arc::clone(&self.runtime),
+            response,
+            chunk: Bytes::new(),
+        }))
     }
 
-    fn read_failed(&self, e: &std::io::Error) -> ClickHouseError {
-        ClickHouseError::server(
-            format!("the answer broke off: {e}"),
-            "check the server's health and the network, then run again",
-        )
+    /// A short query's whole answer.
+    fn answer(&self, query: &str) -> Result<String, ClickHouseError> {
+        let response = self.query(query)?;
+        self.runtime.block_on(response.text()).map_err(|e| {
+            ClickHouseError::server(
+                format!("the answer broke off: {}", chain(&e)),
+                "check the server's health and the network, then run again",
+            )
+        })
     }
 
     /// Sends `query`; an error the server answers with is turned into what to do about it.
-    fn query(&self, query: &str) -> Result<reqwest::blocking::Response, ClickHouseError> {
+    fn query(&self, query: &str) -> Result<reqwest::Response, ClickHouseError> {
         let mut request = self
             .client
             .post(self.table.endpoint())
@@ -251,28 +261,60 @@ impl<'a> Connection<'a> {
         if let Some(user) = &self.credentials.user {
             request = request.basic_auth(user, self.credentials.password.as_ref());
         }
-        let response = request
-            .send()
-            .map_err(|e| unreachable_server(self.table, &e))?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        let status = response.status();
-        let mut body = String::new();
-        let _ = response.take(64 << 10).read_to_string(&mut body);
-        Err(refused(status.as_u16(), &body, self.table))
+        self.runtime.block_on(async {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| unreachable_server(self.table, &e))?;
+            if response.status().is_success() {
+                return Ok(response);
+            }
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            let body: String = body.chars().take(64 << 10).collect();
+            Err(refused(status.as_u16(), &body, self.table))
+        })
     }
 }
 
-/// Why a server could not be reached, as a responder can act on it.
-fn unreachable_server(table: &Table, e: &reqwest::Error) -> ClickHouseError {
+/// A streaming answer's bytes as they arrive, read by driving the connection's runtime.
+struct Body {
+    runtime: Arc<Runtime>,
+    response: reqwest::Response,
+    /// What is left of the last chunk received.
+    chunk: Bytes,
+}
+
+impl Read for Body {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.chunk.is_empty() {
+            match self.runtime.block_on(self.response.chunk()) {
+                Ok(Some(chunk)) => self.chunk = chunk,
+                Ok(None) => return Ok(0),
+                Err(e) => return Err(std::io::Error::other(chain(&e))),
+            }
+        }
+        let n = out.len().min(self.chunk.len());
+        out[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}
+
+/// An error with the errors under it, which say what actually failed.
+fn chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
+    let mut source = e.source();
     while let Some(s) = source {
         text.push_str(": ");
         text.push_str(&s.to_string());
         source = s.source();
     }
+    text
+}
+
+/// Why a server could not be reached, as a responder can act on it.
+fn unreachable_server(table: &Table, e: &reqwest::Error) -> ClickHouseError {
+    let text = chain(e);
     let lower = text.to_ascii_lowercase();
     let (what, hint) = if lower.contains("dns error") || lower.contains("failed to lookup") {
         (

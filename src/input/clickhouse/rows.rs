@@ -20,6 +20,9 @@ pub struct Rows {
     ended: bool,
     /// Bytes received, for the run's statistics.
     received: u64,
+    /// What each read fills, before its bytes join `buffer`: filled once, not zeroed anew
+    /// for every read.
+    scratch: Vec<u8>,
 }
 
 /// How much the server's exception text is read, at most.
@@ -35,6 +38,7 @@ impl Rows {
             failed: None,
             ended: false,
             received: 0,
+            scratch: vec![0; 64 << 10],
         }
     }
 
@@ -51,17 +55,15 @@ impl Rows {
             self.complete = 0;
             self.start = 0;
             let old = self.buffer.len();
-            self.buffer.resize(old + (64 << 10), 0);
-            let n = match self.inner.read(&mut self.buffer[old..]) {
+            let n = match self.inner.read(&mut self.scratch) {
                 Ok(n) => n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => 0,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    self.buffer.truncate(old);
                     self.failed = Some(dropped(&e.to_string()));
                     return;
                 }
             };
-            self.buffer.truncate(old + n);
+            self.buffer.extend_from_slice(&self.scratch[..n]);
             self.received += n as u64;
             if n == 0 {
                 self.ended = true;
