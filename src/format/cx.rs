@@ -192,24 +192,62 @@ impl<'a> Cx<'a> {
         first: Option<Format>,
     ) -> (Vec<Event>, Option<Format>) {
         let mut inner = self.probe(|_| true);
+        self.read_in(&mut inner, content, time, families, first)
+    }
+
+    /// [`Cx::read_wrapped`] under this parse's own keeping: what the run only counts is
+    /// counted here and not built, as a file's line is. The events built, the format that
+    /// read `content`, and whether it was counted instead.
+    pub(super) fn read_counting(
+        &mut self,
+        content: &str,
+        time: Nanos,
+        families: &[Format],
+        first: Option<Format>,
+    ) -> (Vec<Event>, Option<Format>, bool) {
+        let mut inner = self.probe(|_| true);
+        inner.keeping = std::mem::take(&mut self.keeping);
+        let counted = inner.keeping.counted.len();
+        let (found, format) = self.read_in(&mut inner, content, time, families, first);
+        self.keeping = std::mem::take(&mut inner.keeping);
+        let only_counted = found.is_empty() && self.keeping.counted.len() > counted;
+        (found, format, only_counted)
+    }
+
+    fn read_in(
+        &self,
+        inner: &mut Cx,
+        content: &str,
+        time: Nanos,
+        families: &[Format],
+        first: Option<Format>,
+    ) -> (Vec<Event>, Option<Format>) {
         inner.given_time = Some(time);
         let mut found = Vec::new();
         // The tool's definitions before the text reader: a Kubernetes component's klog line,
         // an nginx container's error line, are theirs whole.
         let text = Format::Text(LevelPlace::Anywhere);
         let site = self.config.formats.len();
-        let defined = builtin::matching(content)
-            .filter_map(|i| u8::try_from(site + i).ok().map(Format::Custom));
+        // Matched only when the families before them have not read it.
+        let defined = std::iter::once_with(|| {
+            builtin::matching(content)
+                .filter_map(move |i| u8::try_from(site + i).ok().map(Format::Custom))
+        })
+        .flatten();
         let formats = first
             .into_iter()
             .chain(families.iter().copied().filter(|f| Some(*f) != first))
             .chain(defined)
             .chain([text]);
         for format in formats {
-            if format.parse(content, &mut inner, &mut found) && !found.is_empty() {
+            let counted = inner.keeping.counted.len();
+            if format.parse(content, inner, &mut found)
+                && (!found.is_empty() || inner.keeping.counted.len() > counted)
+            {
                 return (found, Some(format));
             }
             found.clear();
+            inner.keeping.counted.truncate(counted);
         }
         (found, None)
     }

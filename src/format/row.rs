@@ -38,7 +38,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let service = column(ROW_SERVICE);
     let named = service.as_deref().unwrap_or("");
     let first = cx.bodies.get(named).copied();
-    let (mut events, read_by) = cx.read_wrapped(body, time, &BODIES, first);
+    // What the draft only counts is counted by the body's reader, as a file's line is; unless
+    // the level column makes the row stand out, which the reader cannot see.
+    let (mut events, read_by, counted) = match Level::stands_out(level) {
+        false => cx.read_counting(body, time, &BODIES, first),
+        true => {
+            let (events, read_by) = cx.read_wrapped(body, time, &BODIES, first);
+            (events, read_by, false)
+        }
+    };
     match read_by {
         Some(format) if first.is_none() => {
             cx.bodies.insert(named.to_string(), format);
@@ -48,6 +56,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
             events.push(cx.event(time, level, None, body.to_string(), Fields::new()));
         }
         Some(_) => {}
+    }
+    if counted {
+        return true;
     }
     // Cited by the row's own time, which finds it in the table whatever the body says.
     let cited: Arc<str> = Arc::from(format!("{}@{}", cx.path, Zone::utc().rfc3339(time)));

@@ -165,9 +165,14 @@ impl Table {
         format!("clickhouse:{}.{}", self.database, self.table)
     }
 
+    /// Where queries are sent. ClickHouse's JSON escapes `/` by default; every path in a body
+    /// would then be unescaped again row by row.
     fn endpoint(&self) -> String {
         let scheme = if self.https { "https" } else { "http" };
-        format!("{scheme}://{}:{}/", self.host, self.port)
+        format!(
+            "{scheme}://{}:{}/?output_format_json_escape_forward_slashes=0",
+            self.host, self.port
+        )
     }
 }
 
