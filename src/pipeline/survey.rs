@@ -33,10 +33,11 @@ pub(super) fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Optio
                 YearAnchor::Fixed,
             );
             let setup = Setup::new(options, options.zone, options.date, anchor);
-            // A table's times are whole instants: its span's first is all a survey needs.
-            if let Location::Table(table) = &input.location {
+            // A table's times are whole instants, anchoring no year, and a table is no
+            // rotation: its span is asked only where the window's day needs it.
+            if let Location::Table(_) = &input.location {
                 return Survey {
-                    first: super::table::span(table, &setup).map(|(first, _)| first),
+                    first: None,
                     yearless: false,
                     compressed: false,
                 };

@@ -7,7 +7,7 @@ use super::read::{feed, settle};
 use super::stream::Writer;
 use super::{Diagnostic, FileResult, Problem, Reach, Render, Setup};
 use crate::format::{FileParser, Format, Keep};
-use crate::input::clickhouse::{ClickHouseError, Connection, Span, Table};
+use crate::input::clickhouse::{ClickHouseError, Connection, Table};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 
@@ -36,8 +36,8 @@ pub(super) fn read(
         Ok(s) => s,
         Err(e) => return failed(result, e),
     };
-    let span = match connection.span(&schema) {
-        Ok(s) => s,
+    let untimed = match connection.untimed(&schema) {
+        Ok(n) => n,
         Err(e) => return failed(result, e),
     };
     let (from, to) = match reach {
@@ -64,7 +64,7 @@ pub(super) fn read(
     let bytes = lines.bytes();
     let mut result = settle(result, parser.finish(), None, 0, path);
     result.bytes = bytes;
-    result.warning = warning(&address, read.err(), &result, span);
+    result.warning = warning(&address, read.err(), &result, untimed);
     if let Some(mut w) = writer {
         result.write_rest(&mut w, path);
         result.written(w);
@@ -79,7 +79,7 @@ fn warning(
     address: &str,
     read_error: Option<std::io::Error>,
     result: &FileResult,
-    span: Span,
+    untimed: u64,
 ) -> Option<Diagnostic> {
     if let Some(e) = read_error {
         let e = match e
@@ -105,12 +105,12 @@ fn warning(
             },
         ));
     }
-    (span.untimed > 0).then(|| {
+    (untimed > 0).then(|| {
         Diagnostic::at(
             address,
             None,
             Problem::NullRows {
-                rows: span.untimed,
+                rows: untimed,
                 untimed: true,
             },
         )

@@ -202,8 +202,10 @@ impl<'a> Connection<'a> {
             .enable_time()
             .build()
             .map_err(|e| bug("an I/O runtime", &e))?;
+        // Certificates are loaded only for HTTPS: the system's roots take a while to parse.
         let client = reqwest::Client::builder()
             .connect_timeout(CONNECT)
+            .tls_built_in_root_certs(table.https)
             .build()
             .map_err(|e| bug("an HTTP client", &e))?;
         Ok(Connection {
@@ -229,6 +231,27 @@ impl<'a> Connection<'a> {
                 "check that the address is a ClickHouse server's HTTP port",
             )
         })
+    }
+
+    /// How many rows have no time (a null), which no window's query returns: asked only of a
+    /// time column that may hold them.
+    pub fn untimed(&self, schema: &Schema) -> Result<u64, ClickHouseError> {
+        if !schema.untimed_possible() {
+            return Ok(0);
+        }
+        let text = self.answer(&sql::untimed(self.table, schema))?;
+        serde_json::from_str::<serde_json::Value>(text.trim())
+            .ok()
+            .and_then(|row| match &row["untimed"] {
+                serde_json::Value::String(s) => s.parse().ok(),
+                n => n.as_u64(),
+            })
+            .ok_or_else(|| {
+                ClickHouseError::server(
+                    format!("the server's answer to the count of untimed rows is not understood: {text:?}"),
+                    "check that the address is a ClickHouse server's HTTP port",
+                )
+            })
     }
 
     /// The rows from `from` to `to` (either open), streamed: one JSON object a line.

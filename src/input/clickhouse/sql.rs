@@ -72,6 +72,11 @@ pub(super) fn describe(table: &Table) -> String {
 }
 
 impl Schema {
+    /// Whether the time column may hold nulls: rows no window can place.
+    pub fn untimed_possible(&self) -> bool {
+        self.time.kind.trim().starts_with("Nullable(")
+    }
+
     /// The mapping's columns in a `DESCRIBE`'s answer (one JSON object a line), or which one
     /// the table lacks and what it has instead.
     pub fn check(
@@ -159,6 +164,15 @@ impl Schema {
             false => format!("fromUnixTimestamp64Nano(toInt64({t}))"),
         }
     }
+}
+
+/// How many rows have no time: their null map alone is read.
+pub(super) fn untimed(table: &Table, schema: &Schema) -> String {
+    format!(
+        "SELECT count() AS untimed FROM {} WHERE isNull({}) FORMAT JSONEachRow",
+        qualified(table),
+        quoted(&schema.time.name)
+    )
 }
 
 pub(super) fn span(table: &Table, schema: &Schema) -> String {
