@@ -120,7 +120,7 @@ impl Kind {
 /// Where an event came from: the path as the user would type it (relative to the argument it
 /// was found under) and the 1-based line where the event starts. A row of a table has no line:
 /// its path names the table and the row's time (`clickhouse:logs.app@2025-03-18T14:02:07Z`),
-/// and its line is 0.
+/// and its line is 0, or the row's number where the table has a column that numbers them.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SourceRef {
     pub path: Arc<str>,
@@ -133,15 +133,15 @@ impl SourceRef {
         (self.line > 0).then_some(self.line)
     }
 
-    /// The input it came from: the path, less a row's `@TIME`. Two events of one input are
-    /// one source to whatever compares sources (clocks, an entry's citations).
+    /// The input it came from: the path, less a table row's `@TIME`. Two events of one
+    /// input are one source to whatever compares sources (clocks, an entry's citations).
     pub fn origin(&self) -> &str {
-        match self.line() {
-            Some(_) => &self.path,
-            None => self
+        match self.path.starts_with("clickhouse:") {
+            true => self
                 .path
                 .rsplit_once('@')
                 .map_or(&self.path, |(table, _)| table),
+            false => &self.path,
         }
     }
 }

@@ -481,6 +481,9 @@ fn an_exception_mid_stream_is_reported_and_the_rows_before_it_kept() {
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let config = config(dir.path());
+    // The column `n` numbers the rows: citations give it as the line.
+    let mapping = fs::read_to_string(&config).expect("config") + "row = \"n\"\n";
+    fs::write(&config, mapping).expect("config");
     let table = format!("clickhouse://{}/{db}.logs", shards[0]);
     let out = reconstruct()
         .current_dir(dir.path())
@@ -498,10 +501,17 @@ fn an_exception_mid_stream_is_reported_and_the_rows_before_it_kept() {
         said.contains(&format!("reconstruct: error: the server failed mid-stream: Value passed to 'throwIf' function is non zero ({table}): the rows before it were read")),
         "{said}"
     );
-    let events = String::from_utf8_lossy(&out.stdout).lines().count();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let events = stdout.lines().count();
     assert!(
         events > 0 && events < 200_000,
         "{events} events before the failure"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "checkout: request 1 [clickhouse:{db}.logs@2025-03-18T14:00:00Z:1]"
+        )),
+        "{stdout:.300}"
     );
     assert_eq!(out.status.code(), Some(0), "the rows before it were read");
 }

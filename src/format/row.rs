@@ -8,9 +8,11 @@
 use super::json::{object, string, Object, Raw};
 use super::{is_crash, Cx, Format};
 use crate::event::{Event, Fields, SourceRef};
-use crate::input::clickhouse::{ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_SERVICE, ROW_TIME};
+use crate::input::clickhouse::{
+    ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_NUMBER, ROW_SERVICE, ROW_TIME,
+};
 use crate::level::Level;
-use crate::time::{Nanos, Zone};
+use crate::time::Zone;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -19,7 +21,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let Some(obj) = Object::split(super::trim_start(line)) else {
         return false;
     };
-    let Some(time) = obj.get(ROW_TIME).and_then(nanos) else {
+    let Some(time) = obj.get(ROW_TIME).and_then(integer) else {
         return false;
     };
     let Some(body) = obj.get(ROW_BODY).and_then(|raw| string(raw)) else {
@@ -60,8 +62,13 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if counted {
         return true;
     }
-    // Cited by the row's own time, which finds it in the table whatever the body says.
+    // Cited by the row's own time, which finds it in the table whatever the body says, and by
+    // its number where the table has a column that numbers its rows.
     let cited: Arc<str> = Arc::from(format!("{}@{}", cx.path, Zone::utc().rfc3339(time)));
+    let line = obj
+        .get(ROW_NUMBER)
+        .and_then(integer)
+        .map_or(0, |n| n.max(0) as u64);
     for mut event in events {
         // The body's own time is finer than a `DateTime` column's second, and an alert
         // payload's is when the alert began or ended; a body's time far from the row's is
@@ -82,7 +89,7 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
         }
         event.source = SourceRef {
             path: Arc::clone(&cited),
-            line: 0,
+            line,
         };
         out.push(event);
     }
@@ -96,8 +103,9 @@ const BODIES: [Format; 4] = [Format::Json, Format::Logfmt, Format::Syslog, Forma
 /// How far a body's own time may be from its row's and still be taken.
 const BODY_TIME_MAX: u64 = 24 * 3600 * 1_000_000_000;
 
-/// The row's time: nanoseconds since the epoch, as a number or (64-bit, quoted) a string.
-fn nanos(raw: &Raw) -> Option<Nanos> {
+/// A 64-bit integer, as a number or (as ClickHouse writes 64-bit integers) a quoted string:
+/// the row's time in nanoseconds since the epoch, its number.
+fn integer(raw: &Raw) -> Option<i64> {
     let text = raw.get().trim_matches('"');
     text.parse().ok()
 }
@@ -145,7 +153,7 @@ mod tests {
         r#"{"__time":"1742306670000000000","__body":"{\"version\":\"4\",\"status\":\"firing\",\"receiver\":\"pager\",\"alerts\":[{\"status\":\"firing\",\"labels\":{\"alertname\":\"HighErrorRate\",\"service\":\"gateway\"},\"annotations\":{\"summary\":\"5xx above 5%\"},\"startsAt\":\"2025-03-18T14:04:00Z\",\"endsAt\":\"0001-01-01T00:00:00Z\"}]}","__level":"","__service":"alertmanager"}"#,
         r#"{"__time":"1742306529000000000","__body":"2025-03-18T14:02:09.120Z ERROR 1 --- [nio-8080-exec-3] c.e.checkout.CartService : Failed to allocate session buffer\njava.lang.OutOfMemoryError: Java heap space\n\tat c.e.checkout.CartService.add(CartService.java:88)","__level":"ERROR","__service":"checkout"}"#,
         r#"{"__time":"1742306530000000000","__body":null,"__level":"ERROR","__service":"checkout"}"#,
-        r#"{"__time":"1742306531000000000","__body":"connection reset by peer","__level":"WARN","__service":"checkout"}"#,
+        r#"{"__time":"1742306531000000000","__body":"connection reset by peer","__level":"WARN","__service":"checkout","__row":"42"}"#,
     ];
 
     #[test]
@@ -211,5 +219,11 @@ mod tests {
             checkout[1].time, 1_742_306_531_000_000_000,
             "the row's time"
         );
+        assert_eq!(
+            checkout[1].source.to_string(),
+            "clickhouse:otel.logs@2025-03-18T14:02:11Z:42",
+            "a table's own row number is the line"
+        );
+        assert_eq!(checkout[1].source.origin(), "clickhouse:otel.logs");
     }
 }

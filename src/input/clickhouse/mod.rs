@@ -10,7 +10,9 @@ mod rows;
 mod sql;
 
 pub use rows::Rows;
-pub use sql::{Column, Schema, Span, ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_SERVICE, ROW_TIME};
+pub use sql::{
+    Column, Schema, Span, ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_NUMBER, ROW_SERVICE, ROW_TIME,
+};
 
 use crate::time::Nanos;
 use bytes::Bytes;
@@ -44,6 +46,9 @@ pub struct Mapping {
     pub service: String,
     /// `Map` columns, or `String` columns holding JSON objects, whose keys become fields.
     pub attributes: Vec<String>,
+    /// A column that numbers the rows (an insertion counter, a log's own line number): a
+    /// row's citation gives it as the line. None by default: `otel_logs` has none.
+    pub row: String,
 }
 
 impl Default for Mapping {
@@ -54,6 +59,7 @@ impl Default for Mapping {
             level: "SeverityText".into(),
             service: "ServiceName".into(),
             attributes: vec!["ResourceAttributes".into(), "LogAttributes".into()],
+            row: String::new(),
         }
     }
 }

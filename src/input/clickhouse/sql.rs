@@ -13,6 +13,7 @@ pub const ROW_TIME: &str = "__time";
 pub const ROW_BODY: &str = "__body";
 pub const ROW_LEVEL: &str = "__level";
 pub const ROW_SERVICE: &str = "__service";
+pub const ROW_NUMBER: &str = "__row";
 /// Followed by the attribute column's place in the mapping: `__attributes_0`, ….
 pub const ROW_ATTRIBUTES: &str = "__attributes_";
 
@@ -36,6 +37,7 @@ pub struct Schema {
     level: Option<Column>,
     service: Option<Column>,
     attributes: Vec<Column>,
+    row: Option<Column>,
 }
 
 /// A table's first and last time, how many rows it holds, and how many have no time.
@@ -142,6 +144,7 @@ impl Schema {
                 .iter()
                 .map(|a| find("attributes", a))
                 .collect::<Result<_, _>>()?,
+            row: optional("row", &mapping.row)?,
         })
     }
 
@@ -229,6 +232,9 @@ pub(super) fn rows(
     }
     for (i, a) in schema.attributes.iter().enumerate() {
         select.push(format!("{} AS {ROW_ATTRIBUTES}{i}", quoted(&a.name)));
+    }
+    if let Some(row) = &schema.row {
+        select.push(format!("toUInt64({}) AS {ROW_NUMBER}", quoted(&row.name)));
     }
     let mut query = format!("SELECT {} FROM {}", select.join(", "), qualified(table));
     let bounds: Vec<String> = [

@@ -93,18 +93,20 @@ fn a_datetime_column_is_asked_in_whole_seconds_and_other_types_as_text() {
         level: "sev".into(),
         service: String::new(),
         attributes: Vec::new(),
+        row: "n".into(),
     };
-    let schema = Schema::check(described, &mapping, &table()).expect("the schema");
+    let described = format!("{described}{{\"name\":\"n\",\"type\":\"UInt64\"}}\n");
+    let schema = Schema::check(&described, &mapping, &table()).expect("the schema");
     assert_eq!(
         sql::rows(&table(), &schema, Some(1_742_306_400_500_000_000), None),
         "SELECT toUInt64(toUInt32(`ts`)) * 1000000000 AS __time, `msg` AS __body, \
-         toString(`sev`) AS __level FROM `otel`.`otel_logs` \
+         toString(`sev`) AS __level, toUInt64(`n`) AS __row FROM `otel`.`otel_logs` \
          WHERE `ts` >= toDateTime(1742306400) FORMAT JSONEachRow"
     );
     assert_eq!(
         sql::rows(&table(), &schema, None, None),
         "SELECT toUInt64(toUInt32(`ts`)) * 1000000000 AS __time, `msg` AS __body, \
-         toString(`sev`) AS __level FROM `otel`.`otel_logs` FORMAT JSONEachRow"
+         toString(`sev`) AS __level, toUInt64(`n`) AS __row FROM `otel`.`otel_logs` FORMAT JSONEachRow"
     );
 }
 
