@@ -161,6 +161,10 @@ pub enum FormatArg {
     Markdown,
     Json,
     Timesketch,
+    /// One self-contained page: the chart above the draft.
+    Html,
+    /// The chart alone.
+    Svg,
 }
 
 impl Cli {
@@ -201,7 +205,8 @@ impl Cli {
             slow: self.slow,
             progress: (!self.quiet && std::io::stderr().is_terminal()).then(progress_bar),
             render: self.events.then_some(match self.format {
-                FormatArg::Markdown => markdown::event_line,
+                // --events refuses the chart's formats before any run (see main).
+                FormatArg::Markdown | FormatArg::Html | FormatArg::Svg => markdown::event_line,
                 FormatArg::Json => json::event_line,
                 FormatArg::Timesketch => timesketch::event_line,
             }),

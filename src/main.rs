@@ -6,7 +6,7 @@ use clap::{CommandFactory, Parser};
 use cli::{Cli, ColorArg, Command, FormatArg};
 use reconstruct::config::{self, Config};
 use reconstruct::correlate::build;
-use reconstruct::emit::{self, json, markdown, timesketch};
+use reconstruct::emit::{self, chart, html, json, markdown, timesketch};
 #[cfg(unix)]
 use reconstruct::input::clickhouse::Credentials;
 use reconstruct::input::line_index;
@@ -163,10 +163,21 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
     let settings = cli.settings();
     let mut timeline = build(result.events(), &result.requests, result.window, settings);
     timeline.clocks.splice(0..0, result.clocks.iter().cloned());
+    let lanes = || {
+        let w = result.window;
+        chart::lanes(
+            result.events(),
+            &result.traffic,
+            w.lookback,
+            w.to.max(w.ahead),
+        )
+    };
     match cli.format {
         FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
         FormatArg::Timesketch => timesketch::draft(out, &timeline, &zone),
         FormatArg::Markdown => markdown::draft(out, &timeline, &zone, settings.max_entries, colour),
+        FormatArg::Html => html::page(out, &timeline, &lanes(), &zone, settings.max_entries),
+        FormatArg::Svg => html::svg(out, &timeline, &lanes(), &zone),
     }
 }
 
@@ -188,6 +199,8 @@ fn batch(cli: &Cli, options: &Options, list: &Path, dir: &Path) -> ExitCode {
         (FormatArg::Markdown, _) => "md",
         (FormatArg::Json, false) => "json",
         (FormatArg::Json, true) | (FormatArg::Timesketch, _) => "jsonl",
+        (FormatArg::Html, _) => "html",
+        (FormatArg::Svg, _) => "svg",
     };
     let options: Vec<_> = incidents.iter().map(|i| i.options.clone()).collect();
     let mut warned = HashSet::new();
@@ -273,6 +286,10 @@ fn main() -> ExitCode {
         password: std::env::var("CLICKHOUSE_PASSWORD").ok(),
     };
     let options = cli.options(Arc::new(config), index, credentials);
+    if cli.events && matches!(cli.format, FormatArg::Html | FormatArg::Svg) {
+        error("--events prints events, and html and svg draw the draft's chart (command line): use --format markdown, json or timesketch with --events");
+        return ExitCode::from(USAGE);
+    }
     if let (Some(list), Some(dir)) = (&cli.incidents, &cli.output) {
         return batch(&cli, &options, list, dir);
     }

@@ -20,7 +20,7 @@ impl Traffic {
 }
 
 /// Requests in the window and in its look-back.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Requests {
     /// Where the window starts: requests before it are the look-back's. `None` when there is
     /// no window, and every request is in it.
@@ -28,7 +28,85 @@ pub struct Requests {
     slow: Nanos,
     pub during: Traffic,
     pub before: Traffic,
+    /// The same, minute by minute, for the chart's request rate.
+    pub minutes: Minutes,
 }
+
+/// Requests counted per minute: a counter an increment each, the minutes kept from the first
+/// counted to the last (the window and its look-back: a few hundred).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Minutes {
+    /// The minute (since the epoch) of `counts[0]`.
+    first: i64,
+    counts: Vec<Traffic>,
+}
+
+const MINUTE: Nanos = 60_000_000_000;
+
+impl Minutes {
+    #[inline]
+    fn add(&mut self, time: Nanos, failed: bool) {
+        // Most requests fall in a minute already counted.
+        let at = time.div_euclid(MINUTE).wrapping_sub(self.first) as usize;
+        let slot = match self.counts.get_mut(at) {
+            Some(slot) => slot,
+            None => match self.slot(time) {
+                Some(slot) => slot,
+                None => return,
+            },
+        };
+        slot.requests += 1;
+        slot.failed_or_slow += u64::from(failed);
+    }
+
+    /// The counts of the minute `time` falls in, making room for it; `None` for a minute too
+    /// far from the others to chart.
+    #[cold]
+    fn slot(&mut self, time: Nanos) -> Option<&mut Traffic> {
+        let minute = time.div_euclid(MINUTE);
+        if self.counts.is_empty() {
+            self.first = minute;
+        }
+        if minute < self.first {
+            // An earlier minute than any so far (a rotation read after its successor).
+            let more = usize::try_from(self.first - minute).unwrap_or(0);
+            self.counts
+                .splice(0..0, std::iter::repeat_n(Traffic::default(), more));
+            self.first = minute;
+        }
+        let at = usize::try_from(minute - self.first).ok()?;
+        // A request years away from the others is counted, but not charted.
+        if at >= MAX_MINUTES {
+            return None;
+        }
+        if at >= self.counts.len() {
+            self.counts.resize(at + 1, Traffic::default());
+        }
+        Some(&mut self.counts[at])
+    }
+
+    /// Each minute with requests: its start and its counts.
+    pub fn iter(&self) -> impl Iterator<Item = (Nanos, Traffic)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.requests > 0)
+            .map(|(i, t)| ((self.first + i as i64) * MINUTE, *t))
+    }
+
+    /// Adds another file's minutes.
+    pub fn absorb(&mut self, other: &Minutes) {
+        for (t, traffic) in other.iter() {
+            if let Some(slot) = self.slot(t) {
+                slot.requests += traffic.requests;
+                slot.failed_or_slow += traffic.failed_or_slow;
+            }
+        }
+    }
+}
+
+/// Three weeks of minutes, the most one input's chart keeps.
+const MAX_MINUTES: usize = 21 * 24 * 60;
 
 impl Requests {
     pub fn new(from: Option<Nanos>, slow: Nanos) -> Requests {
@@ -37,6 +115,7 @@ impl Requests {
             slow,
             during: Traffic::default(),
             before: Traffic::default(),
+            minutes: Minutes::default(),
         }
     }
 
@@ -55,9 +134,11 @@ impl Requests {
             _ => &mut self.during,
         };
         side.requests += 1;
-        if status >= 500 || duration.is_some_and(|d| d > self.slow) {
+        let failed = status >= 500 || duration.is_some_and(|d| d > self.slow);
+        if failed {
             side.failed_or_slow += 1;
         }
+        self.minutes.add(time, failed);
     }
 
     /// The counts so far, leaving none: counting goes on from the window's start `from`.
@@ -75,5 +156,6 @@ impl Requests {
             mine.requests += theirs.requests;
             mine.failed_or_slow += theirs.failed_or_slow;
         }
+        self.minutes.absorb(&other.minutes);
     }
 }

@@ -171,7 +171,7 @@ fn capitalised(words: &str) -> String {
 }
 
 /// Whether the entries and the window fall on more than one local day.
-fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
+pub(super) fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
     let day = |t: Nanos| zone.to_local(t).date();
     let first = day(timeline.window.from);
     std::iter::once(timeline.window.to)

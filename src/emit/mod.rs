@@ -1,6 +1,8 @@
 //! Writing the draft and the event stream, in Markdown (for the postmortem), JSON (for other
 //! tools) and Timesketch's JSON Lines (for forensic timelines); and the `--stats` table.
 
+pub mod chart;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod stats;

@@ -47,6 +47,8 @@ pub struct Parsed {
     pub dropped: Vec<Dropped>,
     /// The opening of the first unparsed line, for the warning that quotes it.
     pub first_unparsed_text: Option<String>,
+    /// The service the input's path names, whose requests its counts are.
+    pub service: Option<String>,
 }
 
 /// An event in range that a parse counted and did not keep: its time and line, and for an
@@ -102,7 +104,7 @@ pub struct FileParser<'a> {
 }
 
 /// How much of what it reads in range a parse keeps.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub enum Keep {
     /// Every event, whole: the event stream.
     All,
@@ -191,7 +193,7 @@ impl<'a> FileParser<'a> {
 
     /// Keeps what `keep` asks for of the events in range (all are counted either way).
     pub fn keeping(mut self, keep: Keep) -> Self {
-        self.cx.keeping = Keeping::of(keep);
+        self.cx.keeping = Keeping::of(keep.clone());
         self.keep = keep;
         self
     }
@@ -379,6 +381,7 @@ impl<'a> FileParser<'a> {
             yearless: self.cx.dates.yearless.get(),
             problem: self.problem,
             requests: self.cx.keeping.requests,
+            service: self.cx.service,
             dropped: self.dropped,
             first_unparsed_text: self.first_unparsed_text,
             stamped: self.stamped,

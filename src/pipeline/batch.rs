@@ -307,6 +307,7 @@ fn deal(
         compressed: whole.compressed,
         seen,
         requests,
+        service: whole.service.clone(),
         dropped: Vec::new(),
         text: Text::default(),
         lines: Vec::new(),

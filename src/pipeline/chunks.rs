@@ -82,7 +82,7 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let mut parser = FileParser::new(cx)
                 .with_format(chunks.format)
                 .with_stamped(chunks.stamped.clone())
-                .keeping(keep);
+                .keeping(keep.clone());
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);

@@ -36,11 +36,12 @@ use crate::stats::{InputStats, Skipped, Stats};
 pub use crate::time::window::WindowTime;
 use crate::time::window::{clock_window, infer_day, resolve_edges, Edges};
 use crate::time::{Nanos, Zone};
-use crate::traffic::Requests;
+use crate::traffic::{Minutes, Requests};
 use chrono::NaiveDate;
 use chunks::Seen;
 use indicatif::ProgressDrawTarget;
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -63,6 +64,8 @@ pub struct Run {
     pub notes: Vec<Note>,
     /// The requests read, for a draft (none with `--events`, whose events hold them).
     pub requests: Requests,
+    /// The same minute by minute, by the service each input's path names (`""` for none).
+    pub traffic: BTreeMap<String, Minutes>,
     /// The inputs whose times were shifted by the clock `reconstruct.toml` declares for them.
     pub clocks: Vec<Clock>,
 }
@@ -115,6 +118,7 @@ impl FileResult {
             compressed: false,
             seen: Seen::default(),
             requests: None,
+            service: None,
             dropped: Vec::new(),
             text: Text::default(),
             lines: Vec::new(),
@@ -181,6 +185,8 @@ struct FileResult {
     seen: Seen,
     /// Requests counted, for a draft.
     requests: Option<Requests>,
+    /// The service the input's path names.
+    service: Option<String>,
     /// Events in range not kept ([`Keep::Drafts`]).
     dropped: Vec<Dropped>,
     /// The events written as stream lines ([`Options::render`]), and where each one lies.
@@ -523,6 +529,7 @@ fn conclude(
     let mut runs = Vec::with_capacity(results.len());
     let (mut texts, mut lines) = (Vec::new(), Vec::new());
     let mut requests = Requests::new(from, options.slow);
+    let mut traffic = BTreeMap::new();
     let mut seen = Seen::default();
     let mut clocks = Vec::new();
     for (input, r) in prepared.inputs.iter().zip(results) {
@@ -568,6 +575,10 @@ fn conclude(
         });
         if let Some(counted) = &r.requests {
             requests.absorb(counted);
+            traffic
+                .entry(r.service.clone().unwrap_or_default())
+                .or_insert_with(Minutes::default)
+                .absorb(&counted.minutes);
         }
         runs.push(r.events);
         texts.push(r.text);
@@ -624,6 +635,7 @@ fn conclude(
         warnings,
         notes,
         requests,
+        traffic,
         clocks,
     };
     if run.stats.events == 0 {

@@ -176,6 +176,7 @@ pub(super) fn settle(
     result.yearless = parsed.yearless;
     result.events = parsed.events;
     result.requests = parsed.requests;
+    result.service = parsed.service;
     result.dropped = parsed.dropped;
     let c = &result.counts;
     if let Some(problem) = parsed.problem {

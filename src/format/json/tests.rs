@@ -390,7 +390,7 @@ mod layout {
             let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
             let (mut events, mut dropped) = (Vec::new(), Vec::new());
             for line in &lines {
-                let (e, d) = read(&[line], keep);
+                let (e, d) = read(&[line], keep.clone());
                 events.extend(e);
                 dropped.extend(d);
             }

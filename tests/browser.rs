@@ -1,0 +1,161 @@
+//! The page of `--format html` and the chart of `--format svg`, loaded in a real browser:
+//! Debian's Chromium, headless, which `.ci/run` installs. The page must load with nothing on
+//! the console (its content security policy forbids every load, so a load it tried would be
+//! an error there) and hold the lanes, bars and marks the sample's incident calls for. Without
+//! Chromium the tests say so and pass, except under CI, where they fail.
+//!
+//! `UPDATE_GOLDEN=1` also writes the screenshot the README shows, `tests/golden/sample.png`.
+
+mod common;
+use common::{reconstruct, succeeds};
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn chromium() -> Option<PathBuf> {
+    let found = std::env::var_os("CHROMIUM").map(PathBuf::from).or_else(|| {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    });
+    match found {
+        Some(path) => Some(path),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("CI runs these tests in Chromium: install Debian's chromium")
+        }
+        None => {
+            eprintln!("no Chromium (/usr/bin/chromium, or CHROMIUM): skipped");
+            None
+        }
+    }
+}
+
+/// What the browser made of `page`: its DOM after loading, and its console's lines.
+fn load(browser: &Path, page: &Path, extra: &[&str]) -> (String, Vec<String>) {
+    let profile = tempfile::tempdir().expect("a profile directory");
+    let out = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("Chromium runs");
+    let console = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(str::to_string)
+        .collect();
+    (String::from_utf8_lossy(&out.stdout).into_owned(), console)
+}
+
+fn sample_logs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs")
+}
+
+fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let out = succeeds(reconstruct().args(args).arg(sample_logs()));
+    let path = dir.join(name);
+    std::fs::write(&path, &out.stdout).expect("the page");
+    path
+}
+
+#[test]
+fn the_sample_page_loads_clean_with_its_lanes_and_marks() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = render(
+        dir.path(),
+        "sample.html",
+        &["--from", "14:00", "--to", "16:00", "--format", "html"],
+    );
+    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
+    assert!(console.is_empty(), "the console: {console:#?}");
+    assert!(dom.contains("<h1>Timeline</h1>"), "{dom:.500}");
+    let count = |needle: &str| dom.matches(needle).count();
+    // checkout, gateway, payments, and the OOM-killed java: the services with errors.
+    assert_eq!(count("<g class=\"lane\""), 4);
+    for service in ["checkout", "gateway", "payments", "java"] {
+        assert!(
+            dom.contains(&format!("data-service=\"{service}\"")),
+            "{service}"
+        );
+    }
+    // HighErrorRate, CheckoutPodCrashLooping and PaymentsUpstreamLatency, each resolved.
+    assert_eq!(count("<a class=\"alert\""), 3);
+    assert!(!dom.contains("still firing"));
+    // The deploy (the suspect) and the rollback.
+    assert_eq!(count("<a class=\"change suspect\""), 1);
+    assert_eq!(count("<a class=\"change\""), 1);
+    // Begins, detected, mitigation, recovered.
+    assert_eq!(count("<a class=\"milestone\""), 4);
+    assert_eq!(count("<li id=\"entry-"), 21);
+    // Every mark's link finds its row.
+    for href in dom.split("href=\"#").skip(1) {
+        let id = href.split('"').next().unwrap_or("");
+        assert!(dom.contains(&format!("id=\"{id}\"")), "no row {id}");
+    }
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sample.png");
+        let (_, console) = load(
+            &browser,
+            &page,
+            &[
+                "--hide-scrollbars",
+                "--window-size=1200,1020",
+                &format!("--screenshot={}", shot.display()),
+            ],
+        );
+        assert!(console.is_empty(), "{console:#?}");
+    }
+}
+
+#[test]
+fn the_chart_alone_is_an_svg_document_and_an_empty_window_says_why() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let chart = render(
+        dir.path(),
+        "sample.svg",
+        &["--from", "14:00", "--to", "16:00", "--format", "svg"],
+    );
+    let (dom, console) = load(&browser, &chart, &["--dump-dom"]);
+    assert!(console.is_empty(), "the console: {console:#?}");
+    // A malformed document shows Chromium's XML error page instead.
+    assert!(!dom.contains("error on line"), "{dom:.800}");
+    assert!(
+        dom.trim_start().starts_with("<svg") && dom.contains("class=\"reconstruct\""),
+        "{dom:.300}"
+    );
+    assert_eq!(dom.matches("<g class=\"lane\"").count(), 4);
+    let page = render(
+        dir.path(),
+        "empty.html",
+        &[
+            "--from",
+            "03:00",
+            "--to",
+            "03:05",
+            "--date",
+            "2025-03-18",
+            "--lookback",
+            "0",
+            "--format",
+            "html",
+        ],
+    );
+    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
+    assert!(console.is_empty(), "the console: {console:#?}");
+    assert!(
+        dom.contains("Nothing in the window that a timeline would keep"),
+        "{dom:.2000}"
+    );
+    assert!(dom.contains("<svg class=\"reconstruct\""));
+}
