@@ -159,3 +159,84 @@ fn the_chart_alone_is_an_svg_document_and_an_empty_window_says_why() {
     );
     assert!(dom.contains("<svg class=\"reconstruct\""));
 }
+
+/// A large incident: 50 services with 20 kinds of error each (1,000 entries), 40 deploys and
+/// 30 alerts. The page still loads clean; the lanes fold to twelve, the alert bars stop at
+/// ten and say how many more, every entry has its row.
+#[test]
+fn a_thousand_entries_and_fifty_services_stay_readable() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let logs = dir.path().join("logs");
+    let words = [
+        "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india",
+        "juliet", "kilo", "lima", "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra",
+        "tango",
+    ];
+    for s in 0..50 {
+        let service = logs.join(format!("svc-{s:02}"));
+        std::fs::create_dir_all(&service).expect("a directory");
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        for w in 0..words.len() {
+            // Twenty errors of as many words each, so that none folds into another; each
+            // three times, since one alone is no entry of its own.
+            let message = words[..=w].join(" ");
+            for again in 0..3 {
+                let minute = (s + w * 3 + again) % 110;
+                lines.push((
+                    minute,
+                    format!(
+                        "2025-03-18T{:02}:{:02}:07Z ERROR {message} failed for svc-{s:02}\n",
+                        14 + minute / 60,
+                        minute % 60
+                    ),
+                ));
+            }
+        }
+        lines.sort();
+        for (_, line) in lines {
+            text += &line;
+        }
+        std::fs::write(service.join("app.log"), text).expect("a log");
+    }
+    let mut deploys = String::new();
+    let mut alerts = String::new();
+    for i in 0..40 {
+        deploys += &format!(
+            "2025-03-18T{:02}:{:02}:00Z INFO deploy svc-{i:02} v1.{i}.0 started by ci\n",
+            12 + i / 20,
+            (i * 3) % 60
+        );
+    }
+    for i in 0..30 {
+        alerts += &format!(
+            r#"{{"version":"4","status":"firing","receiver":"pager","alerts":[{{"status":"firing","labels":{{"alertname":"Alert{i:02}","service":"svc-{i:02}"}},"annotations":{{"summary":"svc-{i:02} is failing"}},"startsAt":"2025-03-18T14:{i:02}:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f{i:02}"}}]}}"#
+        );
+        alerts.push('\n');
+    }
+    std::fs::create_dir_all(logs.join("deploy")).expect("a directory");
+    std::fs::create_dir_all(logs.join("alerts")).expect("a directory");
+    std::fs::write(logs.join("deploy/deploys.log"), deploys).expect("a log");
+    std::fs::write(logs.join("alerts/alertmanager.jsonl"), alerts).expect("a log");
+    let out = succeeds(
+        reconstruct()
+            .args(["--from", "14:00", "--to", "16:00", "--format", "html"])
+            .args(["--max-entries", "2000"])
+            .arg(&logs),
+    );
+    let page = dir.path().join("large.html");
+    std::fs::write(&page, &out.stdout).expect("the page");
+    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
+    assert!(console.is_empty(), "the console: {console:#?}");
+    let count = |needle: &str| dom.matches(needle).count();
+    assert_eq!(count("<g class=\"lane\""), 12);
+    assert!(dom.contains("data-service=\"39 more services\""));
+    assert_eq!(count("<a class=\"alert\""), 10);
+    assert!(dom.contains("and 20 more alerts, in the draft below"));
+    assert!(
+        count("<li id=\"entry-") >= 1000,
+        "{}",
+        count("<li id=\"entry-")
+    );
+}
