@@ -68,6 +68,10 @@ pub enum Kind {
     Oncall,
     /// A change that is not a rollout: infrastructure applied, configuration changed.
     Change,
+    /// A metric series' breach of its threshold or baseline, from the event's time to
+    /// `until`, its message the whole story (`checkout p99 latency above its baseline from
+    /// 14:02 to 14:51, peak 5.6 at 14:20`).
+    Metric { until: Nanos },
 }
 
 impl Kind {
@@ -113,6 +117,7 @@ impl Kind {
             Kind::Scale => "scale",
             Kind::Oncall => "oncall",
             Kind::Change => "change",
+            Kind::Metric { .. } => "metric",
         }
     }
 }

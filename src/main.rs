@@ -176,8 +176,14 @@ fn write(cli: &Cli, result: &Run, zone: Zone, out: &mut dyn Write, colour: bool)
         FormatArg::Json => json::draft(out, &timeline, &zone, &result.stats),
         FormatArg::Timesketch => timesketch::draft(out, &timeline, &zone),
         FormatArg::Markdown => markdown::draft(out, &timeline, &zone, settings.max_entries, colour),
-        FormatArg::Html => html::page(out, &timeline, &lanes(), &zone, settings.max_entries),
-        FormatArg::Svg => html::svg(out, &timeline, &lanes(), &zone),
+        FormatArg::Html => html::page(
+            out,
+            &timeline,
+            (&lanes(), &result.series),
+            &zone,
+            settings.max_entries,
+        ),
+        FormatArg::Svg => html::svg(out, &timeline, (&lanes(), &result.series), &zone),
     }
 }
 

@@ -240,3 +240,41 @@ fn a_thousand_entries_and_fifty_services_stay_readable() {
         count("<li id=\"entry-")
     );
 }
+
+/// A Prometheus export beside the sample's logs: its series is a lane of its own, its breach
+/// shaded there and linked to its entry.
+#[test]
+fn a_metric_series_is_drawn_with_its_breach() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut values = Vec::new();
+    for i in 0..480 {
+        let t = 1_742_299_200 + i * 30; // from 12:00, every 30 s
+        let v = if (1_742_306_550..=1_742_309_400).contains(&t) {
+            4.2 + 0.6 * f64::from((i % 5) as u8)
+        } else {
+            0.28 + 0.02 * f64::from((i % 4) as u8)
+        };
+        values.push(format!("[{t},\"{v:.3}\"]"));
+    }
+    let export = format!(
+        r#"{{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{"__name__":"checkout_p99","job":"checkout"}},"values":[{}]}}]}}}}"#,
+        values.join(",")
+    );
+    let metrics = dir.path().join("metrics");
+    std::fs::create_dir(&metrics).expect("a directory");
+    std::fs::write(metrics.join("checkout-p99.json"), export).expect("write");
+    let out = succeeds(
+        reconstruct()
+            .args(["--from", "14:00", "--to", "16:00", "--format", "html"])
+            .arg(sample_logs())
+            .arg(&metrics),
+    );
+    let page = dir.path().join("metric.html");
+    std::fs::write(&page, &out.stdout).expect("the page");
+    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
+    assert!(console.is_empty(), "the console: {console:#?}");
+    assert_eq!(dom.matches("<g class=\"metric\"").count(), 1);
+    assert_eq!(dom.matches("<a class=\"breach\"").count(), 1);
+    assert!(dom.contains("checkout_p99{job=\"checkout\"} above its baseline from 14:02 to 14:50"));
+}

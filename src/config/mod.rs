@@ -35,6 +35,8 @@ struct File {
     source: Vec<Spanned<SourceEntry>>,
     silence: Option<SilenceEntry>,
     clickhouse: Option<Mapping>,
+    #[serde(default)]
+    metric: Vec<Spanned<MetricEntry>>,
 }
 
 #[derive(Deserialize)]
@@ -106,6 +108,22 @@ struct SourceEntry {
 #[serde(deny_unknown_fields)]
 struct SilenceEntry {
     templates: Vec<String>,
+}
+
+/// `[[metric]]`: a threshold for the series whose names `series` matches.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetricEntry {
+    series: String,
+    above: Option<f64>,
+    below: Option<f64>,
+}
+
+/// What a metric series' breach is measured against, where the site says.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MetricLimit {
+    Above(f64),
+    Below(f64),
 }
 
 /// A site's line format: lines matching `pattern` give events with its named fields.
@@ -217,6 +235,8 @@ pub struct Config {
     silence: Vec<Glob>,
     /// Which columns of a ClickHouse table hold what (`[clickhouse]`).
     pub clickhouse: Mapping,
+    /// Thresholds of metric series, by their names (`[[metric]]`).
+    metrics: Vec<(Glob, MetricLimit)>,
 }
 
 /// What the configuration says about one file.
@@ -310,6 +330,19 @@ impl Config {
         if let Some(s) = &file.silence {
             config.silence = s.templates.iter().map(|t| Glob::text(t)).collect();
         }
+        for entry in &file.metric {
+            let e = entry.get_ref();
+            let limit =
+                match (e.above, e.below) {
+                    (Some(x), None) if x.is_finite() => MetricLimit::Above(x),
+                    (None, Some(x)) if x.is_finite() => MetricLimit::Below(x),
+                    _ => return Err(source.error(
+                        "a [[metric]] gives its `series` and one of `above` or `below`, a number",
+                        Some(entry.span()),
+                    )),
+                };
+            config.metrics.push((Glob::text(&e.series), limit));
+        }
         if let Some(mapping) = file.clickhouse {
             if mapping.time.is_empty() || mapping.body.is_empty() {
                 return Err(source.error("[clickhouse] needs a `time` and a `body` column", None));
@@ -353,6 +386,14 @@ impl Config {
     /// Whether the draft leaves `event` out: its message matches a silenced template.
     pub fn silenced(&self, event: &Event) -> bool {
         self.silence.iter().any(|g| g.matches(&event.message))
+    }
+
+    /// The threshold `[[metric]]` gives the series named `name`, if one does.
+    pub fn metric_limit(&self, name: &str) -> Option<MetricLimit> {
+        self.metrics
+            .iter()
+            .find(|(g, _)| g.matches(name))
+            .map(|(_, limit)| *limit)
     }
 }
 

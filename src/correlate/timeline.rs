@@ -46,6 +46,8 @@ pub enum EntryKind {
     Scale,
     Oncall,
     Info,
+    /// A metric series past its threshold or baseline.
+    Metric,
 }
 
 impl EntryKind {
@@ -60,6 +62,7 @@ impl EntryKind {
             EntryKind::Restart => "restart",
             EntryKind::Scale => "scale",
             EntryKind::Oncall => "oncall",
+            EntryKind::Metric => "metric",
             EntryKind::Info => "info",
         }
     }
@@ -75,7 +78,7 @@ impl EntryKind {
             | EntryKind::Oncall => 0,
             EntryKind::Restart => 1,
             EntryKind::Error | EntryKind::Info => 2,
-            EntryKind::Scale => 3,
+            EntryKind::Scale | EntryKind::Metric => 3,
             EntryKind::Warning => 4,
         }
     }

@@ -10,6 +10,7 @@
 use super::{clock, words};
 use crate::correlate::{Entry, EntryKind, Milestone, Timeline};
 use crate::event::{Event, Kind, Level};
+use crate::format::Series;
 use crate::time::{Nanos, Zone};
 use crate::traffic::Minutes;
 use std::collections::BTreeMap;
@@ -26,6 +27,8 @@ const ALERT_ROW: f64 = 16.0;
 pub const MAX_LANES: usize = 12;
 /// Alerts drawn as bars; the rest are counted under them.
 const MAX_ALERTS: usize = 10;
+/// Metric series drawn as lanes; the rest are counted under them.
+const MAX_SERIES: usize = 6;
 
 /// One service's minutes: errors from the events, requests from the counts.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -163,6 +166,8 @@ svg.reconstruct .change.suspect path { fill: var(--suspect); }
 svg.reconstruct .change.suspect text { fill: var(--suspect); font-weight: 600; }
 svg.reconstruct .milestone line { stroke: var(--milestone); stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg.reconstruct .milestone text { fill: var(--milestone); }
+svg.reconstruct .series { fill: none; stroke: var(--change); stroke-width: 1.5; }
+svg.reconstruct .breach rect { fill: var(--error); opacity: 0.18; }
 svg.reconstruct a:hover path, svg.reconstruct a:hover rect { stroke: var(--fg); stroke-width: 1; }
 ";
 
@@ -238,6 +243,10 @@ fn shortened(text: &str, max: usize) -> String {
         }
         out.push_str(word);
     }
+    // One long word (a metric's name): cut inside it.
+    if out.is_empty() {
+        out = text.chars().take(max.saturating_sub(1)).collect();
+    }
     out.trim_end_matches([',', ';', ':']).to_string() + "…"
 }
 
@@ -252,8 +261,14 @@ fn tick_step(span: Nanos) -> Nanos {
     .unwrap_or(10080 * MINUTE * (span / (10080 * MINUTE * 12)).max(1))
 }
 
-/// The chart of `timeline`, with `lanes` (see [`lanes`]).
-pub fn svg(timeline: &Timeline, lanes: &[Lane], zone: &Zone, with_date: bool) -> String {
+/// The chart of `timeline`, with `lanes` (see [`lanes`]) and the metric `series`.
+pub fn svg(
+    timeline: &Timeline,
+    lanes: &[Lane],
+    series: &[Series],
+    zone: &Zone,
+    with_date: bool,
+) -> String {
     let window = timeline.window;
     let lo = window.lookback.min(window.from);
     let hi = window.to.max(window.ahead).max(lo + MINUTE);
@@ -264,7 +279,13 @@ pub fn svg(timeline: &Timeline, lanes: &[Lane], zone: &Zone, with_date: bool) ->
     let alerts_top = 64.0;
     let lanes_top = alerts_top + alert_rows as f64 * ALERT_ROW + 10.0;
     let lane_count = lanes.len().max(1);
-    let axis = lanes_top + lane_count as f64 * LANE;
+    let metrics_top = lanes_top + lane_count as f64 * LANE;
+    let plotted: Vec<&Series> = series
+        .iter()
+        .filter(|s| s.points.iter().any(|p| (lo..=hi).contains(&p.0)))
+        .collect();
+    let metric_rows = plotted.len().min(MAX_SERIES) + usize::from(plotted.len() > MAX_SERIES);
+    let axis = metrics_top + metric_rows as f64 * LANE;
     let height = axis + 34.0;
     let mut s = String::new();
     let _ = write!(
@@ -308,6 +329,14 @@ pub fn svg(timeline: &Timeline, lanes: &[Lane], zone: &Zone, with_date: bool) ->
         t += step;
     }
     s.push_str(&lanes_svg(lanes, &scale, lanes_top, zone));
+    s.push_str(&series_svg(
+        &plotted,
+        timeline,
+        &scale,
+        metrics_top,
+        zone,
+        with_date,
+    ));
     // Alerts, firing to resolved.
     let _ = write!(
         s,
@@ -397,6 +426,92 @@ pub fn svg(timeline: &Timeline, lanes: &[Lane], zone: &Zone, with_date: bool) ->
     s
 }
 
+/// The metric series from `top` down, a lane each: the values as a line on the lane's own
+/// scale, each breach the draft names shaded and linked to its entry.
+fn series_svg(
+    series: &[&Series],
+    timeline: &Timeline,
+    scale: &Scale,
+    top: f64,
+    zone: &Zone,
+    with_date: bool,
+) -> String {
+    let mut s = String::new();
+    for (n, series) in series.iter().take(MAX_SERIES).enumerate() {
+        let y = top + n as f64 * LANE;
+        let base = y + LANE - 6.0;
+        let height = LANE - 12.0;
+        let shown: Vec<&(Nanos, f64)> = series
+            .points
+            .iter()
+            .filter(|p| (scale.lo..=scale.hi).contains(&p.0))
+            .collect();
+        let (min, max) = shown
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+        let range = (max - min).max(f64::EPSILON);
+        let note = format!("{} to {}", value_text(min), value_text(max));
+        s.push_str(&lane_head(("metric", "series"), &series.name, &note, y));
+        for (i, e) in timeline.entries.iter().enumerate() {
+            if e.kind != EntryKind::Metric || !e.text.starts_with(series.name.as_str()) {
+                continue;
+            }
+            let (x0, x1) = (scale.x(e.first), scale.x(e.last));
+            let (href, title) = linked(i, e, zone, with_date);
+            let _ = write!(
+                s,
+                r#"<a class="breach" href="{href}"><rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{height:.1}"><title>{title}</title></rect></a>"#,
+                base - height,
+                (x1 - x0).max(2.0)
+            );
+        }
+        let mut d = String::new();
+        for (i, p) in shown.iter().enumerate() {
+            let command = if i == 0 { 'M' } else { 'L' };
+            let _ = write!(
+                d,
+                "{command}{:.1} {:.1} ",
+                scale.x(p.0),
+                base - (p.1 - min) / range * height
+            );
+        }
+        let _ = write!(s, r#"<path class="series" d="{}"/></g>"#, d.trim_end());
+    }
+    if series.len() > MAX_SERIES {
+        let _ = write!(
+            s,
+            r#"<text class="muted" x="{GUTTER}" y="{:.1}">and {} more series, their breaches in the draft below</text>"#,
+            top + MAX_SERIES as f64 * LANE + LANE / 2.0,
+            series.len() - MAX_SERIES
+        );
+    }
+    s
+}
+
+/// A lane's opening at `y`: its group (`class` and what `data-` names it), its baseline, its
+/// name and the note under it. The caller closes the group.
+fn lane_head((class, data): (&str, &str), name: &str, note: &str, y: f64) -> String {
+    let base = y + LANE - 6.0;
+    format!(
+        r#"<g class="{class}" data-{data}="{}"><line class="grid" x1="{GUTTER}" y1="{base:.1}" x2="{:.1}" y2="{base:.1}"/><text x="8" y="{:.1}">{}</text><text class="muted" x="8" y="{:.1}">{}</text>"#,
+        escape(name),
+        GUTTER + PLOT,
+        y + 16.0,
+        escape(&shortened(name, 24)),
+        y + 30.0,
+        escape(note)
+    )
+}
+
+/// A series' value as its lane's note says it.
+fn value_text(v: f64) -> String {
+    match v.abs() {
+        a if a >= 100.0 || v == v.trunc() => format!("{v:.0}"),
+        a if a >= 1.0 => format!("{v:.2}"),
+        _ => format!("{v:.3}"),
+    }
+}
+
 /// The lanes from `top` down: each service's requests per minute as a grey area, its errors
 /// per minute as red bars, each on the lane's own scale (its peaks named beside it).
 fn lanes_svg(lanes: &[Lane], scale: &Scale, top: f64, zone: &Zone) -> String {
@@ -416,16 +531,8 @@ fn lanes_svg(lanes: &[Lane], scale: &Scale, top: f64, zone: &Zone) -> String {
         let height = LANE - 12.0;
         let peak_requests = lane.requests.values().copied().max().unwrap_or(0);
         let peak_errors = lane.errors.values().copied().max().unwrap_or(0);
-        let _ = write!(
-            s,
-            r#"<g class="lane" data-service="{}"><line class="grid" x1="{GUTTER}" y1="{base:.1}" x2="{:.1}" y2="{base:.1}"/><text x="8" y="{:.1}">{}</text><text class="muted" x="8" y="{:.1}">{}</text>"#,
-            escape(&lane.service),
-            GUTTER + PLOT,
-            y + 16.0,
-            escape(&shortened(&lane.service, 24)),
-            y + 30.0,
-            peaks(peak_errors, peak_requests)
-        );
+        let note = peaks(peak_errors, peak_requests);
+        s.push_str(&lane_head(("lane", "service"), &lane.service, &note, y));
         if peak_requests > 0 {
             let mut d = format!("M{:.1} {base:.1}", scale.x(scale.lo));
             for (&t, &n) in &lane.requests {
@@ -538,7 +645,7 @@ mod tests {
         assert_eq!(rest.services, 39);
         let total: u64 = lanes.iter().map(Lane::total_errors).sum();
         assert_eq!(total, events.len() as u64, "every error is in some lane");
-        let svg = svg(&timeline(Vec::new()), &lanes, &Zone::utc(), false);
+        let svg = svg(&timeline(Vec::new()), &lanes, &[], &Zone::utc(), false);
         assert_eq!(svg.matches("<g class=\"lane\"").count(), MAX_LANES);
     }
 
@@ -587,7 +694,7 @@ mod tests {
             ),
         ];
         assert_eq!(alert_bars(&entries), vec![(2, Some(4)), (3, None)]);
-        let svg = svg(&timeline(entries), &[], &Zone::utc(), false);
+        let svg = svg(&timeline(entries), &[], &[], &Zone::utc(), false);
         assert_eq!(svg.matches("<a class=\"alert\"").count(), 2);
         assert_eq!(
             svg.matches("<a class=\"change suspect\" href=\"#entry-1\"")
@@ -613,6 +720,10 @@ mod tests {
         assert_eq!(
             shortened("checkout v4.2.0 started, finished 3m later", 26),
             "checkout v4.2.0 started…"
+        );
+        assert_eq!(
+            shortened("checkout_request_duration_seconds:p99", 12),
+            "checkout_re…"
         );
     }
 }

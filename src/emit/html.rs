@@ -7,6 +7,7 @@ use super::chart::{self, escape, Lane};
 use super::markdown::{spans_days, summary_paragraph};
 use super::{clock, clock_words, thousands, words};
 use crate::correlate::{EntryKind, Timeline};
+use crate::format::Series;
 use crate::time::{Nanos, Zone};
 use std::io::{self, Write};
 
@@ -44,7 +45,7 @@ p.summary { margin-top: 1rem; }
 pub fn page(
     w: &mut dyn Write,
     timeline: &Timeline,
-    lanes: &[Lane],
+    (lanes, series): (&[Lane], &[Series]),
     zone: &Zone,
     max_entries: usize,
 ) -> io::Result<()> {
@@ -82,7 +83,7 @@ pub fn page(
     writeln!(
         w,
         "<figure>{}</figure>",
-        chart::svg(timeline, lanes, zone, with_date)
+        chart::svg(timeline, lanes, series, zone, with_date)
     )?;
     for c in &timeline.clocks {
         writeln!(
@@ -145,7 +146,16 @@ pub fn page(
 }
 
 /// `--format svg`: the chart alone, for a report or a wiki.
-pub fn svg(w: &mut dyn Write, timeline: &Timeline, lanes: &[Lane], zone: &Zone) -> io::Result<()> {
+pub fn svg(
+    w: &mut dyn Write,
+    timeline: &Timeline,
+    (lanes, series): (&[Lane], &[Series]),
+    zone: &Zone,
+) -> io::Result<()> {
     let with_date = spans_days(timeline, zone);
-    writeln!(w, "{}", chart::svg(timeline, lanes, zone, with_date))
+    writeln!(
+        w,
+        "{}",
+        chart::svg(timeline, lanes, series, zone, with_date)
+    )
 }

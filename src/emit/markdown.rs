@@ -79,6 +79,7 @@ fn label_colour(kind: EntryKind) -> &'static str {
         EntryKind::Recovery => "1;32",
         EntryKind::Deploy | EntryKind::Change | EntryKind::Scale => "1;36",
         EntryKind::Oncall | EntryKind::Info => "1",
+        EntryKind::Metric => "1;35",
     }
 }
 

@@ -68,6 +68,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         Kind::Scale => "Scaled",
         Kind::Oncall => "On-call action",
         Kind::Change => "Change applied",
+        Kind::Metric { .. } => "Metric breach",
     };
     let row = Row {
         message: &e.message,

@@ -1,6 +1,7 @@
 //! The context every line parser reads with: the file's dating (zone, years, the last day
 //! seen), its service and rules, and what the run keeps of its events.
 
+use super::metrics::Series;
 use super::{
     builtin, capped, cut, is_crash, json, service_from_path, Classify, Declaration, Dropped,
     Format, Keeping, LevelPlace, YearAnchor,
@@ -50,6 +51,8 @@ pub struct Cx<'a> {
     /// `row.rs`): a service's later bodies try it first, as a file's later lines try the
     /// format detected from its first.
     pub(super) bodies: HashMap<String, Format>,
+    /// The metric series read (`metrics.rs`), for the chart.
+    pub(super) series: Vec<Series>,
 }
 
 /// Format `index` of those defined as data: the site's, then the tool's own.
@@ -123,6 +126,7 @@ impl<'a> Cx<'a> {
             classes,
             gating: None,
             bodies: HashMap::new(),
+            series: Vec::new(),
         }
     }
 
@@ -156,6 +160,7 @@ impl<'a> Cx<'a> {
             classes: self.classes,
             gating: self.gating,
             bodies: HashMap::new(),
+            series: Vec::new(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Which format a file is in, from a sample of its first lines.
 
-use super::{defined, directive, document, text, Cx, Format, LevelPlace, ALL};
+use super::{defined, directive, document, metrics, text, Cx, Format, LevelPlace, ALL};
 use crate::time::locate;
 use crate::time::lock::{Declared, Lock};
 use std::sync::Arc;
@@ -87,8 +87,16 @@ pub(super) fn detect(cx: &Cx, sample: &[&[u8]]) -> (Format, bool, Option<Arc<str
     if matches!(best.1, Format::Text(_)) {
         best.1 = Format::Text(text::level_place(&lines, &mut probe));
     }
-    let document =
-        non_blank.first().is_some_and(|l| document::looks_like(l)) && best.0 * 2 < non_blank.len();
+    let csv = matches!(non_blank.as_slice(), [header, row, ..] if metrics::is_csv(header, row));
+    // A bracket alone on the first line opens a document whatever the lines after it look like
+    // (a data frame's epoch milliseconds, one a line, read as times).
+    let bracket = non_blank
+        .first()
+        .is_some_and(|l| matches!(l.trim(), "[" | "{"));
+    let document = csv
+        || bracket
+        || non_blank.first().is_some_and(|l| document::looks_like(l))
+            && best.0 * 2 < non_blank.len();
     if document {
         return (Format::Json, true, None);
     }

@@ -31,6 +31,7 @@ mod keeping;
 mod line_text;
 mod located;
 mod logfmt;
+mod metrics;
 mod nagios;
 mod opsgenie;
 mod pagerduty;
@@ -60,6 +61,7 @@ use keeping::Keeping;
 use line_text::{
     capped, cut, is_crash, opening, readable, strip_ansi, trim_end, trim_start, MAX_MESSAGE,
 };
+pub use metrics::Series;
 use parser::directive;
 pub use parser::{Dropped, FileParser, Keep, Parsed};
 pub use registry::Declaration;

@@ -1,9 +1,10 @@
 //! One input's lines turned into events: sampled, detected, then parsed with fallback and
 //! continuation folding.
 
+use super::metrics::Series;
 use super::{
-    capped, detect, dialects, document, is_crash, opening, readable, trim_end, trim_start, Cx,
-    Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
+    capped, detect, dialects, document, is_crash, metrics, opening, readable, registry, trim_end,
+    trim_start, Cx, Declaration, FileCounts, Format, Keeping, LevelPlace, MAX_MESSAGE,
 };
 use crate::event::{Event, Fields, Kind, Level};
 use crate::input::{Line, LineReader};
@@ -49,6 +50,8 @@ pub struct Parsed {
     pub first_unparsed_text: Option<String>,
     /// The service the input's path names, whose requests its counts are.
     pub service: Option<String>,
+    /// The metric series it held, whole.
+    pub series: Vec<Series>,
 }
 
 /// An event in range that a parse counted and did not keep: its time and line, and for an
@@ -340,22 +343,35 @@ impl<'a> FileParser<'a> {
         if let Some((first, doc)) = self.document.take() {
             let before = self.events.len();
             let lines_before = self.counts.lines;
-            let broken = document::parse(
-                &doc,
-                first,
-                &mut self.cx,
-                &mut self.events,
-                &mut self.counts,
-            );
-            if let Some(at) = broken {
-                self.problem
-                    .get_or_insert_with(|| format!("invalid JSON at line {at}"));
+            // A metrics CSV is read whole too: its series' breaches are its events.
+            if let Some(series) = metrics::csv(&doc, first, &self.cx, &mut self.counts) {
+                // Cited at the header, which names the series.
+                self.cx.line = first;
+                metrics::events(&series, &mut self.cx, &mut self.events);
+                self.counts.events += (self.events.len() - before) as u64;
+                self.tally(
+                    Some(&registry::METRICS_CSV),
+                    self.counts.lines - lines_before,
+                );
+            } else {
+                let broken = document::parse(
+                    &doc,
+                    first,
+                    &mut self.cx,
+                    &mut self.events,
+                    &mut self.counts,
+                );
+                if let Some(at) = broken {
+                    self.problem
+                        .get_or_insert_with(|| format!("invalid JSON at line {at}"));
+                }
+                self.take_counted();
+                self.slim_from(before);
+                // A document is its items' format: its lines are counted as read by their
+                // reader.
+                let reader = self.cx.reader.take();
+                self.tally(reader, (self.counts.lines - lines_before).max(1));
             }
-            self.take_counted();
-            self.slim_from(before);
-            // A document is its items' format: its lines are counted as read by their reader.
-            let reader = self.cx.reader.take();
-            self.tally(reader, (self.counts.lines - lines_before).max(1));
         }
         // Unparsed lines in a file with no parsed line at all: nothing says they are out of range.
         if self.near.last_in_range.is_none() {
@@ -382,6 +398,7 @@ impl<'a> FileParser<'a> {
             problem: self.problem,
             requests: self.cx.keeping.requests,
             service: self.cx.service,
+            series: self.cx.series,
             dropped: self.dropped,
             first_unparsed_text: self.first_unparsed_text,
             stamped: self.stamped,

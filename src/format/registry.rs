@@ -66,6 +66,22 @@ pub const K8S_EVENTS: Declaration = Declaration {
         "flux-events",
     ],
 };
+pub const METRICS: Declaration = Declaration {
+    name: "metric series",
+    family: Format::Json,
+    gate: "a Prometheus response's status and data, a Grafana target's datapoints, or a data frame's schema and data",
+    fixtures: &[
+        "prometheus-query-range",
+        "grafana-panel-json",
+        "grafana-data-frame",
+    ],
+};
+pub const METRICS_CSV: Declaration = Declaration {
+    name: "metric series csv",
+    family: Format::Json,
+    gate: "a header whose first column is the time (Grafana's wide and long CSV, time,value)",
+    fixtures: &["grafana-panel-csv"],
+};
 pub const DOCKER: Declaration = Declaration {
     name: "docker json-file",
     family: Format::Json,
@@ -123,7 +139,9 @@ pub const HELM: Declaration = Declaration {
 
 /// Every declaration, for the test that reads each one's fixtures.
 #[cfg(test)]
-const ALL: [&Declaration; 16] = [
+const ALL: [&Declaration; 18] = [
+    &METRICS,
+    &METRICS_CSV,
     &ALB,
     &CRI,
     &HEROKU,

@@ -308,6 +308,7 @@ fn deal(
         seen,
         requests,
         service: whole.service.clone(),
+        series: whole.series.clone(),
         dropped: Vec::new(),
         text: Text::default(),
         lines: Vec::new(),

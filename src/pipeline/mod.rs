@@ -27,7 +27,7 @@ use survey::{anchor_years, mtime, spans, survey, Survey};
 use crate::config::Config;
 use crate::correlate::{open, Clock, Merged, Timed, Window};
 use crate::event::Event;
-use crate::format::{Cx, Dropped, FileCounts, Format, Keep, YearAnchor};
+use crate::format::{Cx, Dropped, FileCounts, Format, Keep, Series, YearAnchor};
 use crate::input::clickhouse::Credentials;
 use crate::input::{self, discover, Input, Location};
 pub use diagnostic::{Diagnostic, Problem};
@@ -66,6 +66,8 @@ pub struct Run {
     pub requests: Requests,
     /// The same minute by minute, by the service each input's path names (`""` for none).
     pub traffic: BTreeMap<String, Minutes>,
+    /// The metric series among the inputs, for the chart.
+    pub series: Vec<Series>,
     /// The inputs whose times were shifted by the clock `reconstruct.toml` declares for them.
     pub clocks: Vec<Clock>,
 }
@@ -119,6 +121,7 @@ impl FileResult {
             seen: Seen::default(),
             requests: None,
             service: None,
+            series: Vec::new(),
             dropped: Vec::new(),
             text: Text::default(),
             lines: Vec::new(),
@@ -187,6 +190,8 @@ struct FileResult {
     requests: Option<Requests>,
     /// The service the input's path names.
     service: Option<String>,
+    /// The metric series it held.
+    series: Vec<Series>,
     /// Events in range not kept ([`Keep::Drafts`]).
     dropped: Vec<Dropped>,
     /// The events written as stream lines ([`Options::render`]), and where each one lies.
@@ -530,6 +535,7 @@ fn conclude(
     let (mut texts, mut lines) = (Vec::new(), Vec::new());
     let mut requests = Requests::new(from, options.slow);
     let mut traffic = BTreeMap::new();
+    let mut series = Vec::new();
     let mut seen = Seen::default();
     let mut clocks = Vec::new();
     for (input, r) in prepared.inputs.iter().zip(results) {
@@ -580,6 +586,7 @@ fn conclude(
                 .or_insert_with(Minutes::default)
                 .absorb(&counted.minutes);
         }
+        series.extend(r.series);
         runs.push(r.events);
         texts.push(r.text);
         lines.push(r.lines);
@@ -636,6 +643,7 @@ fn conclude(
         notes,
         requests,
         traffic,
+        series,
         clocks,
     };
     if run.stats.events == 0 {

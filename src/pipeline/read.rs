@@ -177,6 +177,7 @@ pub(super) fn settle(
     result.events = parsed.events;
     result.requests = parsed.requests;
     result.service = parsed.service;
+    result.series = parsed.series;
     result.dropped = parsed.dropped;
     let c = &result.counts;
     if let Some(problem) = parsed.problem {

@@ -186,6 +186,10 @@ impl Builder {
             Kind::Scale if window.reaches(e.time) => {
                 self.fold(e, EntryKind::Scale, "Scale", what_happened(e), "scale")
             }
+            Kind::Metric { until } if window.reaches(e.time) => {
+                let i = self.push(entry(e, EntryKind::Metric, "Metric", e.message.clone()));
+                self.entries[i].last = *until;
+            }
             Kind::Log | Kind::Http { .. } => self.message(e, window),
             _ => {}
         }

@@ -5,8 +5,8 @@
 //! is decoded before the window decides, and the other fields only for events that survive.
 
 use super::{
-    alertmanager, always_wanted, datadog, docker, github, grafana, helm, k8s, opsgenie, pagerduty,
-    registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
+    alertmanager, always_wanted, datadog, docker, github, grafana, helm, k8s, metrics, opsgenie,
+    pagerduty, registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -120,6 +120,8 @@ const SHAPE_KEYS: &[&str] = &[
     "deployment_status",
     "details",
     "revision",
+    "datapoints",
+    "data",
 ];
 
 /// A line in one of the JSON shapes that carry alerts and changes, read as its own; `None` for
@@ -134,7 +136,8 @@ fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         return Some(cx.read_by(&registry::K8S_EVENTS, read));
     }
     type Reader = fn(&Object, &mut Cx, &mut Vec<Event>) -> Option<bool>;
-    let shapes: [(Reader, &'static Declaration); 9] = [
+    let shapes: [(Reader, &'static Declaration); 10] = [
+        (metrics::parse, &registry::METRICS),
         (docker::parse, &registry::DOCKER),
         (pagerduty::parse, &registry::PAGERDUTY),
         (opsgenie::parse, &registry::OPSGENIE),
