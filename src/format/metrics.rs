@@ -295,17 +295,33 @@ fn shown(v: f64) -> String {
     format!("{v:.digits$}")
 }
 
+/// The unit a Prometheus metric's name states, by its naming conventions (`_seconds`,
+/// `_bytes`), as the draft writes it after a value; none where the name says none.
+fn unit(name: &str) -> &'static str {
+    let base = name.split('{').next().unwrap_or(name).to_ascii_lowercase();
+    if base.contains("milliseconds") || base.ends_with("_ms") {
+        " ms"
+    } else if base.contains("seconds") {
+        " s"
+    } else if base.contains("bytes") {
+        " B"
+    } else {
+        ""
+    }
+}
+
 /// The events of `series`' breaches the window keeps: one each, at its start.
 pub fn events(series: &[Series], cx: &mut Cx, out: &mut Vec<Event>) {
     for s in series {
+        let unit = unit(&s.name);
         let limit = match cx.config.metric_limit(&s.name) {
             Some(MetricLimit::Above(x)) => Limit::Above(x),
             Some(MetricLimit::Below(x)) => Limit::Below(x),
             None => Limit::Baseline,
         };
         let against = match limit {
-            Limit::Above(x) => format!("above {}", shown(x)),
-            Limit::Below(x) => format!("below {}", shown(x)),
+            Limit::Above(x) => format!("above {}{unit}", shown(x)),
+            Limit::Below(x) => format!("below {}{unit}", shown(x)),
             Limit::Baseline => "above its baseline".to_string(),
         };
         for b in breaches(&s.points, limit) {
@@ -314,7 +330,7 @@ pub fn events(series: &[Series], cx: &mut Cx, out: &mut Vec<Event>) {
             }
             let at = |t: Nanos| cx.dates.zone.to_local(t).format("%H:%M").to_string();
             let mut message = format!(
-                "{} {against} from {} to {}, peak {} at {}",
+                "{} {against} from {} to {}, peak {}{unit} at {}",
                 s.name,
                 at(b.from),
                 at(b.to),
@@ -605,6 +621,21 @@ mod tests {
             series(&vector),
             None,
             "an instant query has no series over time"
+        );
+    }
+
+    #[test]
+    fn a_unit_is_read_from_the_metrics_naming_conventions() {
+        assert_eq!(
+            unit("http_request_duration_seconds:p99{job=\"checkout\"}"),
+            " s"
+        );
+        assert_eq!(unit("node_memory_MemAvailable_bytes"), " B");
+        assert_eq!(unit("latency_ms"), " ms");
+        assert_eq!(
+            unit("up{job=\"seconds\"}"),
+            "",
+            "a label's words are no unit"
         );
     }
 
