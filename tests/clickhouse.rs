@@ -584,3 +584,39 @@ fn a_connection_dropped_mid_row_is_reported() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("first"), "{stdout}");
 }
+
+/// `clickhouses://`: the first shard's HTTPS port, its certificate signed by the cluster's own
+/// CA, trusted through `SSL_CERT_FILE` (which the system's roots honour); without it the
+/// certificate is refused, in one line that says what to do.
+#[test]
+fn https_reads_a_table_whose_certificate_is_trusted() {
+    let Some(shards) = shards() else { return };
+    let ca = std::env::var("RECONSTRUCT_CLICKHOUSE_CA")
+        .expect("the cluster's CA, set with RECONSTRUCT_CLICKHOUSE (see .ci/run)");
+    let db = "reconstruct_https";
+    create(&shards, db, false);
+    insert(
+        &shards,
+        db,
+        &[
+            json!({"ts": 1_742_306_527, "sev": "ERROR", "svc": "checkout", "msg": "over TLS", "attrs": "{}"}),
+        ],
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path());
+    let config = config.to_str().expect("a path");
+    let table = format!("clickhouses://localhost:18443/{db}.logs");
+    let out = succeeds(
+        reconstruct()
+            .current_dir(dir.path())
+            .args(["--events", "--config", config, &table])
+            .env("SSL_CERT_FILE", &ca),
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("checkout: over TLS"));
+    let (code, said) = fails_with(&["--config", config, &table], dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        said.starts_with("reconstruct: error: the server's certificate is not accepted (UnknownIssuer) (clickhouses://localhost:18443/reconstruct_https.logs): add the CA that signed it to the system's trust store, or name its PEM file in SSL_CERT_FILE"),
+        "{said}"
+    );
+}

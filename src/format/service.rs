@@ -28,8 +28,12 @@ pub(super) const GENERIC_STEMS: &[&str] = &[
 ];
 
 /// `checkout.log.1.gz` → `checkout`; `checkout/app.log` → `checkout`; `access.log` → none.
-/// An archive's member (`bundle.tgz:checkout/app.log`) is named by its path inside.
+/// An archive's member (`bundle.tgz:checkout/app.log`) is named by its path inside. A
+/// ClickHouse table (`clickhouse:logs.app`) names none: its rows name their own.
 pub fn service_from_path(path: &str) -> Option<String> {
+    if path.starts_with("clickhouse:") {
+        return None;
+    }
     let path = path
         .match_indices(':')
         .find(|&(at, _)| archive_named(Path::new(&path[..at])))

@@ -12,6 +12,10 @@ fn service_names_from_paths() {
         Some("checkout")
     );
     assert_eq!(
+        service_from_path("clickhouse:incident.logs").as_deref(),
+        None
+    );
+    assert_eq!(
         service_from_path("checkout/app.log").as_deref(),
         Some("checkout")
     );

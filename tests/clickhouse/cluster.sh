@@ -6,7 +6,9 @@
 #   cluster.sh stop DIR    stop both, whatever state they are in
 #
 # Ports: HTTP 18123 and 18124, native 19000 and 19001 (the Distributed table's shards talk
-# native). Users: `default` without a password, `responder` with the password `hunter2`.
+# native); the first shard also serves HTTPS on 18443, with a certificate for localhost signed
+# by a CA made here, DIR/ca.pem. Users: `default` without a password, `responder` with the
+# password `hunter2`.
 set -euo pipefail
 
 action=${1:?start or stop}
@@ -17,6 +19,15 @@ tcp_ports=(19000 19001)
 
 config() { # shard number, http port, tcp port
     local home="$dir/shard$1"
+    local tls=""
+    if [ "$1" = 0 ]; then
+        tls="<https_port>18443</https_port>
+    <openSSL><server>
+        <certificateFile>$dir/server.crt</certificateFile><privateKeyFile>$dir/server.key</privateKeyFile>
+        <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile>
+        <cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3</disableProtocols>
+    </server></openSSL>"
+    fi
     cat <<XML
 <?xml version="1.0"?>
 <yandex>
@@ -24,6 +35,7 @@ config() { # shard number, http port, tcp port
     <listen_host>127.0.0.1</listen_host>
     <http_port>$2</http_port>
     <tcp_port>$3</tcp_port>
+    $tls
     <path>$home/data/</path>
     <tmp_path>$home/tmp/</tmp_path>
     <user_files_path>$home/user_files/</user_files_path>
@@ -77,6 +89,16 @@ start)
         fi
     done
     mkdir -p "$dir"
+    # A CA, and a certificate for localhost it signs (a CA's own certificate is refused as a
+    # server's by rustls).
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=reconstruct test CA" \
+        -keyout "$dir/ca.key" -out "$dir/ca.pem" 2> /dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$dir/server.key" -out "$dir/server.csr" 2> /dev/null
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' \
+        > "$dir/server.ext"
+    openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" \
+        -CAcreateserial -days 30 -extfile "$dir/server.ext" -out "$dir/server.crt" 2> /dev/null
     users > "$dir/users.xml"
     for i in 0 1; do
         home="$dir/shard$i"

@@ -350,7 +350,15 @@ fn chain(e: &dyn std::error::Error) -> String {
 fn unreachable_server(table: &Table, e: &reqwest::Error) -> ClickHouseError {
     let text = chain(e);
     let lower = text.to_ascii_lowercase();
-    let (what, hint) = if lower.contains("dns error") || lower.contains("failed to lookup") {
+    let (what, hint) = if lower.contains("certificate") {
+        let why = text
+            .rsplit_once("certificate: ")
+            .map_or("it is not trusted", |(_, why)| why);
+        (
+            format!("the server's certificate is not accepted ({why})"),
+            "add the CA that signed it to the system's trust store, or name its PEM file in SSL_CERT_FILE",
+        )
+    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
         (
             format!("cannot resolve the host {}", table.host),
             "check the host name, or give its address",
