@@ -91,6 +91,11 @@ impl<R: Read> LineReader<R> {
         self.bytes
     }
 
+    /// The number of the last line handed out (the lines before the stream's start, if none).
+    pub fn lines(&self) -> u64 {
+        self.line_no
+    }
+
     /// Hands each line to `f` with its 1-based number, until the stream ends or `f` breaks (a
     /// later call goes on from the next line). An I/O error (a truncated gzip member, say) ends
     /// the stream; the lines before it have been handed out.

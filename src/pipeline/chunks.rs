@@ -86,7 +86,8 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
-                    let read = parser.read_all(&mut lines);
+                    let read =
+                        super::read::feed(&mut lines, &mut parser, None, &input.display, |_| false);
                     (read.err(), lines.bytes())
                 }
                 Err(e) => (Some(e), 0),

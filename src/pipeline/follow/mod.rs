@@ -23,7 +23,6 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
-use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -414,15 +413,12 @@ impl Lines {
             return Vec::new();
         };
         let complete: Vec<u8> = self.partial.drain(..=end).collect();
-        let mut count = self.count;
+        let mut lines = LineReader::starting_at(&complete[..], self.count);
         let parser = self.parser(options, draft);
-        let mut lines = LineReader::starting_at(&complete[..], count);
-        // Complete lines from memory: reading them cannot fail.
-        let _ = lines.each(|n, line| {
-            parser.feed(n, line);
-            count = n;
-            ControlFlow::Continue(())
-        });
+        // Complete lines from memory, through the loop every read feeds its parser with:
+        // reading them cannot fail, and a live draft writes no stream.
+        let _ = super::read::feed(&mut lines, parser, None, "", |_| false);
+        let count = lines.lines();
         let (mut events, counted) = parser.poll(Some(draft.window.from));
         let format = parser.format();
         let open = parser
