@@ -9,8 +9,7 @@
 //! window time carries no offset, and when a time is printed.
 
 use chrono::{
-    DateTime, Datelike, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset,
-    TimeZone, Timelike,
+    DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone,
 };
 use chrono_tz::Tz;
 use thiserror::Error;
@@ -125,88 +124,43 @@ impl Zone {
 
     /// RFC 3339 in this zone, with as many fractional digits as the instant needs (0, 3, 6, 9).
     /// An offset with seconds (local mean time before 1900: Berlin was +00:53:28) has no
-    /// RFC 3339 form, so such instants print in UTC rather than a minute off.
+    /// RFC 3339 form, so such instants print in UTC rather than a minute off. Written by hand
+    /// from `Zone::second_text` (the year has four digits in every year an instant holds):
+    /// every event of a JSON stream and every row of a table is cited with one.
     pub fn rfc3339(&self, t: Nanos) -> String {
-        let off = self.offset_at(t);
-        if off.local_minus_utc() % 60 != 0 {
+        let east = self.offset_at(t).local_minus_utc();
+        if east % 60 != 0 {
             return Zone::utc().rfc3339(t);
         }
+        let mut s = Vec::with_capacity(35);
+        s.extend_from_slice(&self.second_text(t));
+        s[10] = b'T';
         let sub = t.rem_euclid(NANOS_PER_SEC);
-        let local = nanos_to_naive(t) + Duration::seconds(i64::from(off.local_minus_utc()));
-        // Written by hand where the year has four digits: every event of a stream and every
-        // row of a table is cited with one, and chrono's `format` parses its pattern each time.
-        if (0..=9999).contains(&local.year()) {
-            return written(local, sub, (*self != Zone::utc()).then_some(off));
-        }
-        self.formatted(t, off)
-    }
-
-    /// [`Zone::rfc3339`] by chrono's `format`, for any year.
-    fn formatted(&self, t: Nanos, off: FixedOffset) -> String {
-        let sub = t.rem_euclid(NANOS_PER_SEC);
-        let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
-        let frac = if sub == 0 {
-            ""
-        } else if sub % 1_000_000 == 0 {
-            "%.3f"
-        } else if sub % 1_000 == 0 {
-            "%.6f"
-        } else {
-            "%.9f"
+        let digits = match sub {
+            0 => 0,
+            _ if sub % 1_000_000 == 0 => 3,
+            _ if sub % 1_000 == 0 => 6,
+            _ => 9,
         };
-        let zone = if *self == Zone::utc() { "Z" } else { "%:z" };
-        dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{zone}"))
-            .to_string()
-    }
-}
-
-/// `local` (a four-digit year) and `sub` nanoseconds as RFC 3339: as many fractional digits as
-/// it needs (0, 3, 6, 9), then `Z`, or the offset `±HH:MM` where one is given.
-fn written(local: NaiveDateTime, sub: i64, offset: Option<FixedOffset>) -> String {
-    let mut s = String::with_capacity(35);
-    let two = |s: &mut String, n: u32| {
-        s.push(char::from(b'0' + (n / 10 % 10) as u8));
-        s.push(char::from(b'0' + (n % 10) as u8));
-    };
-    let year = local.year() as u32;
-    two(&mut s, year / 100);
-    two(&mut s, year % 100);
-    s.push('-');
-    two(&mut s, local.month());
-    s.push('-');
-    two(&mut s, local.day());
-    s.push('T');
-    two(&mut s, local.hour());
-    s.push(':');
-    two(&mut s, local.minute());
-    s.push(':');
-    two(&mut s, local.second());
-    let digits = match sub {
-        0 => 0,
-        _ if sub % 1_000_000 == 0 => 3,
-        _ if sub % 1_000 == 0 => 6,
-        _ => 9,
-    };
-    if digits > 0 {
-        s.push('.');
-        let mut scale = 100_000_000;
-        for _ in 0..digits {
-            s.push(char::from(b'0' + (sub / scale % 10) as u8));
-            scale /= 10;
+        if digits > 0 {
+            s.push(b'.');
+            let mut scale = 100_000_000;
+            for _ in 0..digits {
+                s.push(b'0' + (sub / scale % 10) as u8);
+                scale /= 10;
+            }
         }
-    }
-    match offset {
-        None => s.push('Z'),
-        Some(off) => {
-            let east = off.local_minus_utc();
-            s.push(if east < 0 { '-' } else { '+' });
-            let minutes = east.unsigned_abs() / 60;
-            two(&mut s, minutes / 60);
-            s.push(':');
-            two(&mut s, minutes % 60);
+        if *self == Zone::utc() {
+            s.push(b'Z');
+        } else {
+            let (hours, minutes) = (east.unsigned_abs() / 3600, east.unsigned_abs() / 60 % 60);
+            s.push(if east < 0 { b'-' } else { b'+' });
+            s.extend_from_slice(&[b'0' + (hours / 10) as u8, b'0' + (hours % 10) as u8, b':']);
+            s.extend_from_slice(&[b'0' + (minutes / 10) as u8, b'0' + (minutes % 10) as u8]);
         }
+        // ASCII digits and signs throughout: never anything but UTF-8.
+        String::from_utf8(s).unwrap_or_default()
     }
-    s
 }
 
 /// `+01:00`, `-0700`, `+01` → (seconds east, bytes used).
@@ -541,7 +495,16 @@ mod tests {
             let t = t * NANOS_PER_SEC + sub;
             let off = zone.offset_at(t);
             proptest::prop_assume!(off.local_minus_utc() % 60 == 0);
-            proptest::prop_assert_eq!(zone.rfc3339(t), zone.formatted(t, off));
+            let dt: DateTime<FixedOffset> = DateTime::from_naive_utc_and_offset(nanos_to_naive(t), off);
+            let frac = match sub {
+                0 => "",
+                _ if sub % 1_000_000 == 0 => "%.3f",
+                _ if sub % 1_000 == 0 => "%.6f",
+                _ => "%.9f",
+            };
+            let offset = if zone == Zone::utc() { "Z" } else { "%:z" };
+            let chrono = dt.format(&format!("%Y-%m-%dT%H:%M:%S{frac}{offset}")).to_string();
+            proptest::prop_assert_eq!(zone.rfc3339(t), chrono);
         }
 
         /// The event stream's hand-written time reads as chrono would write it, across the
