@@ -132,6 +132,10 @@ pub struct SourceRef {
     pub line: u64,
 }
 
+/// How a table's rows are cited: this, then the table and the row's time
+/// (`clickhouse:logs.app@2025-03-18T14:02:07Z`).
+pub const TABLE_CITATION: &str = "clickhouse:";
+
 impl SourceRef {
     /// The line, where the source has lines.
     pub fn line(&self) -> Option<u64> {
@@ -141,7 +145,7 @@ impl SourceRef {
     /// The input it came from: the path, less a table row's `@TIME`. Two events of one
     /// input are one source to whatever compares sources (clocks, an entry's citations).
     pub fn origin(&self) -> &str {
-        match self.path.starts_with("clickhouse:") {
+        match self.path.starts_with(TABLE_CITATION) {
             true => self
                 .path
                 .rsplit_once('@')

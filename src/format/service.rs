@@ -1,5 +1,6 @@
 //! The service a file's path names, for the lines that name none.
 
+use crate::event::TABLE_CITATION;
 use crate::input::archive_named;
 use std::path::Path;
 
@@ -31,7 +32,7 @@ pub(super) const GENERIC_STEMS: &[&str] = &[
 /// An archive's member (`bundle.tgz:checkout/app.log`) is named by its path inside. A
 /// ClickHouse table (`clickhouse:logs.app`) names none: its rows name their own.
 pub fn service_from_path(path: &str) -> Option<String> {
-    if path.starts_with("clickhouse:") {
+    if path.starts_with(TABLE_CITATION) {
         return None;
     }
     let path = path

@@ -14,6 +14,7 @@ pub use sql::{
     Column, Schema, Span, ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_NUMBER, ROW_SERVICE, ROW_TIME,
 };
 
+use crate::event::TABLE_CITATION;
 use crate::time::Nanos;
 use bytes::Bytes;
 use serde::Deserialize;
@@ -168,7 +169,7 @@ impl Table {
 
     /// The name citations start with: `clickhouse:DATABASE.TABLE`.
     pub fn citation(&self) -> String {
-        format!("clickhouse:{}.{}", self.database, self.table)
+        format!("{TABLE_CITATION}{}.{}", self.database, self.table)
     }
 
     /// Where queries are sent. ClickHouse's JSON escapes `/` by default; every path in a body
