@@ -4,11 +4,11 @@
 //! chart's marks link to.
 
 use super::chart::{self, escape, Lane};
-use super::markdown::{spans_days, summary_paragraph};
+use super::markdown::{days, spans_days, summary_paragraph};
 use super::{clock, clock_words, thousands, words};
 use crate::correlate::{EntryKind, Timeline};
 use crate::format::Series;
-use crate::time::{Nanos, Zone};
+use crate::time::Zone;
 use std::io::{self, Write};
 
 const PAGE_STYLE: &str = "
@@ -50,12 +50,7 @@ pub fn page(
     max_entries: usize,
 ) -> io::Result<()> {
     let with_date = spans_days(timeline, zone);
-    let day = |t: Nanos| zone.to_local(t).format("%Y-%m-%d").to_string();
-    let (first_day, last_day) = (day(timeline.window.from), day(timeline.window.to));
-    let days = match first_day == last_day {
-        true => first_day.clone(),
-        false => format!("{first_day} to {last_day}"),
-    };
+    let days = days(timeline, zone);
     writeln!(
         w,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"

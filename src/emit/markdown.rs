@@ -19,13 +19,7 @@ pub fn draft(
 ) -> io::Result<()> {
     let with_date = spans_days(timeline, zone);
     writeln!(w, "## Timeline\n")?;
-    let day = |t: Nanos| zone.to_local(t).format("%Y-%m-%d").to_string();
-    let (first_day, last_day) = (day(timeline.window.from), day(timeline.window.to));
-    if first_day == last_day {
-        writeln!(w, "All times {}, {first_day}.\n", zone.name())?;
-    } else {
-        writeln!(w, "All times {}, {first_day} to {last_day}.\n", zone.name())?;
-    }
+    writeln!(w, "All times {}, {}.\n", zone.name(), days(timeline, zone))?;
     if !timeline.clocks.is_empty() {
         let said: Vec<String> = timeline.clocks.iter().map(clock_words).collect();
         writeln!(w, "Clocks: {}\n", said.join(" "))?;
@@ -172,6 +166,17 @@ fn capitalised(words: &str) -> String {
 }
 
 /// Whether the entries and the window fall on more than one local day.
+/// The window's day, or its first and last (`2025-03-18 to 2025-03-19`), as the draft's
+/// header says them.
+pub(super) fn days(timeline: &Timeline, zone: &Zone) -> String {
+    let day = |t: Nanos| zone.to_local(t).format("%Y-%m-%d").to_string();
+    let (first, last) = (day(timeline.window.from), day(timeline.window.to));
+    match first == last {
+        true => first,
+        false => format!("{first} to {last}"),
+    }
+}
+
 pub(super) fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
     let day = |t: Nanos| zone.to_local(t).date();
     let first = day(timeline.window.from);
