@@ -236,6 +236,7 @@ mod tests {
             failed: false,
             milestone: None,
             after_window: false,
+            resolved: None,
             sources: Vec::new(),
         }
     }

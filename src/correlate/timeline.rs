@@ -136,6 +136,8 @@ pub struct Entry {
     pub milestone: Option<Milestone>,
     /// A closure found in the look-ahead, after the window's end.
     pub after_window: bool,
+    /// For an alert that fired: when the draft found it resolved (the chart's bar ends there).
+    pub resolved: Option<Nanos>,
     /// The first event of the entry in each file it drew on (at most five).
     pub sources: Vec<SourceRef>,
 }

@@ -10,7 +10,7 @@
 use super::{clock, words};
 use crate::correlate::{Entry, EntryKind, Milestone, Timeline};
 use crate::event::{Event, Kind, Level};
-use crate::format::Series;
+use crate::format::{figure, Series};
 use crate::time::{Nanos, Zone};
 use crate::traffic::Minutes;
 use std::collections::BTreeMap;
@@ -37,8 +37,6 @@ pub struct Lane {
     /// By the minute's start.
     pub errors: BTreeMap<Nanos, u64>,
     pub requests: BTreeMap<Nanos, u64>,
-    /// How many services the lane stands for (more than one for the lane of the rest).
-    pub services: usize,
 }
 
 impl Lane {
@@ -91,7 +89,6 @@ pub fn lanes<'a>(
         let rest = lanes.split_off(MAX_LANES - 1);
         let mut folded = Lane {
             service: format!("{} more services", rest.len()),
-            services: rest.len(),
             ..Lane::default()
         };
         for l in rest {
@@ -115,7 +112,6 @@ fn lane_of<'l>(by: &'l mut BTreeMap<String, Lane>, service: &str) -> &'l mut Lan
     };
     by.entry(name.to_string()).or_insert_with(|| Lane {
         service: name.to_string(),
-        services: 1,
         ..Lane::default()
     })
 }
@@ -197,28 +193,6 @@ fn linked(i: usize, entry: &Entry, zone: &Zone, with_date: bool) -> (String, Str
     (format!("#entry-{}", i + 1), escape(&title))
 }
 
-/// The alerts as bars: each firing entry with the entry that resolved it (the first later
-/// `Resolved` of the same alert name and service), or open to the chart's end.
-fn alert_bars(entries: &[Entry]) -> Vec<(usize, Option<usize>)> {
-    let name = |e: &Entry| e.text.split_whitespace().next().unwrap_or("").to_string();
-    let mut bars = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        if e.kind != EntryKind::Alert {
-            continue;
-        }
-        let resolved = entries.iter().enumerate().position(|(j, r)| {
-            r.kind == EntryKind::Recovery
-                && r.label == "Resolved"
-                && r.first >= e.first
-                && name(r) == name(e)
-                && r.service == e.service
-                && j != i
-        });
-        bars.push((i, resolved));
-    }
-    bars
-}
-
 /// A lane's peaks as its note says them: `peak 43 err, 310 req/min`.
 fn peaks(errors: u64, requests: u64) -> String {
     match (errors, requests) {
@@ -273,7 +247,10 @@ pub fn svg(
     let lo = window.lookback.min(window.from);
     let hi = window.to.max(window.ahead).max(lo + MINUTE);
     let scale = Scale { lo, hi };
-    let bars = alert_bars(&timeline.entries);
+    // The alerts as bars, firing to resolved (or to the chart's end, still firing).
+    let bars: Vec<usize> = (0..timeline.entries.len())
+        .filter(|&i| timeline.entries[i].kind == EntryKind::Alert)
+        .collect();
     let shown = bars.len().min(MAX_ALERTS);
     let alert_rows = shown + usize::from(bars.len() > MAX_ALERTS);
     let alerts_top = 64.0;
@@ -343,14 +320,14 @@ pub fn svg(
         r#"<text class="muted" x="8" y="{:.1}">alerts</text>"#,
         alerts_top + 11.0
     );
-    for (row, &(i, resolved)) in bars.iter().take(MAX_ALERTS).enumerate() {
+    for (row, &i) in bars.iter().take(MAX_ALERTS).enumerate() {
         let e = &timeline.entries[i];
-        let end = resolved.map_or(hi, |r| timeline.entries[r].first);
+        let end = e.resolved.unwrap_or(hi);
         let (x0, x1) = (scale.x(e.first), scale.x(end));
         let y = alerts_top + row as f64 * ALERT_ROW;
         let (href, title) = linked(i, e, zone, with_date);
-        let name = e.text.split_whitespace().next().unwrap_or("alert");
-        let open = if resolved.is_none() {
+        let name = shortened(&e.text, 34);
+        let open = if e.resolved.is_none() {
             " (still firing)"
         } else {
             ""
@@ -362,7 +339,7 @@ pub fn svg(
             ALERT_ROW - 4.0,
             (x1 + 4.0).min(WIDTH - 120.0),
             y + 10.0,
-            escape(name)
+            escape(&name)
         );
     }
     if bars.len() > MAX_ALERTS {
@@ -450,7 +427,7 @@ fn series_svg(
             .iter()
             .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
         let range = (max - min).max(f64::EPSILON);
-        let note = format!("{} to {}", value_text(min), value_text(max));
+        let note = format!("{} to {}", figure(min), figure(max));
         s.push_str(&lane_head(("metric", "series"), &series.name, &note, y));
         for (i, e) in timeline.entries.iter().enumerate() {
             if e.kind != EntryKind::Metric || !e.text.starts_with(series.name.as_str()) {
@@ -501,15 +478,6 @@ fn lane_head((class, data): (&str, &str), name: &str, note: &str, y: f64) -> Str
         y + 30.0,
         escape(note)
     )
-}
-
-/// A series' value as its lane's note says it.
-fn value_text(v: f64) -> String {
-    match v.abs() {
-        a if a >= 100.0 || v == v.trunc() => format!("{v:.0}"),
-        a if a >= 1.0 => format!("{v:.2}"),
-        _ => format!("{v:.3}"),
-    }
 }
 
 /// The lanes from `top` down: each service's requests per minute as a grey area, its errors
@@ -607,6 +575,7 @@ mod tests {
             failed: false,
             milestone: None,
             after_window: false,
+            resolved: None,
             sources: vec![SourceRef {
                 path: Arc::from("alerts/<a&b>.jsonl"),
                 line: 3,
@@ -642,7 +611,6 @@ mod tests {
         );
         let rest = &lanes[MAX_LANES - 1];
         assert_eq!(rest.service, "39 more services");
-        assert_eq!(rest.services, 39);
         let total: u64 = lanes.iter().map(Lane::total_errors).sum();
         assert_eq!(total, events.len() as u64, "every error is in some lane");
         let svg = svg(&timeline(Vec::new()), &lanes, &[], &Zone::utc(), false);
@@ -693,7 +661,8 @@ mod tests {
                 56,
             ),
         ];
-        assert_eq!(alert_bars(&entries), vec![(2, Some(4)), (3, None)]);
+        let mut entries = entries;
+        entries[2].resolved = Some(entries[4].first);
         let svg = svg(&timeline(entries), &[], &[], &Zone::utc(), false);
         assert_eq!(svg.matches("<a class=\"alert\"").count(), 2);
         assert_eq!(
@@ -702,7 +671,11 @@ mod tests {
             1
         );
         assert!(svg.contains("<a class=\"milestone\" href=\"#entry-2\""));
-        assert!(svg.contains("(still firing)"), "DiskFull never resolved");
+        assert_eq!(
+            svg.matches("(still firing)").count(),
+            1,
+            "DiskFull never resolved"
+        );
         assert!(
             svg.contains("[alerts/&lt;a&amp;b&gt;.jsonl:3]"),
             "citations escaped"

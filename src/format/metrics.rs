@@ -282,7 +282,7 @@ fn baseline(points: &[(Nanos, f64)]) -> Option<(f64, f64)> {
 }
 
 /// `5.6`, `0.031`, `1,234`: three significant digits, no exponent.
-fn shown(v: f64) -> String {
+pub fn figure(v: f64) -> String {
     let digits = if v.abs() >= 100.0 || v == v.trunc() {
         0
     } else if v.abs() >= 10.0 {
@@ -320,8 +320,8 @@ pub fn events(series: &[Series], cx: &mut Cx, out: &mut Vec<Event>) {
             None => Limit::Baseline,
         };
         let against = match limit {
-            Limit::Above(x) => format!("above {}{unit}", shown(x)),
-            Limit::Below(x) => format!("below {}{unit}", shown(x)),
+            Limit::Above(x) => format!("above {}{unit}", figure(x)),
+            Limit::Below(x) => format!("below {}{unit}", figure(x)),
             Limit::Baseline => "above its baseline".to_string(),
         };
         for b in breaches(&s.points, limit) {
@@ -334,7 +334,7 @@ pub fn events(series: &[Series], cx: &mut Cx, out: &mut Vec<Event>) {
                 s.name,
                 at(b.from),
                 at(b.to),
-                shown(b.peak),
+                figure(b.peak),
                 at(b.peak_at)
             );
             match s.invalid {
@@ -641,10 +641,10 @@ mod tests {
 
     #[test]
     fn shown_values_keep_three_significant_digits() {
-        assert_eq!(shown(5.6), "5.60");
-        assert_eq!(shown(0.031), "0.031");
-        assert_eq!(shown(1234.5), "1234");
-        assert_eq!(shown(12.34), "12.3");
-        assert_eq!(shown(3.0), "3");
+        assert_eq!(figure(5.6), "5.60");
+        assert_eq!(figure(0.031), "0.031");
+        assert_eq!(figure(1234.5), "1234");
+        assert_eq!(figure(12.34), "12.3");
+        assert_eq!(figure(3.0), "3");
     }
 }

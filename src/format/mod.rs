@@ -61,7 +61,7 @@ use keeping::Keeping;
 use line_text::{
     capped, cut, is_crash, opening, readable, strip_ansi, trim_end, trim_start, MAX_MESSAGE,
 };
-pub use metrics::Series;
+pub use metrics::{figure, Series};
 use parser::directive;
 pub use parser::{Dropped, FileParser, Keep, Parsed};
 pub use registry::Declaration;

@@ -70,6 +70,10 @@ impl Builder {
             .find(|a| a.key == key)
             .map(|a| a.entry);
         if state == AlertState::Resolved {
+            if let Some(g) = group {
+                let resolved = &mut self.entries[g].resolved;
+                *resolved = Some(resolved.map_or(e.time, |t| t.min(e.time)));
+            }
             if let Some(&r) = group.and_then(|g| self.resolutions.get(&g)) {
                 self.alert_entries.insert(slot, r);
                 self.add_to(r, e);

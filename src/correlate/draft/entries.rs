@@ -25,6 +25,7 @@ pub(super) fn entry(e: &Event, kind: EntryKind, label: &'static str, text: Strin
         failed: false,
         milestone: None,
         after_window: false,
+        resolved: None,
         sources: vec![e.source.clone()],
     }
 }

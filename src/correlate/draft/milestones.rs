@@ -101,6 +101,7 @@ fn burst_mark(burst: &Burst, mark: Milestone) -> Entry {
         failed: false,
         milestone: Some(mark),
         after_window: false,
+        resolved: None,
         sources: vec![source.clone()],
     }
 }

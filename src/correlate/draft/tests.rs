@@ -245,6 +245,9 @@ fn an_alert_and_its_page_are_one_entry() {
     );
     assert_eq!(t.entries[0].sources.len(), 2);
     assert_eq!(t.entries[0].milestone, Some(Milestone::Detected));
+    // The firing entry knows its resolution, which the chart's bar ends at.
+    assert_eq!(t.entries[0].resolved, Some(170 * NANOS_PER_MIN));
+    assert_eq!(t.entries[1].resolved, None);
 }
 
 #[test]
