@@ -4,6 +4,7 @@
 //! Each incident's draft is the one a run of its own would print (`tests/incidents.rs`
 //! compares them).
 
+use super::sink::Keeper;
 use super::Reach;
 use super::{
     bounds, chunks, conclude, look_ahead, prepare, reach, seek, FileResult, Pass, Prepared, Setup,
@@ -219,14 +220,13 @@ fn read_stretch(
         ),
         reach,
         bounds: union,
-        render: None,
     };
     // Incidents share a flag for the event stream: either all keep everything, or all draft.
     let keep = match uses.iter().any(|u| incidents[u.incident].all_events) {
         true => Keep::All,
         false => Keep::Drafts,
     };
-    let mut whole = pass.input(&s.key.input, keep);
+    let mut whole = pass.input(&s.key.input, &mut Keeper::new(keep));
     let mut events = std::mem::take(&mut whole.events);
     let mut dealt = Vec::with_capacity(uses.len());
     for (n, u) in uses.iter().enumerate() {

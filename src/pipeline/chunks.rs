@@ -5,9 +5,10 @@
 //! big access log keeps one core busy while the others wait.
 
 use super::seek::Chunks;
+use super::sink::{Keeper, Sink};
 use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{Dropped, FileParser, Keep, Parsed};
+use crate::format::{Dropped, FileParser, Parsed};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
@@ -70,7 +71,16 @@ struct Part {
     seen: Seen,
 }
 
-pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep) -> FileResult {
+/// Reads the file at `path` in the stretches `chunks` plans, each on a core of its own, into
+/// `sink` once they are put back together.
+pub fn read(
+    input: &Input,
+    path: &Path,
+    chunks: &Chunks,
+    pass: &Pass,
+    sink: &mut dyn Sink,
+) -> FileResult {
+    let keep = sink.keep();
     let ends = chunks.starts.iter().skip(1).copied().chain([chunks.len]);
     let stretches: Vec<(u64, u64)> = chunks.starts.iter().copied().zip(ends).collect();
     let parts: Vec<Part> = stretches
@@ -83,16 +93,24 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
                 .with_format(chunks.format)
                 .with_stamped(chunks.stamped.clone())
                 .keeping(keep.clone());
+            // A stretch's events are held until the stretches are joined in file order.
+            let mut held = Keeper::new(keep.clone());
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);
-                    let read =
-                        super::read::feed(&mut lines, &mut parser, None, &input.display, |_| false);
+                    let read = super::read::feed(
+                        &mut lines,
+                        &mut parser,
+                        &mut held,
+                        &input.display,
+                        |_| false,
+                    );
                     (read.err(), lines.bytes())
                 }
                 Err(e) => (Some(e), 0),
             };
-            let parsed = parser.finish();
+            let mut parsed = parser.finish();
+            parsed.events = held.events(parsed.events);
             Part {
                 parsed,
                 read_error,
@@ -104,7 +122,9 @@ pub fn read(input: &Input, path: &Path, chunks: &Chunks, pass: &Pass, keep: Keep
     let mut result =
         FileResult::nothing_yet(format!("read in {} parallel stretches", stretches.len()));
     let (parsed, read_error) = join(parts, &mut result);
-    settle(result, parsed, read_error, 0, &input.display)
+    let mut result = settle(result, parsed, read_error, 0, &input.display);
+    sink.finish(&mut result, &input.display);
+    result
 }
 
 fn stretch(path: &Path, start: u64, end: u64) -> io::Result<impl Read> {

@@ -12,6 +12,7 @@ mod options;
 mod read;
 mod rotation;
 mod seek;
+mod sink;
 mod stream;
 mod survey;
 mod table;
@@ -41,6 +42,7 @@ use chrono::NaiveDate;
 use chunks::Seen;
 use indicatif::ProgressDrawTarget;
 use rayon::prelude::*;
+use sink::{Keeper, Sink, Stream};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::Path;
@@ -131,19 +133,14 @@ impl FileResult {
     /// Writes the events as stream lines and drops them, each as soon as it is written.
     fn render(&mut self, render: Render, zone: &Zone, path: &str) {
         let mut writer = Writer::new(render, zone);
-        self.write_rest(&mut writer, path);
-        self.written(writer);
-    }
-
-    /// Writes the events still held (those a parse gave at its end) after what `writer` has.
-    fn write_rest(&mut self, writer: &mut Writer, path: &str) {
         for e in std::mem::take(&mut self.events) {
             writer.write(&e, path);
         }
+        self.written(&mut writer);
     }
 
     /// Takes the stream lines written; an event that could not be written is the warning.
-    fn written(&mut self, writer: Writer) {
+    fn written(&mut self, writer: &mut Writer) {
         let (text, lines, broken) = writer.finish();
         self.text = text;
         self.lines = lines;
@@ -203,10 +200,6 @@ struct FileResult {
 /// and the like, whose times are not in line order); larger ones by their first and last lines.
 const WHOLE_SPAN_MAX: u64 = 1 << 20;
 
-/// Events a stream's parse holds before it writes them: enough that parsing and writing each
-/// run long, few enough that the list stays small and warm.
-const WRITE_EVERY: usize = 2048;
-
 /// Lines read per file to anchor years before the real pass.
 const SURVEY_LINES: u64 = 64;
 
@@ -235,13 +228,8 @@ pub fn run(options: &Options) -> Result<Run, RunError> {
             let result = match reach(&plans[i], bounds) {
                 Err(why) => FileResult::not_read(why),
                 Ok(reach) => {
-                    // Events in the window proper are counted: the draft keeps only some.
-                    let keep = match options.all_events {
-                        true if options.event_fields => Keep::All,
-                        true => Keep::Lines,
-                        false => Keep::Draft(Requests::new(from, options.slow)),
-                    };
-                    prepared.read(options, i, (reach, bounds), options.render, keep)
+                    let mut sink = sink(options, from);
+                    prepared.read(options, i, (reach, bounds), &mut *sink)
                 }
             };
             if let Some(bar) = &options.progress {
@@ -296,9 +284,9 @@ fn look_ahead(
         .map(|i| match reach(&plans[i], bounds) {
             Err(_) => Vec::new(),
             Ok(reach) => {
-                let keep = Keep::Draft(Requests::new(Some(from), options.slow));
+                let mut keeper = Keeper::new(Keep::Draft(Requests::new(Some(from), options.slow)));
                 prepared
-                    .read(options, i, (reach, bounds), None, keep)
+                    .read(options, i, (reach, bounds), &mut keeper)
                     .events
             }
         })
@@ -307,6 +295,20 @@ fn look_ahead(
         result.events.extend(more);
     }
     Some(ahead)
+}
+
+/// What the run makes of each input's events: the event stream's lines, or a draft's events
+/// (its requests counted from `from`, the window's start).
+fn sink(options: &Options, from: Option<Nanos>) -> Box<dyn Sink + '_> {
+    let keep = match options.all_events {
+        true if options.event_fields => Keep::All,
+        true => Keep::Lines,
+        false => Keep::Draft(Requests::new(from, options.slow)),
+    };
+    match options.render {
+        Some(render) => Box::new(Stream::new(render, &options.zone, keep)),
+        None => Box::new(Keeper::new(keep)),
+    }
 }
 
 /// What a run keeps: from the look-back's start to the window's end (the event stream prints
@@ -336,23 +338,21 @@ fn reach(plan: &rotation::Plan, bounds: chunks::Bounds) -> Result<Reach, &str> {
 }
 
 impl Prepared {
-    /// Reads input `i` as far as `reach`, keeping what `keep` asks of the times `bounds` let
-    /// through (and writing them as stream lines, with `render`).
+    /// Reads input `i` as far as `reach` into `sink`, which takes the events of the times
+    /// `bounds` let through.
     fn read(
         &self,
         options: &Options,
         i: usize,
         (reach, bounds): (Reach, chunks::Bounds),
-        render: Option<Render>,
-        keep: Keep,
+        sink: &mut dyn Sink,
     ) -> FileResult {
         let pass = Pass {
             setup: Setup::new(options, options.zone, options.date, self.anchors[i]),
             reach,
             bounds,
-            render,
         };
-        pass.input(&self.inputs[i], keep)
+        pass.input(&self.inputs[i], sink)
     }
 }
 
@@ -433,15 +433,13 @@ impl Prepared {
     }
 }
 
-/// How to read one input: in which zone and day, with which year anchor, how far, and what
-/// to keep.
+/// How to read one input: in which zone and day, with which year anchor, how far, and which
+/// times to keep.
 #[derive(Clone)]
 struct Pass {
     setup: Setup,
     reach: Reach,
     bounds: chunks::Bounds,
-    /// Writes the events kept as stream lines.
-    render: Option<Render>,
 }
 
 /// How an input is read: what dates its lines (the zone of times without one, the day of
@@ -481,17 +479,12 @@ impl Setup {
 }
 
 impl Pass {
-    /// Reads `input`: a large file wanted whole in parallel stretches, anything else in one
-    /// pass (seeking to the window where the file allows).
-    fn input(&self, input: &Input, keep: Keep) -> FileResult {
-        let zone = self.setup.zone;
+    /// Reads `input` into `sink`: a large file wanted whole in parallel stretches, anything
+    /// else in one pass (seeking to the window where the file allows).
+    fn input(&self, input: &Input, sink: &mut dyn Sink) -> FileResult {
         if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
             if let Some(plan) = seek::chunks(input, &self.setup) {
-                let mut result = chunks::read(input, path, &plan, self, keep);
-                if let Some(render) = self.render {
-                    result.render(render, &zone, &input.display);
-                }
-                return result;
+                return chunks::read(input, path, &plan, self, sink);
             }
         }
         let mut seen = Seen::default();
@@ -500,8 +493,7 @@ impl Pass {
             &self.setup,
             &mut |t| self.bounds.keeps(t, &mut seen),
             self.reach,
-            keep,
-            self.render,
+            sink,
         );
         result.seen = seen;
         result

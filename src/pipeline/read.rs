@@ -1,15 +1,15 @@
 //! One input read into events: whole, or seeked to the window, or in parallel stretches.
 
 use super::head::{is_binary, read_head};
-use super::stream::Writer;
-use super::{seek, Diagnostic, FileResult, Problem, Reach, Render, Setup, WRITE_EVERY};
-use crate::format::{FileParser, Keep, Parsed};
+use super::sink::{self, Sink};
+use super::{seek, Diagnostic, FileResult, Problem, Reach, Setup};
+use crate::format::{FileParser, Parsed};
 use crate::input::{self, Input, InputError, LineReader, Location};
 use crate::time::Nanos;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 
-/// Reads one input through a [`FileParser`]. Problems are reported, never fatal: an
+/// Reads one input through a [`FileParser`] into `sink`. Problems are reported, never fatal: an
 /// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
 /// truncated gzip) keeps the lines before it.
 pub(super) fn parse_input(
@@ -17,13 +17,11 @@ pub(super) fn parse_input(
     setup: &Setup,
     in_range: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
-    keeping: Keep,
-    render: Option<Render>,
+    sink: &mut dyn Sink,
 ) -> FileResult {
     if let Location::Table(table) = &input.location {
-        return super::table::read(input, table, setup, in_range, reach, keeping, render);
+        return super::table::read(input, table, setup, in_range, reach, sink);
     }
-    let zone = setup.zone;
     let path = &input.display;
     let mut result = FileResult::nothing_yet("read from the start".to_string());
     let skip = |mut r: FileResult, what: &str, why: String| {
@@ -112,9 +110,8 @@ pub(super) fn parse_input(
         }
         in_range(t)
     };
-    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(keeping);
-    let mut writer = render.map(|render| Writer::new(render, &zone));
-    let read = feed(&mut lines, &mut parser, writer.as_mut(), path, |n| {
+    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(sink.keep());
+    let read = feed(&mut lines, &mut parser, sink, path, |n| {
         past.get() || matches!(reach, Reach::Head(m) if n >= m)
     });
     let read_error = head_error.or(read.err());
@@ -124,32 +121,24 @@ pub(super) fn parse_input(
         None => passed_bytes + lines.bytes(),
     };
     let mut result = settle(result, parser.finish(), read_error, skipped_lines, path);
-    if let Some(mut w) = writer {
-        result.write_rest(&mut w, path);
-        result.written(w);
-    }
+    sink.finish(&mut result, path);
     result
 }
 
 /// Feeds the lines `lines` frames to `parser` until `stop` says so after one (given its
-/// number), writing the events no later line can change as stream lines as it goes, with
-/// `writer`, so that a stream never holds a whole input's events.
+/// number), handing `sink` the events no later line can change a batch at a time, so that a
+/// stream never holds a whole input's events.
 pub(super) fn feed<R: Read>(
     lines: &mut LineReader<R>,
     parser: &mut FileParser,
-    mut writer: Option<&mut Writer>,
+    sink: &mut dyn Sink,
     path: &str,
     stop: impl Fn(u64) -> bool,
 ) -> io::Result<()> {
     lines.each(|n, line| {
         parser.feed(n, line);
-        if let Some(w) = writer
-            .as_mut()
-            .filter(|_| parser.events.len() >= WRITE_EVERY)
-        {
-            for e in parser.settled() {
-                w.write(&e, path);
-            }
+        if sink::due(parser.events.len()) {
+            sink.take(parser.settled(), path);
         }
         match stop(n) {
             true => ControlFlow::Break(()),

@@ -102,10 +102,11 @@ impl<'z> Writer<'z> {
 
     /// The text, its lines in time order (equal times in the order written, as a stable sort
     /// of the events would have them), and the warning if an event could not be written.
-    pub fn finish(mut self) -> (Text, Vec<Line>, Option<Diagnostic>) {
+    pub fn finish(&mut self) -> (Text, Vec<Line>, Option<Diagnostic>) {
         if !self.lines.is_sorted_by_key(|l| l.time) {
             self.lines.sort_by_key(|l| l.time);
         }
-        (self.text, self.lines, self.broken)
+        let text = std::mem::take(&mut self.text);
+        (text, std::mem::take(&mut self.lines), self.broken.take())
     }
 }

@@ -1,6 +1,7 @@
 //! Before reading: each input's modification time, the span of times its head and tail
 //! show, and the years that anchor stamps without one.
 
+use super::sink::Keeper;
 use super::{parse_input, seek, Options, Reach, Setup, SURVEY_LINES, WHOLE_SPAN_MAX};
 use crate::format::{Keep, YearAnchor};
 use crate::input::{Input, Location};
@@ -50,8 +51,7 @@ pub(super) fn survey(inputs: &[Input], mtimes: &[Option<Nanos>], options: &Optio
                     false
                 },
                 Reach::Head(SURVEY_LINES),
-                Keep::All,
-                None,
+                &mut Keeper::new(Keep::All),
             );
             Survey {
                 first,
@@ -141,7 +141,13 @@ pub(super) fn spans(
                 hi = hi.max(t);
                 false
             };
-            parse_input(input, &setup, &mut record, reach, Keep::All, None);
+            parse_input(
+                input,
+                &setup,
+                &mut record,
+                reach,
+                &mut Keeper::new(Keep::All),
+            );
             if let (false, Location::File(p)) = (small, &input.location) {
                 if let Some(last) = seek::last_time(p, &input.display, &setup) {
                     hi = hi.max(last);

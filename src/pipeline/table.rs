@@ -4,22 +4,22 @@
 //! inputs are read regardless.
 
 use super::read::{feed, settle};
-use super::stream::Writer;
-use super::{Diagnostic, FileResult, Problem, Reach, Render, Setup};
-use crate::format::{FileParser, Format, Keep};
+use super::sink::Sink;
+use super::{Diagnostic, FileResult, Problem, Reach, Setup};
+use crate::format::{FileParser, Format};
 use crate::input::clickhouse::{ClickHouseError, Connection, Table};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 
-/// Reads `table` as far as `reach`: a window's rows only (the server filters them), or all.
+/// Reads `table` as far as `reach` into `sink`: a window's rows only (the server filters
+/// them), or all.
 pub(super) fn read(
     input: &Input,
     table: &Table,
     setup: &Setup,
     in_range: &mut dyn FnMut(Nanos) -> bool,
     reach: Reach,
-    keep: Keep,
-    render: Option<Render>,
+    sink: &mut dyn Sink,
 ) -> FileResult {
     let address = table.address();
     let result = FileResult::nothing_yet(format!("queried {address}"));
@@ -52,12 +52,11 @@ pub(super) fn read(
     let mut lines = LineReader::starting_at(rows, 0);
     let mut parser = FileParser::new(setup.cx(path, in_range))
         .with_format(Format::Row)
-        .keeping(keep);
-    let mut writer = render.map(|render| Writer::new(render, &setup.zone));
+        .keeping(sink.keep());
     let read = feed(
         &mut lines,
         &mut parser,
-        writer.as_mut(),
+        sink,
         path,
         |n| matches!(reach, Reach::Head(m) if n >= m),
     );
@@ -65,10 +64,7 @@ pub(super) fn read(
     let mut result = settle(result, parser.finish(), None, 0, path);
     result.bytes = bytes;
     result.warning = warning(&address, read.err(), &result, untimed);
-    if let Some(mut w) = writer {
-        result.write_rest(&mut w, path);
-        result.written(w);
-    }
+    sink.finish(&mut result, path);
     result
 }
 

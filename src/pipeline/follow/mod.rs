@@ -6,6 +6,7 @@
 //! correlator as the batch run, each input's parse going on from where the last poll's left
 //! off, so that a stack trace cut by a poll stays one event.
 
+use super::sink::{Keeper, Sink};
 use super::{run, Diagnostic, Options, RunError};
 use crate::classify::Classifier;
 use crate::config::Config;
@@ -51,7 +52,7 @@ struct Source {
 /// line not yet ended by its newline, and the event the last poll left open.
 struct Lines {
     display: String,
-    parser: Option<FileParser<'static>>,
+    parser: Option<(FileParser<'static>, Keeper)>,
     /// The format once known, in which a file that replaces this one on rotation is read.
     format: Option<Format>,
     /// The earliest time the draft keeps, which the parser reads before each poll's lines.
@@ -361,11 +362,16 @@ impl Lines {
         self.open = None;
     }
 
-    /// The parser that goes on from the last poll's lines, made on the first.
-    fn parser(&mut self, options: &Options, draft: &Draft) -> &mut FileParser<'static> {
+    /// The parser that goes on from the last poll's lines, made on the first, and the sink
+    /// that holds what it gives until the poll's end.
+    fn parser(
+        &mut self,
+        options: &Options,
+        draft: &Draft,
+    ) -> (&mut FileParser<'static>, &mut Keeper) {
         self.floor.set(draft.window.lookback);
         let (display, format, floor) = (&self.display, self.format, &self.floor);
-        self.parser.get_or_insert_with(|| {
+        let (parser, held) = self.parser.get_or_insert_with(|| {
             let floor = Rc::clone(floor);
             let anchor = options.year.map_or(
                 YearAnchor::NotAfter(crate::time::now().saturating_add(NANOS_PER_DAY)),
@@ -380,16 +386,19 @@ impl Lines {
             )
             .configured(Arc::clone(&options.config));
             cx.dates.fallback_day = options.date;
-            let parser = FileParser::new(cx).keeping(Keep::Draft(Requests::new(
+            let held = Keeper::new(Keep::Draft(Requests::new(
                 Some(draft.window.from),
                 options.slow,
             )));
+            let parser = FileParser::new(cx).keeping(held.keep());
             // A stream's format is detected from its first lines, then kept.
-            match format {
+            let parser = match format {
                 Some(format) => parser.with_format(format),
                 None => parser,
-            }
-        })
+            };
+            (parser, held)
+        });
+        (parser, held)
     }
 
     /// The last line, cut without its newline, is still a line.
@@ -414,12 +423,14 @@ impl Lines {
         };
         let complete: Vec<u8> = self.partial.drain(..=end).collect();
         let mut lines = LineReader::starting_at(&complete[..], self.count);
-        let parser = self.parser(options, draft);
+        let (parser, held) = self.parser(options, draft);
         // Complete lines from memory, through the loop every read feeds its parser with:
-        // reading them cannot fail, and a live draft writes no stream.
-        let _ = super::read::feed(&mut lines, parser, None, "", |_| false);
+        // reading them cannot fail. The events that settle during the poll are held until
+        // its end, and given with those the parser gives then.
+        let _ = super::read::feed(&mut lines, parser, held, "", |_| false);
         let count = lines.lines();
-        let (mut events, counted) = parser.poll(Some(draft.window.from));
+        let (events, counted) = parser.poll(Some(draft.window.from));
+        let mut events = held.events(events);
         let format = parser.format();
         let open = parser
             .open()
