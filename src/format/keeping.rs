@@ -1,4 +1,4 @@
-//! What a parse keeps of the lines it reads, chosen by the run (see [`Keep`]): every event
+//! What a parse keeps of the lines it reads, as the run's sink chose it (see [`Keep`]): every event
 //! whole, every event without the fields a text stream does not print, or what a draft uses,
 //! counting the rest. The readers ask it before they build an event; it knows nothing of
 //! their formats.

@@ -4,6 +4,7 @@
 //! Each incident's draft is the one a run of its own would print (`tests/incidents.rs`
 //! compares them).
 
+use super::read::{self, Plan};
 use super::sink::Keeper;
 use super::Reach;
 use super::{
@@ -226,7 +227,7 @@ fn read_stretch(
         true => Keep::All,
         false => Keep::Drafts,
     };
-    let mut whole = pass.input(&s.key.input, &mut Keeper::new(keep));
+    let mut whole = read::input(Plan::Once(&s.key.input, &pass), &mut Keeper::new(keep));
     let mut events = std::mem::take(&mut whole.events);
     let mut dealt = Vec::with_capacity(uses.len());
     for (n, u) in uses.iter().enumerate() {

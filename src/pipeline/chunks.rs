@@ -8,7 +8,7 @@ use super::seek::Chunks;
 use super::sink::{Keeper, Sink};
 use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{Dropped, FileParser, Parsed};
+use crate::format::{Dropped, Parsed};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
@@ -88,13 +88,13 @@ pub fn read(
         .map(|&(start, end)| {
             let mut seen = Seen::default();
             let mut in_bounds = |t: Nanos| pass.bounds.keeps(t, &mut seen);
-            let cx = pass.setup.cx(&input.display, &mut in_bounds);
-            let mut parser = FileParser::new(cx)
-                .with_format(chunks.format)
-                .with_stamped(chunks.stamped.clone())
-                .keeping(keep.clone());
             // A stretch's events are held until the stretches are joined in file order.
             let mut held = Keeper::new(keep.clone());
+            let mut parser = pass
+                .setup
+                .parser(&input.display, &mut in_bounds, &held)
+                .with_format(chunks.format)
+                .with_stamped(chunks.stamped.clone());
             let (read_error, bytes) = match stretch(path, start, end) {
                 Ok(reader) => {
                     let mut lines = LineReader::new(reader);

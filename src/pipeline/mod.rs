@@ -16,19 +16,20 @@ mod sink;
 mod stream;
 mod survey;
 mod table;
+mod tail;
 
 use crate::classify::Classifier;
 pub use batch::run_all;
 pub use follow::{follow, Live};
 pub use note::{FileNote, Note};
 pub use options::{Options, Render, RunError, PROGRESS_FROM};
-use read::{parse_input, settle};
+use read::{parse_input, settle, Plan};
 use survey::{anchor_years, mtime, spans, survey, Survey};
 
 use crate::config::Config;
 use crate::correlate::{open, Clock, Merged, Timed, Window};
 use crate::event::Event;
-use crate::format::{Cx, Dropped, FileCounts, Format, Keep, Series, YearAnchor};
+use crate::format::{Cx, Dropped, FileCounts, FileParser, Format, Keep, Series, YearAnchor};
 use crate::input::clickhouse::Credentials;
 use crate::input::{self, discover, Input, Location};
 pub use diagnostic::{Diagnostic, Problem};
@@ -352,7 +353,7 @@ impl Prepared {
             reach,
             bounds,
         };
-        pass.input(&self.inputs[i], sink)
+        read::input(Plan::Once(&self.inputs[i], &pass), sink)
     }
 }
 
@@ -469,34 +470,18 @@ impl Setup {
         }
     }
 
-    /// A parse's context for the input shown as `path`, setup its lines so.
-    fn cx<'k>(&self, path: &str, keep: &'k mut dyn FnMut(Nanos) -> bool) -> Cx<'k> {
+    /// The parser of the input shown as `path`, its lines dated so, building what `sink`
+    /// asks of those `keep` wants (by their times): every read path's.
+    fn parser<'k>(
+        &self,
+        path: &str,
+        keep: impl FnMut(Nanos) -> bool + 'k,
+        sink: &dyn Sink,
+    ) -> FileParser<'k> {
         let mut cx = Cx::new(self.zone, self.anchor, Arc::from(path), keep, &Classifier)
             .configured(Arc::clone(&self.config));
         cx.dates.fallback_day = self.day;
-        cx
-    }
-}
-
-impl Pass {
-    /// Reads `input` into `sink`: a large file wanted whole in parallel stretches, anything
-    /// else in one pass (seeking to the window where the file allows).
-    fn input(&self, input: &Input, sink: &mut dyn Sink) -> FileResult {
-        if let (Reach::All, Location::File(path)) = (self.reach, &input.location) {
-            if let Some(plan) = seek::chunks(input, &self.setup) {
-                return chunks::read(input, path, &plan, self, sink);
-            }
-        }
-        let mut seen = Seen::default();
-        let mut result = parse_input(
-            input,
-            &self.setup,
-            &mut |t| self.bounds.keeps(t, &mut seen),
-            self.reach,
-            sink,
-        );
-        result.seen = seen;
-        result
+        FileParser::new(cx).keeping(sink.keep())
     }
 }
 

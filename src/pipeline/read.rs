@@ -1,15 +1,52 @@
-//! One input read into events: whole, or seeked to the window, or in parallel stretches.
+//! The one read path: an input read under a plan (whole, seeked to the window, in parallel
+//! stretches, or followed as it grows) into the sink the run chose, every plan framing its
+//! lines with the same [`LineReader`] and feeding them to a parser made the same way
+//! ([`Setup::parser`]) through the same loop ([`feed`]).
 
+use super::chunks::{self, Seen};
 use super::head::{is_binary, read_head};
 use super::sink::{self, Sink};
-use super::{seek, Diagnostic, FileResult, Problem, Reach, Setup};
+use super::tail::{Poll, Tail};
+use super::{seek, Diagnostic, FileResult, Pass, Problem, Reach, Setup};
 use crate::format::{FileParser, Parsed};
 use crate::input::{self, Input, InputError, LineReader, Location};
 use crate::time::Nanos;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
 
-/// Reads one input through a [`FileParser`] into `sink`. Problems are reported, never fatal: an
+/// How an input is read.
+pub(super) enum Plan<'p> {
+    /// Once, as far as the pass reaches: a large file wanted whole in parallel stretches,
+    /// anything else in one pass, seeking to the window where the file allows.
+    Once(&'p Input, &'p Pass),
+    /// Followed as it grows: the lines written since the last poll (live mode).
+    Followed(&'p mut Tail, Poll),
+}
+
+/// Reads an input under `plan` into `sink`.
+pub(super) fn input(plan: Plan, sink: &mut dyn Sink) -> FileResult {
+    let (input, pass) = match plan {
+        Plan::Followed(tail, poll) => return tail.poll(poll, sink),
+        Plan::Once(input, pass) => (input, pass),
+    };
+    if let (Reach::All, Location::File(path)) = (pass.reach, &input.location) {
+        if let Some(plan) = seek::chunks(input, &pass.setup) {
+            return chunks::read(input, path, &plan, pass, sink);
+        }
+    }
+    let mut seen = Seen::default();
+    let mut result = parse_input(
+        input,
+        &pass.setup,
+        &mut |t| pass.bounds.keeps(t, &mut seen),
+        pass.reach,
+        sink,
+    );
+    result.seen = seen;
+    result
+}
+
+/// Reads one input in one pass into `sink`. Problems are reported, never fatal: an
 /// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
 /// truncated gzip) keeps the lines before it.
 pub(super) fn parse_input(
@@ -110,7 +147,7 @@ pub(super) fn parse_input(
         }
         in_range(t)
     };
-    let mut parser = FileParser::new(setup.cx(path, &mut watch)).keeping(sink.keep());
+    let mut parser = setup.parser(path, &mut watch, sink);
     let read = feed(&mut lines, &mut parser, sink, path, |n| {
         past.get() || matches!(reach, Reach::Head(m) if n >= m)
     });

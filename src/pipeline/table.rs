@@ -6,7 +6,7 @@
 use super::read::{feed, settle};
 use super::sink::Sink;
 use super::{Diagnostic, FileResult, Problem, Reach, Setup};
-use crate::format::{FileParser, Format};
+use crate::format::Format;
 use crate::input::clickhouse::{ClickHouseError, Connection, Table};
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
@@ -50,9 +50,7 @@ pub(super) fn read(
     };
     let path = &input.display;
     let mut lines = LineReader::starting_at(rows, 0);
-    let mut parser = FileParser::new(setup.cx(path, in_range))
-        .with_format(Format::Row)
-        .keeping(sink.keep());
+    let mut parser = setup.parser(path, in_range, sink).with_format(Format::Row);
     let read = feed(
         &mut lines,
         &mut parser,

@@ -6,26 +6,22 @@
 //! correlator as the batch run, each input's parse going on from where the last poll's left
 //! off, so that a stack trace cut by a poll stays one event.
 
-use super::sink::{Keeper, Sink};
-use super::{run, Diagnostic, Options, RunError};
-use crate::classify::Classifier;
+use super::read::{self, Plan};
+use super::sink::Keeper;
+use super::tail::{Poll, Tail};
+use super::{run, Diagnostic, Options, RunError, Setup};
 use crate::config::Config;
 use crate::correlate::{build, merge, Entry, Settings, Timeline, Window};
 use crate::emit::markdown;
-use crate::event::{Event, SourceRef};
-use crate::format::{Cx, FileParser, Format, Keep, YearAnchor};
-#[cfg(unix)]
-use crate::input::Seekable;
-use crate::input::{compression, discover, LineReader, Location};
+use crate::event::Event;
+use crate::format::{Keep, YearAnchor};
+use crate::input::{compression, discover, Location};
 use crate::time::window::{clock_window, resolve_edges, Edges};
 use crate::time::{Nanos, Zone, NANOS_PER_DAY};
 use crate::traffic::Requests;
-use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
-use std::rc::Rc;
+use std::io::{Read, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,33 +32,6 @@ pub struct Live {
     pub color: bool,
     /// How often the files are looked at.
     pub poll: Duration,
-}
-
-/// One watched file: where reading stopped, and which file that was (to notice rotation).
-struct Source {
-    path: PathBuf,
-    file: File,
-    identity: Identity,
-    offset: u64,
-    lines: Lines,
-}
-
-/// A growing input's lines as they come: its parser, kept between polls (see
-/// [`FileParser::poll`]), how many lines came before (so citations keep its numbering), a
-/// line not yet ended by its newline, and the event the last poll left open.
-struct Lines {
-    display: String,
-    parser: Option<(FileParser<'static>, Keeper)>,
-    /// The format once known, in which a file that replaces this one on rotation is read.
-    format: Option<Format>,
-    /// The earliest time the draft keeps, which the parser reads before each poll's lines.
-    floor: Rc<Cell<Nanos>>,
-    count: u64,
-    partial: Vec<u8>,
-    /// The event the last poll left open: its line, time and message length.
-    open: Option<(SourceRef, Nanos, usize)>,
-    /// Events printed before that lines since have continued, for the draft to replace.
-    grown: Vec<Event>,
 }
 
 /// The drafting state: every event the draft can use, and the entries already printed, each
@@ -97,7 +66,7 @@ pub fn follow(
             .collect(),
         ..options.clone()
     };
-    let (mut draft, mut sources) = match files.paths.is_empty() {
+    let (mut draft, mut tails) = match files.paths.is_empty() {
         true => (Draft::empty(options)?, Vec::new()),
         false => {
             let first = run(&files)?;
@@ -114,7 +83,7 @@ pub fn follow(
             (draft, watch(&files, &first.stats.inputs))
         }
     };
-    let mut piped = stdin.then(|| Lines::new("stdin".into(), None, 0));
+    let mut piped = stdin.then(|| Tail::given("stdin".into(), None, live_setup(options)));
     let zone = options.zone;
     let write = |out: &mut dyn Write, text: &str| -> Result<(), RunError> {
         writeln!(out, "{text}")
@@ -126,7 +95,7 @@ pub fn follow(
         &format!(
             "## Timeline (live)\n\nAll times {}; following {}, Ctrl-C for the summary.\n",
             zone.name(),
-            following(sources.len(), stdin)
+            following(tails.len(), stdin)
         ),
     )?;
     for line in draft.new_lines(live, &zone) {
@@ -138,7 +107,6 @@ pub fn follow(
         .build()
         .map_err(RunError::Follow)?;
     let mut received = stdin.then(read_stdin);
-    let mut pending = Vec::new();
     runtime.block_on(async {
         let mut tick = tokio::time::interval(live.poll);
         let stop = tokio::signal::ctrl_c();
@@ -148,58 +116,34 @@ pub fn follow(
                 _ = &mut stop => return Ok::<(), RunError>(()),
                 chunk = async { received.as_mut()?.recv().await }, if received.is_some() => {
                     match chunk {
-                        Some(bytes) => pending.extend_from_slice(&bytes),
+                        Some(bytes) => {
+                            if let Some(tail) = &mut piped {
+                                tail.give(&bytes);
+                            }
+                        }
                         // Standard input closed: with nothing else to follow, the run is over.
                         None => {
                             received = None;
-                            if sources.is_empty() {
+                            if tails.is_empty() {
                                 return Ok(());
                             }
                         }
                     }
                 }
                 _ = tick.tick() => {
-                    let mut fresh = Vec::new();
-                    let mut counted = Requests::new(Some(draft.window.from), options.slow);
-                    for source in &mut sources {
-                        fresh.extend(source.read_new(options, &draft, &mut counted));
-                    }
-                    if let Some(lines) = &mut piped {
-                        let bytes = std::mem::take(&mut pending);
-                        fresh.extend(lines.parse(&bytes, options, &draft, &mut counted));
-                    }
-                    draft.requests.absorb(&counted);
-                    let grown: Vec<Event> = sources
-                        .iter_mut()
-                        .map(|s| &mut s.lines)
-                        .chain(piped.as_mut())
-                        .flat_map(|lines| std::mem::take(&mut lines.grown))
-                        .collect();
-                    if fresh.is_empty() && grown.is_empty() {
-                        continue;
-                    }
-                    draft.replace(grown);
-                    draft.absorb(fresh);
-                    for line in draft.new_lines(live, &zone) {
-                        write(out, &line)?;
+                    if draft.poll(tails.iter_mut().chain(piped.as_mut()), options.slow, false) {
+                        for line in draft.new_lines(live, &zone) {
+                            write(out, &line)?;
+                        }
                     }
                 }
             }
         }
     })?;
     // What standard input gave after the last poll, and its last line without a newline.
-    if let Some(lines) = &mut piped {
-        let mut counted = Requests::new(Some(draft.window.from), options.slow);
-        let mut fresh = lines.parse(&std::mem::take(&mut pending), options, &draft, &mut counted);
-        fresh.extend(lines.finish(options, &draft, &mut counted));
-        draft.requests.absorb(&counted);
-        let grown = std::mem::take(&mut lines.grown);
-        if !fresh.is_empty() || !grown.is_empty() {
-            draft.replace(grown);
-            draft.absorb(fresh);
-            for line in draft.new_lines(live, &zone) {
-                write(out, &line)?;
-            }
+    if draft.poll(piped.iter_mut(), options.slow, true) {
+        for line in draft.new_lines(live, &zone) {
+            write(out, &line)?;
         }
     }
     let timeline = draft.timeline(live.settings);
@@ -245,8 +189,18 @@ fn read_stdin() -> tokio::sync::mpsc::UnboundedReceiver<Vec<u8>> {
     rx
 }
 
+/// How a followed input's lines are dated: as the batch run's, except that a year-less
+/// line's year is the one that puts it no later than tomorrow (the logs are being written now).
+fn live_setup(options: &Options) -> Setup {
+    let anchor = options.year.map_or(
+        YearAnchor::NotAfter(crate::time::now().saturating_add(NANOS_PER_DAY)),
+        YearAnchor::Fixed,
+    );
+    Setup::new(options, options.zone, options.date, anchor)
+}
+
 /// The plain files the batch run read in a format: compressed rotations do not grow.
-fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
+fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Tail> {
     let Ok(found) = discover(&options.paths) else {
         return Vec::new();
     };
@@ -264,196 +218,9 @@ fn watch(options: &Options, read: &[crate::stats::InputStats]) -> Vec<Source> {
             if compression(&head[..n]).is_some() {
                 return None;
             }
-            let offset = file.metadata().ok()?.len();
-            let lines = lines_before(&path, offset, options.index.as_deref())?;
-            Some(Source {
-                identity: Identity::of(&file)?,
-                path,
-                file,
-                offset,
-                lines: Lines::new(input.display, Some(format), lines),
-            })
+            Tail::file(input.display, path, file, Some(format), live_setup(options))
         })
         .collect()
-}
-
-/// Lines in the file before `offset`, for citations: counted as seeking counts them.
-#[cfg(unix)]
-fn lines_before(
-    path: &std::path::Path,
-    offset: u64,
-    index: Option<&std::path::Path>,
-) -> Option<u64> {
-    Some(
-        Seekable::open(path)
-            .ok()?
-            .lines_before(offset, index)
-            .ok()?
-            .lines,
-    )
-}
-
-/// Counting for citations needs positioned reads: elsewhere nothing is followed.
-#[cfg(not(unix))]
-fn lines_before(_: &std::path::Path, _: u64, _: Option<&std::path::Path>) -> Option<u64> {
-    None
-}
-
-impl Source {
-    /// The events of the lines written since the last look, following a rotation: the rest
-    /// of the renamed file first, then the new one from its start.
-    fn read_new(
-        &mut self,
-        options: &Options,
-        draft: &Draft,
-        requests: &mut Requests,
-    ) -> Vec<Event> {
-        let mut bytes = Vec::new();
-        let _ = self.file.seek(SeekFrom::Start(self.offset));
-        if let Ok(n) = self.file.read_to_end(&mut bytes) {
-            self.offset += n as u64;
-        }
-        let mut events = self.lines.parse(&bytes, options, draft, requests);
-        let now = std::fs::metadata(&self.path).ok();
-        let rotated = match (&now, File::open(&self.path).ok()) {
-            (Some(meta), Some(file)) => {
-                let truncated = meta.len() < self.offset;
-                let replaced = Identity::of(&file).is_some_and(|id| id != self.identity);
-                (truncated || replaced).then_some(file)
-            }
-            _ => None,
-        };
-        if let Some(file) = rotated {
-            // The old file's last line, cut without its newline, is still a line.
-            events.extend(self.lines.finish(options, draft, requests));
-            self.identity = Identity::of(&file).unwrap_or(self.identity);
-            self.file = file;
-            self.offset = 0;
-            self.lines.rotated();
-            let mut bytes = Vec::new();
-            if let Ok(n) = self.file.read_to_end(&mut bytes) {
-                self.offset = n as u64;
-            }
-            events.extend(self.lines.parse(&bytes, options, draft, requests));
-        }
-        events
-    }
-}
-
-impl Lines {
-    /// An input with `count` lines read before, in `format` once known.
-    fn new(display: String, format: Option<Format>, count: u64) -> Lines {
-        Lines {
-            display,
-            parser: None,
-            format,
-            floor: Rc::new(Cell::new(i64::MIN)),
-            count,
-            partial: Vec::new(),
-            open: None,
-            grown: Vec::new(),
-        }
-    }
-
-    /// The file was replaced: its successor is read from its first line, in the same format.
-    fn rotated(&mut self) {
-        self.parser = None;
-        self.count = 0;
-        self.open = None;
-    }
-
-    /// The parser that goes on from the last poll's lines, made on the first, and the sink
-    /// that holds what it gives until the poll's end.
-    fn parser(
-        &mut self,
-        options: &Options,
-        draft: &Draft,
-    ) -> (&mut FileParser<'static>, &mut Keeper) {
-        self.floor.set(draft.window.lookback);
-        let (display, format, floor) = (&self.display, self.format, &self.floor);
-        let (parser, held) = self.parser.get_or_insert_with(|| {
-            let floor = Rc::clone(floor);
-            let anchor = options.year.map_or(
-                YearAnchor::NotAfter(crate::time::now().saturating_add(NANOS_PER_DAY)),
-                YearAnchor::Fixed,
-            );
-            let mut cx = Cx::new(
-                options.zone,
-                anchor,
-                Arc::from(display.as_str()),
-                move |t: Nanos| t >= floor.get(),
-                &Classifier,
-            )
-            .configured(Arc::clone(&options.config));
-            cx.dates.fallback_day = options.date;
-            let held = Keeper::new(Keep::Draft(Requests::new(
-                Some(draft.window.from),
-                options.slow,
-            )));
-            let parser = FileParser::new(cx).keeping(held.keep());
-            // A stream's format is detected from its first lines, then kept.
-            let parser = match format {
-                Some(format) => parser.with_format(format),
-                None => parser,
-            };
-            (parser, held)
-        });
-        (parser, held)
-    }
-
-    /// The last line, cut without its newline, is still a line.
-    fn finish(&mut self, options: &Options, draft: &Draft, requests: &mut Requests) -> Vec<Event> {
-        if self.partial.is_empty() {
-            return Vec::new();
-        }
-        self.parse(b"\n", options, draft, requests)
-    }
-
-    /// Complete lines only: a line still being written waits for its newline.
-    fn parse(
-        &mut self,
-        bytes: &[u8],
-        options: &Options,
-        draft: &Draft,
-        requests: &mut Requests,
-    ) -> Vec<Event> {
-        self.partial.extend_from_slice(bytes);
-        let Some(end) = memchr::memrchr(b'\n', &self.partial) else {
-            return Vec::new();
-        };
-        let complete: Vec<u8> = self.partial.drain(..=end).collect();
-        let mut lines = LineReader::starting_at(&complete[..], self.count);
-        let (parser, held) = self.parser(options, draft);
-        // Complete lines from memory, through the loop every read feeds its parser with:
-        // reading them cannot fail. The events that settle during the poll are held until
-        // its end, and given with those the parser gives then.
-        let _ = super::read::feed(&mut lines, parser, held, "", |_| false);
-        let count = lines.lines();
-        let (events, counted) = parser.poll(Some(draft.window.from));
-        let mut events = held.events(events);
-        let format = parser.format();
-        let open = parser
-            .open()
-            .map(|e| (e.source.clone(), e.time, e.message.len()));
-        self.count = count;
-        self.format = self.format.or(format);
-        if let Some(counted) = &counted {
-            requests.absorb(counted);
-        }
-        // The event the last poll left open is in the draft already: grown, it replaces it
-        // there. Continuation lines only ever lengthen it.
-        if let Some((source, time, len)) = self.open.take() {
-            let same = |e: &Event| e.source == source && e.time == time;
-            if let Some(i) = events.iter().position(same) {
-                let now = events.remove(i);
-                if now.message.len() != len {
-                    self.grown.push(now);
-                }
-            }
-        }
-        self.open = open;
-        events
-    }
 }
 
 impl Draft {
@@ -491,6 +258,38 @@ impl Draft {
             printed: HashMap::new(),
             config: Arc::clone(&options.config),
         })
+    }
+
+    /// Reads the lines each of `tails` was given since the last poll (with `last`, their
+    /// last lines without a newline too) through the read path's followed plan; whether the
+    /// draft changed.
+    fn poll<'t>(
+        &mut self,
+        tails: impl Iterator<Item = &'t mut Tail>,
+        slow: Nanos,
+        last: bool,
+    ) -> bool {
+        let poll = Poll {
+            floor: self.window.lookback,
+            from: self.window.from,
+            last,
+        };
+        let (mut fresh, mut grown) = (Vec::new(), Vec::new());
+        for tail in tails {
+            let mut held = Keeper::new(Keep::Draft(Requests::new(Some(poll.from), slow)));
+            let result = read::input(Plan::Followed(tail, poll), &mut held);
+            if let Some(counted) = &result.requests {
+                self.requests.absorb(counted);
+            }
+            fresh.extend(result.events);
+            grown.extend(tail.grown());
+        }
+        if fresh.is_empty() && grown.is_empty() {
+            return false;
+        }
+        self.replace(grown);
+        self.absorb(fresh);
+        true
     }
 
     /// Adds the events of a poll: an event already there (the same line and time: one a
@@ -565,24 +364,6 @@ fn identity(entry: &Entry) -> String {
         entry.first,
         entry.sources.first()
     )
-}
-
-/// Which file a path names: a rotation renames it and creates another under the same path.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Identity(u64, u64);
-
-impl Identity {
-    #[cfg(unix)]
-    fn of(file: &File) -> Option<Identity> {
-        use std::os::unix::fs::MetadataExt;
-        let meta = file.metadata().ok()?;
-        Some(Identity(meta.dev(), meta.ino()))
-    }
-
-    #[cfg(not(unix))]
-    fn of(_: &File) -> Option<Identity> {
-        Some(Identity(0, 0))
-    }
 }
 
 #[cfg(test)]
