@@ -243,7 +243,7 @@ fn folding(c: &mut Criterion) {
     ] {
         let p = parsed(
             rel,
-            Keep::Draft(Requests::new(Some(window.from), settings.slow)),
+            Keep::Notable(Requests::new(Some(window.from), settings.slow)),
         );
         if let Some(counted) = &p.requests {
             requests.absorb(counted);

@@ -193,16 +193,17 @@ pub struct Event {
 }
 
 impl Event {
-    /// Whether the draft can use this event: ordinary info and debug lines, and requests that
-    /// did not fail, only count, and need not be kept when the event stream is not asked for.
-    pub fn matters_to_draft(&self) -> bool {
+    /// Whether the event stands out of the flow: not an ordinary info or debug line, nor a
+    /// request that did not fail. A draft uses only these; the others it counts, and they
+    /// need not be kept when the event stream is not asked for.
+    pub fn is_notable(&self) -> bool {
         !matches!(self.kind, Kind::Log | Kind::Http { .. }) || Level::stands_out(self.level)
     }
 
-    /// Cuts the event down to what a draft keeps of it, or says the draft only counts it
+    /// Cuts a notable event down to what a draft keeps of it, or says it is not notable
     /// (`false`): a failed request keeps its time and status but not its fields.
-    pub fn slim_for_draft(&mut self) -> bool {
-        if !self.matters_to_draft() {
+    pub fn slim_to_notable(&mut self) -> bool {
+        if !self.is_notable() {
             return false;
         }
         if matches!(self.kind, Kind::Http { .. }) {

@@ -310,7 +310,7 @@ impl<'a> Cx<'a> {
             self.classes.mark(&mut event, kind);
         }
         // Most lines a draft reads it only counts: the file's service is copied for the others.
-        if event.service.is_none() && (!self.keeping.draft || event.matters_to_draft()) {
+        if event.service.is_none() && (!self.keeping.notable || event.is_notable()) {
             event.service = self.service.clone();
         }
         event
@@ -330,7 +330,7 @@ impl<'a> Cx<'a> {
     /// `reconstruct.toml` marks as alerts or deploys keeps them all: a marked alert's summary
     /// is a field.
     pub(super) fn kind_only(&self) -> bool {
-        self.keeping.lean || (self.keeping.draft && self.rules.kind.is_none())
+        self.keeping.lean || (self.keeping.notable && self.rules.kind.is_none())
     }
 
     /// The format `reconstruct.toml` names for this file, which detection then does not guess.
@@ -392,7 +392,7 @@ impl<'a> Cx<'a> {
         duration: Option<Nanos>,
         out: &mut Vec<Event>,
     ) -> bool {
-        if !self.keeping.draft || status >= 500 {
+        if !self.keeping.notable || status >= 500 {
             return false;
         }
         if !self.keeping.count_only {

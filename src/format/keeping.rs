@@ -1,16 +1,20 @@
-//! What a parse keeps of the lines it reads, as the run's sink chose it (see [`Keep`]): every event
-//! whole, every event without the fields a text stream does not print, or what a draft uses,
-//! counting the rest. The readers ask it before they build an event; it knows nothing of
-//! their formats.
+//! What a parse keeps of the lines it reads, as the run's sink chose it (see [`Keep`]):
+//! every event whole, every event without the fields a text stream does not print, or the
+//! notable events only ([`Event::is_notable`]), counting the rest. The readers ask it before
+//! they build an event; it knows nothing of their formats, nor of what the run makes of the
+//! events.
+//!
+//! [`Event::is_notable`]: crate::event::Event::is_notable
 
 use super::{Dropped, Keep};
 use crate::traffic::Requests;
 
 #[derive(Default)]
 pub(super) struct Keeping {
-    /// Parsing for a draft, which counts ordinary requests and keeps nothing else of them.
-    pub(super) draft: bool,
-    /// Whether a draft's ordinary lines may go unbuilt (see [`Cx::only_counted`]): in the
+    /// Keeping only notable events: ordinary requests are counted, and nothing else of them
+    /// kept.
+    pub(super) notable: bool,
+    /// Whether ordinary lines may go unbuilt (see [`Cx::only_counted`]): in the
     /// file's own parse, not in the trial parses of detection and of wrapped lines, whose
     /// events the caller inspects.
     ///
@@ -21,21 +25,21 @@ pub(super) struct Keeping {
     pub(super) lean: bool,
     /// Each event only counted since the file's parser last looked.
     pub(super) counted: Vec<Dropped>,
-    /// With [`Keep::Draft`] (and only then), the file's requests counted so far.
+    /// With [`Keep::Notable`] (and only then), the file's requests counted so far.
     pub(super) requests: Option<Requests>,
 }
 
 impl Keeping {
     /// What `keep` asks of a file's own parse.
     pub(super) fn of(keep: Keep) -> Keeping {
-        let draft = !matches!(keep, Keep::All | Keep::Lines);
+        let notable = !matches!(keep, Keep::All | Keep::Lines);
         Keeping {
-            draft,
-            count_only: draft,
+            notable,
+            count_only: notable,
             lean: matches!(keep, Keep::Lines),
             counted: Vec::new(),
             requests: match keep {
-                Keep::Draft(requests) => Some(requests),
+                Keep::Notable(requests) => Some(requests),
                 _ => None,
             },
         }
@@ -45,7 +49,7 @@ impl Keeping {
     /// nothing is counted.
     pub(super) fn trial(&self) -> Keeping {
         Keeping {
-            draft: self.draft,
+            notable: self.notable,
             lean: self.lean,
             ..Keeping::default()
         }

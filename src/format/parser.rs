@@ -43,8 +43,8 @@ pub struct Parsed {
     pub problem: Option<String>,
     /// The requests counted, when parsing for a draft.
     pub requests: Option<Requests>,
-    /// With [`Keep::Drafts`]: each event in range that was not kept, so that each incident of
-    /// a batch can count its own lines, events and requests.
+    /// With [`Keep::NotableAndRequests`]: each event in range that was not kept, so that each
+    /// incident of a batch can count its own lines, events and requests.
     pub dropped: Vec<Dropped>,
     /// The opening of the first unparsed line, for the warning that quotes it.
     pub first_unparsed_text: Option<String>,
@@ -100,25 +100,26 @@ pub struct FileParser<'a> {
     /// What is kept of the events: for drafts, only what they use, so that memory grows with
     /// the window's errors, not its lines.
     pub(super) keep: Keep,
-    /// With [`Keep::Drafts`], each event not kept.
+    /// With [`Keep::NotableAndRequests`], each event not kept.
     pub(super) dropped: Vec<Dropped>,
     /// The opening of the first unparsed line, which a warning quotes.
     pub(super) first_unparsed_text: Option<String>,
 }
 
-/// How much of what it reads in range a parse keeps.
+/// How much of what it reads in range a parse builds and keeps, as the run's sink asks: the
+/// parser knows what each choice builds, not what the run makes of the events.
 #[derive(Clone, Debug)]
 pub enum Keep {
-    /// Every event, whole: the event stream.
+    /// Every event, whole (the JSON and Timesketch event streams).
     All,
     /// Every event, without the fields the text event stream does not print.
     Lines,
-    /// What one draft uses (see [`Event::matters_to_draft`]); requests are counted, starting
-    /// from these counts, and dropped.
-    Draft(Requests),
-    /// What drafts use, and every request without its fields: a batch's incidents count them
-    /// each against their own window.
-    Drafts,
+    /// The notable events ([`Event::is_notable`], what a draft uses); requests are counted,
+    /// starting from these counts, and dropped.
+    Notable(Requests),
+    /// The notable events, and every request without its fields, each other event noted as
+    /// dropped: a batch's incidents count them each against their own window.
+    NotableAndRequests,
 }
 
 impl<'a> FileParser<'a> {
@@ -218,7 +219,7 @@ impl<'a> FileParser<'a> {
     /// How many events the last parse only counted; a batch notes each as dropped.
     pub(super) fn take_counted(&mut self) -> usize {
         let counted = self.cx.keeping.counted.len();
-        if matches!(self.keep, Keep::Drafts) {
+        if matches!(self.keep, Keep::NotableAndRequests) {
             self.dropped.append(&mut self.cx.keeping.counted);
         } else {
             self.cx.keeping.counted.clear();
@@ -251,7 +252,7 @@ impl<'a> FileParser<'a> {
         }
         let keep_requests = match &mut self.keep {
             Keep::All | Keep::Lines => return,
-            Keep::Draft(_) => {
+            Keep::Notable(_) => {
                 if let Some(requests) = &mut self.cx.keeping.requests {
                     for e in &self.events[start..] {
                         requests.add(e);
@@ -259,11 +260,12 @@ impl<'a> FileParser<'a> {
                 }
                 false
             }
-            Keep::Drafts => true,
+            Keep::NotableAndRequests => true,
         };
         let dropped = &mut self.dropped;
         let mut slim = |e: &mut Event| {
-            let kept = e.slim_for_draft() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
+            let kept =
+                e.slim_to_notable() || (keep_requests && matches!(e.kind, Kind::Http { .. }));
             if !kept && keep_requests {
                 dropped.push(Dropped {
                     time: e.time,

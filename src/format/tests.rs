@@ -206,9 +206,9 @@ fn a_draft_keeps_what_a_whole_parse_would_and_counts_the_rest() {
     ];
     for (path, lines, (keeps, counts)) in files {
         let whole = parse_keeping(path, lines, Keep::All);
-        let draft = parse_keeping(path, lines, Keep::Drafts);
+        let draft = parse_keeping(path, lines, Keep::NotableAndRequests);
         let (kept, dropped): (Vec<Event>, Vec<Event>) =
-            whole.events.into_iter().partition(Event::matters_to_draft);
+            whole.events.into_iter().partition(Event::is_notable);
         let by_kind = |events: &[Event]| -> Vec<Event> {
             let lean = |e: &Event| Event {
                 fields: kind_fields(&e.fields),

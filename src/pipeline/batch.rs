@@ -225,7 +225,7 @@ fn read_stretch(
     // Incidents share a flag for the event stream: either all keep everything, or all draft.
     let keep = match uses.iter().any(|u| incidents[u.incident].all_events) {
         true => Keep::All,
-        false => Keep::Drafts,
+        false => Keep::NotableAndRequests,
     };
     let mut whole = read::input(Plan::Once(&s.key.input, &pass), &mut Keeper::new(keep));
     let mut events = std::mem::take(&mut whole.events);
@@ -269,7 +269,7 @@ fn deal(
         match &mut requests {
             Some(requests) => {
                 requests.add(&e);
-                if e.slim_for_draft() {
+                if e.slim_to_notable() {
                     kept.push(e);
                 }
             }

@@ -190,7 +190,7 @@ struct FileResult {
     service: Option<String>,
     /// The metric series it held.
     series: Vec<Series>,
-    /// Events in range not kept ([`Keep::Drafts`]).
+    /// Events in range not kept ([`Keep::NotableAndRequests`]).
     dropped: Vec<Dropped>,
     /// The events written as stream lines ([`Options::render`]), and where each one lies.
     text: Text,
@@ -285,7 +285,8 @@ fn look_ahead(
         .map(|i| match reach(&plans[i], bounds) {
             Err(_) => Vec::new(),
             Ok(reach) => {
-                let mut keeper = Keeper::new(Keep::Draft(Requests::new(Some(from), options.slow)));
+                let mut keeper =
+                    Keeper::new(Keep::Notable(Requests::new(Some(from), options.slow)));
                 prepared
                     .read(options, i, (reach, bounds), &mut keeper)
                     .events
@@ -304,7 +305,7 @@ fn sink(options: &Options, from: Option<Nanos>) -> Box<dyn Sink + '_> {
     let keep = match options.all_events {
         true if options.event_fields => Keep::All,
         true => Keep::Lines,
-        false => Keep::Draft(Requests::new(from, options.slow)),
+        false => Keep::Notable(Requests::new(from, options.slow)),
     };
     match options.render {
         Some(render) => Box::new(Stream::new(render, &options.zone, keep)),

@@ -36,8 +36,8 @@ pub(super) fn due(waiting: usize) -> bool {
     waiting >= BATCH
 }
 
-/// Holds the events for the run to use: a draft's (what drafts use, see [`Keep::Draft`] and
-/// [`Keep::Drafts`]), or every event where no stream is written.
+/// Holds the events for the run to use: a draft's (what drafts use, see [`Keep::Notable`] and
+/// [`Keep::NotableAndRequests`]), or every event where no stream is written.
 pub(super) struct Keeper {
     keep: Keep,
     /// Events handed over before the end, in the order read.

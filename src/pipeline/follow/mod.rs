@@ -276,7 +276,7 @@ impl Draft {
         };
         let (mut fresh, mut grown) = (Vec::new(), Vec::new());
         for tail in tails {
-            let mut held = Keeper::new(Keep::Draft(Requests::new(Some(poll.from), slow)));
+            let mut held = Keeper::new(Keep::Notable(Requests::new(Some(poll.from), slow)));
             let result = read::input(Plan::Followed(tail, poll), &mut held);
             if let Some(counted) = &result.requests {
                 self.requests.absorb(counted);
