@@ -223,22 +223,14 @@ mod tests {
         text: &str,
         minute: i64,
     ) -> Entry {
-        Entry {
+        Entry::new(
             kind,
             label,
-            service: Some(service.to_string()),
-            text: text.to_string(),
-            count: 1,
-            first: at(minute),
-            last: at(minute),
-            suspect: false,
-            evidence: None,
-            failed: false,
-            milestone: None,
-            after_window: false,
-            resolved: None,
-            sources: Vec::new(),
-        }
+            Some(service.to_string()),
+            text.to_string(),
+            at(minute),
+            Vec::new(),
+        )
     }
 
     fn deploy(service: &str, minute: i64) -> Entry {

@@ -142,6 +142,36 @@ pub struct Entry {
     pub sources: Vec<SourceRef>,
 }
 
+impl Entry {
+    /// An entry of one occurrence at `time`, citing `sources`, of which nothing more is said
+    /// yet (no suspect, milestone or resolution): the draft says the rest as it learns it.
+    pub fn new(
+        kind: EntryKind,
+        label: &'static str,
+        service: Option<String>,
+        text: String,
+        time: Nanos,
+        sources: Vec<SourceRef>,
+    ) -> Entry {
+        Entry {
+            kind,
+            label,
+            service,
+            text,
+            count: 1,
+            first: time,
+            last: time,
+            suspect: false,
+            evidence: None,
+            failed: false,
+            milestone: None,
+            after_window: false,
+            resolved: None,
+            sources,
+        }
+    }
+}
+
 /// What ties a change to the outage, as the draft says it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Evidence {

@@ -562,25 +562,17 @@ mod tests {
     }
 
     fn entry(kind: EntryKind, label: &'static str, text: &str, minute: i64) -> Entry {
-        Entry {
+        Entry::new(
             kind,
             label,
-            service: Some("gateway".into()),
-            text: text.into(),
-            count: 1,
-            first: T0 + minute * MINUTE,
-            last: T0 + minute * MINUTE,
-            suspect: false,
-            evidence: None,
-            failed: false,
-            milestone: None,
-            after_window: false,
-            resolved: None,
-            sources: vec![SourceRef {
+            Some("gateway".into()),
+            text.into(),
+            T0 + minute * MINUTE,
+            vec![SourceRef {
                 path: Arc::from("alerts/<a&b>.jsonl"),
                 line: 3,
             }],
-        }
+        )
     }
 
     fn timeline(entries: Vec<Entry>) -> Timeline {

@@ -12,22 +12,14 @@ pub(super) fn on(e: &Event) -> String {
 }
 
 pub(super) fn entry(e: &Event, kind: EntryKind, label: &'static str, text: String) -> Entry {
-    Entry {
+    Entry::new(
         kind,
         label,
-        service: e.service.clone(),
+        e.service.clone(),
         text,
-        count: 1,
-        first: e.time,
-        last: e.time,
-        suspect: false,
-        evidence: None,
-        failed: false,
-        milestone: None,
-        after_window: false,
-        resolved: None,
-        sources: vec![e.source.clone()],
-    }
+        e.time,
+        vec![e.source.clone()],
+    )
 }
 
 /// `checkout: Back-off restarting failed container app` from a message that opens with its

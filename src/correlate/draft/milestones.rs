@@ -89,19 +89,14 @@ fn burst_mark(burst: &Burst, mark: Milestone) -> Entry {
         )
     };
     Entry {
-        kind,
-        label,
-        service: burst.service.clone(),
-        text,
-        count: 1,
-        first: at,
-        last: at,
-        suspect: false,
-        evidence: None,
-        failed: false,
         milestone: Some(mark),
-        after_window: false,
-        resolved: None,
-        sources: vec![source.clone()],
+        ..Entry::new(
+            kind,
+            label,
+            burst.service.clone(),
+            text,
+            at,
+            vec![source.clone()],
+        )
     }
 }

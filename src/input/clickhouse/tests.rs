@@ -8,20 +8,7 @@ fn table() -> Table {
 /// `DESCRIBE TABLE otel.otel_logs` as the OpenTelemetry collector's exporter creates it
 /// (opentelemetry-collector-contrib, exporter/clickhouseexporter, `otel_logs`), one JSON
 /// object a line as the server answers.
-const OTEL_LOGS: &str = r#"{"name":"Timestamp","type":"DateTime64(9)"}
-{"name":"TimestampTime","type":"DateTime"}
-{"name":"TraceId","type":"String"}
-{"name":"SpanId","type":"String"}
-{"name":"TraceFlags","type":"UInt8"}
-{"name":"SeverityText","type":"LowCardinality(String)"}
-{"name":"SeverityNumber","type":"UInt8"}
-{"name":"ServiceName","type":"LowCardinality(String)"}
-{"name":"Body","type":"String"}
-{"name":"ResourceSchemaUrl","type":"LowCardinality(String)"}
-{"name":"ResourceAttributes","type":"Map(LowCardinality(String), String)"}
-{"name":"ScopeName","type":"String"}
-{"name":"LogAttributes","type":"Map(LowCardinality(String), String)"}
-"#;
+const OTEL_LOGS: &str = include_str!("otel_logs.describe.jsonl");
 
 #[test]
 fn addresses_parse_with_default_ports_and_refuse_credentials() {
