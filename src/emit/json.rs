@@ -145,9 +145,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         },
         fields: &e.fields,
     };
-    serde_json::to_writer(&mut *text, &line)?;
-    text.push(b'\n');
-    Ok(())
+    super::json_line(text, &line)
 }
 
 #[cfg(test)]

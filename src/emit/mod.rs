@@ -89,6 +89,16 @@ fn words(entry: &Entry, zone: &Zone, with_date: bool) -> (&'static str, String, 
     (entry.label, format!("{}{suffix}", entry.text), notes)
 }
 
+/// Writes `value` as one line of JSON (JSON Lines, as the event streams and Timesketch's
+/// import read it).
+fn json_line<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *w, value)?;
+    w.write_all(b"\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::thousands;

@@ -33,8 +33,7 @@ pub fn draft(w: &mut dyn Write, timeline: &Timeline, zone: &Zone) -> io::Result<
             "source_path": source.map(|s| s.path.to_string()),
             "source_line": source.and_then(|s| s.line()),
         });
-        serde_json::to_writer(&mut *w, &row)?;
-        writeln!(w)?;
+        super::json_line(w, &row)?;
     }
     Ok(())
 }
@@ -79,9 +78,7 @@ pub fn event_line(text: &mut Vec<u8>, e: &Event, clock: &mut StreamClock) -> io:
         source_path: &e.source.path,
         source_line: e.source.line(),
     };
-    serde_json::to_writer(&mut *text, &row)?;
-    text.push(b'\n');
-    Ok(())
+    super::json_line(text, &row)
 }
 
 #[cfg(test)]
