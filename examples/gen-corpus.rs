@@ -5,17 +5,25 @@
 //! ```text
 //! cargo run --release --example gen-corpus -- --size 2GB OUT/
 //! cargo run --release --example gen-corpus -- --size 2GB --gzip OUT-gz/
+//! cargo run --release --example gen-corpus -- --size 8GB --days 28 OUT/
 //! ```
 //!
 //! With `--gzip` each file is rotated daily as logrotate leaves it: `access.log` holds the
 //! last day, `access.log.1.gz` the day before, up to `access.log.6.gz`.
+//!
+//! `--days N` (7 by default) spreads the logs over N days from 2025-06-01 rather than a week:
+//! four times the size over four times the days writes lines as densely as the week does, so
+//! the incident's window holds the same lines in a larger corpus (the scale benchmark).
 
 use flate2::{write::GzEncoder, Compression};
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-const DAYS: u64 = 7;
+/// The span of the default corpus, in days.
+const WEEK: u64 = 7;
+/// The most `--days` may ask: 2025-06-01 to the end of July.
+const MAX_DAYS: u64 = 61;
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
@@ -159,12 +167,20 @@ fn parse_size(s: &str) -> u64 {
 fn main() {
     let mut size = 2_000_000_000u64;
     let mut gzip = false;
+    let mut days = WEEK;
     let mut out = PathBuf::from("corpus");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--size" => size = parse_size(&args.next().expect("--size takes a value")),
             "--gzip" => gzip = true,
+            "--days" => {
+                days = args
+                    .next()
+                    .and_then(|d| d.parse().ok())
+                    .filter(|d| (1..=MAX_DAYS).contains(d))
+                    .unwrap_or_else(|| panic!("--days takes a number of days from 1 to {MAX_DAYS}"))
+            }
             other => out = PathBuf::from(other),
         }
     }
@@ -214,7 +230,7 @@ fn main() {
         write_file(
             &out,
             spec,
-            (size as f64 * spec.share) as u64,
+            ((size as f64 * spec.share) as u64, days),
             gzip,
             0x9e37_79b9 + i as u64,
         );
@@ -222,12 +238,13 @@ fn main() {
     write_small(&out, gzip);
 }
 
-/// Writes one file (or its daily rotations), about `bytes` long, lines evenly spread in time.
-fn write_file(root: &Path, spec: &Spec, bytes: u64, gzip: bool, seed: u64) {
+/// Writes one file (or its daily rotations), about `bytes` long, lines evenly spread in time
+/// over `days` days.
+fn write_file(root: &Path, spec: &Spec, (bytes, days): (u64, u64), gzip: bool, seed: u64) {
     let mut rng = Rng(seed);
     let sample_len = (spec.line)(&mut Rng(seed), START, 0).len() as u64 + 1;
     let lines = (bytes / sample_len).max(1);
-    let span_ms = DAYS * 86_400_000;
+    let span_ms = days * 86_400_000;
     let mut day_out: Option<(u64, Box<dyn Write>)> = None;
     for i in 0..lines {
         let at_ms = i * span_ms / lines;
@@ -239,7 +256,7 @@ fn write_file(root: &Path, spec: &Spec, bytes: u64, gzip: bool, seed: u64) {
             if let Some((_, mut w)) = day_out.take() {
                 w.flush().expect("flush");
             }
-            day_out = Some((day, opener(root, spec.path, gzip, DAYS - 1 - day)));
+            day_out = Some((day, opener(root, spec.path, gzip, days - 1 - day)));
         }
         if let Some((_, w)) = day_out.as_mut() {
             writeln!(w, "{}", (spec.line)(&mut rng, t, ms)).expect("write");
