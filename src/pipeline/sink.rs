@@ -115,3 +115,42 @@ impl Sink for Stream<'_> {
         result.written(&mut self.writer);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Fields, Kind, SourceRef};
+    use std::sync::Arc;
+
+    fn event(line: u64, time: i64) -> Event {
+        Event {
+            time,
+            kind: Kind::Log,
+            level: None,
+            service: None,
+            message: format!("line {line}"),
+            fields: Fields::new(),
+            source: SourceRef {
+                path: Arc::from("app.log"),
+                line,
+            },
+        }
+    }
+
+    fn lines(events: &[Event]) -> Vec<u64> {
+        events.iter().map(|e| e.source.line).collect()
+    }
+
+    /// Events handed over before the end go before the parse's last ones, and all in time
+    /// order, equal times in the order read: as if the parse had held them all.
+    #[test]
+    fn a_keeper_gives_what_it_held_and_the_rest_in_time_order() {
+        let mut keeper = Keeper::new(Keep::All);
+        let mut settled = vec![event(1, 10), event(2, 30), event(3, 20)];
+        keeper.take(settled.drain(..), "app.log");
+        let rest = vec![event(4, 20), event(5, 5)];
+        assert_eq!(lines(&keeper.events(rest)), [5, 1, 3, 4, 2]);
+        // Nothing held: the parse's events as they are.
+        assert_eq!(lines(&keeper.events(vec![event(6, 9)])), [6]);
+    }
+}
