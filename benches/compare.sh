@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run, on one generated corpus: reconstruct, lnav (headless, with a format
-# definition for the JSON logs so that it reads the same events), and a grep/sort pipeline.
+# definition for the JSON logs so that it reads the same events), hl on the JSON logs, a
+# grep/sort pipeline, and cat and wc -l reading every byte (the floor of a first run).
 # Wall time (hyperfine median), CPU time and peak memory (GNU time) for:
 #   (a) the 2-hour window of the plain corpus, (b) the same over gzip rotations, (c) the whole span.
 #
@@ -80,6 +81,9 @@ declare -A cmds=(
   ["a reconstruct --events"]="$rec ${window[*]} -q --events $work/plain"
   ["a lnav"]="lnav -n -c \";$lnav_sql\" -c ':write-csv-to /dev/null' $(files "$work/plain")"
   ["a grep|sort"]="bash -c \"grep -rh -E '$pattern' $work/plain | sort > /dev/null\""
+  # Reading every byte once, the floor a first run (no index) is measured against.
+  ["a cat (every byte)"]="bash -c \"cat $(files "$work/plain") > /dev/null\""
+  ["a wc -l (every line)"]="wc -l $(files "$work/plain")"
   ["b reconstruct draft"]="$rec ${window[*]} -q $work/gzip"
   ["b lnav"]="lnav -n -c \";$lnav_sql\" -c ':write-csv-to /dev/null' $(files "$work/gzip")"
   ["b zcat|grep|sort"]="bash -c \"find $work/gzip -type f | sort | xargs zcat -f | grep -E '$pattern' | sort > /dev/null\""
