@@ -67,15 +67,18 @@ impl Minutes {
         if self.counts.is_empty() {
             self.first = minute;
         }
+        // A request years away from the others is counted, but not charted, whether it comes
+        // before them or after.
         if minute < self.first {
             // An earlier minute than any so far (a rotation read after its successor).
-            let more = usize::try_from(self.first - minute).unwrap_or(0);
+            let more = usize::try_from(self.first - minute)
+                .ok()
+                .filter(|more| more + self.counts.len() <= MAX_MINUTES)?;
             self.counts
                 .splice(0..0, std::iter::repeat_n(Traffic::default(), more));
             self.first = minute;
         }
         let at = usize::try_from(minute - self.first).ok()?;
-        // A request years away from the others is counted, but not charted.
         if at >= MAX_MINUTES {
             return None;
         }
@@ -157,5 +160,32 @@ impl Requests {
             mine.failed_or_slow += theirs.failed_or_slow;
         }
         self.minutes.absorb(&other.minutes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request dated years before the others (a mistyped year) is not charted, and makes
+    /// no room for the minutes between: two such lines once took 840 MB. One a day before
+    /// is charted in its minute.
+    #[test]
+    fn a_minute_years_from_the_others_is_not_charted_whichever_side_it_is_on() {
+        let t = 1_742_306_528 * 1_000_000_000;
+        let year = 365 * 24 * 60 * MINUTE;
+        let mut minutes = Minutes::default();
+        minutes.add(t, false);
+        minutes.add(t - 100 * year, false);
+        minutes.add(t + 100 * year, true);
+        assert_eq!(minutes.counts.len(), 1);
+        minutes.add(t - 24 * 60 * MINUTE, true);
+        assert_eq!(minutes.counts.len(), 24 * 60 + 1);
+        let charted: Vec<(Nanos, u64, u64)> = minutes
+            .iter()
+            .map(|(at, c)| (at, c.requests, c.failed_or_slow))
+            .collect();
+        let minute = t.div_euclid(MINUTE) * MINUTE;
+        assert_eq!(charted, [(minute - 24 * 60 * MINUTE, 1, 1), (minute, 1, 0)]);
     }
 }
