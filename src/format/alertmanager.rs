@@ -5,6 +5,19 @@
 use super::json::{object, string, time_value, Object, Raw};
 use super::Cx;
 use crate::event::Fields;
+
+/// The Prometheus labels that name a service, in the order they are taken: an alert's labels
+/// and a metric series' are the same labels (an alerting rule's series keeps them), so that
+/// both name a service alike.
+pub(super) const SERVICE_LABELS: &[&str] = &[
+    "service",
+    "service_name",
+    "app",
+    "application",
+    "job",
+    "container",
+    "namespace",
+];
 use crate::event::{AlertState, Event, Kind, Level};
 use serde_json::value::RawValue;
 
@@ -57,16 +70,7 @@ pub fn parse(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
                 pairs.sort();
                 pairs.join(",")
             });
-        let service = [
-            "service",
-            "app",
-            "application",
-            "job",
-            "container",
-            "namespace",
-        ]
-        .iter()
-        .find_map(|k| label(k));
+        let service = SERVICE_LABELS.iter().find_map(|k| label(k));
         let severity = label("severity").unwrap_or_default();
         let level = match severity.as_str() {
             "critical" | "page" | "error" | "high" => Level::Error,

@@ -8,6 +8,7 @@
 //! at 14:20"), cited at the series' line. Values that are not numbers (`NaN`, `+Inf`, real
 //! Prometheus values, or text) are left out of the series and said on the event.
 
+use super::alertmanager::SERVICE_LABELS;
 use super::json::{string, Object, Raw};
 use super::Cx;
 use crate::config::MetricLimit;
@@ -65,12 +66,16 @@ fn value(raw: &Raw) -> Option<Value> {
 /// A sample's value: a number, or a string holding one; `None` for `NaN`, the infinities and
 /// anything else.
 fn number(v: &Value) -> Option<f64> {
-    let n = match v {
-        Value::Number(n) => n.as_f64()?,
-        Value::String(s) => s.trim().parse::<f64>().ok()?,
-        _ => return None,
-    };
-    n.is_finite().then_some(n)
+    match v {
+        Value::Number(n) => n.as_f64().filter(|n| n.is_finite()),
+        Value::String(s) => number_text(s),
+        _ => None,
+    }
+}
+
+/// The same for a value written as text (a JSON string, a CSV cell).
+fn number_text(s: &str) -> Option<f64> {
+    s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
 /// Seconds (Prometheus, with a fraction) or milliseconds (Grafana) since the epoch.
@@ -342,11 +347,12 @@ pub fn events(series: &[Series], cx: &mut Cx, out: &mut Vec<Event>) {
                 1 => message += " (1 value not a number left out)",
                 n => message += &format!(" ({n} values not numbers left out)"),
             }
-            let service = s
-                .labels
-                .iter()
-                .find(|(k, _)| matches!(k.as_str(), "service" | "service_name" | "job" | "app"))
-                .map(|(_, v)| v.clone());
+            let service = SERVICE_LABELS.iter().find_map(|name| {
+                s.labels
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+            });
             let mut fields = Fields::new();
             fields.insert("metric", Value::String(s.name.clone()));
             for (k, v) in &s.labels {
@@ -471,7 +477,7 @@ pub fn csv(text: &str, first: u64, cx: &Cx, counts: &mut super::FileCounts) -> O
                 match csv_time(&cells[0], cx) {
                     Some(t) if cells.len() == names.len() + 1 => {
                         for (s, cell) in series.iter_mut().zip(&cells[1..]) {
-                            match number(&Value::String(cell.clone())) {
+                            match number_text(cell) {
                                 Some(v) => s.points.push((t, v)),
                                 None => s.invalid += 1,
                             }
@@ -496,7 +502,7 @@ pub fn csv(text: &str, first: u64, cx: &Cx, counts: &mut super::FileCounts) -> O
                                 series.len() - 1
                             }
                         };
-                        match number(&Value::String(cells[2].clone())) {
+                        match number_text(&cells[2]) {
                             Some(v) => series[i].points.push((t, v)),
                             None => series[i].invalid += 1,
                         }
@@ -524,6 +530,30 @@ mod tests {
     use super::*;
 
     const M: Nanos = 60_000_000_000;
+
+    /// A series names its service by the same labels, in the same order, as an alert does
+    /// (`application` before `namespace`), not by the file it was exported to.
+    #[test]
+    fn a_series_names_its_service_by_the_labels_an_alert_does() {
+        let values: Vec<String> = (0..20)
+            .map(|i| {
+                let v = if (10..14).contains(&i) { 40 } else { 1 };
+                format!("[{},\"{v}\"]", 1_742_306_400 + i * 60)
+            })
+            .collect();
+        let export = format!(
+            r#"{{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{"__name__":"errors","namespace":"shop","application":"checkout"}},"values":[{}]}}]}}}}"#,
+            values.join(",")
+        );
+        let parsed = super::super::testing::parse_as(
+            "metrics/export.json",
+            None,
+            &[&export],
+            super::super::Keep::All,
+        );
+        let services: Vec<_> = parsed.events.iter().map(|e| e.service.as_deref()).collect();
+        assert_eq!(services, [Some("checkout")]);
+    }
 
     fn points(values: &[f64]) -> Vec<(Nanos, f64)> {
         values
