@@ -56,12 +56,24 @@ fn load(browser: &Path, page: &Path, extra: &[&str]) -> (String, Vec<String>) {
     (String::from_utf8_lossy(&out.stdout).into_owned(), console)
 }
 
+/// The DOM `page` loads into, which must load with nothing on the console.
+fn dom(browser: &Path, page: &Path) -> String {
+    let (dom, console) = load(browser, page, &["--dump-dom"]);
+    assert!(
+        console.is_empty(),
+        "the console of {}: {console:#?}",
+        page.display()
+    );
+    dom
+}
+
 fn sample_logs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs")
 }
 
-fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
-    let out = succeeds(reconstruct().args(args).arg(sample_logs()));
+/// What `reconstruct ARGS INPUTS` writes, kept as `dir/name`.
+fn render(dir: &Path, name: &str, args: &[&str], inputs: &[&Path]) -> PathBuf {
+    let out = succeeds(reconstruct().args(args).args(inputs));
     let path = dir.join(name);
     std::fs::write(&path, &out.stdout).expect("the page");
     path
@@ -75,9 +87,9 @@ fn the_sample_page_loads_clean_with_its_lanes_and_marks() {
         dir.path(),
         "sample.html",
         &["--from", "14:00", "--to", "16:00", "--format", "html"],
+        &[&sample_logs()],
     );
-    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
-    assert!(console.is_empty(), "the console: {console:#?}");
+    let dom = dom(&browser, &page);
     assert!(dom.contains("<h1>Timeline</h1>"), "{dom:.500}");
     let count = |needle: &str| dom.matches(needle).count();
     // checkout, gateway, payments, and the OOM-killed java: the services with errors.
@@ -125,16 +137,16 @@ fn the_chart_alone_is_an_svg_document_and_an_empty_window_says_why() {
         dir.path(),
         "sample.svg",
         &["--from", "14:00", "--to", "16:00", "--format", "svg"],
+        &[&sample_logs()],
     );
-    let (dom, console) = load(&browser, &chart, &["--dump-dom"]);
-    assert!(console.is_empty(), "the console: {console:#?}");
+    let svg = dom(&browser, &chart);
     // A malformed document shows Chromium's XML error page instead.
-    assert!(!dom.contains("error on line"), "{dom:.800}");
+    assert!(!svg.contains("error on line"), "{svg:.800}");
     assert!(
-        dom.trim_start().starts_with("<svg") && dom.contains("class=\"reconstruct\""),
-        "{dom:.300}"
+        svg.trim_start().starts_with("<svg") && svg.contains("class=\"reconstruct\""),
+        "{svg:.300}"
     );
-    assert_eq!(dom.matches("<g class=\"lane\"").count(), 4);
+    assert_eq!(svg.matches("<g class=\"lane\"").count(), 4);
     let page = render(
         dir.path(),
         "empty.html",
@@ -150,14 +162,14 @@ fn the_chart_alone_is_an_svg_document_and_an_empty_window_says_why() {
             "--format",
             "html",
         ],
+        &[&sample_logs()],
     );
-    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
-    assert!(console.is_empty(), "the console: {console:#?}");
+    let empty = dom(&browser, &page);
     assert!(
-        dom.contains("Nothing in the window that a timeline would keep"),
-        "{dom:.2000}"
+        empty.contains("Nothing in the window that a timeline would keep"),
+        "{empty:.2000}"
     );
-    assert!(dom.contains("<svg class=\"reconstruct\""));
+    assert!(empty.contains("<svg class=\"reconstruct\""));
 }
 
 /// A large incident: 50 services with 20 kinds of error each (1,000 entries), 40 deploys and
@@ -219,16 +231,22 @@ fn a_thousand_entries_and_fifty_services_stay_readable() {
     std::fs::create_dir_all(logs.join("alerts")).expect("a directory");
     std::fs::write(logs.join("deploy/deploys.log"), deploys).expect("a log");
     std::fs::write(logs.join("alerts/alertmanager.jsonl"), alerts).expect("a log");
-    let out = succeeds(
-        reconstruct()
-            .args(["--from", "14:00", "--to", "16:00", "--format", "html"])
-            .args(["--max-entries", "2000"])
-            .arg(&logs),
+    let page = render(
+        dir.path(),
+        "large.html",
+        &[
+            "--from",
+            "14:00",
+            "--to",
+            "16:00",
+            "--format",
+            "html",
+            "--max-entries",
+            "2000",
+        ],
+        &[&logs],
     );
-    let page = dir.path().join("large.html");
-    std::fs::write(&page, &out.stdout).expect("the page");
-    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
-    assert!(console.is_empty(), "the console: {console:#?}");
+    let dom = dom(&browser, &page);
     let count = |needle: &str| dom.matches(needle).count();
     assert_eq!(count("<g class=\"lane\""), 12);
     assert!(dom.contains("data-service=\"39 more services\""));
@@ -264,16 +282,13 @@ fn a_metric_series_is_drawn_with_its_breach() {
     let metrics = dir.path().join("metrics");
     std::fs::create_dir(&metrics).expect("a directory");
     std::fs::write(metrics.join("checkout-p99.json"), export).expect("write");
-    let out = succeeds(
-        reconstruct()
-            .args(["--from", "14:00", "--to", "16:00", "--format", "html"])
-            .arg(sample_logs())
-            .arg(&metrics),
+    let page = render(
+        dir.path(),
+        "metric.html",
+        &["--from", "14:00", "--to", "16:00", "--format", "html"],
+        &[&sample_logs(), &metrics],
     );
-    let page = dir.path().join("metric.html");
-    std::fs::write(&page, &out.stdout).expect("the page");
-    let (dom, console) = load(&browser, &page, &["--dump-dom"]);
-    assert!(console.is_empty(), "the console: {console:#?}");
+    let dom = dom(&browser, &page);
     assert_eq!(dom.matches("<g class=\"metric\"").count(), 1);
     assert_eq!(dom.matches("<a class=\"breach\"").count(), 1);
     assert!(dom.contains("checkout_p99{job=\"checkout\"} above its baseline from 14:02 to 14:50"));

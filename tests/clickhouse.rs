@@ -84,6 +84,21 @@ fn config(dir: &Path) -> PathBuf {
     path
 }
 
+/// The table `db.logs` on the cluster, holding `rows`, and a directory with the
+/// `reconstruct.toml` that maps its columns: the directory and that file's path.
+fn table_with(
+    shards: &[String],
+    db: &str,
+    nullable: bool,
+    rows: &[Value],
+) -> (tempfile::TempDir, String) {
+    create(shards, db, nullable);
+    insert(shards, db, rows);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config(dir.path()).to_str().expect("a path").to_string();
+    (dir, config)
+}
+
 fn sample_logs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-logs")
 }
@@ -309,17 +324,15 @@ fn fails_with(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (Option<i32>, 
 fn failures_are_one_line_each_and_the_other_sources_are_still_read() {
     let Some(shards) = shards() else { return };
     let db = "reconstruct_failures";
-    create(&shards, db, false);
-    insert(
+    let (dir, config) = table_with(
         &shards,
         db,
+        false,
         &[
             json!({"ts": 1_742_306_527, "sev": "ERROR", "svc": "checkout", "msg": "boom", "attrs": "{}"}),
         ],
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = config(dir.path());
-    let config = config.to_str().expect("a path");
+    let config = config.as_str();
     let addr = |table: &str| format!("clickhouse://{}/{db}.{table}", shards[0]);
     // The address, the environment, and the line standard error starts with.
     type Case<'a> = (String, Vec<(&'a str, &'a str)>, &'a str);
@@ -399,19 +412,17 @@ fn failures_are_one_line_each_and_the_other_sources_are_still_read() {
 fn rows_with_a_null_time_or_body_are_counted_and_said() {
     let Some(shards) = shards() else { return };
     let db = "reconstruct_nulls";
-    create(&shards, db, true);
-    insert(
+    let (dir, config) = table_with(
         &shards,
         db,
+        true,
         &[
             json!({"ts": 1_742_306_527, "sev": "ERROR", "svc": "checkout", "msg": "boom", "attrs": "{}"}),
             json!({"ts": 1_742_306_530, "sev": "ERROR", "svc": "checkout", "msg": null, "attrs": "{}"}),
             json!({"ts": 1_742_306_531, "sev": "ERROR", "svc": "checkout", "msg": "bang", "attrs": "{}"}),
         ],
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = config(dir.path());
-    let config = config.to_str().expect("a path");
+    let config = config.as_str();
     let table = format!("clickhouse://{}/{db}.logs", shards[0]);
     let out = succeeds(
         reconstruct()
@@ -594,17 +605,15 @@ fn https_reads_a_table_whose_certificate_is_trusted() {
     let ca = std::env::var("RECONSTRUCT_CLICKHOUSE_CA")
         .expect("the cluster's CA, set with RECONSTRUCT_CLICKHOUSE (see .ci/run)");
     let db = "reconstruct_https";
-    create(&shards, db, false);
-    insert(
+    let (dir, config) = table_with(
         &shards,
         db,
+        false,
         &[
             json!({"ts": 1_742_306_527, "sev": "ERROR", "svc": "checkout", "msg": "over TLS", "attrs": "{}"}),
         ],
     );
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = config(dir.path());
-    let config = config.to_str().expect("a path");
+    let config = config.as_str();
     let table = format!("clickhouses://localhost:18443/{db}.logs");
     let out = succeeds(
         reconstruct()
