@@ -8,7 +8,7 @@ use super::seek::Chunks;
 use super::sink::{Keeper, Sink};
 use super::{settle, FileResult, Pass};
 use crate::correlate::merge;
-use crate::format::{Dropped, Parsed};
+use crate::format::Parsed;
 use crate::input::{Input, LineReader};
 use crate::time::Nanos;
 use rayon::prelude::*;
@@ -134,6 +134,19 @@ fn stretch(path: &Path, start: u64, end: u64) -> io::Result<impl Read> {
     Ok(file.take(end - start))
 }
 
+/// Numbers the lines of a parse that began after `lines` lines of its file as the file does.
+pub(super) fn shift(parsed: &mut Parsed, lines: u64) {
+    for e in &mut parsed.events {
+        e.source.line += lines;
+    }
+    for d in &mut parsed.dropped {
+        d.line += lines;
+    }
+    let c = &mut parsed.counts;
+    c.first_unparsed = c.first_unparsed.map(|n| n + lines);
+    c.first_unparsed_in_range = c.first_unparsed_in_range.map(|n| n + lines);
+}
+
 /// The stretches as one parse: line numbers shifted by the lines before each stretch, counts
 /// added, events merged in file order.
 fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>) {
@@ -143,23 +156,13 @@ fn join(parts: Vec<Part>, result: &mut FileResult) -> (Parsed, Option<io::Error>
     let mut read_error = None;
     for part in parts {
         let mut parsed = part.parsed;
-        for e in &mut parsed.events {
-            e.source.line += lines_before;
-        }
+        shift(&mut parsed, lines_before);
         runs.push(std::mem::take(&mut parsed.events));
-        joined
-            .dropped
-            .extend(parsed.dropped.iter().map(|&d| Dropped {
-                line: d.line + lines_before,
-                ..d
-            }));
+        joined.dropped.append(&mut parsed.dropped);
         let c = &parsed.counts;
-        let shift = |n: Option<u64>| n.map(|n| n + lines_before);
         let j = &mut joined.counts;
-        j.first_unparsed = j.first_unparsed.or(shift(c.first_unparsed));
-        j.first_unparsed_in_range = j
-            .first_unparsed_in_range
-            .or(shift(c.first_unparsed_in_range));
+        j.first_unparsed = j.first_unparsed.or(c.first_unparsed);
+        j.first_unparsed_in_range = j.first_unparsed_in_range.or(c.first_unparsed_in_range);
         j.absorb(c);
         lines_before += c.lines;
         joined.yearless |= parsed.yearless;

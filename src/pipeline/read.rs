@@ -5,7 +5,7 @@
 
 use super::chunks::{self, Seen};
 use super::head::{is_binary, read_head};
-use super::sink::{self, Sink};
+use super::sink::{self, Numbering, Sink};
 use super::tail::{Poll, Tail};
 use super::{seek, Diagnostic, FileResult, Pass, Problem, Reach, Setup};
 use crate::format::{FileParser, Parsed};
@@ -13,6 +13,7 @@ use crate::input::{self, Input, InputError, LineReader, Location};
 use crate::time::Nanos;
 use std::io::{self, Read};
 use std::ops::ControlFlow;
+use std::sync::OnceLock;
 
 /// How an input is read.
 pub(super) enum Plan<'p> {
@@ -60,62 +61,138 @@ pub(super) fn parse_input(
         return super::table::read(input, table, setup, in_range, reach, sink);
     }
     let path = &input.display;
-    let mut result = FileResult::nothing_yet("read from the start".to_string());
-    let skip = |mut r: FileResult, what: &str, why: String| {
-        r.warning = Some(Diagnostic::at(
-            path,
-            None,
-            Problem::Skipped {
-                what: what.to_string(),
-                why,
-            },
-        ));
-        r.skipped = Some(what.to_string());
-        r
-    };
     let seek = match reach {
         Reach::Window(lo, _) => seek::plan(input, setup, lo),
         _ => None,
     };
-    let opened = match seek
-        .as_ref()
-        .map_or_else(|| input::open(&input.location, path), |s| s.open(path))
-    {
+    let Some(seek) = seek else {
+        return pass(input, setup, in_range, reach, None, sink).settle(path, sink);
+    };
+    // The window is parsed while another core counts the lines before it (a first run counts
+    // them all): its events are numbered from the window's first line until the count is in.
+    let count = OnceLock::new();
+    let mut numbering = Numbering::new(sink, &count);
+    let mut read = rayon::in_place_scope(|s| {
+        s.spawn(|_| {
+            let _ = count.set(seek.lines_before(setup.index.as_deref()));
+        });
+        pass(input, setup, in_range, reach, Some(&seek), &mut numbering)
+    });
+    let Some(parsed) = read.parsed.as_mut() else {
+        return read.result;
+    };
+    let before = match count.get() {
+        Some(Ok(before)) => *before,
+        Some(Err(e)) => return skip(read.result, path, "cannot read", input::reason(e)),
+        None => {
+            let why = "the lines before the window were not counted".to_string();
+            return skip(read.result, path, "cannot read", why);
+        }
+    };
+    chunks::shift(parsed, before.lines);
+    read.skipped_lines = before.lines;
+    if before.lines > 0 {
+        let numbered = if before.indexed {
+            ", numbered from the line index"
+        } else {
+            ""
+        };
+        read.result.reading = format!("seeked past {} lines to the window{numbered}", before.lines);
+    }
+    read.settle(path, &mut numbering)
+}
+
+/// An input's lines read, before the result is settled.
+struct Parse {
+    result: FileResult,
+    /// `None` when the input was skipped: the result says why.
+    parsed: Option<Parsed>,
+    read_error: Option<io::Error>,
+    /// The lines before the first one read.
+    skipped_lines: u64,
+}
+
+impl Parse {
+    fn skipped(result: FileResult) -> Parse {
+        Parse {
+            result,
+            parsed: None,
+            read_error: None,
+            skipped_lines: 0,
+        }
+    }
+
+    fn settle(self, path: &str, sink: &mut dyn Sink) -> FileResult {
+        let Some(parsed) = self.parsed else {
+            return self.result;
+        };
+        let mut result = settle(
+            self.result,
+            parsed,
+            self.read_error,
+            self.skipped_lines,
+            path,
+        );
+        sink.finish(&mut result, path);
+        result
+    }
+}
+
+/// A result that skips the input shown as `path`, saying what it is and why.
+fn skip(mut result: FileResult, path: &str, what: &str, why: String) -> FileResult {
+    result.warning = Some(Diagnostic::at(
+        path,
+        None,
+        Problem::Skipped {
+            what: what.to_string(),
+            why,
+        },
+    ));
+    result.skipped = Some(what.to_string());
+    result
+}
+
+/// Reads the input from its start, or from the window where `seek` says, its lines numbered
+/// from 1 there, into `sink`.
+fn pass(
+    input: &Input,
+    setup: &Setup,
+    in_range: &mut dyn FnMut(Nanos) -> bool,
+    reach: Reach,
+    seek: Option<&seek::Seek>,
+    sink: &mut dyn Sink,
+) -> Parse {
+    let path = &input.display;
+    let mut result = FileResult::nothing_yet("read from the start".to_string());
+    let opened = match seek.map_or_else(|| input::open(&input.location, path), |s| s.open(path)) {
         Ok(o) => o,
         Err(InputError::Io { source, .. }) => {
-            return skip(result, "cannot read", input::reason(&source))
+            return Parse::skipped(skip(result, path, "cannot read", input::reason(&source)))
         }
-        Err(e) => return skip(result, "cannot read", e.to_string()),
+        Err(e) => return Parse::skipped(skip(result, path, "cannot read", e.to_string())),
     };
     result.compressed = opened.compression.is_some();
     let mut reader = opened.reader;
     let (mut head, mut head_error) = read_head(&mut reader);
     if head.is_empty() {
-        return match head_error {
+        return Parse::skipped(match head_error {
             Some(e) if opened.compression.is_some() => {
-                skip(result, "corrupt compressed file", e.to_string())
+                skip(result, path, "corrupt compressed file", e.to_string())
             }
-            Some(e) => skip(result, "cannot read", input::reason(&e)),
-            None => skip(result, "empty file", "nothing to read".into()),
-        };
+            Some(e) => skip(result, path, "cannot read", input::reason(&e)),
+            None => skip(result, path, "empty file", "nothing to read".into()),
+        });
     }
     if is_binary(&head) {
-        return skip(
+        return Parse::skipped(skip(
             result,
+            path,
             "binary file",
             "its first bytes are not text (control bytes or invalid UTF-8), so it is not a text log".into(),
-        );
+        ));
     }
-    let mut skipped_lines = seek.as_ref().map_or(0, |s| s.before.lines);
+    let mut skipped_lines = 0;
     let mut passed_bytes = 0;
-    if let Some(s) = seek.as_ref().filter(|_| skipped_lines > 0) {
-        let numbered = if s.before.indexed {
-            ", numbered from the line index"
-        } else {
-            ""
-        };
-        result.reading = format!("seeked past {skipped_lines} lines to the window{numbered}");
-    }
     if let (Reach::Ordered(lo, _), None) = (reach, &head_error) {
         if let Some(passed) = seek::fast_forward(&mut reader, &mut head, path, setup, lo) {
             skipped_lines = passed.lines;
@@ -135,7 +212,7 @@ pub(super) fn parse_input(
     // A seeked file is in time order: once a line is past the window (by more than the skew
     // allowed), nothing after it can be in.
     let past = std::cell::Cell::new(false);
-    let stop_after = match (reach, &seek) {
+    let stop_after = match (reach, seek) {
         (Reach::Window(_, hi), Some(_)) | (Reach::Ordered(_, hi), _) => {
             hi.saturating_add(seek::SKEW)
         }
@@ -153,13 +230,16 @@ pub(super) fn parse_input(
     });
     let read_error = head_error.or(read.err());
     // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
-    result.bytes = match &seek {
+    result.bytes = match seek {
         Some(s) => s.len,
         None => passed_bytes + lines.bytes(),
     };
-    let mut result = settle(result, parser.finish(), read_error, skipped_lines, path);
-    sink.finish(&mut result, path);
-    result
+    Parse {
+        result,
+        parsed: Some(parser.finish()),
+        read_error,
+        skipped_lines,
+    }
 }
 
 /// Feeds the lines `lines` frames to `parser` until `stop` says so after one (given its

@@ -8,9 +8,7 @@
 use super::Setup;
 use crate::classify::Classifier;
 use crate::format::{Clock, Cx, Format};
-#[cfg(unix)]
-use crate::input::Seekable;
-use crate::input::{compression, Counted, Input, InputError, Location, Opened, TimeOf};
+use crate::input::{compression, Counted, Input, InputError, Location, Opened, Seekable, TimeOf};
 use crate::time::{Nanos, NANOS_PER_MIN};
 use std::fs::File;
 use std::io::{self, Read, Seek as _, SeekFrom};
@@ -27,11 +25,10 @@ const SAMPLE_LINES: usize = 64;
 
 pub struct Seek {
     pub offset: u64,
-    /// The lines before `offset`.
-    pub before: Counted,
     /// The file's length.
     pub len: u64,
     path: PathBuf,
+    file: Seekable,
 }
 
 impl Seek {
@@ -50,25 +47,28 @@ impl Seek {
             compression: None,
         })
     }
+
+    /// The lines before the window, from the line index where it has them.
+    pub fn lines_before(&self, index: Option<&Path>) -> io::Result<Counted> {
+        self.file.lines_before(self.offset, index)
+    }
 }
 
 #[cfg(unix)]
 pub fn plan(input: &Input, setup: &Setup, lo: Nanos) -> Option<Seek> {
     let (file, path) = narrowable(input, SEEK_MIN)?;
-    with_clock(&file, &input.display, setup, |_, time_of| {
+    let offset = with_clock(&file, &input.display, setup, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
         }
         let offset = file.bisect(lo.saturating_sub(SKEW), time_of).ok()?;
-        if offset == 0 {
-            return None;
-        }
-        Some(Seek {
-            offset,
-            before: file.lines_before(offset, setup.index.as_deref()).ok()?,
-            len: file.size(),
-            path,
-        })
+        (offset > 0).then_some(offset)
+    })?;
+    Some(Seek {
+        offset,
+        len: file.size(),
+        path,
+        file,
     })
 }
 

@@ -11,7 +11,11 @@ use super::stream::Writer;
 use super::{FileResult, Render};
 use crate::event::Event;
 use crate::format::Keep;
+use crate::input::Counted;
 use crate::time::Zone;
+use std::io;
+use std::sync::OnceLock;
+use std::time::Duration;
 use std::vec::Drain;
 
 /// Events a parse holds before it hands over those that have settled: enough that parsing
@@ -116,6 +120,67 @@ impl Sink for Stream<'_> {
     }
 }
 
+/// A sink in front of another for a window parsed while the lines before it are counted (see
+/// [`super::read`]): events are held, numbered from the window's first line, until the count
+/// is in, then numbered as the file numbers them and handed on. Past [`HOLD_MAX`] held, the
+/// parse waits for the count, helping with it, so that memory holds a bounded part of the
+/// window however long the count takes.
+pub(super) struct Numbering<'s> {
+    inner: &'s mut dyn Sink,
+    count: &'s OnceLock<io::Result<Counted>>,
+    held: Vec<Event>,
+}
+
+/// Events a [`Numbering`] holds before it waits for the count.
+const HOLD_MAX: usize = 4 * BATCH;
+
+impl<'s> Numbering<'s> {
+    pub(super) fn new(inner: &'s mut dyn Sink, count: &'s OnceLock<io::Result<Counted>>) -> Self {
+        Numbering {
+            inner,
+            count,
+            held: Vec::new(),
+        }
+    }
+
+    /// Hands the held events on, numbered as the file numbers them, once the count is in.
+    fn hand_on(&mut self, path: &str) {
+        if let Some(Ok(before)) = self.count.get() {
+            for e in &mut self.held {
+                e.source.line += before.lines;
+            }
+            self.inner.take(self.held.drain(..), path);
+        }
+    }
+}
+
+impl Sink for Numbering<'_> {
+    fn keep(&self) -> Keep {
+        self.inner.keep()
+    }
+
+    fn take(&mut self, events: Drain<'_, Event>, path: &str) {
+        self.held.extend(events);
+        if self.held.len() >= HOLD_MAX {
+            while self.count.get().is_none() {
+                if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                    std::thread::sleep(WAIT);
+                }
+            }
+        }
+        self.hand_on(path);
+    }
+
+    /// Called once the count is in: what is still held goes before the parse's last events.
+    fn finish(&mut self, result: &mut FileResult, path: &str) {
+        self.hand_on(path);
+        self.inner.finish(result, path);
+    }
+}
+
+/// How long a parse waiting for a count sleeps when there is no work to help with.
+const WAIT: Duration = Duration::from_micros(50);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +217,53 @@ mod tests {
         assert_eq!(lines(&keeper.events(rest)), [5, 1, 3, 4, 2]);
         // Nothing held: the parse's events as they are.
         assert_eq!(lines(&keeper.events(vec![event(6, 9)])), [6]);
+    }
+
+    /// A window parsed while the lines before it are counted: nothing reaches the sink before
+    /// the count, everything after it numbered as the file numbers it, in the order read.
+    #[test]
+    fn numbering_holds_events_until_the_count_then_shifts_them() {
+        let mut keeper = Keeper::new(Keep::All);
+        let count = OnceLock::new();
+        let mut numbering = Numbering::new(&mut keeper, &count);
+        numbering.take(vec![event(1, 10), event(2, 20)].drain(..), "app.log");
+        assert_eq!(numbering.held.len(), 2, "held until the count is in");
+        let _ = count.set(Ok(Counted {
+            lines: 100,
+            indexed: false,
+        }));
+        numbering.take(vec![event(3, 30)].drain(..), "app.log");
+        assert!(numbering.held.is_empty(), "handed on once it is in");
+        let mut result = FileResult::nothing_yet(String::new());
+        // The parse's last events, which the read numbers itself once the count is in.
+        result.events = vec![event(104, 40)];
+        numbering.finish(&mut result, "app.log");
+        assert_eq!(lines(&result.events), [101, 102, 103, 104]);
+    }
+
+    /// Past the events it may hold, a parse waits for the count rather than hold the window.
+    #[test]
+    fn numbering_waits_for_the_count_past_what_it_may_hold() {
+        let mut keeper = Keeper::new(Keep::All);
+        let count = OnceLock::new();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(Duration::from_millis(20));
+                let _ = count.set(Ok(Counted {
+                    lines: 7,
+                    indexed: false,
+                }));
+            });
+            let mut numbering = Numbering::new(&mut keeper, &count);
+            let mut many: Vec<Event> = (1..=HOLD_MAX as u64).map(|n| event(n, 0)).collect();
+            numbering.take(many.drain(..), "app.log");
+            assert!(
+                count.get().is_some(),
+                "the take returned only once the count was in"
+            );
+            assert!(numbering.held.is_empty());
+        });
+        assert_eq!(keeper.held.len(), HOLD_MAX);
+        assert_eq!(keeper.held[0].source.line, 8);
     }
 }
