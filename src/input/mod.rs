@@ -16,7 +16,7 @@ pub use duplicates::copies;
 pub use lines::{Line, LineReader};
 pub use open::{compression, open, Opened};
 #[cfg(unix)]
-pub use seek::{Counted, Seekable, TimeOf};
+pub use seek::{Count, Counted, Seekable, TimeOf};
 pub use walk::{discover, Input, Location, SETTINGS};
 
 use std::io;

@@ -162,45 +162,25 @@ impl Seekable {
         Ok(start)
     }
 
-    /// How many lines end before `offset`: from the nearest checkpoint of the line index when
-    /// there is one, newlines counted with SIMD from there, in pieces spread over the threads,
-    /// each through one reused buffer. What was counted is added to the index.
+    /// How many lines end before `offset` (see [`Count::run`]).
     pub fn lines_before(&self, offset: u64, index: Option<&Path>) -> io::Result<Counted> {
-        use rayon::prelude::*;
+        self.count_to(offset, index).run()
+    }
+
+    /// The lines before `offset`, to be counted from the nearest checkpoint of the line index
+    /// in the directory `index` when it has one.
+    pub fn count_to(&self, offset: u64, index: Option<&Path>) -> Count<'_> {
         let mut index = index.and_then(|dir| LineIndex::open(&self.file, dir));
         let base = index
             .as_mut()
             .and_then(|i| i.before(&self.file, offset))
             .unwrap_or_default();
-        let pieces = (offset - base.offset).div_ceil(COUNT_PIECE).max(1);
-        let stretch = (offset - base.offset).div_ceil(pieces).max(1);
-        let counted: Vec<(u64, Vec<Checkpoint>)> = (0..pieces as usize)
-            .into_par_iter()
-            .with_max_len(1)
-            .map(|i| {
-                let i = i as u64;
-                let from = (base.offset + i * stretch).min(offset);
-                let to = (base.offset + (i + 1) * stretch).min(offset);
-                self.count(from, to)
-            })
-            .collect::<io::Result<_>>()?;
-        let mut lines = base.lines;
-        let mut checkpoints = Vec::new();
-        for (n, marks) in counted {
-            checkpoints.extend(marks.into_iter().map(|c| Checkpoint {
-                lines: lines + c.lines,
-                ..c
-            }));
-            lines += n;
+        Count {
+            file: self,
+            offset,
+            base,
+            index,
         }
-        if let Some(index) = &mut index {
-            index.add(checkpoints);
-            index.save();
-        }
-        Ok(Counted {
-            lines,
-            indexed: base.offset > 0,
-        })
     }
 
     /// The newlines in `from..to`, and a checkpoint (lines counted from `from`) every
@@ -229,6 +209,63 @@ impl Seekable {
             }
         }
         Ok((lines, marks))
+    }
+}
+
+/// The lines before an offset of a file, not counted yet.
+pub struct Count<'f> {
+    file: &'f Seekable,
+    offset: u64,
+    /// Where the line index leaves off (the file's start when it has nothing).
+    base: Checkpoint,
+    index: Option<LineIndex>,
+}
+
+impl Count<'_> {
+    /// The bytes that counting reads.
+    pub fn bytes(&self) -> u64 {
+        self.offset - self.base.offset
+    }
+
+    /// Counts the newlines with SIMD from where the index leaves off, in pieces spread over
+    /// the threads, each through one reused buffer. What was counted is added to the index.
+    pub fn run(self) -> io::Result<Counted> {
+        use rayon::prelude::*;
+        let Count {
+            file,
+            offset,
+            base,
+            mut index,
+        } = self;
+        let pieces = (offset - base.offset).div_ceil(COUNT_PIECE).max(1);
+        let stretch = (offset - base.offset).div_ceil(pieces).max(1);
+        let counted: Vec<(u64, Vec<Checkpoint>)> = (0..pieces as usize)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|i| {
+                let i = i as u64;
+                let from = (base.offset + i * stretch).min(offset);
+                let to = (base.offset + (i + 1) * stretch).min(offset);
+                file.count(from, to)
+            })
+            .collect::<io::Result<_>>()?;
+        let mut lines = base.lines;
+        let mut checkpoints = Vec::new();
+        for (n, marks) in counted {
+            checkpoints.extend(marks.into_iter().map(|c| Checkpoint {
+                lines: lines + c.lines,
+                ..c
+            }));
+            lines += n;
+        }
+        if let Some(index) = &mut index {
+            index.add(checkpoints);
+            index.save();
+        }
+        Ok(Counted {
+            lines,
+            indexed: base.offset > 0,
+        })
     }
 }
 

@@ -47,6 +47,9 @@ pub(super) fn input(plan: Plan, sink: &mut dyn Sink) -> FileResult {
     result
 }
 
+/// Counting fewer bytes than this before a window is not worth holding its events for.
+const OVERLAP_FROM: u64 = 8 << 20;
+
 /// Reads one input in one pass into `sink`. Problems are reported, never fatal: an
 /// unreadable, empty or binary input is skipped with its reason; a read error part-way (a
 /// truncated gzip) keeps the lines before it.
@@ -70,12 +73,22 @@ pub(super) fn parse_input(
     };
     // The window is parsed while another core counts the lines before it (a first run counts
     // them all): its events are numbered from the window's first line until the count is in.
+    // The few bytes the line index leaves are counted first, and nothing is held.
     let count = OnceLock::new();
+    let counting = seek.count(setup.index.as_deref());
+    let counting = if counting.bytes() < OVERLAP_FROM {
+        let _ = count.set(counting.run());
+        None
+    } else {
+        Some(counting)
+    };
     let mut numbering = Numbering::new(sink, &count);
     let mut read = rayon::in_place_scope(|s| {
-        s.spawn(|_| {
-            let _ = count.set(seek.lines_before(setup.index.as_deref()));
-        });
+        if let Some(counting) = counting {
+            s.spawn(|_| {
+                let _ = count.set(counting.run());
+            });
+        }
         pass(input, setup, in_range, reach, Some(&seek), &mut numbering)
     });
     let Some(parsed) = read.parsed.as_mut() else {

@@ -8,7 +8,7 @@
 use super::Setup;
 use crate::classify::Classifier;
 use crate::format::{Clock, Cx, Format};
-use crate::input::{compression, Counted, Input, InputError, Location, Opened, Seekable, TimeOf};
+use crate::input::{compression, Count, Input, InputError, Location, Opened, Seekable, TimeOf};
 use crate::time::{Nanos, NANOS_PER_MIN};
 use std::fs::File;
 use std::io::{self, Read, Seek as _, SeekFrom};
@@ -48,9 +48,9 @@ impl Seek {
         })
     }
 
-    /// The lines before the window, from the line index where it has them.
-    pub fn lines_before(&self, index: Option<&Path>) -> io::Result<Counted> {
-        self.file.lines_before(self.offset, index)
+    /// The lines before the window, to be counted from where the line index leaves off.
+    pub fn count(&self, index: Option<&Path>) -> Count<'_> {
+        self.file.count_to(self.offset, index)
     }
 }
 
