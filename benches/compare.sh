@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side, in one run, on one generated corpus: reconstruct, lnav (headless, with a format
 # definition for the JSON logs so that it reads the same events), hl on the JSON logs, a
-# grep/sort pipeline, and cat and wc -l reading every byte (the floor of a first run).
+# grep/sort pipeline, cat and wc -l reading every byte, and the newlines before the window
+# counted alone, as reconstruct counts them and through a memory map (the floor of a first run).
 # Wall time (hyperfine median), CPU time and peak memory (GNU time) for:
 #   (a) the 2-hour window of the plain corpus, (b) the same over gzip rotations, (c) the whole span.
 #
@@ -17,7 +18,7 @@ need lnav lnav
 need hyperfine hyperfine
 need /usr/bin/time time
 
-cargo build --release -q --bin reconstruct --example gen-corpus
+cargo build --release -q --bin reconstruct --example gen-corpus --example count-before
 [ -d "$work/plain" ] || target/release/examples/gen-corpus --size "$size" "$work/plain"
 [ -d "$work/gzip" ] || target/release/examples/gen-corpus --size "$size" --gzip "$work/gzip"
 
@@ -72,6 +73,13 @@ fi
 rec=target/release/reconstruct
 window=(--from 14:00 --to 16:00 --date 2025-06-05)
 files() { find "$1" -type f | sort | tr '\n' ' '; }
+# Where a first run starts to parse each file it seeks (8 MiB and more): the window's look-back
+# (12:00) less the ten minutes of disorder it allows, found by grep before anything is measured.
+before=""
+for f in $(find "$work/plain" -type f -size +8M | sort); do
+  at=$(grep -b -m1 -E '(2025-06-05[T ]11:5|05/Jun/2025:11:5|Jun  5 11:5)' "$f" | cut -d: -f1 || true)
+  [ -n "$at" ] && before+=" $f:$at"
+done
 lnav_sql="SELECT log_time, log_level, log_body FROM all_logs WHERE log_time >= '2025-06-05 14:00:00' AND log_time < '2025-06-05 16:00:00'"
 pattern='(2025-06-05[T ]1[45]:|05/Jun/2025:1[45]:|Jun  5 1[45]:)'
 
@@ -84,6 +92,9 @@ declare -A cmds=(
   # Reading every byte once, the floor a first run (no index) is measured against.
   ["a cat (every byte)"]="bash -c \"cat $(files "$work/plain") > /dev/null\""
   ["a wc -l (every line)"]="wc -l $(files "$work/plain")"
+  # The newlines a first run counts before each seeked file's window, and nothing else.
+  ["a count before the window"]="target/release/examples/count-before $before"
+  ["a count before, mmap"]="target/release/examples/count-before --mmap $before"
   ["b reconstruct draft"]="$rec ${window[*]} -q $work/gzip"
   ["b lnav"]="lnav -n -c \";$lnav_sql\" -c ':write-csv-to /dev/null' $(files "$work/gzip")"
   ["b zcat|grep|sort"]="bash -c \"find $work/gzip -type f | sort | xargs zcat -f | grep -E '$pattern' | sort > /dev/null\""
