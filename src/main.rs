@@ -23,8 +23,9 @@ use std::sync::Arc;
 
 /// mimalloc (its 2.x line) rather than the system allocator: each worker builds and drops an
 /// event per line of the window, and glibc's arenas gave those pages back to the kernel and
-/// faulted them in again (`--events` on the 2 GB corpus: 158 -> 107 ms, the whole span 4.25 ->
-/// 3.41 s; the 3.x line was slower than glibc on gzip rotations).
+/// faulted them in again (the 3.x line was slower than glibc on gzip rotations; commit
+/// 8b04a24 has the figures). Its transparent huge pages stay on: without them the peak is
+/// lower and the indexed window slower.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -168,8 +168,8 @@ mod tests {
     use super::*;
 
     /// A request dated years before the others (a mistyped year) is not charted, and makes
-    /// no room for the minutes between: two such lines once took 840 MB. One a day before
-    /// is charted in its minute.
+    /// no room for the minutes between, which for two such lines once took most of a
+    /// gigabyte. One a day before is charted in its minute.
     #[test]
     fn a_minute_years_from_the_others_is_not_charted_whichever_side_it_is_on() {
         let t = 1_742_306_528 * 1_000_000_000;

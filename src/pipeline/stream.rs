@@ -1,7 +1,6 @@
 //! An input's events written as event-stream lines ([`Options::render`](super::Options)): as
 //! the input is read, so that memory holds the text of the window's lines and not their
-//! events too (the 2 GB corpus's window: 68 MB at the peak with each input's events held
-//! until its end, 52 MB written every 2,048; no faster either way).
+//! events too (holding each input's events until its end raised the peak and was no faster).
 
 use super::{Diagnostic, Problem, Render};
 use crate::correlate::Timed;
