@@ -193,6 +193,13 @@ fn pass(
                 skip(result, path, "corrupt compressed file", e.to_string())
             }
             Some(e) => skip(result, path, "cannot read", input::reason(&e)),
+            // Seeking found the window there: the file was cut short since.
+            None if seek.is_some() => skip(
+                result,
+                path,
+                "truncated while read",
+                "it ended before the window it held when the run began".into(),
+            ),
             None => skip(result, path, "empty file", "nothing to read".into()),
         });
     }
