@@ -52,7 +52,8 @@ JSON
 # git dependency (clap_mangen, from a fork) taken from crates.io instead, with the toolchain that
 # builds reconstruct. Without the source its rows are skipped, with a note. It reads JSON logs
 # only: it is compared on the corpus's JSON files, with its index warm (the warm-up run builds
-# it), against reconstruct's first run on them (no line index).
+# it), against reconstruct's first run on them (no line index) and its run with its own index
+# warm.
 hl_src=${HL_SRC:-/work/.mirror/pamburus+hl/repo}
 hl=""
 if git --git-dir "$hl_src" rev-parse -q HEAD >/dev/null 2>&1; then
@@ -108,6 +109,8 @@ if [ -n "$hl" ]; then
   # -s: in time order, through hl's index (built by the warm-up run, then read).
   cmds["a hl, JSON (warm index)"]="$hl -P -s --since '2025-06-05 14:00:00' --until '2025-06-05 16:00:00' $json_files"
   cmds["a reconstruct --events, JSON, no index"]="$rec ${window[*]} -q --events --no-index $json_files"
+  # Index against index: reconstruct's line index written by its warm-up run, as hl's is.
+  cmds["a reconstruct --events, JSON (warm index)"]="$rec ${window[*]} -q --events $json_files"
 fi
 
 # A virtual machine's model name ("AMD EPYC") hides the generation; family and model tell it.
