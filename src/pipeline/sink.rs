@@ -143,13 +143,18 @@ impl<'s> Numbering<'s> {
         }
     }
 
-    /// Hands the held events on, numbered as the file numbers them, once the count is in.
+    /// Hands the held events on, numbered as the file numbers them, once the count is in; a
+    /// count that failed leaves them unnumbered, and the read skips the input.
     fn hand_on(&mut self, path: &str) {
-        if let Some(Ok(before)) = self.count.get() {
-            for e in &mut self.held {
-                e.source.line += before.lines;
+        match self.count.get() {
+            Some(Ok(before)) => {
+                for e in &mut self.held {
+                    e.source.line += before.lines;
+                }
+                self.inner.take(self.held.drain(..), path);
             }
-            self.inner.take(self.held.drain(..), path);
+            Some(Err(_)) => self.held.clear(),
+            None => {}
         }
     }
 }
@@ -239,6 +244,18 @@ mod tests {
         result.events = vec![event(104, 40)];
         numbering.finish(&mut result, "app.log");
         assert_eq!(lines(&result.events), [101, 102, 103, 104]);
+    }
+
+    /// A count that failed numbers nothing: the events reach no sink and are not kept.
+    #[test]
+    fn numbering_drops_what_a_failed_count_cannot_number() {
+        let mut keeper = Keeper::new(Keep::All);
+        let count = OnceLock::new();
+        let _ = count.set(Err(io::Error::other("read error")));
+        let mut numbering = Numbering::new(&mut keeper, &count);
+        numbering.take(vec![event(1, 10)].drain(..), "app.log");
+        assert!(numbering.held.is_empty());
+        assert!(keeper.held.is_empty());
     }
 
     /// Past the events it may hold, a parse waits for the count rather than hold the window.
