@@ -165,7 +165,6 @@ fn capitalised(words: &str) -> String {
     out
 }
 
-/// Whether the entries and the window fall on more than one local day.
 /// The window's day, or its first and last (`2025-03-18 to 2025-03-19`), as the draft's
 /// header says them.
 pub(super) fn days(timeline: &Timeline, zone: &Zone) -> String {
@@ -177,6 +176,7 @@ pub(super) fn days(timeline: &Timeline, zone: &Zone) -> String {
     }
 }
 
+/// Whether the entries and the window fall on more than one local day.
 pub(super) fn spans_days(timeline: &Timeline, zone: &Zone) -> bool {
     let day = |t: Nanos| zone.to_local(t).date();
     let first = day(timeline.window.from);

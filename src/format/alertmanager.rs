@@ -4,7 +4,8 @@
 
 use super::json::{object, string, time_value, Object, Raw};
 use super::Cx;
-use crate::event::Fields;
+use crate::event::{AlertState, Event, Fields, Kind, Level};
+use serde_json::value::RawValue;
 
 /// The Prometheus labels that name a service, in the order they are taken: an alert's labels
 /// and a metric series' are the same labels (an alerting rule's series keeps them), so that
@@ -18,8 +19,6 @@ pub(super) const SERVICE_LABELS: &[&str] = &[
     "container",
     "namespace",
 ];
-use crate::event::{AlertState, Event, Kind, Level};
-use serde_json::value::RawValue;
 
 pub fn is_payload(obj: &Object) -> bool {
     obj.get("alerts").is_some_and(|a| a.get().starts_with('['))
