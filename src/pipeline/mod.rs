@@ -133,15 +133,16 @@ impl FileResult {
 
     /// Writes the events as stream lines and drops them, each as soon as it is written.
     fn render(&mut self, render: Render, zone: &Zone, path: &str) {
-        let mut writer = Writer::new(render, zone);
+        self.write(&mut Writer::new(render, zone), path);
+    }
+
+    /// Writes the events still held after what `writer` has (those a parse gave at its end),
+    /// then takes every stream line written; an event that could not be written is the
+    /// warning.
+    fn write(&mut self, writer: &mut Writer, path: &str) {
         for e in std::mem::take(&mut self.events) {
             writer.write(&e, path);
         }
-        self.written(&mut writer);
-    }
-
-    /// Takes the stream lines written; an event that could not be written is the warning.
-    fn written(&mut self, writer: &mut Writer) {
         let (text, lines, broken) = writer.finish();
         self.text = text;
         self.lines = lines;

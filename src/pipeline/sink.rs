@@ -115,8 +115,7 @@ impl Sink for Stream<'_> {
     }
 
     fn finish(&mut self, result: &mut FileResult, path: &str) {
-        self.take(result.events.drain(..), path);
-        result.written(&mut self.writer);
+        result.write(&mut self.writer, path);
     }
 }
 
