@@ -40,9 +40,23 @@ pub struct Seekable {
 
 impl Seekable {
     pub fn open(path: &Path) -> io::Result<Seekable> {
-        let file = File::open(path)?;
+        Seekable::of(File::open(path)?)
+    }
+
+    /// A file already open, read where it is, whatever its path names since (a followed
+    /// file that was rotated in between).
+    pub fn of(file: File) -> io::Result<Seekable> {
         let len = file.metadata()?.len();
         Ok(Seekable { file, len })
+    }
+
+    /// The file read on from `offset`, through a descriptor of its own: the same file that
+    /// was probed and counted, even if its path has been given to another since.
+    pub fn reader_from(&self, offset: u64) -> io::Result<File> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = self.file.try_clone()?;
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(file)
     }
 
     /// The file's size in bytes.
@@ -368,5 +382,24 @@ mod tests {
             s.lines_before(s.size(), None).expect("count").lines,
             300_000
         );
+    }
+
+    /// The window is read from the file bisected and counted, though a rotation has given
+    /// its path to a new file since.
+    #[test]
+    fn a_reader_reads_the_file_probed_though_its_path_names_another_since() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, next) = (dir.path().join("app.log"), dir.path().join("app.log.new"));
+        std::fs::write(&path, "1 first\n2 second\n").expect("write");
+        let s = Seekable::open(&path).expect("open");
+        std::fs::write(&next, "9 the new file\n").expect("write");
+        std::fs::rename(&next, &path).expect("rotate");
+        let mut rest = String::new();
+        s.reader_from(8)
+            .expect("reader")
+            .read_to_string(&mut rest)
+            .expect("read");
+        assert_eq!(rest, "2 second\n");
     }
 }

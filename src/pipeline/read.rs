@@ -251,7 +251,7 @@ fn pass(
     let read_error = head_error.or(read.err());
     // A seeked file counts whole: its prefix was counted, its tail after the window skipped.
     result.bytes = match seek {
-        Some(s) => s.len,
+        Some(s) => s.size(),
         None => passed_bytes + lines.bytes(),
     };
     Parse {

@@ -10,9 +10,8 @@ use crate::classify::Classifier;
 use crate::format::{Clock, Cx, Format};
 use crate::input::{compression, Count, Input, InputError, Location, Opened, Seekable, TimeOf};
 use crate::time::{Nanos, NANOS_PER_MIN};
-use std::fs::File;
-use std::io::{self, Read, Seek as _, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::io::{self, Read};
+use std::path::Path;
 use std::sync::Arc;
 
 /// How far a file's lines may run out of time order; also how far before the window reading
@@ -25,27 +24,31 @@ const SAMPLE_LINES: usize = 64;
 
 pub struct Seek {
     pub offset: u64,
-    /// The file's length.
-    pub len: u64,
-    path: PathBuf,
     file: Seekable,
 }
 
 impl Seek {
-    /// The file, positioned at the window.
+    /// The file, positioned at the window: the one bisected, whose lines before it are
+    /// counted.
     pub fn open(&self, display: &str) -> Result<Opened, InputError> {
-        let io_err = |source| InputError::Io {
-            path: display.to_string(),
-            source,
-        };
-        let mut file = File::open(&self.path).map_err(io_err)?;
-        file.seek(SeekFrom::Start(self.offset)).map_err(io_err)?;
+        let file = self
+            .file
+            .reader_from(self.offset)
+            .map_err(|source| InputError::Io {
+                path: display.to_string(),
+                source,
+            })?;
         Ok(Opened {
             // Unbuffered: the line reader reads in large blocks of its own, and a buffer
             // between them would only copy every byte once more.
             reader: Box::new(file),
             compression: None,
         })
+    }
+
+    /// The file's length when it was opened.
+    pub fn size(&self) -> u64 {
+        self.file.size()
     }
 
     /// The lines before the window, to be counted from where the line index leaves off.
@@ -56,7 +59,7 @@ impl Seek {
 
 #[cfg(unix)]
 pub fn plan(input: &Input, setup: &Setup, lo: Nanos) -> Option<Seek> {
-    let (file, path) = narrowable(input, SEEK_MIN)?;
+    let file = narrowable(input, SEEK_MIN)?;
     let offset = with_clock(&file, &input.display, setup, |_, time_of| {
         if !file.ordered(SKEW, time_of).ok()? {
             return None;
@@ -64,12 +67,7 @@ pub fn plan(input: &Input, setup: &Setup, lo: Nanos) -> Option<Seek> {
         let offset = file.bisect(lo.saturating_sub(SKEW), time_of).ok()?;
         (offset > 0).then_some(offset)
     })?;
-    Some(Seek {
-        offset,
-        len: file.size(),
-        path,
-        file,
-    })
+    Some(Seek { offset, file })
 }
 
 /// A large plain file read whole (no window) is read in this many stretches per thread, in
@@ -91,7 +89,7 @@ pub struct Chunks {
 /// one by one; `None` otherwise (and under `RECONSTRUCT_FULL_SCAN`).
 #[cfg(unix)]
 pub fn chunks(input: &Input, setup: &Setup) -> Option<Chunks> {
-    let (file, _) = narrowable(input, CHUNK_MIN)?;
+    let file = narrowable(input, CHUNK_MIN)?;
     let n = rayon::current_num_threads() as u64 * CHUNKS_PER_THREAD;
     with_clock(
         &file,
@@ -124,7 +122,7 @@ pub fn seekable(_: &Input) -> bool {
 /// The file, when it is at least `min` bytes and reading it otherwise than in one pass from
 /// the start is allowed.
 #[cfg(unix)]
-fn narrowable(input: &Input, min: u64) -> Option<(Seekable, PathBuf)> {
+fn narrowable(input: &Input, min: u64) -> Option<Seekable> {
     let Location::File(path) = &input.location else {
         return None;
     };
@@ -133,7 +131,7 @@ fn narrowable(input: &Input, min: u64) -> Option<(Seekable, PathBuf)> {
         return None;
     }
     let file = Seekable::open(path).ok()?;
-    (file.size() >= min).then(|| (file, path.clone()))
+    (file.size() >= min).then_some(file)
 }
 
 /// The time of the last timestamped line of a plain file in a format whose lines can be

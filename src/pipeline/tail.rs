@@ -10,13 +10,12 @@ use super::{FileResult, Setup};
 use crate::event::{Event, SourceRef};
 use crate::format::{FileParser, Format};
 use crate::input::LineReader;
-#[cfg(unix)]
 use crate::input::Seekable;
 use crate::time::Nanos;
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::rc::Rc;
 
 /// One followed input: where its bytes come from, and its lines as they come.
@@ -62,9 +61,10 @@ pub(super) struct Poll {
 }
 
 impl Tail {
-    /// The file at `path`, shown as `display`, followed from `offset`, where `format` read it
-    /// (`None`: detected from its first lines). Its lines are numbered on from those before
-    /// `offset`, counted as seeking counts them (with the line index in `setup`).
+    /// The file at `path` (open as `file`), shown as `display`, followed from its end, where
+    /// `format` read it (`None`: detected from its first lines). Its lines are numbered on
+    /// from those before, counted in `file` as seeking counts them (with the line index in
+    /// `setup`), whatever `path` names by then.
     pub(super) fn file(
         display: String,
         path: PathBuf,
@@ -72,8 +72,12 @@ impl Tail {
         format: Option<Format>,
         setup: Setup,
     ) -> Option<Tail> {
-        let offset = file.metadata().ok()?.len();
-        let count = lines_before(&path, offset, setup.index.as_deref())?;
+        let counted = Seekable::of(file.try_clone().ok()?).ok()?;
+        let offset = counted.size();
+        let count = counted
+            .lines_before(offset, setup.index.as_deref())
+            .ok()?
+            .lines;
         let mut tail = Tail::given(display, format, setup);
         tail.count = count;
         tail.file = Some(Followed {
@@ -218,24 +222,6 @@ impl Followed {
         let replaced = Identity::of(&file).is_some_and(|id| id != self.identity);
         (truncated || replaced).then_some(file)
     }
-}
-
-/// Lines in the file before `offset`, for citations: counted as seeking counts them.
-#[cfg(unix)]
-fn lines_before(path: &Path, offset: u64, index: Option<&Path>) -> Option<u64> {
-    Some(
-        Seekable::open(path)
-            .ok()?
-            .lines_before(offset, index)
-            .ok()?
-            .lines,
-    )
-}
-
-/// Counting for citations needs positioned reads: elsewhere nothing is followed.
-#[cfg(not(unix))]
-fn lines_before(_: &Path, _: u64, _: Option<&Path>) -> Option<u64> {
-    None
 }
 
 /// Which file a path names: a rotation renames it and creates another under the same path.
