@@ -230,7 +230,8 @@ fn main() {
         write_file(
             &out,
             spec,
-            ((size as f64 * spec.share) as u64, days),
+            (size as f64 * spec.share) as u64,
+            days,
             gzip,
             0x9e37_79b9 + i as u64,
         );
@@ -240,7 +241,7 @@ fn main() {
 
 /// Writes one file (or its daily rotations), about `bytes` long, lines evenly spread in time
 /// over `days` days.
-fn write_file(root: &Path, spec: &Spec, (bytes, days): (u64, u64), gzip: bool, seed: u64) {
+fn write_file(root: &Path, spec: &Spec, bytes: u64, days: u64, gzip: bool, seed: u64) {
     let mut rng = Rng(seed);
     let sample_len = (spec.line)(&mut Rng(seed), START, 0).len() as u64 + 1;
     let lines = (bytes / sample_len).max(1);

@@ -631,7 +631,7 @@ mod tests {
         deploy.suspect = true;
         let mut begins = entry(EntryKind::Error, "Outage begins", "checkout errors rise", 2);
         begins.milestone = Some(Milestone::Begins);
-        let entries = vec![
+        let mut entries = vec![
             deploy,
             begins,
             entry(
@@ -653,7 +653,6 @@ mod tests {
                 56,
             ),
         ];
-        let mut entries = entries;
         entries[2].resolved = Some(entries[4].first);
         let svg = svg(&timeline(entries), &[], &[], &Zone::utc(), false);
         assert_eq!(svg.matches("<a class=\"alert\"").count(), 2);
