@@ -76,6 +76,12 @@ pub fn below(word: u64, limit: u8) -> u64 {
     word.wrapping_sub(ONES * u64::from(limit)) & !word
 }
 
+/// The bytes of `word` outside ASCII (exactly: no false alarm).
+#[inline]
+pub fn non_ascii(word: u64) -> u64 {
+    word & HIGHS
+}
+
 /// `word` with its ASCII letters in lower case, and bit 5 set in every other byte too: compare
 /// the result with letters only.
 #[inline]

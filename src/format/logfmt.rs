@@ -9,12 +9,50 @@ use crate::time::Nanos;
 use serde_json::Value;
 use std::borrow::Cow;
 
-const TIME_KEYS: &[&str] = &["time", "ts", "timestamp", "t", "@timestamp", "date"];
-const MESSAGE_KEYS: &[&str] = &["msg", "message", "desc"];
-const LEVEL_KEYS: &[&str] = &["level", "lvl", "severity", "at"];
-const SERVICE_KEYS: &[&str] = &["service", "svc", "app", "application"];
+/// What a pair's key says its value holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Time,
+    Message,
+    Level,
+    Service,
+    Other,
+}
 
-/// The pairs of a line, values still quoted; no allocation.
+/// The keys that hold the time, the message, the level and the service, as logfmt writers
+/// spell them: a `match`, which the compiler turns into a test of the length and a comparison
+/// or two, where searching four lists cost every pair of every line.
+fn role(key: &str) -> Role {
+    match key {
+        "time" | "ts" | "timestamp" | "t" | "@timestamp" | "date" => Role::Time,
+        "msg" | "message" | "desc" => Role::Message,
+        "level" | "lvl" | "severity" | "at" => Role::Level,
+        "service" | "svc" | "app" | "application" => Role::Service,
+        _ => Role::Other,
+    }
+}
+
+/// Where the key that starts at `at` ends: at its `=`, at a space (a key without a value), at
+/// the line's end, or at the first byte no key holds (a quote, a control byte, anything
+/// outside ASCII). Eight bytes at a time: the search for the key's end checks its bytes too.
+fn key_end(b: &[u8], mut at: usize) -> usize {
+    while let Some(w) = swar::word(b, at) {
+        let stop = swar::equal(w, b'=')
+            | swar::below(w, b'!')
+            | swar::equal(w, b'"')
+            | swar::equal(w, 0x7f)
+            | swar::non_ascii(w);
+        if let Some(i) = swar::first(stop) {
+            return at + i;
+        }
+        at += 8;
+    }
+    let ends = |c: &u8| *c == b'=' || *c == b'"' || !c.is_ascii_graphic();
+    b[at..].iter().position(ends).map_or(b.len(), |i| at + i)
+}
+
+/// The pairs of a line, values still quoted; no allocation. A key holding a byte no key may
+/// hold comes out empty, and ends the pairs: the parser turns such a line away.
 fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
     let b = line.as_bytes();
     let mut i = 0;
@@ -26,11 +64,16 @@ fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
             return None;
         }
         let key_start = i;
-        i = swar::until(b, i, b'=', b' ');
-        let key = &line[key_start..i];
-        if i >= b.len() || b[i] == b' ' {
-            return Some((key, ""));
+        i = key_end(b, i);
+        match b.get(i) {
+            None | Some(b' ') => return Some((&line[key_start..i], "")),
+            Some(b'=') => {}
+            Some(_) => {
+                i = b.len();
+                return Some(("", ""));
+            }
         }
+        let key = &line[key_start..i];
         i += 1;
         let value_start = i;
         if b.get(i) == Some(&b'"') {
@@ -52,7 +95,7 @@ fn pairs(line: &str) -> impl Iterator<Item = (&str, &str)> {
 
 fn unquote(v: &str) -> Cow<'_, str> {
     match v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-        Some(inner) if inner.contains('\\') => {
+        Some(inner) if swar::until(inner.as_bytes(), 0, b'\\', b'\\') < inner.len() => {
             Cow::Owned(inner.replace("\\\"", "\"").replace("\\\\", "\\"))
         }
         Some(inner) => Cow::Borrowed(inner),
@@ -66,14 +109,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     // The message, level and other pairs are picked in the same pass as the time.
     let mut gist = Gist::new();
     for (i, (k, v)) in pairs(line).enumerate() {
-        if k.is_empty() || !k.bytes().all(|c| c.is_ascii_graphic() && c != b'"') {
+        if k.is_empty() {
             return false;
         }
         if !v.is_empty() {
             with_value += 1;
         }
-        if !TIME_KEYS.contains(&k) {
-            gist.add(i, k, v);
+        let role = role(k);
+        if role != Role::Time {
+            gist.add(i, k, v, role);
         } else if time.is_none() {
             let v = unquote(v);
             time = match cx.dates.iso_time(v.as_bytes()) {
@@ -96,11 +140,12 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     let mut service = None;
     let mut fields = Fields::new();
     for (i, (k, v)) in pairs(line).enumerate() {
-        if TIME_KEYS.contains(&k) || picked.contains(&Some(i)) {
+        let role = role(k);
+        if role == Role::Time || picked.contains(&Some(i)) {
             continue;
         }
         let v = unquote(v);
-        if service.is_none() && SERVICE_KEYS.contains(&k) && !v.is_empty() {
+        if service.is_none() && role == Role::Service && !v.is_empty() {
             service = Some(v.into_owned());
         } else if cx.wants_field(k) {
             fields.insert(k.to_string(), Value::String(v.into_owned()));
@@ -136,13 +181,13 @@ impl<'l> Gist<'l> {
         }
     }
 
-    /// Takes the `i`th pair, which does not hold the time.
-    fn add(&mut self, i: usize, k: &'l str, v: &'l str) {
-        if self.message.is_none() && MESSAGE_KEYS.contains(&k) {
+    /// Takes the `i`th pair, whose key has `role` (not the time's).
+    fn add(&mut self, i: usize, k: &'l str, v: &'l str, role: Role) {
+        if self.message.is_none() && role == Role::Message {
             self.message = Some((i, v));
             return;
         }
-        if self.level.is_none() && LEVEL_KEYS.contains(&k) {
+        if self.level.is_none() && role == Role::Level {
             self.level = Level::parse(&unquote(v)).map(|level| (i, level));
             if self.level.is_some() {
                 return;
@@ -203,6 +248,44 @@ mod tests {
         assert_eq!(
             events[1].fields["err"],
             r#"webhook[0]: connection "refused""#
+        );
+    }
+
+    proptest::proptest! {
+        /// The search for a key's end stops where a byte-by-byte search for an `=` or a byte
+        /// no key holds stops, from any start.
+        #[test]
+        fn a_key_ends_where_a_plain_search_ends(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![0x1fu8..0x23, 0x3du8..0x3f, 0x7eu8..0x81, 0u8..=0xff],
+                0..40,
+            ),
+            at in 0usize..40,
+        ) {
+            let at = at.min(bytes.len());
+            let stops = |c: &u8| *c == b'=' || *c == b'"' || !c.is_ascii_graphic();
+            let plain = bytes[at..].iter().position(stops).map_or(bytes.len(), |i| at + i);
+            proptest::prop_assert_eq!(super::key_end(&bytes, at), plain);
+        }
+    }
+
+    #[test]
+    fn a_key_with_a_byte_no_key_holds_is_not_logfmt() {
+        // A quote, a tab or a letter outside ASCII in a key: the line is not logfmt (but a
+        // time, a level and a message, as any text line).
+        let (events, _, format) = parse_all(
+            "x.log",
+            &[
+                r#"time=2025-02-10T13:58:19.005Z level=info msg="ok" a"b=1"#,
+                "time=2025-02-10T13:58:19.005Z level=info msg=ok a\tb=1",
+                "time=2025-02-10T13:58:19.005Z level=info msg=ok dur\u{e9}e=1",
+            ],
+        );
+        assert_ne!(format, Some(Format::Logfmt));
+        assert_eq!(events.len(), 3);
+        assert!(
+            events.iter().all(|e| e.message.starts_with("msg=")),
+            "{events:?}"
         );
     }
 
