@@ -18,12 +18,17 @@ const LIST_KEYS: &[&str] = &[
     "data",
 ];
 
-/// Whether a sample looks like a document: it opens with `[` or `{` but its first line is not
-/// a whole JSON value.
+/// Whether a sample looks like a document: its first line is a whole JSON array (a list of
+/// records on one line), or the opening of an array or object that goes on past it, valid as
+/// far as it goes. A line that opens with a bracket and then breaks JSON's syntax
+/// (`[2023-05-15 18:19:32] local.ERROR: …`, Laravel's and Monolog's layout) opens no document:
+/// read as one, the whole file would be lost at its first line.
 pub fn looks_like(first_line: &str) -> bool {
     let t = first_line.trim();
-    (t.starts_with('[') || t.starts_with('{')) && serde_json::from_str::<&RawValue>(t).is_err()
-        || (t.starts_with('[') && t.ends_with(']'))
+    match serde_json::from_str::<&RawValue>(t) {
+        Ok(_) => t.starts_with('['),
+        Err(e) => (t.starts_with('[') || t.starts_with('{')) && e.is_eof(),
+    }
 }
 
 /// What became of the records that start on one line; the best of them counts.
@@ -158,5 +163,53 @@ impl LineCounter<'_> {
             self.offset = offset;
         }
         self.line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like;
+
+    /// First lines of files, each with whether it opens a whole document.
+    const FIRST_LINES: [(&str, bool); 7] = [
+        // `kubectl get events -o json`, and Kubernetes's watch stream, pretty-printed.
+        ("{", true),
+        // PagerDuty's `log_entries` response (REST API v2), the list key on the first line.
+        (r#"{"log_entries": ["#, true),
+        // `helm history -o json`: the whole array on one line.
+        (
+            r#"[{"revision": 5, "updated": "2023-10-11T13:00:01.52+02:00", "status": "superseded"}]"#,
+            true,
+        ),
+        // Grafana's panel data (Graphite style), an array cut at the line's end.
+        (
+            r#"[{"target": "gateway.requests.5xx", "datapoints": [[120, 1697029200000],"#,
+            true,
+        ),
+        // Laravel's log (Monolog's `LineFormatter`: `[%datetime%] %channel%.%level_name%:
+        // %message% %context%`), seen in lnav's test logs: an error whose context runs on over
+        // its stack trace.
+        (
+            r#"[2025-01-02 11:19:06] laravel.EMERGENCY: Unable to create configured logger. Using emergency logger. {"exception":"[object] (Error(code: 0): Call to undefined method"#,
+            false,
+        ),
+        // Symfony's `var/log/dev.log`, the same formatter with Monolog 2's ISO time, seen in a
+        // project's notes: it ends with a bracket, the empty `%extra%`.
+        (
+            r#"[2026-03-26T01:01:23.888014+01:00] app.INFO: ✖app:send_notification {"class":"App\\Notifications\\CommandExecuted","importance":"high","content":""} []"#,
+            false,
+        ),
+        // A JSON line: one record, not a document.
+        (
+            r#"{"time":"2025-06-01T00:00:00.000Z","level":"INFO","msg":"request handled"}"#,
+            false,
+        ),
+    ];
+
+    #[test]
+    fn a_document_opens_with_json_valid_as_far_as_it_goes() {
+        for (line, document) in FIRST_LINES {
+            assert_eq!(looks_like(line), document, "{line}");
+        }
     }
 }
