@@ -2,6 +2,7 @@
 //! of keys a file's lines repeat.
 
 use super::object::{Entry, Object, Raw, Scan, Text};
+use super::request::REQUESTS;
 use super::{always_wanted, ERROR_KEYS, SHAPE_KEYS, TRACE_KEYS};
 use crate::config::Config;
 use crate::format::Classify;
@@ -94,6 +95,9 @@ pub struct Layout {
     /// Whether any key is one classifying reads ([`Classify::reads`]): most lines have
     /// none, and are spared looking them up.
     pub(super) classified: bool,
+    /// The request of [`REQUESTS`] whose keys the layout has, if any: its lines are tried as
+    /// that request.
+    pub(super) request: Option<usize>,
     /// The keys' [`fingerprint`], to pass over most layouts that do not fit without comparing.
     print: u64,
 }
@@ -360,6 +364,12 @@ impl Layout {
         for at in &mut self.at {
             at.sort_by_key(|&(rank, _)| rank);
             at.dedup_by_key(|&mut (rank, _)| rank);
+        }
+        // A request's own time key (a proxy's start of the request) comes before the log's.
+        self.request = REQUESTS.fitting(|k| obj.contains_key(k));
+        let request_time = self.request.and_then(|r| REQUESTS.get(r)?.time.as_deref());
+        if let Some(i) = request_time.and_then(|k| obj.position(k)) {
+            self.at[TIME].insert(0, (0, i));
         }
         self.always.clear();
         self.always.extend(

@@ -59,11 +59,12 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     let (message_key, message) = first(obj, &cx.json.current().at[MESSAGE], |v| string(v)).unzip();
     let (level_key, lvl) = first(obj, &cx.json.current().at[LEVEL], |v| level(v)).unzip();
     let trace = cx.json.current().trace.then(|| stack_trace(obj)).flatten();
-    let request = match message.as_deref() {
-        None => request::cloud(obj, time, cx, out),
-        Some("handled request") => request::caddy(obj, time, cx, out),
-        Some(_) => None,
-    };
+    let request = cx
+        .json
+        .current()
+        .request
+        .and_then(|r| request::REQUESTS.get(r))
+        .and_then(|r| r.read(obj, message.is_some(), time, cx, out));
     if let Some(recognised) = request {
         return recognised;
     }
