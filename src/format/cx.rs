@@ -169,7 +169,7 @@ impl<'a> Cx<'a> {
     pub(super) fn reparse(&self, content: &str, time: Nanos) -> Event {
         let families = [Format::Json, Format::Logfmt, Format::Syslog];
         match self
-            .read_wrapped(content, time, &families, None)
+            .read_wrapped(content, Some(time), &families, None)
             .0
             .into_iter()
             .next()
@@ -187,12 +187,12 @@ impl<'a> Cx<'a> {
 
     /// Every event `content` gives, read as a line of its own by the first of `families`,
     /// the tool's definitions or the text reader that reads it (`first` before them all);
-    /// each at the time it states, or `time` where it states none; and the format that read
-    /// it. Nothing when none reads it.
+    /// each at the time it states, or `time` where it states none (if given); and the format
+    /// that read it. Nothing when none reads it.
     pub(super) fn read_wrapped(
         &self,
         content: &str,
-        time: Nanos,
+        time: Option<Nanos>,
         families: &[Format],
         first: Option<Format>,
     ) -> (Vec<Event>, Option<Format>) {
@@ -206,7 +206,7 @@ impl<'a> Cx<'a> {
     pub(super) fn read_counting(
         &mut self,
         content: &str,
-        time: Nanos,
+        time: Option<Nanos>,
         families: &[Format],
         first: Option<Format>,
     ) -> (Vec<Event>, Option<Format>, bool) {
@@ -223,11 +223,11 @@ impl<'a> Cx<'a> {
         &self,
         inner: &mut Cx,
         content: &str,
-        time: Nanos,
+        time: Option<Nanos>,
         families: &[Format],
         first: Option<Format>,
     ) -> (Vec<Event>, Option<Format>) {
-        inner.given_time = Some(time);
+        inner.given_time = time;
         let mut found = Vec::new();
         // The tool's definitions before the text reader: a Kubernetes component's klog line,
         // an nginx container's error line, are theirs whole.

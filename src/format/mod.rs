@@ -11,6 +11,7 @@ mod alertmanager;
 mod builtin;
 mod classes;
 mod clock;
+mod compose;
 mod counts;
 mod cri;
 mod custom;
@@ -84,9 +85,15 @@ pub enum Format {
     /// Rows of a log table, as the ClickHouse source streams them (`format/row.rs`): never
     /// detected, only given.
     Row,
+    /// `docker compose logs`: each container's lines behind its name (`format/compose.rs`).
+    Compose,
 }
 
-pub const ALL: [Format; 5] = [
+/// The families, in the order detection tries them: the first to read the most of a sample
+/// wins. `docker compose logs` first, as the readers of what its containers wrote read as
+/// many of its lines (a stamp after the container's name), but lose the containers.
+pub const ALL: [Format; 6] = [
+    Format::Compose,
     Format::Json,
     Format::Syslog,
     Format::Access,
@@ -104,6 +111,7 @@ impl Format {
             Format::Logfmt => "logfmt",
             Format::Text(_) | Format::Located(_) => "timestamped text",
             Format::Row => "clickhouse rows",
+            Format::Compose => "docker compose",
             Format::Custom(i) => {
                 line_format(config, usize::from(i)).map_or("custom", |f| f.name.as_str())
             }
@@ -123,6 +131,7 @@ impl Format {
             Format::Custom(i) => custom::parse(usize::from(i), line, cx, out),
             Format::Located(lock) => located::parse(&lock, line, cx, out),
             Format::Row => row::parse(line, cx, out),
+            Format::Compose => compose::parse(line, cx, out),
         }
     }
 
@@ -173,9 +182,11 @@ impl Format {
     /// only its lock reads is not handed to the text reader, which would take a time from the
     /// head of a continuation line.
     /// Whether a line this format cannot read goes on the event before it (a stack trace
-    /// under a text line): not for JSON lines or a table's rows, each one whole.
+    /// under a text line): not for JSON lines or a table's rows, each one whole, nor for
+    /// `docker compose logs`, whose containers' lines interleave (the event before may be
+    /// another container's).
     fn continues(self) -> bool {
-        !matches!(self, Format::Json | Format::Row)
+        !matches!(self, Format::Json | Format::Row | Format::Compose)
     }
 
     fn fallbacks(self) -> impl Iterator<Item = Format> {

@@ -43,9 +43,9 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     // What the draft only counts is counted by the body's reader, as a file's line is; unless
     // the level column makes the row stand out, which the reader cannot see.
     let (mut events, read_by, counted) = match Level::stands_out(level) {
-        false => cx.read_counting(body, time, &BODIES, first),
+        false => cx.read_counting(body, Some(time), &BODIES, first),
         true => {
-            let (events, read_by) = cx.read_wrapped(body, time, &BODIES, first);
+            let (events, read_by) = cx.read_wrapped(body, Some(time), &BODIES, first);
             (events, read_by, false)
         }
     };
