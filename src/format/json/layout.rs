@@ -29,6 +29,8 @@ pub(super) const TIME_KEYS: &[&str] = &[
     "createdAt",
     "occurred_at",
     "asctime",
+    // log4j2's JsonLayout: `{"epochSecond": …, "nanoOfSecond": …}`.
+    "instant",
 ];
 pub(super) const MESSAGE_KEYS: &[&str] = &[
     "message",

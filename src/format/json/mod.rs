@@ -10,7 +10,7 @@ use super::{
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
-use crate::time::Nanos;
+use crate::time::{Nanos, NANOS_PER_SEC};
 use std::borrow::Cow;
 
 mod layout;
@@ -185,10 +185,11 @@ fn nested_message(obj: &Object) -> Option<(bool, String)> {
 /// The keys that hold a stack trace as a string, and those that hold an error object with
 /// the stack trace inside.
 const TRACE_KEYS: &[&str] = &["stack_trace", "stacktrace", "exception"];
-const ERROR_KEYS: &[&str] = &["err", "error", "exception"];
+const ERROR_KEYS: &[&str] = &["err", "error", "exception", "thrown"];
 
 /// The stack trace a JSON logger put beside the message: logstash's `stack_trace`, zap's
-/// `stacktrace`, or `stack` inside Bunyan's and Pino's `err` object.
+/// `stacktrace`, `stack` inside Bunyan's and Pino's `err` object, or `extendedStackTrace`
+/// inside log4j2's `thrown` (JsonLayout's `stacktraceAsString`).
 fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
     TRACE_KEYS
         .iter()
@@ -196,7 +197,7 @@ fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
         .or_else(|| {
             ERROR_KEYS.iter().find_map(|k| {
                 let inner = object(obj.get(k)?)?;
-                let trace = ["stack", "stack_trace"]
+                let trace = ["stack", "stack_trace", "extendedStackTrace"]
                     .iter()
                     .find_map(|s| inner.get(s).and_then(|v| string(v)))?;
                 Some(Cow::Owned(trace.into_owned()))
@@ -208,9 +209,18 @@ fn stack_trace<'a>(obj: &'a Object) -> Option<Cow<'a, str>> {
 pub fn time_value(raw: &Raw, cx: &Cx) -> Option<Nanos> {
     let text = raw.get();
     // MongoDB's extended JSON: `{"$date":"2023-10-11T14:00:01.123+00:00"}`, or
-    // `{"$date":{"$numberLong":"1697032801123"}}`.
+    // `{"$date":{"$numberLong":"1697032801123"}}`; log4j2's JsonLayout:
+    // `{"epochSecond":1669033790,"nanoOfSecond":415261100}`.
     if text.starts_with('{') {
         let inner = object(raw)?;
+        if let Some(seconds) = inner.get("epochSecond") {
+            let whole = |raw: &Raw| raw.get().parse::<i64>().ok();
+            let nanos = inner.get("nanoOfSecond").map_or(Some(0), whole)?;
+            return whole(seconds)?
+                .checked_mul(NANOS_PER_SEC)?
+                .checked_add(nanos)
+                .filter(|_| (0..NANOS_PER_SEC).contains(&nanos));
+        }
         let date = inner.get("$date").or_else(|| inner.get("$numberLong"))?;
         return time_value(date, cx);
     }

@@ -2,7 +2,9 @@ use crate::event::Level;
 use crate::format::testing::*;
 
 /// A JSON request's duration feeds the impact line's slow requests: Google Cloud's latency
-/// (`"5.001234s"`) and Caddy's seconds, to the nanosecond of a millisecond.
+/// (`"5.001234s"`), Caddy's seconds, Traefik's nanoseconds, Envoy Gateway's milliseconds,
+/// Cloudflare's end less its start, none where Kong's log has no latencies; to the
+/// millisecond.
 #[test]
 fn json_requests_give_their_durations() {
     let ms = |status: u16, ms: i64| (status, Some(ms * 1_000_000));
@@ -14,6 +16,40 @@ fn json_requests_give_their_durations() {
         (
             include_str!("../../../tests/fixtures/formats/caddy/access.log"),
             vec![ms(200, 12), ms(502, 5001)],
+        ),
+        (
+            include_str!("../../../tests/fixtures/formats/traefik-json/access.log"),
+            vec![ms(200, 3)],
+        ),
+        (
+            include_str!("../../../tests/fixtures/formats/envoy-gateway-json/access.log"),
+            vec![ms(503, 0), ms(503, 0)],
+        ),
+        (
+            include_str!("../../../tests/fixtures/formats/kong-http-log/http-log.json"),
+            vec![(200, None), (500, None), (400, None)],
+        ),
+        (
+            include_str!("../../../tests/fixtures/formats/cloudflare-logpush/http_requests.json"),
+            [
+                (200, 23),
+                (200, 20),
+                (200, 50),
+                (200, 10),
+                (403, 10),
+                (401, 30),
+                (200, 40),
+                (404, 10),
+                (502, 300),
+                (200, 20),
+                (200, 40),
+                (403, 10),
+                (204, 30),
+                (200, 10),
+                (200, 5),
+            ]
+            .map(|(s, d)| ms(s, d))
+            .to_vec(),
         ),
     ];
     for (text, want) in cases {
