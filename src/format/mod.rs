@@ -35,6 +35,7 @@ mod logfmt;
 mod metrics;
 mod nagios;
 mod opsgenie;
+mod otlp;
 mod pagerduty;
 mod parser;
 mod registry;

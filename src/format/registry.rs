@@ -100,6 +100,12 @@ pub const OPSGENIE: Declaration = Declaration {
     gate: "action and alert",
     fixtures: &["opsgenie"],
 };
+pub const OTLP: Declaration = Declaration {
+    name: "opentelemetry logs",
+    family: Format::Json,
+    gate: "resourceLogs",
+    fixtures: &["otlp-json"],
+};
 pub const DATADOG: Declaration = Declaration {
     name: "datadog",
     family: Format::Json,
@@ -139,7 +145,7 @@ pub const HELM: Declaration = Declaration {
 
 /// Every declaration, for the test that reads each one's fixtures.
 #[cfg(test)]
-const ALL: [&Declaration; 18] = [
+const ALL: [&Declaration; 19] = [
     &METRICS,
     &METRICS_CSV,
     &ALB,
@@ -152,6 +158,7 @@ const ALL: [&Declaration; 18] = [
     &DOCKER,
     &PAGERDUTY,
     &OPSGENIE,
+    &OTLP,
     &DATADOG,
     &ZABBIX,
     &GRAFANA,

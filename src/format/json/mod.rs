@@ -6,7 +6,7 @@
 
 use super::{
     alertmanager, always_wanted, datadog, docker, github, grafana, helm, k8s, metrics, opsgenie,
-    pagerduty, registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
+    otlp, pagerduty, registry, spinnaker, timestamp, trim_end, zabbix, Cx, Declaration,
 };
 use crate::event::Fields;
 use crate::event::{Event, Level};
@@ -123,6 +123,7 @@ const SHAPE_KEYS: &[&str] = &[
     "revision",
     "datapoints",
     "data",
+    "resourceLogs",
 ];
 
 /// A line in one of the JSON shapes that carry alerts and changes, read as its own; `None` for
@@ -137,7 +138,8 @@ fn shape(obj: &Object, cx: &mut Cx, out: &mut Vec<Event>) -> Option<bool> {
         return Some(cx.read_by(&registry::K8S_EVENTS, read));
     }
     type Reader = fn(&Object, &mut Cx, &mut Vec<Event>) -> Option<bool>;
-    let shapes: [(Reader, &'static Declaration); 10] = [
+    let shapes: [(Reader, &'static Declaration); 11] = [
+        (otlp::parse, &registry::OTLP),
         (metrics::parse, &registry::METRICS),
         (docker::parse, &registry::DOCKER),
         (pagerduty::parse, &registry::PAGERDUTY),
