@@ -25,7 +25,7 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("E231011 14:00:01.123456 1234 kv/kvserver/replica_proposal.go:123  [n1,s1,r5/1:/Table/5{0-1}] 34  lease acquisition failed", "2023-10-11T14:00:01.123456Z", "error", "CockroachDB's crdb-v1 log format (CockroachDB log formats docs)"),
     ("MainThread::INFO::2011-12-05 07:04:56,101::vdsm::71::vds::(run) I am the actual vdsm 4.9-0", "2011-12-05T07:04:56.101Z", "info", "oVirt vdsm.log (oVirt troubleshooting pages)"),
     ("\"2014-06-15 01:04:52\"\t\"GET\"\t\"/index.html\"\t\"200\"", "2014-06-15T01:04:52Z", "-", "quoted tab-separated export (seen in a MySQL SELECT INTO OUTFILE dump)"),
-    ("[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /api => generated 2 bytes in 14 msecs (HTTP/1.1 200) 2 headers in 79 bytes (1 switches on core 0)", "2016-03-13T22:49:12Z", "-", "uWSGI request log (uWSGI logformat docs)"),
+    ("[pid: 88185|app: 0|req: 1/1] 127.0.0.1 () {38 vars in 696 bytes} [Sun Mar 13 22:49:12 2016] POST /api => generated 2 bytes in 14 msecs (HTTP/1.1 200) 2 headers in 79 bytes (1 switches on core 0)", "2016-03-13T22:49:12Z", "info", "uWSGI request log (uWSGI logformat docs; read by its definition as a request, a 200 is info)"),
     ("localhost:443 178.20.184.42 - jsmith [26/Jul/2023:00:01:26 -0700] \"GET /index.html HTTP/1.1\" 200 2326 \"-\" \"Mozilla/5.0\"", "2023-07-26T07:01:26Z", "info", "Apache httpd vhost_combined (Debian's apache2.conf LogFormat)"),
     // Month names, day-first and month-first dates, 12-hour clocks, zones.
     ("Oct 11, 2023 2:00:01 PM org.apache.coyote.AbstractProtocol start", "2023-10-11T14:00:01Z", "-", "java.util.logging SimpleFormatter's first line (JDK docs)"),
