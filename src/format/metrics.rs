@@ -467,8 +467,8 @@ pub fn csv(text: &str, first: u64, cx: &Cx, counts: &mut super::FileCounts) -> O
     };
     for (i, line) in lines.enumerate() {
         let at = first + 1 + i as u64;
-        if line.trim().is_empty() {
-            counts.blank += 1;
+        // Counted as blank as the document gathered it.
+        if line.trim_ascii().is_empty() {
             continue;
         }
         let read = match &columns {
@@ -627,6 +627,26 @@ mod tests {
             "timestamp,level,message",
             "2023-10-11 14:00:01,ERROR,payment failed"
         ));
+    }
+
+    /// A blank line inside a metrics CSV is counted once: the fuzzer's `file` target found it
+    /// counted as the document was gathered and again as its rows were read (a Grafana panel
+    /// CSV, a blank line, a row cut short).
+    #[test]
+    fn a_blank_line_in_a_csv_is_counted_once() {
+        let parsed = crate::format::testing::parse_keeping(
+            "svc/app.log",
+            &[
+                r#""Time","checkout p99","payments p99""#,
+                r#""2023-10-11 14:15:00","2.400","0.200""#,
+                "",
+                r#""2023-10-11 14:46:00","0.350",""#,
+            ],
+            crate::format::Keep::All,
+        );
+        assert_eq!(parsed.counts.lines, 4);
+        assert_eq!(parsed.counts.blank, 2, "the header and the blank line");
+        assert!(parsed.counts.adds_up(), "{:?}", parsed.counts);
     }
 
     #[test]
