@@ -298,12 +298,13 @@ pub fn string<'a>(raw: &Raw<'a>) -> Option<Cow<'a, str>> {
     Text::of(raw.text).map(|t| t.0)
 }
 
-/// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`.
-pub fn raw_at<'a>(obj: &Object<'a>, path: &[&str]) -> Option<Raw<'a>> {
+/// The raw value at a path of keys: `raw_at(obj, &["event", "data", "title"])`, or a path
+/// kept as owned keys (a table's, read from data).
+pub fn raw_at<'a, K: AsRef<str>>(obj: &Object<'a>, path: &[K]) -> Option<Raw<'a>> {
     let (first, rest) = path.split_first()?;
-    let mut raw = *obj.get(first)?;
+    let mut raw = *obj.get(first.as_ref())?;
     for key in rest {
-        raw = *object(&raw)?.get(key)?;
+        raw = *object(&raw)?.get(key.as_ref())?;
     }
     Some(raw)
 }

@@ -171,10 +171,10 @@ impl Request {
                 return None;
             }
         }
-        let status = http_status(&raw_at(obj, &keys(&self.status))?)?;
+        let status = http_status(&raw_at(obj, &self.status)?)?;
         let duration = match &self.duration {
             Duration::None => None,
-            Duration::Value(at, scale) => raw_at(obj, &keys(at)).and_then(|v| scaled(&v, *scale)),
+            Duration::Value(at, scale) => raw_at(obj, at).and_then(|v| scaled(&v, *scale)),
             Duration::Ends(key) => obj
                 .get(key)
                 .and_then(|v| time_value(v, cx))
@@ -185,7 +185,7 @@ impl Request {
             return Some(true);
         }
         let text = |at: &Path| {
-            raw_at(obj, &keys(at))
+            raw_at(obj, at)
                 .and_then(|v| string(&v).map(|s| s.into_owned()))
                 .filter(|s| !s.is_empty())
         };
@@ -202,10 +202,6 @@ impl Request {
         access::push_request(req, service, Fields::new(), cx, out);
         Some(true)
     }
-}
-
-fn keys(path: &Path) -> Vec<&str> {
-    path.iter().map(String::as_str).collect()
 }
 
 /// A JSON number that is an HTTP status.
