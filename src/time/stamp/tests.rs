@@ -135,6 +135,38 @@ fn epochs_by_magnitude() {
     assert_eq!(epoch("12ab"), None);
 }
 
+/// The epoch reader as it was written first, with the standard library's parses: the one by
+/// hand must read every text as it does.
+fn epoch_by_the_standard_parses(text: &str) -> Option<Nanos> {
+    let t = text.trim();
+    if t.is_empty() || !t.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        return None;
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let whole: i64 = int.parse().ok()?;
+    let scale: i64 = match int.len() {
+        0..=11 => NANOS_PER_SEC,
+        12..=14 => 1_000_000,
+        15..=17 => 1_000,
+        _ => 1,
+    };
+    let mut nanos = whole.checked_mul(scale)?;
+    if !frac.is_empty() && scale > 1 {
+        let f: f64 = format!("0.{frac}").parse().ok()?;
+        nanos += (f * scale as f64) as i64;
+    }
+    Some(nanos)
+}
+
+proptest::proptest! {
+    #[test]
+    fn an_epoch_reads_as_the_standard_parses_read_it(
+        text in "[ ]?[0-9]{0,21}(\\.[0-9]{0,20})?(\\.[0-9]{0,3})?[ a+]?"
+    ) {
+        proptest::prop_assert_eq!(epoch(&text), epoch_by_the_standard_parses(&text));
+    }
+}
+
 fn lead(b: &str) -> Option<(String, Shape)> {
     let (s, _, shape) = leading(b.as_bytes())?;
     let text = format!(
