@@ -7,13 +7,9 @@
 //! events are the container's service's (`web-1` → `web`), whatever the file is called.
 
 use super::text::split_level;
-use super::{is_crash, strip_ansi, trim_start, Cx, Format};
+use super::{is_crash, strip_ansi, trim_start, Cx, BODIES};
 use crate::event::{Event, Fields, Level};
 use crate::time::Nanos;
-
-/// The families a container's line is tried in, before the tool's definitions and the text
-/// reader: whatever a service writes.
-const BODIES: [Format; 4] = [Format::Json, Format::Logfmt, Format::Syslog, Format::Access];
 
 /// The longest container name looked for before the bar: Compose names a container
 /// `<project>-<service>-<n>` (`<project>_<service>_<n>` before v2), and pads the names to one

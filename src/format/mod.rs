@@ -90,6 +90,11 @@ pub enum Format {
     Compose,
 }
 
+/// The families a line carried inside another is tried in (a table row's body, what a Compose
+/// container wrote), before the tool's definitions and the text reader: whatever a service
+/// writes to its log, a proxy's access lines among it.
+const BODIES: [Format; 4] = [Format::Json, Format::Logfmt, Format::Syslog, Format::Access];
+
 /// The families, in the order detection tries them: the first to read the most of a sample
 /// wins. `docker compose logs` first, as the readers of what its containers wrote read as
 /// many of its lines (a stamp after the container's name), but lose the containers.

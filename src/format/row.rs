@@ -6,7 +6,7 @@
 //! table and its time, having no line of a file.
 
 use super::json::{object, string, Object, Raw};
-use super::{is_crash, Cx, Format};
+use super::{is_crash, Cx, BODIES};
 use crate::event::{Event, Fields, SourceRef};
 use crate::input::clickhouse::{
     ROW_ATTRIBUTES, ROW_BODY, ROW_LEVEL, ROW_NUMBER, ROW_SERVICE, ROW_TIME,
@@ -95,10 +95,6 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     }
     true
 }
-
-/// The families a row's body is tried in, before the tool's definitions and the text reader:
-/// whatever a service writes to its log, a proxy's access lines among it.
-const BODIES: [Format; 4] = [Format::Json, Format::Logfmt, Format::Syslog, Format::Access];
 
 /// How far a body's own time may be from its row's and still be taken.
 const BODY_TIME_MAX: u64 = 24 * 3600 * 1_000_000_000;
