@@ -40,6 +40,8 @@ pub struct Words {
     pub finished_phrases: Vec<String>,
     pub started: Vec<String>,
     pub started_phrases: Vec<String>,
+    /// Deploy words that open a change only with a version, or a release named right after.
+    pub ambiguous: Vec<String>,
 }
 
 /// A `[[change]]` as written. Where it was seen and its samples are for the tests.
@@ -646,7 +648,7 @@ mod tests {
     fn mistakes_name_their_change() {
         let text = "scan = [\"x\"]\n[words]\ndeploy = []\nrollback = []\nrollback_phrases = []\n\
                     failed = []\nfinished = []\nfinished_phrases = []\nstarted = []\nstarted_phrases = []\n\
-                    [[change]]\ntool = \"T\"\nseen = \"s\"\nregex = \"x\"\nkind = \"party\"\nphase = \"started\"\n";
+                    ambiguous = []\n[[change]]\ntool = \"T\"\nseen = \"s\"\nregex = \"x\"\nkind = \"party\"\nphase = \"started\"\n";
         let e = Vocabulary::parse(text).err().unwrap_or_default();
         assert!(e.contains("\"T\"") && e.contains("party"), "{e}");
     }

@@ -263,9 +263,11 @@ fn marked_deploy_step(message: &str, gated: bool) -> Option<(DeployPhase, bool)>
     let says = |phrases: &[String]| phrases.iter().any(|p| lower.contains(p.as_str()));
     let rollback = has(&w.rollback) || says(&w.rollback_phrases);
     let deploy_word = rollback || has(&w.deploy);
-    let opens_with = words
-        .first()
-        .is_some_and(|f| w.deploy.iter().any(|d| d == f) || f.starts_with("roll"));
+    let opens_with = words.first().is_some_and(|f| {
+        let deploy = w.deploy.iter().any(|d| d == f) || f.starts_with("roll");
+        let ambiguous = w.ambiguous.iter().any(|a| a == f);
+        deploy && (!ambiguous || words.get(1).is_some_and(|next| names_a_release(next)))
+    });
     if !deploy_word || !(opens_with || version_in(message).is_some()) {
         return None;
     }
@@ -285,6 +287,12 @@ fn marked_deploy_step(message: &str, gated: bool) -> Option<(DeployPhase, bool)>
         return None;
     };
     Some((phase, rollback))
+}
+
+/// A word that names a release: a commit, a number, or `v` and a number.
+fn names_a_release(word: &str) -> bool {
+    let number = word.strip_prefix('v').unwrap_or(word);
+    is_commit(word) || (!number.is_empty() && number.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// A commit id as deploy tools print it: 7 to 40 hex digits, with a digit and a letter.
@@ -314,6 +322,7 @@ pub fn version_in(message: &str) -> Option<String> {
                 core.split('.')
                     .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
             });
+        let dotted = dotted && (tag.starts_with('v') || !is_address(bare));
         let numbered = previous.eq_ignore_ascii_case("version")
             && tok.bytes().any(|c| c.is_ascii_digit())
             && tok.bytes().all(|c| c.is_ascii_alphanumeric());
@@ -323,6 +332,16 @@ pub fn version_in(message: &str) -> Option<String> {
         previous = tok;
     }
     None
+}
+
+/// Four dotted numbers that could each be a byte: an IPv4 address, which lines name far more
+/// often beside a deploy word (a user `deploy` logging in from it) than a four-part version.
+fn is_address(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    parts.len() == 4
+        && parts
+            .iter()
+            .all(|p| (1..=3).contains(&p.len()) && p.parse::<u8>().is_ok())
 }
 
 /// The service a deploy line names before its version, past filler words:
@@ -426,6 +445,37 @@ mod tests {
         );
         assert_eq!(phase("Finished: FAILURE"), Some(DeployPhase::Failed));
         assert_eq!(phase("Started by user alice"), Some(DeployPhase::Started));
+        assert_eq!(phase("Release 8812 created"), Some(DeployPhase::Finished));
+        assert_eq!(
+            phase("Releasing 9f3c2e1a to production"),
+            Some(DeployPhase::Started)
+        );
+    }
+
+    /// Real lines that carry a deploy word and a phase word, and tell of no change: a word
+    /// that also means letting go of something, a user named `deploy`.
+    #[test]
+    fn not_deploys() {
+        for (line, seen) in [
+            (
+                "Releasing suspend blocker \"PowerManagerService.WakeLocks\".",
+                "Android PowerManagerService (loghub's Android sample)",
+            ),
+            (
+                "Releasing lock on /var/lib/app/state started by pid 4242",
+                "a lock manager's shape",
+            ),
+            (
+                "Failed password for invalid user deploy from 187.141.143.180 port 38606 ssh2",
+                "OpenSSH sshd (loghub's OpenSSH sample)",
+            ),
+            (
+                "error: maximum authentication attempts exceeded for invalid user deploy from 10.0.0.5 port 50516 ssh2 [preauth]",
+                "OpenSSH sshd's MaxAuthTries message (auth.c)",
+            ),
+        ] {
+            assert_eq!(classified(line).kind, Kind::Log, "{seen}: {line}");
+        }
     }
 
     #[test]
@@ -453,6 +503,9 @@ mod tests {
             ("no version here", None),
             ("took 1.5 seconds", None),
             ("now at v2.7", Some("v2.7")),
+            ("from 187.141.143.180 port 38606 ssh2", None),
+            ("build 6.1.7601.23505 installed", Some("6.1.7601.23505")),
+            ("agent v10.0.0.5 installed", Some("v10.0.0.5")),
         ] {
             assert_eq!(version_in(message).as_deref(), version, "{message}");
         }
