@@ -38,6 +38,8 @@ const TABLE: &[(&str, &str, &str, &str)] = &[
     ("=ERROR REPORT==== 11-Oct-2023::14:00:01.123456 ===", "2023-10-11T14:00:01.123456Z", "error", "Erlang/OTP error_logger (RabbitMQ 3.7 logs, Erlang docs)"),
     ("[11-Oct-2023 14:00:01 UTC] PHP Fatal error:  Uncaught Exception: boom in /var/www/html/index.php:3", "2023-10-11T14:00:01Z", "error", "PHP error_log (php.net error_log docs)"),
     ("[11-Oct-2023 14:00:01] WARNING: [pool www] server reached pm.max_children setting (5), consider raising it", "2023-10-11T14:00:01Z", "warn", "PHP-FPM's log (php-fpm.conf docs)"),
+    ("11-Oct 14:00 bacula-dir JobId 11: Fatal error: bsock.c:133 Unable to connect to Client: dc0-fd on dc0.teamworld.com:9102. ERR=Connection refused", "2023-10-11T14:00:00Z", "-", "Bacula director's job messages (logstash-patterns-core's bacula spec; Bacula manual, Messages resource): no level column, and `Fatal error:` is the message's"),
+    ("11-Oct-2023 14:00 home-sd: Volume test01 previously written, moving to end of data.", "2023-10-11T14:00:00Z", "-", "Bacula storage daemon, older releases with the year (logstash-patterns-core's bacula spec)"),
     ("11-Oct-2023 14:00:01.123 security: error: client @0x7f1234 10.0.0.1#5353 (example.com): query (cache) 'example.com/A/IN' denied", "2023-10-11T14:00:01.123Z", "error", "ISC BIND named with print-category and print-severity (BIND ARM logging)"),
     ("[2023/10/11 14:00:01.123456,  0] ../../source3/smbd/server.c:1741(main)", "2023-10-11T14:00:01.123456Z", "-", "Samba log.smbd (smb.conf 'debug timestamp')"),
     ("[2023-10-11 14:00:01,123: ERROR/ForkPoolWorker-2] Task app.tasks.add[7f3a] raised unexpected: ValueError('boom')", "2023-10-11T14:00:01.123Z", "error", "Celery worker log (Celery worker_log_format)"),
