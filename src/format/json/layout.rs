@@ -51,12 +51,17 @@ pub(super) const LEVEL_KEYS: &[&str] = &[
     "lvl",
     "severity",
     "log.level",
+    // ECS nested, as Kibana 8 writes it: `"log":{"level":"INFO","logger":"…"}`.
+    "log",
     "levelname",
     "loglevel",
     "@level",
     "@l",
     "PRIORITY",
     "s",
+    // Kibana 6 and 7 (and hapi's good): the level is one of the line's tags,
+    // `"tags":["status","plugin:kibana@6.3.0","info"]`.
+    "tags",
 ];
 pub(super) const SERVICE_KEYS: &[&str] = &[
     "service",

@@ -250,6 +250,11 @@ fn level(raw: &Raw) -> Option<Level> {
         }
         return Level::parse(&s);
     }
+    match raw.get().as_bytes().first() {
+        Some(b'[') => return tagged_level(raw),
+        Some(b'{') => return string(object(raw)?.get("level")?).and_then(|s| Level::parse(&s)),
+        _ => {}
+    }
     // Bunyan and Pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
     let n: u32 = raw.get().parse().ok()?;
     Some(match n {
@@ -257,6 +262,16 @@ fn level(raw: &Raw) -> Option<Level> {
         40..=49 => Level::Warn,
         30..=39 => Level::Info,
         _ => Level::Debug,
+    })
+}
+
+/// The level among a list of tags: the first tag that is a level word, whole (`info`,
+/// `warning`; not `plugin:kibana@6.3.0`, nor a letter).
+fn tagged_level(raw: &Raw) -> Option<Level> {
+    let tags: Vec<Cow<str>> = serde_json::from_str(raw.get()).ok()?;
+    tags.iter().find_map(|t| {
+        let word = t.len() >= 4 && t.bytes().all(|c| c.is_ascii_alphabetic());
+        Level::parse(t).filter(|_| word)
     })
 }
 

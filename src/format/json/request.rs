@@ -189,7 +189,8 @@ impl Request {
                 .and_then(|v| string(&v).map(|s| s.into_owned()))
                 .filter(|s| !s.is_empty())
         };
-        let method = text(&self.method).unwrap_or_default();
+        // Kibana writes `"method":"get"`: methods are shown as request lines write them.
+        let method = text(&self.method).unwrap_or_default().to_ascii_uppercase();
         let url = self.url.iter().find_map(text).unwrap_or_default();
         let req = access::Heard {
             time,
