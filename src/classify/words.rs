@@ -19,7 +19,17 @@ static UNIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(".service:
 /// vocabulary looks at (a test checks it names them all), and the host an OOM kill happened
 /// on. A JSON line parsed for a draft builds only these unless its level makes it an entry
 /// of its own.
-pub const DRAFT_READS: &[&str] = &["reason", "type", "@module", "application", "host"];
+pub const DRAFT_READS: &[&str] = &[
+    "reason",
+    "type",
+    "@module",
+    "application",
+    "host",
+    "audit.action",
+    "audit.resource",
+    "audit.name",
+    "audit.version",
+];
 
 /// What a line's wording or fields say happened, decided without copying anything: the
 /// names it carries are byte ranges of the message.

@@ -1,6 +1,7 @@
 //! Which keys hold the time, message, level and service, worked out once for each sequence
 //! of keys a file's lines repeat.
 
+use super::audit::AUDITS;
 use super::object::{Entry, Object, Raw, Scan, Text};
 use super::request::REQUESTS;
 use super::{always_wanted, ERROR_KEYS, SHAPE_KEYS, TRACE_KEYS};
@@ -105,6 +106,9 @@ pub struct Layout {
     /// The request of [`REQUESTS`] whose keys the layout has, if any: its lines are tried as
     /// that request.
     pub(super) request: Option<usize>,
+    /// The audit log of [`AUDITS`] whose keys the layout has, if any (and no request): its
+    /// lines are tried as that log's records.
+    pub(super) audit: Option<usize>,
     /// The keys' [`fingerprint`], to pass over most layouts that do not fit without comparing.
     print: u64,
 }
@@ -372,10 +376,16 @@ impl Layout {
             at.sort_by_key(|&(rank, _)| rank);
             at.dedup_by_key(|&mut (rank, _)| rank);
         }
-        // A request's own time key (a proxy's start of the request) comes before the log's.
+        // A request's or an audit record's own time key (a proxy's start of the request, the
+        // API server's receipt of it) comes before the log's.
         self.request = REQUESTS.fitting(|k| obj.contains_key(k));
+        self.audit = match self.request {
+            Some(_) => None,
+            None => AUDITS.fitting(|k| obj.contains_key(k)),
+        };
         let request_time = self.request.and_then(|r| REQUESTS.get(r)?.time.as_deref());
-        if let Some(i) = request_time.and_then(|k| obj.position(k)) {
+        let audit_time = self.audit.and_then(|a| AUDITS.get(a)?.time.as_deref());
+        if let Some(i) = request_time.or(audit_time).and_then(|k| obj.position(k)) {
             self.at[TIME].insert(0, (0, i));
         }
         self.always.clear();

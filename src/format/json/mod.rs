@@ -13,9 +13,11 @@ use crate::event::{Event, Level};
 use crate::time::{Nanos, NANOS_PER_SEC};
 use std::borrow::Cow;
 
+mod audit;
 mod layout;
 mod object;
 mod request;
+mod rows;
 #[cfg(test)]
 mod tests;
 
@@ -68,15 +70,32 @@ fn parse_object(obj: &Object, trimmed: &str, cx: &mut Cx, out: &mut Vec<Event>) 
     if let Some(recognised) = request {
         return recognised;
     }
+    let audit = cx
+        .json
+        .current()
+        .audit
+        .and_then(|a| audit::AUDITS.get(a))
+        .and_then(|a| a.read(obj, time, cx, out));
+    if let Some(recognised) = audit {
+        return recognised;
+    }
     if let (Some(text), None) = (&message, &trace) {
         // The service keys, not yet looked up, are none of those classifying reads.
-        let classified = cx.json.current().classified;
-        let field = |k: &str| {
-            let used = [time_key, message_key.unwrap_or(""), level_key.unwrap_or("")];
-            let wanted = classified && !used.contains(&k);
-            wanted.then(|| obj.get(k)).flatten().and_then(string)
+        // A layout without a key that classifying reads (most) asks for no field at all: the
+        // vocabulary's gating fields are then known absent without a lookup each.
+        let counted = if cx.json.current().classified {
+            let field = |k: &str| {
+                let used = [time_key, message_key.unwrap_or(""), level_key.unwrap_or("")];
+                (!used.contains(&k))
+                    .then(|| obj.get(k))
+                    .flatten()
+                    .and_then(string)
+            };
+            cx.only_counted(time, lvl, trim_end(text), field)
+        } else {
+            cx.only_counted(time, lvl, trim_end(text), |_| None)
         };
-        if cx.only_counted(time, lvl, trim_end(text), field) {
+        if counted {
             return true;
         }
     }

@@ -4,6 +4,7 @@
 //! request is.
 
 use super::object::{object, raw_at, string, Object, Raw};
+use super::rows::{documented, path, Path, Row, Rows};
 use super::time_value;
 use crate::event::{Event, Fields};
 use crate::format::{access, Cx};
@@ -14,8 +15,8 @@ use std::sync::LazyLock;
 const TEXT: &str = include_str!("requests.toml");
 
 /// The requests of the table, read when a JSON layout is first learnt.
-pub(super) static REQUESTS: LazyLock<Requests> =
-    LazyLock::new(|| Requests::parse(TEXT).expect("requests.toml reads (a test checks)"));
+pub(super) static REQUESTS: LazyLock<Rows<Request>> =
+    LazyLock::new(|| parse(TEXT).expect("requests.toml reads (a test checks)"));
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,13 +48,6 @@ fn yes() -> bool {
     true
 }
 
-/// A path of keys into nested objects (`httpRequest.status`).
-type Path = Vec<String>;
-
-fn path(dotted: &str) -> Path {
-    dotted.split('.').map(String::from).collect()
-}
-
 /// Where a request's duration is.
 enum Duration {
     None,
@@ -77,37 +71,26 @@ pub(super) struct Request {
     with_message: bool,
 }
 
-pub(super) struct Requests(Vec<Request>);
+fn parse(text: &str) -> Result<Rows<Request>, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    Rows::of(file.request, Request::of)
+}
 
-impl Requests {
-    fn parse(text: &str) -> Result<Requests, String> {
-        let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
-        file.request
-            .into_iter()
-            .map(Request::of)
-            .collect::<Result<_, _>>()
-            .map(Requests)
-    }
-
-    /// The first request whose keys a layout has (`has` says whether a top-level key is
-    /// there), by its index.
-    pub(super) fn fitting(&self, has: impl Fn(&str) -> bool) -> Option<usize> {
-        self.0.iter().position(|r| r.fits(&has))
-    }
-
-    pub(super) fn get(&self, at: usize) -> Option<&Request> {
-        self.0.get(at)
+impl Row for Request {
+    /// A request's status, method, a URL, its time and what `when` asks of are all there.
+    fn fits(&self, has: &dyn Fn(&str) -> bool) -> bool {
+        let top = |p: &Path| p.first().is_some_and(|k| has(k));
+        top(&self.status)
+            && top(&self.method)
+            && self.url.iter().any(top)
+            && self.time.as_deref().is_none_or(has)
+            && self.when.as_ref().is_none_or(|(k, _)| has(k))
     }
 }
 
 impl Request {
     fn of(e: Entry) -> Result<Request, String> {
-        if e.seen.trim().is_empty() || e.samples.is_empty() {
-            return Err(format!(
-                "{}: say where its layout was seen, and give real lines of it",
-                e.name
-            ));
-        }
+        documented(&e.name, &e.seen, e.samples.len())?;
         let duration = match (e.duration, e.unit.as_deref(), e.ends) {
             (None, None, None) => Duration::None,
             (Some(key), Some(unit), None) => {
@@ -138,17 +121,6 @@ impl Request {
             service: e.service.iter().map(|s| path(s)).collect(),
             with_message: e.message,
         })
-    }
-
-    /// Whether a layout with the top-level keys `has` finds may be this request: its status,
-    /// method, a URL, its time and what `when` asks of are all there.
-    fn fits(&self, has: &impl Fn(&str) -> bool) -> bool {
-        let top = |p: &Path| p.first().is_some_and(|k| has(k));
-        top(&self.status)
-            && top(&self.method)
-            && self.url.iter().any(top)
-            && self.time.as_deref().is_none_or(has)
-            && self.when.as_ref().is_none_or(|(k, _)| has(k))
     }
 
     /// Reads `obj`, a line at `time` whose layout is this request's, as one; `None` when it is
@@ -253,7 +225,7 @@ mod tests {
 
     #[test]
     fn the_table_reads() {
-        Requests::parse(TEXT).expect("requests.toml");
+        parse(TEXT).expect("requests.toml");
     }
 
     /// Each request's real lines are read as that request: its status, a method and a URL,
