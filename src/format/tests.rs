@@ -130,6 +130,27 @@ fn a_go_panic_is_an_error_dated_by_the_line_before() {
     );
 }
 
+/// An indented line is a continuation whatever stamp it shows: SQL Server's banner goes on
+/// with the build's date under the line that has the time (the first lines of its ERRORLOG on
+/// Linux, elastic/beats, x-pack/filebeat/module/mssql/log/test/test.log).
+#[test]
+fn an_indented_line_is_a_continuation_whatever_its_stamp() {
+    let (events, counts, _) = parse_all(
+        "errorlog",
+        &[
+            "2019-05-03 09:01:09.99 Server      Microsoft SQL Server 2017 (RTM-CU13) (KB4466404) - 14.0.3048.4 (X64) ",
+            "\tNov 30 2018 12:57:58 ",
+            "\tCopyright (C) 2017 Microsoft Corporation",
+            "2019-05-03 09:01:09.99 Server      UTC adjustment: 0:00",
+            "2019-05-03 09:01:11.93 spid22s     Service Broker manager has started.",
+        ],
+    );
+    assert_eq!((counts.events, counts.continuations), (3, 2), "{events:?}");
+    assert!(events
+        .iter()
+        .all(|e| e.time == events[0].time || e.message.contains("Broker")));
+}
+
 #[test]
 fn garbage_before_any_event_is_unparsed() {
     let (events, counts, _) = parse_all("junk.txt", &["hello world", "no time here"]);

@@ -234,9 +234,15 @@ impl Lock {
             .or_else(|| self.search(line))
     }
 
-    /// [`Lock::read`] where the locked place holds no stamp: a continuation line, mostly.
+    /// [`Lock::read`] where the locked place holds no stamp: a continuation line, mostly. An
+    /// indented one is a continuation whatever stamp it shows (SQL Server's banner goes on
+    /// with `\tNov 30 2018 12:57:58`, the build's date, under the line that has the time), and
+    /// is not searched.
     #[cold]
     fn search(&self, line: &[u8]) -> Option<Found> {
+        if line.first().is_some_and(|b| matches!(b, b' ' | b'\t')) {
+            return None;
+        }
         let (layout, ordinal) = (usize::from(self.layout), usize::from(self.ordinal));
         let near = || locate::starts(line).enumerate().take(ordinal + 3);
         if table()[layout].class >= Class::YearLess {
@@ -480,5 +486,20 @@ mod tests {
             (lock.layout_text(), lock.ordinal, read),
             ("%Y%m%d-%H:%M:%S%.f", 0, 4)
         );
+    }
+
+    /// Where the locked place holds no stamp, another layout is looked for near it, but not
+    /// on an indented line: that is a continuation (SQL Server's banner, the build's date).
+    #[test]
+    fn an_indented_line_is_not_searched_for_another_stamp() {
+        let sample: [&[u8]; 2] = [
+            b"2019-05-03 09:01:09.99 Server      UTC adjustment: 0:00",
+            b"2019-05-03 09:01:11.93 spid22s     Service Broker manager has started.",
+        ];
+        let (lock, _) = Lock::settle(&sample).expect("a lock");
+        assert!(lock.read(b"\tNov 30 2018 12:57:58 ").is_none());
+        assert!(lock
+            .read(b"Nov 30 2018 12:57:58 a line of another writer")
+            .is_some());
     }
 }

@@ -85,13 +85,18 @@ pub fn parse(line: &str, place: LevelPlace, cx: &mut Cx, out: &mut Vec<Event>) -
 
 /// The leading time and the rest of the line. The time is `None` for a time of day that
 /// nothing dates. When the first token is not a time (a file name, a host, a version), the
-/// time right after it is taken instead.
+/// time right after it is taken instead; a line that opens with a space or a tab has no first
+/// token, and is a continuation whatever follows (SQL Server's banner goes on with
+/// `\tNov 30 2018 12:57:58`, the build's date, under the line that has the time).
 #[inline(always)]
 fn lead<'l>(line: &'l str, cx: &mut Cx) -> Option<(Option<Nanos>, &'l str)> {
     if let Some(found) = stamped(line, cx) {
         return Some(found);
     }
     let gap = line.find([' ', '\t']);
+    if gap == Some(0) {
+        return None;
+    }
     let space = gap.map(|i| &line[i + 1..]);
     let colon = line[..gap.unwrap_or(line.len())]
         .find(':')
