@@ -97,7 +97,7 @@ pub struct Phrase {
     /// The expression compiled with its captures, once needed ([`Phrase::regex`]).
     regex: OnceLock<Option<Regex>>,
     /// Fields the event must have, each matching its expression where one is given.
-    fields: Vec<(String, Option<Regex>)>,
+    fields: Vec<FieldMatch>,
     pub kind: ChangeKind,
     phase: Option<DeployPhase>,
     phases: Vec<(String, DeployPhase)>,
@@ -225,15 +225,15 @@ impl Vocabulary {
             } else {
                 in_set.push(None);
             }
-            let fields = entry
+            let fields: Vec<FieldMatch> = entry
                 .fields
                 .iter()
-                .map(|(k, v)| {
-                    let re = (!v.is_empty()).then(|| compile(v)).transpose();
-                    re.map(|re| (k.clone(), re))
+                .map(|(k, v)| FieldMatch {
+                    key: k.clone(),
+                    expression: (!v.is_empty()).then(|| v.clone()),
+                    regex: OnceLock::new(),
                 })
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| at(e.to_string()))?;
+                .collect();
             if entry.regex.is_none() && fields.is_empty() {
                 return Err(at("neither a regex nor fields to match".into()));
             }
@@ -271,7 +271,7 @@ impl Vocabulary {
         let mut needed: Vec<String> = phrases
             .iter()
             .filter(|p| p.expression.is_none())
-            .filter_map(|p| p.fields.first().map(|(k, _)| k.clone()))
+            .filter_map(|p| p.fields.first().map(|f| f.key.clone()))
             .collect();
         needed.sort();
         needed.dedup();
@@ -328,9 +328,10 @@ impl Vocabulary {
                 (Some(s), Some(m)) => m.matched(s),
                 (Some(_), None) => false,
             };
-            said && p.fields.iter().all(|(key, re)| {
-                field(key).is_some_and(|v| re.as_ref().is_none_or(|re| re.is_match(v.as_bytes())))
-            })
+            said && p
+                .fields
+                .iter()
+                .all(|f| field(&f.key).is_some_and(|v| f.matches(&v)))
         });
         Lookup { phrase, gated }
     }
@@ -405,6 +406,26 @@ impl Vocabulary {
     }
 }
 
+/// A field a phrase asks for, and the expression its value must match (none: only that it is
+/// there). Compiled the first time a line has the field, as a phrase's own expression is.
+struct FieldMatch {
+    key: String,
+    expression: Option<String>,
+    regex: OnceLock<Option<Regex>>,
+}
+
+impl FieldMatch {
+    fn matches(&self, value: &str) -> bool {
+        let Some(expression) = &self.expression else {
+            return true;
+        };
+        self.regex
+            .get_or_init(|| compile(expression).ok())
+            .as_ref()
+            .is_some_and(|re| re.is_match(value.as_bytes()))
+    }
+}
+
 impl Phrase {
     /// The phrase's expression with its captures, compiled the first time a line needs them:
     /// most runs read no change, or few.
@@ -418,7 +439,7 @@ impl Phrase {
     pub fn field_names(&self) -> impl Iterator<Item = &str> {
         self.fields
             .iter()
-            .map(|(k, _)| k.as_str())
+            .map(|f| f.key.as_str())
             .chain(self.service_field.as_deref())
     }
 }
@@ -641,6 +662,19 @@ mod tests {
                 scan.finds(message.as_bytes()),
                 words.iter().any(|w| lower.contains(w))
             );
+        }
+    }
+
+    /// Field expressions are compiled when first needed: each must compile, or its phrase
+    /// would never match.
+    #[test]
+    fn every_field_expression_compiles() {
+        for phrase in &VOCABULARY.phrases {
+            for f in &phrase.fields {
+                if let Some(expression) = &f.expression {
+                    assert!(compile(expression).is_ok(), "{}: {expression}", phrase.tool);
+                }
+            }
         }
     }
 
