@@ -465,6 +465,25 @@ const ZONES: &[(&str, i32)] = &[
     ("EDT", -240),
 ];
 
+/// Abbreviations that name more than one zone in wide use (India's, Israel's or Ireland's
+/// IST; the American, Chinese or Cuban CST; British summer time or Bangladesh's BST): the
+/// lock takes [`ZONES`]' reading, but a stamp read by hand leaves them to `--tz`.
+const AMBIGUOUS: &[&str] = &["IST", "CST", "BST"];
+
+/// The offset, in seconds east, of a zone abbreviation written after a clock
+/// (PostgreSQL's `2017-07-31 13:36:42.585 CEST [4974] LOG:`), where the name is one of
+/// [`ZONES`] and not [`AMBIGUOUS`].
+pub(crate) fn written_zone(word: &[u8]) -> Option<i32> {
+    // Most words after a clock are levels (`INFO`, `ERROR`) and go at once.
+    if !(2..=4).contains(&word.len()) || AMBIGUOUS.iter().any(|a| a.as_bytes() == word) {
+        return None;
+    }
+    ZONES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == word)
+        .map(|&(_, minutes)| minutes * 60)
+}
+
 /// A zone at the start of `b` (after one space, when `spaced`): an offset (`+02:00`, `+0200`,
 /// `+02`), or a name from [`ZONES`], itself perhaps followed by an offset (`GMT+2`,
 /// `UTC+05:30`). Seconds east and the bytes taken.

@@ -322,7 +322,7 @@ pub fn iso(b: &[u8]) -> Option<(Stamp, usize)> {
 }
 
 /// The zone after an ISO 8601 clock that ends at `end` (`Z`, `+02:00`, `+0200`, ` +0200`,
-/// ` UTC`), and where it ends.
+/// ` UTC`, ` CEST`), and where it ends.
 fn iso_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
     match b.get(end) {
         Some(b'Z' | b'z') => (Some(0), end + 1),
@@ -336,12 +336,21 @@ fn iso_zone(b: &[u8], end: usize) -> (Option<i32>, usize) {
                 None => (None, end),
             }
         }
-        // PostgreSQL's `%m` and `%t` in UTC: `2023-10-11 14:00:01.123 UTC [3310]`.
-        Some(b' ')
-            if matches!(b.get(end + 1..end + 4), Some(b"UTC" | b"GMT"))
-                && matches!(b.get(end + 4), None | Some(b' ')) =>
-        {
-            (Some(0), end + 4)
+        // PostgreSQL's `%m` and `%t`: `2023-10-11 14:00:01.123 UTC [3310]`, `… CEST [4974]`.
+        Some(b' ') if b.get(end + 1).is_some_and(u8::is_ascii_uppercase) => {
+            let rest = &b[end + 1..];
+            let word = rest
+                .iter()
+                .take(6)
+                .take_while(|c| c.is_ascii_uppercase())
+                .count();
+            match rest.get(word) {
+                None | Some(b' ') => match crate::time::layout::written_zone(&rest[..word]) {
+                    Some(secs) => (Some(secs), end + 1 + word),
+                    None => (None, end),
+                },
+                _ => (None, end),
+            }
         }
         _ => (None, end),
     }

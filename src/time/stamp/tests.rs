@@ -80,8 +80,9 @@ fn zone_less_uses_the_zone() {
     );
 }
 
-/// PostgreSQL writes its zone's abbreviation after the time: `UTC` and `GMT` are read as
-/// the zone, whatever `--tz` says; anything else after the time is not a zone.
+/// PostgreSQL writes its zone's abbreviation after the time: `UTC`, `GMT`, `CEST` and the
+/// other abbreviations that name one zone are read as the zone, whatever `--tz` says; one
+/// that names several (`CST`), or any other word, is not a zone.
 #[test]
 fn a_written_utc_is_the_zone() {
     let lagos = Zone::parse("Africa/Lagos").expect("zone");
@@ -99,6 +100,18 @@ fn a_written_utc_is_the_zone() {
             19,
         ),
         ("2023-10-11 15:00:01 UTCX", "2023-10-11T14:00:01Z", 19),
+        // Filebeat's postgresql module tests (postgresql-9.6-debian-with-slowlog.log).
+        (
+            "2017-07-31 13:36:42.585 CEST [4974] LOG:  autovacuum launcher started",
+            "2017-07-31T11:36:42.585Z",
+            28,
+        ),
+        (
+            "2023-10-11 15:00:01 CST [1] LOG:  x",
+            "2023-10-11T14:00:01Z",
+            19,
+        ),
+        ("2023-10-11 15:00:01 INFO x", "2023-10-11T14:00:01Z", 19),
     ];
     for (line, utc, len) in cases {
         let (s, used) = iso(line.as_bytes()).expect("stamp");
