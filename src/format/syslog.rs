@@ -32,14 +32,27 @@ fn field(i: &str) -> Option<(&str, &str)> {
     Some((&i[end + 1..], &i[..end]))
 }
 
-/// `tag[pid]: ` or `tag: ` → (what follows, (tag, pid)).
+/// `tag[pid]: ` or `tag: ` → (what follows, (tag, pid)). macOS writes two more: a name with
+/// spaces before its pid (`Google Chrome[85294]: `), and launchd's job after its pid
+/// (`com.apple.xpc.launchd[1] (com.apple.quicklook[21498]): `, the job kept in the message).
 fn tag_pid(i: &str) -> Option<(&str, (&str, Option<&str>))> {
     let b = i.as_bytes();
     let in_tag =
         |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'/' | b'@');
-    let name = b.iter().position(|c| !in_tag(c)).unwrap_or(b.len());
+    let mut name = b.iter().position(|c| !in_tag(c)).unwrap_or(b.len());
     if name == 0 {
         return None;
+    }
+    // A space inside the name only where words of the name and then `[pid]:` follow.
+    if b.get(name) == Some(&b' ') {
+        let words = b[name..]
+            .iter()
+            .take(32)
+            .position(|c| !(in_tag(c) || *c == b' '))
+            .map(|n| name + n);
+        if let Some(end) = words.filter(|&end| b.get(end) == Some(&b'[') && b[end - 1] != b' ') {
+            name = end;
+        }
     }
     // The characters matched are ASCII: the cuts fall between characters.
     let (tag, mut rest) = (&i[..name], &i[name..]);
@@ -50,6 +63,10 @@ fn tag_pid(i: &str) -> Option<(&str, (&str, Option<&str>))> {
             pid = Some(&inner[..digits]);
             rest = &inner[digits + 1..];
         }
+    }
+    if let (Some(_), Some(job)) = (pid, rest.strip_prefix(" (")) {
+        job.find("): ").filter(|&close| close > 0)?;
+        return Some((&rest[1..], (tag, pid)));
     }
     let rest = rest.strip_prefix(':')?;
     Some((rest.strip_prefix(' ').unwrap_or(rest), (tag, pid)))
@@ -164,9 +181,15 @@ pub fn parse(line: &str, cx: &mut Cx, out: &mut Vec<Event>) -> bool {
     if !cx.keep(time) {
         return true;
     }
+    // Without a priority, the message's first word; where that is the app's own clock
+    // (`NeteaseMusic[17988]: 21:58:33.765 ERROR:    177: timed out`, macOS), a level marked as
+    // one (in capitals or brackets) among the words after it.
     let level = parts.pri.map(|p| Level::from_syslog(p % 8)).or_else(|| {
         let first = parts.msg.split([' ', ':']).next().unwrap_or("");
-        Level::parse(first).filter(|_| first.len() >= 4)
+        match first.as_bytes().first() {
+            Some(b'0'..=b'9') => super::text::marked_level(parts.msg).0,
+            _ => Level::parse(first).filter(|_| first.len() >= 4),
+        }
     });
     // A request through haproxy is counted by its status, whatever the level says.
     if parts.app != "haproxy" && cx.only_counted(time, level, parts.msg, |_| None) {
@@ -221,13 +244,22 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Fields, tags and pids are read as the parser combinators read them.
+        /// Fields, tags and pids are read as the parser combinators read them, and where those
+        /// read no tag, one is read only in macOS's forms: a name with a space before its
+        /// `[pid]`, or a `[pid]` followed by ` (`.
         #[test]
         fn fields_and_tags_read_as_the_combinators_did(
-            i in "([a-z0-9./@_-]{0,6}|é|\\[[0-9]{0,3}\\]?|:| |x)*"
+            i in "([a-z0-9./@_-]{0,6}|é|\\[[0-9]{0,3}\\]?|:| |x|\\(|\\))*"
         ) {
             proptest::prop_assert_eq!(field(&i), combined_field(&i).ok());
-            proptest::prop_assert_eq!(tag_pid(&i), combined_tag_pid(&i).ok());
+            match (tag_pid(&i), combined_tag_pid(&i).ok()) {
+                (mine, Some(theirs)) => proptest::prop_assert_eq!(mine, Some(theirs)),
+                (Some((_, (tag, pid))), None) => {
+                    let job = pid.is_some_and(|p| i.contains(&format!("[{p}] (")));
+                    proptest::prop_assert!(tag.contains(' ') || job, "{:?}", i);
+                }
+                (None, None) => {}
+            }
         }
     }
 
@@ -247,6 +279,39 @@ mod tests {
             (Some("checkout"), "charge failed", Some(Level::Info))
         );
         assert_eq!(e.fields["host"], "web-01");
+    }
+
+    /// macOS's system.log (Filebeat's system module tests, darwin-syslog.log): a name with a
+    /// space before its pid, and launchd's job after its pid.
+    #[test]
+    fn macos_names() {
+        let (events, counts, _) = parse_all(
+            "system.log",
+            &[
+                "Dec 13 11:35:57 a-mac-with-esc-key Google Chrome[85294]: objc[85294]: __weak variable at 0x60000a8499d0 holds 0x2121212121212121 instead of 0x600006a22fa0.",
+                "Dec 13 11:38:45 a-mac-with-esc-key com.apple.xpc.launchd[1] (com.apple.quicklook[21498]): Endpoint has been activated through legacy launch(3) APIs. Please switch to XPC or bootstrap_check_in(): com.apple.quicklook",
+                "Dec 13 11:39:00 a-mac-with-esc-key kernel[0]: Sandbox: com.apple.Addres(21589) deny(1) network-outbound /private/var/run/mDNSResponder",
+            ],
+        );
+        assert_eq!(counts.events, 3);
+        let names: Vec<_> = events.iter().map(|e| e.service.as_deref()).collect();
+        assert_eq!(
+            names,
+            [
+                Some("Google Chrome"),
+                Some("com.apple.xpc.launchd"),
+                Some("kernel")
+            ]
+        );
+        assert!(events[1]
+            .message
+            .starts_with("(com.apple.quicklook[21498]): Endpoint"));
+        // loghub's Mac sample: the app's own time, then its level.
+        let (events, _, _) = parse_all(
+            "system.log",
+            &["Jul  7 21:58:33 calvisitor-10-105-160-85 NeteaseMusic[17988]: 21:58:33.765 ERROR:    177: timed out after 15.000s (0 0); mMajorChangePending=0"],
+        );
+        assert_eq!(events[0].level, Some(Level::Error));
     }
 
     #[test]

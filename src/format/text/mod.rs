@@ -253,7 +253,7 @@ fn level_near(rest: &str, k: usize) -> (Option<Level>, &str) {
 /// The level of a file whose lines state none in one place: a marked level among the leading
 /// tokens. Kept out of line, as the level search every other file takes stays small.
 #[inline(never)]
-fn marked_level(rest: &str) -> (Option<Level>, &str) {
+pub(super) fn marked_level(rest: &str) -> (Option<Level>, &str) {
     split_level_by(rest, marked_token)
 }
 
