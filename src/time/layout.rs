@@ -572,6 +572,32 @@ fn tai64n(b: &[u8]) -> Option<(Nanos, usize)> {
 mod tests {
     use super::*;
 
+    /// The PostgreSQL definition lists the zone names it lets after its clock, since an
+    /// expression cannot name this table: the list is what [`written_zone`] reads, no more
+    /// and no less.
+    #[test]
+    fn the_postgresql_definition_lists_the_written_zones() {
+        let definition = include_str!("../format/defs/postgresql.toml");
+        let at = definition.find("(?:UTC|").expect("the zone names") + 3;
+        let listed: Vec<&str> = definition[at..at + definition[at..].find(')').expect("end")]
+            .split('|')
+            .collect();
+        let mut read: Vec<&str> = ZONES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| written_zone(name.as_bytes()).is_some())
+            .collect();
+        let mut listed_sorted = listed.clone();
+        listed_sorted.sort_unstable();
+        read.sort_unstable();
+        assert_eq!(listed_sorted, read);
+        assert_eq!(
+            definition.matches(&listed.join("|")).count(),
+            2,
+            "both expressions"
+        );
+    }
+
     #[test]
     fn every_line_of_the_table_compiles() {
         let lines = include_str!("layouts.txt")
