@@ -309,8 +309,8 @@ pub fn raw_at<'a, K: AsRef<str>>(obj: &Object<'a>, path: &[K]) -> Option<Raw<'a>
     Some(raw)
 }
 
-/// The string at a path of keys.
-pub fn str_at(obj: &Object, path: &[&str]) -> Option<String> {
+/// The string at a path of keys, when it is not empty.
+pub fn str_at<K: AsRef<str>>(obj: &Object, path: &[K]) -> Option<String> {
     string(&raw_at(obj, path)?)
         .map(Cow::into_owned)
         .filter(|s| !s.is_empty())

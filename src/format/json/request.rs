@@ -3,7 +3,7 @@
 //! any, its lines are ([`Requests::fitting`]); each such line is then read as an access log's
 //! request is.
 
-use super::object::{object, raw_at, string, Object, Raw};
+use super::object::{object, raw_at, str_at, string, Object, Raw};
 use super::rows::{documented, path, Path, Row, Rows};
 use super::time_value;
 use crate::event::{Event, Fields};
@@ -156,11 +156,7 @@ impl Request {
         if cx.count_request(time, status, duration, out) {
             return Some(true);
         }
-        let text = |at: &Path| {
-            raw_at(obj, at)
-                .and_then(|v| string(&v).map(|s| s.into_owned()))
-                .filter(|s| !s.is_empty())
-        };
+        let text = |at: &Path| str_at(obj, at);
         // Kibana writes `"method":"get"`: methods are shown as request lines write them.
         let method = text(&self.method).unwrap_or_default().to_ascii_uppercase();
         let url = self.url.iter().find_map(text).unwrap_or_default();
