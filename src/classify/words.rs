@@ -347,10 +347,9 @@ pub fn version_in(message: &str) -> Option<String> {
 /// Four dotted numbers that could each be a byte: an IPv4 address, which lines name far more
 /// often beside a deploy word (a user `deploy` logging in from it) than a four-part version.
 fn is_address(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    parts.len() == 4
-        && parts
-            .iter()
+    word.split('.').count() == 4
+        && word
+            .split('.')
             .all(|p| (1..=3).contains(&p.len()) && p.parse::<u8>().is_ok())
 }
 

@@ -478,10 +478,15 @@ pub(crate) fn written_zone(word: &[u8]) -> Option<i32> {
     if !(2..=4).contains(&word.len()) || AMBIGUOUS.iter().any(|a| a.as_bytes() == word) {
         return None;
     }
+    named_zone(word).map(|minutes| minutes * 60)
+}
+
+/// The offset in minutes of a name of [`ZONES`].
+fn named_zone(word: &[u8]) -> Option<i32> {
     ZONES
         .iter()
         .find(|(n, _)| n.as_bytes() == word)
-        .map(|&(_, minutes)| minutes * 60)
+        .map(|&(_, minutes)| minutes)
 }
 
 /// A zone at the start of `b` (after one space, when `spaced`): an offset (`+02:00`, `+0200`,
@@ -501,7 +506,7 @@ fn zone(b: &[u8], spaced: bool) -> Option<(i32, usize)> {
     if rest.get(word).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    let minutes = ZONES.iter().find(|(n, _)| n.as_bytes() == &rest[..word])?.1;
+    let minutes = named_zone(&rest[..word])?;
     let base = minutes * 60;
     match offset(&rest[word..]) {
         Some((secs, used)) if base == 0 => Some((secs, skip + word + used)),

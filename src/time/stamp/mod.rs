@@ -619,17 +619,23 @@ pub fn epoch(text: &str) -> Option<Nanos> {
         return None;
     }
     let whole = whole_number(int)?;
-    let scale: i64 = match int.len() {
-        0..=11 => NANOS_PER_SEC,
-        12..=14 => 1_000_000,
-        15..=17 => 1_000,
-        _ => 1,
-    };
+    let scale = epoch_unit(int.len());
     let mut nanos = whole.checked_mul(scale)?;
     if !frac.is_empty() && scale > 1 {
         nanos += (fraction_of(frac)? * scale as f64) as i64;
     }
     Some(nanos)
+}
+
+/// The nanoseconds in one unit of an epoch number of `digits` whole digits: seconds up to
+/// eleven, then milliseconds, microseconds and nanoseconds.
+pub(super) fn epoch_unit(digits: usize) -> i64 {
+    match digits {
+        0..=11 => NANOS_PER_SEC,
+        12..=14 => 1_000_000,
+        15..=17 => 1_000,
+        _ => 1,
+    }
 }
 
 /// A run of ASCII digits as `str::parse::<i64>` reads it (`None` when empty or too large),

@@ -157,12 +157,7 @@ fn epoch_by_the_standard_parses(text: &str) -> Option<Nanos> {
     }
     let (int, frac) = t.split_once('.').unwrap_or((t, ""));
     let whole: i64 = int.parse().ok()?;
-    let scale: i64 = match int.len() {
-        0..=11 => NANOS_PER_SEC,
-        12..=14 => 1_000_000,
-        15..=17 => 1_000,
-        _ => 1,
-    };
+    let scale = epoch_unit(int.len());
     let mut nanos = whole.checked_mul(scale)?;
     if !frac.is_empty() && scale > 1 {
         let f: f64 = format!("0.{frac}").parse().ok()?;
