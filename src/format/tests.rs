@@ -146,9 +146,19 @@ fn an_indented_line_is_a_continuation_whatever_its_stamp() {
         ],
     );
     assert_eq!((counts.events, counts.continuations), (3, 2), "{events:?}");
-    assert!(events
-        .iter()
-        .all(|e| e.time == events[0].time || e.message.contains("Broker")));
+    let times: Vec<String> = events.iter().map(|e| utc(e.time)).collect();
+    assert_eq!(
+        times,
+        [
+            "2019-05-03T09:01:09.990Z",
+            "2019-05-03T09:01:09.990Z",
+            "2019-05-03T09:01:11.930Z"
+        ]
+    );
+    assert!(
+        events[0].message.contains("Nov 30 2018 12:57:58"),
+        "{events:?}"
+    );
 }
 
 #[test]
