@@ -286,12 +286,26 @@ fn level(raw: &Raw) -> Option<Level> {
 
 /// The level among a list of tags: the first tag that is a level word, whole (`info`,
 /// `warning`; not `plugin:kibana@6.3.0`, nor a letter).
+/// Read where the list lies, as the line's own keys are: every line of such a log has one.
 fn tagged_level(raw: &Raw) -> Option<Level> {
-    let tags: Vec<Cow<str>> = serde_json::from_str(raw.get()).ok()?;
-    tags.iter().find_map(|t| {
-        let word = t.len() >= 4 && t.bytes().all(|c| c.is_ascii_alphabetic());
-        Level::parse(t).filter(|_| word)
-    })
+    let mut scan = object::Scan {
+        text: raw.get(),
+        at: 0,
+    };
+    scan.expect(b'[')?;
+    loop {
+        scan.space();
+        // A tag that is a level word has no escapes: its text is between the quotes.
+        if let (value, true) = scan.value()? {
+            let tag = &value[1..value.len() - 1];
+            let word = tag.len() >= 4 && tag.bytes().all(|c| c.is_ascii_alphabetic());
+            if let Some(level) = Level::parse(tag).filter(|_| word) {
+                return Some(level);
+            }
+        }
+        scan.space();
+        scan.expect(b',')?;
+    }
 }
 
 /// A service name, from a string or from ECS's `{"service": {"name": …}}`. Words with spaces
